@@ -1,0 +1,39 @@
+package dev.spool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code spool.*} setting, bound once and validated at start.
+ *
+ * @param workspace the shared folder that is the only state store
+ * @param staleAfter how long a claim's heartbeat may stay unchanged before the claim is taken back
+ * @param heartbeatInterval how often a working agent touches its claim, and how often claims are judged
+ * @param taskTimeout how long one attempt (one model call) may take before it is abandoned
+ * @param maxAttempts attempts before a task becomes failed, unless its front matter says otherwise
+ * @param maxPromptSize the largest prompt accepted from the API
+ * @param rescanInterval the period of the full rescan that backs up the file watcher
+ * @param fsync whether files are flushed to disk before the rename that publishes them
+ * @param retryBackoff the pause an agent takes after a failed attempt, doubled per consecutive failure
+ */
+@Validated
+@ConfigurationProperties("spool")
+public record SpoolProperties(
+		@NotNull @DefaultValue("./workspace") Path workspace,
+		@NotNull @DefaultValue("60s") Duration staleAfter,
+		@NotNull @DefaultValue("5s") Duration heartbeatInterval,
+		@NotNull @DefaultValue("5m") Duration taskTimeout,
+		@Min(1) @DefaultValue("3") int maxAttempts,
+		@NotNull @DefaultValue("1MB") DataSize maxPromptSize,
+		@NotNull @DefaultValue("5s") Duration rescanInterval,
+		@DefaultValue("true") boolean fsync,
+		@NotNull @DefaultValue("1s") Duration retryBackoff) {
+}

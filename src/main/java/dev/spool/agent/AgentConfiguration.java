@@ -1,0 +1,35 @@
+package dev.spool.agent;
+
+import java.time.Clock;
+
+import dev.spool.SpoolProperties;
+import dev.spool.model.ModelGateway;
+import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.WorkspaceLayout;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The agents defined in the workspace, and the loops that run them. */
+@Configuration(proxyBeanMethods = false)
+class AgentConfiguration {
+
+	@Bean
+	AgentCatalog agentCatalog(WorkspaceLayout layout) {
+		return new AgentCatalog(layout);
+	}
+
+	@Bean
+	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, Clock clock,
+			SpoolProperties properties) {
+		return new AgentSupervisor(catalog, store, model, clock, properties);
+	}
+
+	@Bean
+	AgentDirectory agentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store,
+			StaleClaimSweeper sweeper) {
+		return new AgentDirectory(catalog, supervisor, store, sweeper);
+	}
+
+}

@@ -1,0 +1,22 @@
+package dev.spool.agent;
+
+import java.util.List;
+
+/**
+ * An agent as its file in {@code agents/} defines it: front matter, then the system prompt.
+ *
+ * @param name the file's name without {@code .md}, which appears in the filenames of tasks it claims
+ * @param model the model to ask, or null for the configured default
+ * @param temperature the sampling temperature, or null for the model's default
+ * @param concurrency how many tasks it works on at once
+ * @param roles what it is for, free-form
+ * @param systemPrompt the body of its file
+ */
+public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
+		String systemPrompt) {
+
+	public AgentDefinition {
+		roles = List.copyOf(roles);
+	}
+
+}

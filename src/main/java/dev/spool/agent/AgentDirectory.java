@@ -1,0 +1,86 @@
+package dev.spool.agent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+/** Tells what every agent is doing: the defined ones, and outside programs seen holding tasks. */
+public final class AgentDirectory {
+
+	private final AgentCatalog catalog;
+
+	private final AgentSupervisor supervisor;
+
+	private final TaskStore store;
+
+	private final StaleClaimSweeper sweeper;
+
+	AgentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store, StaleClaimSweeper sweeper) {
+		this.catalog = catalog;
+		this.supervisor = supervisor;
+		this.store = store;
+		this.sweeper = sweeper;
+	}
+
+	public List<AgentStatus> list() {
+		Map<String, List<Task>> byOwner = this.store.index()
+			.all()
+			.stream()
+			.filter((task) -> task.owner() != null)
+			.collect(Collectors.groupingBy(Task::owner, TreeMap::new, Collectors.toList()));
+		TreeSet<String> names = new TreeSet<>(byOwner.keySet());
+		this.catalog.all().forEach((definition) -> names.add(definition.name()));
+		List<AgentStatus> statuses = new ArrayList<>();
+		for (String name : names) {
+			statuses.add(status(name, byOwner.getOrDefault(name, List.of())));
+		}
+		return statuses;
+	}
+
+	public Optional<AgentStatus> find(String name) {
+		return list().stream().filter((status) -> status.name().equals(name)).findFirst();
+	}
+
+	private AgentStatus status(String name, List<Task> owned) {
+		Optional<AgentDefinition> definition = this.catalog.find(name);
+		List<Task> holding = owned.stream().filter((task) -> task.state() == TaskState.IN_PROGRESS).toList();
+		boolean quiet = !holding.isEmpty()
+				&& holding.stream().allMatch((task) -> this.sweeper.quietFor(task.file()).isPresent());
+		AgentStatus.State state = holding.isEmpty() ? AgentStatus.State.IDLE
+				: quiet ? AgentStatus.State.STALE : AgentStatus.State.WORKING;
+		Instant lastBeat = lastHeartbeat(name, holding);
+		return new AgentStatus(name, definition.isPresent(), definition.map(AgentDefinition::model).orElse(null),
+				state, holding.stream().map((task) -> task.id().text()).toList(), count(owned, TaskState.DONE),
+				count(owned, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
+				definition.map(AgentDefinition::roles).orElse(List.of()),
+				definition.map(AgentDefinition::systemPrompt).orElse(null));
+	}
+
+	private Instant lastHeartbeat(String name, List<Task> holding) {
+		Optional<Instant> inProcess = this.supervisor.workers(name)
+			.stream()
+			.flatMap((worker) -> worker.lastBeat().stream())
+			.max(Comparator.naturalOrder());
+		Optional<Instant> onDisk = holding.stream()
+			.flatMap((task) -> this.store.lastTouched(task.file()).stream())
+			.map((time) -> time.toInstant())
+			.max(Comparator.naturalOrder());
+		return inProcess.or(() -> onDisk).orElse(null);
+	}
+
+	private static long count(List<Task> owned, TaskState state) {
+		return owned.stream().filter((task) -> task.state() == state).count();
+	}
+
+}

@@ -1,0 +1,35 @@
+package dev.spool.agent;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What an agent is doing, for the API and the dashboard.
+ *
+ * @param name the agent's name
+ * @param defined whether {@code agents/} defines it; an undefined one is an outside program seen claiming tasks
+ * @param model the model it asks, or null for the default
+ * @param state idle, working or stale
+ * @param currentTasks the tasks it holds now
+ * @param done tasks it finished
+ * @param failed tasks that failed in its hands
+ * @param lastHeartbeat when it last showed it was alive, or null
+ * @param concurrency how many tasks it works on at once
+ * @param roles what it is for
+ * @param systemPrompt its instructions
+ */
+public record AgentStatus(String name, boolean defined, String model, State state, List<String> currentTasks,
+		long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles, String systemPrompt) {
+
+	/** What an agent is doing. */
+	public enum State {
+
+		IDLE, WORKING, STALE;
+
+		public String word() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+}

@@ -1,0 +1,161 @@
+package dev.spool.agent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.spool.SpoolProperties;
+import dev.spool.model.ModelGateway;
+import dev.spool.workspace.AgentsFolderChanged;
+import dev.spool.workspace.TaskChanged;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Runs each defined agent as {@code concurrency} scheduled loops, keeps the loops in step with {@code agents/}, wakes
+ * them the moment work appears, and beats their hearts.
+ */
+public final class AgentSupervisor implements SmartLifecycle {
+
+	private static final Duration TICK = Duration.ofSeconds(1);
+
+	private final AgentCatalog catalog;
+
+	private final TaskStore store;
+
+	private final ModelGateway model;
+
+	private final Clock clock;
+
+	private final SpoolProperties properties;
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	private final ExecutorService drains = Executors.newCachedThreadPool(named("spool-agent-"));
+
+	private final ExecutorService calls = Executors.newCachedThreadPool(named("spool-model-"));
+
+	private final Map<String, List<AgentWorker>> workers = new ConcurrentHashMap<>();
+
+	private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+
+	private volatile boolean running;
+
+	AgentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, Clock clock,
+			SpoolProperties properties) {
+		this.catalog = catalog;
+		this.store = store;
+		this.model = model;
+		this.clock = clock;
+		this.properties = properties;
+		this.scheduler.setPoolSize(2);
+		this.scheduler.setThreadNamePrefix("spool-schedule-");
+		this.scheduler.setDaemon(true);
+	}
+
+	@Override
+	public void start() {
+		try {
+			this.catalog.writeDefaultsIfEmpty();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not write the default agent definitions", ex);
+		}
+		this.catalog.reload();
+		this.scheduler.initialize();
+		this.running = true;
+		reconcile();
+		this.schedules.add(this.scheduler.scheduleWithFixedDelay(this::wakeAll, TICK));
+		this.schedules.add(this.scheduler.scheduleWithFixedDelay(this::heartbeat, this.properties.heartbeatInterval()));
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.schedules.forEach((schedule) -> schedule.cancel(false));
+		this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::stop));
+		this.scheduler.shutdown();
+		this.drains.shutdownNow();
+		this.calls.shutdownNow();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@EventListener
+	void on(AgentsFolderChanged changed) {
+		if (this.catalog.reload() && this.running) {
+			reconcile();
+		}
+	}
+
+	@EventListener
+	void on(TaskChanged changed) {
+		boolean mayFreeWork = changed.after() != null
+				&& (changed.after().state() == TaskState.PENDING || changed.after().state() == TaskState.DONE);
+		if (mayFreeWork && changed.stateChanged()) {
+			wakeAll();
+		}
+	}
+
+	/** Workers of one agent, for status pages. */
+	List<AgentWorker> workers(String agent) {
+		return this.workers.getOrDefault(agent, List.of());
+	}
+
+	private synchronized void reconcile() {
+		for (String agent : new ArrayList<>(this.workers.keySet())) {
+			if (this.catalog.find(agent).isEmpty()) {
+				this.workers.remove(agent).forEach(AgentWorker::stop);
+			}
+		}
+		for (AgentDefinition definition : this.catalog.all()) {
+			List<AgentWorker> slots = new ArrayList<>(this.workers.getOrDefault(definition.name(), List.of()));
+			while (slots.size() > definition.concurrency()) {
+				slots.remove(slots.size() - 1).stop();
+			}
+			while (slots.size() < definition.concurrency()) {
+				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.model, this.drains,
+						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff()));
+			}
+			this.workers.put(definition.name(), List.copyOf(slots));
+		}
+		wakeAll();
+	}
+
+	private void wakeAll() {
+		if (this.running && this.store.index().hasClaimable()) {
+			this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::wake));
+		}
+	}
+
+	private void heartbeat() {
+		this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::heartbeat));
+	}
+
+	private static ThreadFactory named(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

@@ -1,0 +1,216 @@
+package dev.spool.agent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.model.ModelGateway;
+import dev.spool.model.ModelRequest;
+import dev.spool.workspace.Answer;
+import dev.spool.workspace.Claim;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+/**
+ * One slot of an agent: claims the next task it may take, asks the model, publishes the answer or records the
+ * failure, and goes on until nothing is left. Woken by file events and by a periodic tick; never two drains at once.
+ */
+final class AgentWorker {
+
+	private static final Log logger = LogFactory.getLog(AgentWorker.class);
+
+	private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+	private final String agent;
+
+	private final AgentCatalog catalog;
+
+	private final TaskStore store;
+
+	private final ModelGateway model;
+
+	private final Executor drains;
+
+	private final ExecutorService calls;
+
+	private final Clock clock;
+
+	private final Duration taskTimeout;
+
+	private final Duration retryBackoff;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final AtomicBoolean wanted = new AtomicBoolean();
+
+	private volatile boolean stopped;
+
+	private volatile Claim current;
+
+	private volatile Future<Answer> call;
+
+	private volatile Instant lastBeat;
+
+	private volatile Instant pausedUntil = Instant.MIN;
+
+	private int consecutiveFailures;
+
+	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, Executor drains,
+			ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff) {
+		this.agent = agent;
+		this.catalog = catalog;
+		this.store = store;
+		this.model = model;
+		this.drains = drains;
+		this.calls = calls;
+		this.clock = clock;
+		this.taskTimeout = taskTimeout;
+		this.retryBackoff = retryBackoff;
+	}
+
+	String agent() {
+		return this.agent;
+	}
+
+	Optional<Claim> current() {
+		return Optional.ofNullable(this.current);
+	}
+
+	Optional<Instant> lastBeat() {
+		return Optional.ofNullable(this.lastBeat);
+	}
+
+	/** Asks for a drain; returns at once. A wake during a drain makes the drain look again before it ends. */
+	void wake() {
+		this.wanted.set(true);
+		if (!this.stopped && this.running.compareAndSet(false, true)) {
+			this.drains.execute(this::drain);
+		}
+	}
+
+	void stop() {
+		this.stopped = true;
+	}
+
+	/** Touches the current claim's file; a claim whose file is gone was taken back, so its call is abandoned. */
+	void heartbeat() {
+		Claim claim = this.current;
+		if (claim == null) {
+			return;
+		}
+		if (this.store.heartbeat(claim)) {
+			this.lastBeat = this.clock.instant();
+			return;
+		}
+		logger.warn(this.agent + " lost its claim on " + claim.id() + " (cancelled or taken back); abandoning it");
+		Future<Answer> running = this.call;
+		if (running != null && this.current == claim) {
+			running.cancel(true);
+		}
+	}
+
+	private void drain() {
+		try {
+			while (this.wanted.getAndSet(false)) {
+				while (!this.stopped && this.clock.instant().isAfter(this.pausedUntil) && workOnce()) {
+					// Keep taking work until there is none.
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error(this.agent + " hit an unexpected error; it goes on at the next tick", ex);
+		}
+		finally {
+			this.running.set(false);
+		}
+		if (this.wanted.get() && !this.stopped && this.running.compareAndSet(false, true)) {
+			this.drains.execute(this::drain);
+		}
+	}
+
+	private boolean workOnce() {
+		List<Task> candidates = this.store.index().claimable(this.agent, 16);
+		for (Task candidate : candidates) {
+			Optional<Claim> claim = this.store.claim(candidate, this.agent);
+			if (claim.isPresent()) {
+				work(claim.get());
+				return true;
+			}
+		}
+		return !candidates.isEmpty();
+	}
+
+	private void work(Claim claim) {
+		this.current = claim;
+		this.lastBeat = this.clock.instant();
+		try {
+			AgentDefinition definition = this.catalog.find(this.agent).orElse(null);
+			if (definition == null) {
+				this.store.fail(claim, "agent " + this.agent + " is no longer defined");
+				return;
+			}
+			String prompt = this.store.readPrompt(claim.id());
+			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
+					definition.temperature());
+			this.call = this.calls.submit(() -> this.model.ask(request));
+			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			if (this.store.complete(claim, answer)) {
+				this.consecutiveFailures = 0;
+			}
+			else {
+				logger.info(this.agent + " finished " + claim.id() + " after losing its claim; nothing published");
+			}
+		}
+		catch (TimeoutException ex) {
+			this.call.cancel(true);
+			failed(claim, "no answer within " + this.taskTimeout.toSeconds() + " s (spool.task-timeout)", null);
+		}
+		catch (ExecutionException ex) {
+			failed(claim, ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
+		}
+		catch (CancellationException ex) {
+			// The claim was lost and the call abandoned; the heartbeat said so.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.store.fail(claim, "Spool stopped during the attempt");
+		}
+		catch (RuntimeException ex) {
+			failed(claim, ModelErrors.describe(ex), null);
+		}
+		finally {
+			this.current = null;
+			this.call = null;
+		}
+	}
+
+	private void failed(Claim claim, String error, Duration retryAfter) {
+		Optional<TaskState> next = this.store.fail(claim, error);
+		logger.warn(this.agent + " failed " + claim.id() + ": " + error
+				+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));
+		this.consecutiveFailures++;
+		Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(this.consecutiveFailures - 1, 16));
+		if (backoff.compareTo(MAX_BACKOFF) > 0) {
+			backoff = MAX_BACKOFF;
+		}
+		if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
+			backoff = retryAfter;
+		}
+		this.pausedUntil = this.clock.instant().plus(backoff);
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.spool.agent;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIServiceException;
+
+/** Turns what a model call threw into a one-line reason a person can act on, and reads {@code Retry-After}. */
+final class ModelErrors {
+
+	private ModelErrors() {
+	}
+
+	static String describe(Throwable error) {
+		if (error instanceof OpenAIServiceException service) {
+			String detail = firstLine(service.getMessage());
+			return "the model endpoint answered HTTP " + service.statusCode() + ((detail != null) ? ": " + detail : "");
+		}
+		Throwable cause = rootCause(error);
+		if (cause instanceof ConnectException) {
+			return "cannot reach the model endpoint: " + cause.getMessage();
+		}
+		if (cause instanceof InterruptedIOException) {
+			return "the model endpoint did not answer in time: " + cause.getMessage();
+		}
+		if (error instanceof OpenAIIoException || cause instanceof IOException) {
+			return "the connection to the model endpoint failed: " + cause.getMessage();
+		}
+		String message = firstLine(error.getMessage());
+		return error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	/** How long the endpoint asked us to wait, from a {@code Retry-After} header in seconds or as a date. */
+	static Duration retryAfter(Throwable error) {
+		if (!(error instanceof OpenAIServiceException service)) {
+			return null;
+		}
+		List<String> values = service.headers().values("Retry-After");
+		if (values.isEmpty()) {
+			return null;
+		}
+		String value = values.get(0).strip();
+		try {
+			return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+		}
+		catch (NumberFormatException ex) {
+			try {
+				Duration until = Duration.between(ZonedDateTime.now(),
+						ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (DateTimeParseException unreadable) {
+				return null;
+			}
+		}
+	}
+
+	private static Throwable rootCause(Throwable error) {
+		Throwable cause = error;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static String firstLine(String message) {
+		if (message == null || message.isBlank()) {
+			return null;
+		}
+		String line = message.strip().lines().findFirst().orElse("");
+		return (line.length() > 300) ? line.substring(0, 300) + "…" : line;
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.spool.model;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.SpoolProperties;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import io.micrometer.observation.ObservationRegistry;
+
+/** The chat model agents use: OpenAI-compatible when a key is set, the offline model when not. */
+@Configuration(proxyBeanMethods = false)
+class ModelConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ModelConfiguration.class);
+
+	@Bean
+	@ConditionalOnProperty(name = "spring.ai.model.chat", havingValue = "none")
+	OfflineChatModel offlineChatModel() {
+		logger.warn("No model API key is configured: the built-in offline model answers every task. Set"
+				+ " spring.ai.openai.api-key (and spring.ai.openai.base-url for Ollama, vLLM or llama.cpp) to use a"
+				+ " real model.");
+		return new OfflineChatModel();
+	}
+
+	@Bean
+	ModelGateway modelGateway(ChatModel chatModel, ObjectProvider<ObservationRegistry> observations,
+			Environment environment, SpoolProperties properties) {
+		ChatClient chatClient = ChatClient.create(chatModel,
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		boolean offline = chatModel instanceof OfflineChatModel;
+		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
+				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", "gpt-4o-mini"),
+						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
+		return new ModelGateway(chatClient, info, properties.taskTimeout());
+	}
+
+}

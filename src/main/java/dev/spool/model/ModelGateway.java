@@ -1,0 +1,90 @@
+package dev.spool.model;
+
+import java.time.Duration;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.util.StringUtils;
+
+import dev.spool.workspace.Answer;
+import dev.spool.workspace.TokenUsage;
+
+/**
+ * Asks the configured model through Spring AI's {@link ChatClient}: the agent's system prompt, the task as the user
+ * message. HTTP-level retries (with backoff, honouring {@code Retry-After}) are the OpenAI SDK's, set by
+ * {@code spring.ai.openai.max-retries}; an error that survives them ends the attempt.
+ */
+public final class ModelGateway {
+
+	private final ChatClient chatClient;
+
+	private final ModelInfo info;
+
+	private final Duration timeout;
+
+	ModelGateway(ChatClient chatClient, ModelInfo info, Duration timeout) {
+		this.chatClient = chatClient;
+		this.info = info;
+		this.timeout = timeout;
+	}
+
+	public ModelInfo info() {
+		return this.info;
+	}
+
+	/** Calls the model and waits for the whole answer. */
+	public Answer ask(ModelRequest request) {
+		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
+		if (StringUtils.hasText(request.systemPrompt())) {
+			spec = spec.system(request.systemPrompt());
+		}
+		ChatResponse response = spec.user(request.userPrompt()).call().chatResponse();
+		if (response == null || response.getResult() == null || response.getResult().getOutput() == null) {
+			throw new IllegalStateException("the model returned no answer");
+		}
+		String text = response.getResult().getOutput().getText();
+		if (text == null || text.isBlank()) {
+			throw new IllegalStateException("the model returned an empty answer");
+		}
+		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
+				? response.getMetadata().getModel() : modelName(request);
+		return new Answer(text, model, this.info.offline(), tokens(response));
+	}
+
+	private ChatOptions.Builder<?> options(ModelRequest request) {
+		if (this.info.offline()) {
+			ChatOptions.Builder<?> builder = ChatOptions.builder().model(modelName(request));
+			return (request.temperature() != null) ? builder.temperature(request.temperature()) : builder;
+		}
+		// Spring AI 2.0.1 ignores spring.ai.openai.timeout (spring-ai#6915); the call's own options carry it.
+		OpenAiChatOptions.Builder builder = OpenAiChatOptions.builder().timeout(this.timeout);
+		if (StringUtils.hasText(request.model())) {
+			builder.model(request.model());
+		}
+		if (request.temperature() != null) {
+			builder.temperature(request.temperature());
+		}
+		return builder;
+	}
+
+	private String modelName(ModelRequest request) {
+		return StringUtils.hasText(request.model()) ? request.model() : this.info.defaultModel();
+	}
+
+	private static TokenUsage tokens(ChatResponse response) {
+		Usage usage = (response.getMetadata() != null) ? response.getMetadata().getUsage() : null;
+		if (usage == null || usage.getTotalTokens() == null || usage.getTotalTokens() == 0) {
+			return null;
+		}
+		return new TokenUsage(value(usage.getPromptTokens()), value(usage.getCompletionTokens()),
+				value(usage.getTotalTokens()));
+	}
+
+	private static long value(Integer tokens) {
+		return (tokens != null) ? tokens : 0;
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.spool.model;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import reactor.core.publisher.Flux;
+
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.MessageType;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.Prompt;
+
+/**
+ * The built-in model that answers when no API key is configured: at once, deterministically, and marked as offline in
+ * every answer, so that the whole system runs on a fresh machine. It reads the prompt; it does not understand it.
+ */
+public final class OfflineChatModel implements ChatModel {
+
+	/** The model name reported in answers and on the API. */
+	public static final String NAME = "spool-offline";
+
+	static final String MARK = "> **Offline model.** No model API key is configured, so Spool's built-in offline model"
+			+ " wrote this, not a language model. Set `spring.ai.openai.api-key` (and `spring.ai.openai.base-url` for"
+			+ " Ollama, vLLM or llama.cpp) to use a real one.";
+
+	@Override
+	public ChatResponse call(Prompt prompt) {
+		String user = prompt.getInstructions()
+			.stream()
+			.filter((message) -> message.getMessageType() == MessageType.USER)
+			.map(Message::getText)
+			.collect(Collectors.joining("\n"));
+		String answer = answer(user);
+		int promptTokens = prompt.getInstructions().stream().mapToInt((message) -> words(message.getText())).sum();
+		int completionTokens = words(answer);
+		ChatResponseMetadata metadata = ChatResponseMetadata.builder()
+			.model(NAME)
+			.usage(new DefaultUsage(promptTokens, completionTokens, promptTokens + completionTokens))
+			.build();
+		return new ChatResponse(List.of(new Generation(new AssistantMessage(answer))), metadata);
+	}
+
+	@Override
+	public Flux<ChatResponse> stream(Prompt prompt) {
+		return Flux.just(call(prompt));
+	}
+
+	static String answer(String prompt) {
+		String text = (prompt != null) ? prompt.strip() : "";
+		String firstLine = text.lines().findFirst().orElse("");
+		if (firstLine.length() > 120) {
+			firstLine = firstLine.substring(0, 120) + "…";
+		}
+		List<String> terms = keyTerms(text);
+		return MARK + "\n\n**Task:** " + firstLine + "\n\nReceived " + words(text) + " words on "
+				+ text.lines().count() + " lines." + (terms.isEmpty() ? "" : " Key terms: " + String.join(", ", terms)
+						+ ".")
+				+ "\n";
+	}
+
+	private static List<String> keyTerms(String text) {
+		Map<String, Long> counts = Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+			.filter((word) -> word.length() > 3)
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		return counts.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+				.thenComparing(Map.Entry.comparingByKey()))
+			.limit(5)
+			.map(Map.Entry::getKey)
+			.toList();
+	}
+
+	private static int words(String text) {
+		return (text == null || text.isBlank()) ? 0 : text.strip().split("\\s+").length;
+	}
+
+}

@@ -1,0 +1,2 @@
+/** The orchestrator's duties: taking back claims whose agents went quiet. */
+package dev.spool.orchestrator;

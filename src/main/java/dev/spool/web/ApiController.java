@@ -1,0 +1,66 @@
+package dev.spool.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+import dev.spool.agent.AgentDirectory;
+import dev.spool.agent.AgentStatus;
+import dev.spool.model.ModelGateway;
+import dev.spool.model.ModelInfo;
+import dev.spool.workspace.WorkspaceLayout;
+
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The manifest, the agents, the model and the event stream. */
+@RestController
+@RequestMapping("/api")
+class ApiController {
+
+	private final WorkspaceLayout layout;
+
+	private final AgentDirectory agents;
+
+	private final ModelGateway model;
+
+	private final TaskEventStream events;
+
+	ApiController(WorkspaceLayout layout, AgentDirectory agents, ModelGateway model, TaskEventStream events) {
+		this.layout = layout;
+		this.agents = agents;
+		this.model = model;
+		this.events = events;
+	}
+
+	/** The manifest exactly as it is on disk. */
+	@GetMapping(path = "/manifest", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Resource> manifest() throws IOException {
+		byte[] content = Files.readAllBytes(this.layout.manifest());
+		return ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(new ByteArrayResource(content));
+	}
+
+	@GetMapping("/agents")
+	List<AgentStatus> agents() {
+		return this.agents.list();
+	}
+
+	@GetMapping("/model")
+	ModelInfo model() {
+		return this.model.info();
+	}
+
+	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	SseEmitter events() {
+		return this.events.subscribe();
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.spool.web;
+
+import java.io.UncheckedIOException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.PromptTooLargeException;
+import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TransitionNotAllowedException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every API error as a JSON problem detail ({@code application/problem+json}) that says what was wrong. */
+@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class, annotations = org.springframework.web.bind.annotation.RestController.class)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Log log = LogFactory.getLog(ApiExceptionHandler.class);
+
+	@ExceptionHandler
+	ProblemDetail tooLarge(PromptTooLargeException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail invalid(InvalidTaskException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail notFound(TaskNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail noOutput(TaskApiController.OutputNotReadyException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail conflict(TransitionNotAllowedException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail io(UncheckedIOException ex) {
+		log.error("Workspace I/O failed", ex);
+		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"the workspace could not be written: " + ex.getMessage());
+	}
+
+}

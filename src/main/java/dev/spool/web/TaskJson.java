@@ -1,0 +1,40 @@
+package dev.spool.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TokenUsage;
+
+/** A task as the API shows it; {@code prompt} and {@code history} only on the single-task endpoint. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record TaskJson(String id, String status, String title, String owner, String agent, Integer priority,
+		List<String> dependsOn, Instant createdAt, Instant completedAt, int attempts, String error, String output,
+		TokenUsage tokens, String model, Boolean offline, String retryOf, String problem, String prompt,
+		List<Attempt> history) {
+
+	static TaskJson summary(Task task) {
+		return of(task, null, null);
+	}
+
+	static TaskJson detail(Task task, String prompt) {
+		return of(task, prompt, task.history());
+	}
+
+	private static TaskJson of(Task task, String prompt, List<Attempt> history) {
+		Attempt done = task.lastDone();
+		TaskId retryOf = task.document().retryOf();
+		return new TaskJson(task.id().text(), task.state().word(), task.title(), task.owner(),
+				task.document().agent(), task.document().priority(),
+				task.dependsOn().stream().map(TaskId::text).toList(), task.createdAt(), task.completedAt(),
+				task.attempts(), task.error(), task.hasOutput() ? "/api/tasks/" + task.id() + "/output" : null,
+				(done != null) ? done.tokens() : null, (done != null) ? done.model() : null,
+				(done != null) ? done.offline() : null, (retryOf != null) ? retryOf.text() : null, task.problem(),
+				prompt, history);
+	}
+
+}

@@ -1,0 +1,5 @@
+package dev.spool.workspace;
+
+/** Published when a file in {@code agents/} appears, vanishes or changes. */
+public record AgentsFolderChanged() {
+}

@@ -1,0 +1,46 @@
+package dev.spool.workspace;
+
+import java.time.Instant;
+
+/**
+ * One immutable record in a task's history, kept in {@code .spool/attempts/task_001.N.json}.
+ *
+ * @param number its place in the task's history, from 1
+ * @param outcome what happened
+ * @param agent the agent that made the attempt, or null for a person's action
+ * @param startedAt when the attempt began, or null
+ * @param finishedAt when it ended
+ * @param error what went wrong, or null
+ * @param model the model that answered, or null
+ * @param offline whether the built-in offline model answered
+ * @param tokens the tokens the model reported, or null
+ */
+public record Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
+		String model, Boolean offline, TokenUsage tokens) {
+
+	/** What an entry in a task's history records; only some are attempts at the task. */
+	public enum Outcome {
+
+		/** The agent's answer was published. */
+		DONE,
+		/** The model call failed or timed out. */
+		ERROR,
+		/** The agent's heartbeat went quiet and its claim was taken back. */
+		STALE,
+		/** A person cancelled the task. */
+		CANCELLED,
+		/** A person sent a failed or cancelled task back to pending, with a fresh budget of attempts. */
+		RETRIED;
+
+		public boolean isAttempt() {
+			return this == DONE || this == ERROR || this == STALE;
+		}
+
+	}
+
+	public Attempt withNumber(int newNumber) {
+		return new Attempt(newNumber, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error, this.model,
+				this.offline, this.tokens);
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.spool.workspace;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What is known of one task, derived from its file, its history and its output; the manifest lists these.
+ *
+ * @param id the task's id
+ * @param file its current file, whose name is its state
+ * @param owner the agent that holds or last held it, or null
+ * @param document its front matter, with the prompt cut to a short {@link #summary()}
+ * @param createdAt when it was created
+ * @param completedAt when it reached its current finished state, or null
+ * @param hasOutput whether {@code outputs/<id>_result.md} exists
+ * @param history its attempt records
+ * @param problem why agents leave it alone (unreadable front matter, two files with one id), or null
+ */
+public record Task(TaskId id, TaskFile file, String owner, TaskDocument document, Instant createdAt,
+		Instant completedAt, boolean hasOutput, List<Attempt> history, String problem) {
+
+	public Task {
+		history = List.copyOf(history);
+	}
+
+	public TaskState state() {
+		return this.file.state();
+	}
+
+	public String title() {
+		return this.document.title();
+	}
+
+	public String summary() {
+		return this.document.prompt();
+	}
+
+	/** Attempts made: recorded ones, plus the one under way or finished without a record (a shell agent's). */
+	public int attempts() {
+		int recorded = (int) this.history.stream().filter((entry) -> entry.outcome().isAttempt()).count();
+		boolean unrecorded = state() == TaskState.IN_PROGRESS || (state() == TaskState.DONE && lastDone() == null);
+		return recorded + (unrecorded ? 1 : 0);
+	}
+
+	/** Attempts counted against the budget: those since the last time a person retried the task. */
+	public int attemptsSinceRetry() {
+		int count = 0;
+		for (Attempt entry : this.history) {
+			if (entry.outcome() == Attempt.Outcome.RETRIED) {
+				count = 0;
+			}
+			else if (entry.outcome().isAttempt()) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** The error that made the task fail, for failed tasks only. */
+	public String error() {
+		if (this.problem != null) {
+			return this.problem;
+		}
+		if (state() != TaskState.FAILED) {
+			return null;
+		}
+		for (int i = this.history.size() - 1; i >= 0; i--) {
+			if (this.history.get(i).error() != null) {
+				return this.history.get(i).error();
+			}
+		}
+		return null;
+	}
+
+	/** The record of the attempt whose answer was published, or null. */
+	public Attempt lastDone() {
+		for (int i = this.history.size() - 1; i >= 0; i--) {
+			if (this.history.get(i).outcome() == Attempt.Outcome.DONE) {
+				return this.history.get(i);
+			}
+		}
+		return null;
+	}
+
+	public List<TaskId> dependsOn() {
+		return this.document.dependsOn();
+	}
+
+	/** Whether an agent may claim it now, given the tasks it depends on. */
+	public boolean isClaimableBy(String agent) {
+		return state() == TaskState.PENDING && this.problem == null
+				&& (this.document.agent() == null || this.document.agent().equals(agent));
+	}
+
+}

@@ -1,0 +1,329 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * What is known of every task, derived from the files and kept converged with them: by Spool's own verbs at once, by
+ * the watcher's hints within milliseconds, and by a periodic full rescan whatever else happens. Reads never block.
+ */
+public final class TaskIndex {
+
+	private static final Log logger = LogFactory.getLog(TaskIndex.class);
+
+	private static final int SUMMARY_LENGTH = 280;
+
+	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
+	private static final Comparator<Task> TAKING_ORDER = Comparator
+		.comparingInt((Task task) -> -task.document().priority())
+		.thenComparing(Task::id);
+
+	private final WorkspaceLayout layout;
+
+	private final AttemptLog log;
+
+	private final Clock clock;
+
+	private final long maxFileSize;
+
+	private final Consumer<TaskChanged> listener;
+
+	private final Object lock = new Object();
+
+	private final Map<TaskId, Set<String>> names = new HashMap<>();
+
+	private final Map<TaskId, Task> tasks = new ConcurrentHashMap<>();
+
+	private final ConcurrentSkipListSet<Task> pending = new ConcurrentSkipListSet<>(TAKING_ORDER);
+
+	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
+
+	private final Set<String> reportedStrays = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong highestNumber = new AtomicLong();
+
+	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
+		this.layout = layout;
+		this.log = log;
+		this.clock = clock;
+		this.maxFileSize = maxFileSize;
+		this.listener = listener;
+	}
+
+	public Optional<Task> find(TaskId id) {
+		return Optional.ofNullable(this.tasks.get(id));
+	}
+
+	/** Every task, by id. */
+	public List<Task> all() {
+		List<Task> all = new ArrayList<>(this.tasks.values());
+		all.sort(Comparator.comparing(Task::id));
+		return all;
+	}
+
+	public int size() {
+		return this.tasks.size();
+	}
+
+	/** Pending tasks this agent may take now, in taking order. */
+	public List<Task> claimable(String agent, int limit) {
+		List<Task> found = new ArrayList<>();
+		for (Task task : this.pending) {
+			if (task.isClaimableBy(agent) && dependenciesDone(task)) {
+				found.add(task);
+				if (found.size() == limit) {
+					break;
+				}
+			}
+		}
+		return found;
+	}
+
+	public boolean hasClaimable() {
+		return this.pending.stream().anyMatch((task) -> task.problem() == null && dependenciesDone(task));
+	}
+
+	private boolean dependenciesDone(Task task) {
+		return task.dependsOn().stream().allMatch((dependency) -> find(dependency)
+			.map((found) -> found.state() == TaskState.DONE)
+			.orElse(false));
+	}
+
+	/** The highest task number seen in {@code tasks/}, hand-made files included. */
+	long highestNumber() {
+		return this.highestNumber.get();
+	}
+
+	/** Owners of finished tasks that the files no longer tell, such as a shell agent's, carried over a restart. */
+	void rememberOwners(Map<TaskId, String> owners) {
+		this.rememberedOwners.putAll(owners);
+	}
+
+	/** Lists {@code tasks/} and brings every task whose files changed up to date. */
+	public void rescan() {
+		Map<TaskId, Set<String>> listed = new HashMap<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
+			for (Path path : stream) {
+				String name = path.getFileName().toString();
+				Optional<TaskFile> file = TaskFile.parse(name);
+				if (file.isPresent()) {
+					listed.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
+				}
+				else {
+					reportStray(name);
+				}
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not list " + this.layout.tasks() + ": " + ex.getMessage());
+			return;
+		}
+		List<TaskChanged> changes = new ArrayList<>();
+		synchronized (this.lock) {
+			Set<TaskId> ids = new HashSet<>(this.names.keySet());
+			ids.addAll(listed.keySet());
+			for (TaskId id : ids) {
+				Set<String> now = listed.getOrDefault(id, Set.of());
+				if (!now.equals(this.names.getOrDefault(id, Set.of()))) {
+					update(id, now, false, changes);
+				}
+			}
+		}
+		changes.forEach(this.listener);
+	}
+
+	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
+	public void taskFileChanged(String name, boolean contentMayHaveChanged) {
+		Optional<TaskFile> file = TaskFile.parse(name);
+		if (file.isEmpty()) {
+			reportStray(name);
+			return;
+		}
+		TaskId id = file.get().id();
+		boolean exists = Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS);
+		List<TaskChanged> changes = new ArrayList<>();
+		synchronized (this.lock) {
+			Set<String> now = new TreeSet<>(this.names.getOrDefault(id, Set.of()));
+			if (exists) {
+				now.add(name);
+			}
+			else {
+				now.remove(name);
+			}
+			// A touch of an in-progress file is a heartbeat, not an edit.
+			update(id, now, contentMayHaveChanged && file.get().state() != TaskState.IN_PROGRESS, changes);
+		}
+		changes.forEach(this.listener);
+	}
+
+	/** Reads a task's history and output again, after they may have changed. */
+	public void refresh(TaskId id) {
+		List<TaskChanged> changes = new ArrayList<>();
+		synchronized (this.lock) {
+			Set<String> now = this.names.get(id);
+			if (now != null) {
+				update(id, now, false, changes);
+			}
+		}
+		changes.forEach(this.listener);
+	}
+
+	private void update(TaskId id, Set<String> now, boolean reread, List<TaskChanged> changes) {
+		Task before = this.tasks.get(id);
+		Task after = now.isEmpty() ? null : load(id, now, before, reread);
+		if (now.isEmpty()) {
+			this.names.remove(id);
+		}
+		else {
+			this.names.put(id, Set.copyOf(now));
+			this.highestNumber.accumulateAndGet(id.number(), Math::max);
+		}
+		if (before != null) {
+			this.pending.remove(before);
+		}
+		if (after == null) {
+			this.tasks.remove(id);
+		}
+		else {
+			this.tasks.put(id, after);
+			if (after.state() == TaskState.PENDING) {
+				this.pending.add(after);
+			}
+		}
+		if (!Objects.equals(before, after)) {
+			changes.add(new TaskChanged(before, after));
+		}
+	}
+
+	private Task load(TaskId id, Set<String> fileNames, Task before, boolean reread) {
+		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
+		String problem = (fileNames.size() > 1)
+				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
+				: null;
+		Path path = this.layout.task(file);
+		TaskDocument document;
+		Instant modified;
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			modified = attributes.lastModifiedTime().toInstant();
+			boolean known = before != null && !reread && before.document().isReadable();
+			document = known ? before.document() : readDocument(path, attributes);
+		}
+		catch (NoSuchFileException ex) {
+			// Renamed while we looked; the watcher reports the new name next.
+			return before;
+		}
+		catch (IOException ex) {
+			document = unreadable("cannot be read: " + ex.getMessage());
+			modified = this.clock.instant();
+		}
+		if (problem == null) {
+			problem = document.problem();
+		}
+		List<Attempt> history = this.log.read(id);
+		boolean hasOutput = Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
+				: (before != null) ? before.createdAt() : modified;
+		return new Task(id, file, owner(file, history, before), document, createdAt,
+				completedAt(file, history, before, hasOutput), hasOutput, history, problem);
+	}
+
+	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {
+		if (attributes.isSymbolicLink()) {
+			return unreadable("is a symbolic link; Spool never follows links in tasks/");
+		}
+		if (!attributes.isRegularFile()) {
+			return unreadable("is not a regular file");
+		}
+		if (attributes.size() > this.maxFileSize) {
+			return unreadable("is " + attributes.size() + " bytes, more than the limit of " + this.maxFileSize);
+		}
+		TaskDocument full = TaskDocument.parse(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+		String prompt = full.prompt();
+		String summary = (prompt.length() > SUMMARY_LENGTH) ? prompt.substring(0, SUMMARY_LENGTH) + "…" : prompt;
+		return new TaskDocument(full.title(), full.agent(), full.priority(), full.dependsOn(), full.maxAttempts(),
+				full.createdAt(), full.retryOf(), summary, full.problem());
+	}
+
+	private static TaskDocument unreadable(String problem) {
+		return new TaskDocument(null, null, 0, List.of(), null, null, null, "", "the task file " + problem);
+	}
+
+	private String owner(TaskFile file, List<Attempt> history, Task before) {
+		if (file.state() == TaskState.IN_PROGRESS) {
+			return file.owner();
+		}
+		for (int i = history.size() - 1; i >= 0; i--) {
+			if (history.get(i).agent() != null && history.get(i).outcome().isAttempt()) {
+				return history.get(i).agent();
+			}
+		}
+		if (before != null && before.owner() != null) {
+			return before.owner();
+		}
+		return this.rememberedOwners.get(file.id());
+	}
+
+	private Instant completedAt(TaskFile file, List<Attempt> history, Task before, boolean hasOutput) {
+		if (!file.state().isFinished()) {
+			return null;
+		}
+		if (!history.isEmpty()) {
+			Attempt last = history.get(history.size() - 1);
+			boolean describesThisState = switch (file.state()) {
+				case DONE -> last.outcome() == Attempt.Outcome.DONE;
+				case FAILED -> last.outcome().isAttempt();
+				default -> last.outcome() == Attempt.Outcome.CANCELLED;
+			};
+			if (describesThisState) {
+				return last.finishedAt();
+			}
+		}
+		if (before != null && before.state() == file.state() && before.completedAt() != null) {
+			return before.completedAt();
+		}
+		if (hasOutput) {
+			try {
+				return Files.getLastModifiedTime(this.layout.output(file.id())).toInstant();
+			}
+			catch (IOException ex) {
+				// Fall through to the time it was seen.
+			}
+		}
+		return this.clock.instant();
+	}
+
+	private void reportStray(String name) {
+		if (!name.startsWith(".") && this.reportedStrays.add(name)) {
+			logger.warn("Ignoring " + this.layout.tasks().resolve(name)
+					+ ": not a task file name (task_<number>_<state>.md); left where it is");
+		}
+	}
+
+}

@@ -1,0 +1,390 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The verbs of the workspace protocol. Every change of state is one atomic rename that never replaces a file; a lost
+ * race returns empty or false, never throws. Only this class writes task files, outputs and attempt records.
+ */
+public final class TaskStore {
+
+	private static final Log logger = LogFactory.getLog(TaskStore.class);
+
+	private final WorkspaceLayout layout;
+
+	private final AtomicFiles files;
+
+	private final AttemptLog log;
+
+	private final TaskIndex index;
+
+	private final Clock clock;
+
+	private final long maxPromptBytes;
+
+	private final int defaultMaxAttempts;
+
+	private final AtomicLong reserved = new AtomicLong();
+
+	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
+			long maxPromptBytes, int defaultMaxAttempts) {
+		this.layout = layout;
+		this.files = files;
+		this.log = log;
+		this.index = index;
+		this.clock = clock;
+		this.maxPromptBytes = maxPromptBytes;
+		this.defaultMaxAttempts = defaultMaxAttempts;
+	}
+
+	public TaskIndex index() {
+		return this.index;
+	}
+
+	/**
+	 * Creates a pending task under a new id, above every id in the workspace; ids stay unique across processes
+	 * because each is first reserved with an exclusive create.
+	 * @throws InvalidTaskException if the request is invalid; nothing is written
+	 */
+	public Task create(NewTask request) {
+		TaskDocument document = validate(request);
+		byte[] content = document.render().getBytes(StandardCharsets.UTF_8);
+		try {
+			TaskId id = reserveId();
+			TaskFile file = TaskFile.pending(id);
+			this.files.publishNew(this.layout.task(file), content);
+			this.index.taskFileChanged(file.fileName(), true);
+			return this.index.find(id).orElseThrow();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
+		}
+	}
+
+	private TaskDocument validate(NewTask request) {
+		if (request.prompt() == null || request.prompt().isBlank()) {
+			throw new InvalidTaskException("the prompt is missing or empty");
+		}
+		long size = request.prompt().getBytes(StandardCharsets.UTF_8).length;
+		if (size > this.maxPromptBytes) {
+			throw new PromptTooLargeException(size, this.maxPromptBytes);
+		}
+		if (request.agent() != null) {
+			AgentNames.require(request.agent());
+		}
+		if (request.title() != null && request.title().length() > 500) {
+			throw new InvalidTaskException("the title is longer than 500 characters");
+		}
+		for (TaskId dependency : request.dependsOn()) {
+			if (this.index.find(dependency).isEmpty()) {
+				throw new InvalidTaskException("depends on " + dependency + ", which does not exist");
+			}
+		}
+		if (request.retryOf() != null && this.index.find(request.retryOf()).isEmpty()) {
+			throw new InvalidTaskException("reworks " + request.retryOf() + ", which does not exist");
+		}
+		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
+		return new TaskDocument(title, request.agent(), request.priority(), request.dependsOn(), null,
+				this.clock.instant(), request.retryOf(), request.prompt().strip(), null);
+	}
+
+	private TaskId reserveId() throws IOException {
+		while (true) {
+			long next = Math.max(this.index.highestNumber(), this.reserved.get()) + 1;
+			this.reserved.accumulateAndGet(next, Math::max);
+			TaskId id = TaskId.of(next);
+			try {
+				this.files.createExclusive(this.layout.reservation(id));
+				return id;
+			}
+			catch (FileAlreadyExistsException ex) {
+				// Another process took this id; try the next.
+			}
+		}
+	}
+
+	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */
+	void loadReservations() throws IOException {
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.reservations())) {
+			for (Path path : stream) {
+				TaskId.parse(path.getFileName().toString())
+					.ifPresent((id) -> this.reserved.accumulateAndGet(id.number(), Math::max));
+			}
+		}
+	}
+
+	/**
+	 * Claims a pending task for an agent by renaming its file.
+	 * @return the claim, or empty when another agent renamed it first
+	 */
+	public Optional<Claim> claim(Task task, String agent) {
+		TaskFile pending = task.file();
+		if (pending.state() != TaskState.PENDING) {
+			return Optional.empty();
+		}
+		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
+		Instant now = this.clock.instant();
+		if (!move(pending, claimed)) {
+			return Optional.empty();
+		}
+		return Optional.of(new Claim(claimed, now));
+	}
+
+	/**
+	 * Shows the claim is alive by touching its file; a claim whose file is gone was taken back or cancelled.
+	 * @return false when the claim is lost
+	 */
+	public boolean heartbeat(Claim claim) {
+		try {
+			Files.setLastModifiedTime(this.layout.task(claim.file()), FileTime.from(this.clock.instant()));
+			return true;
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			logger.warn("Could not touch " + claim.file() + ": " + ex.getMessage());
+			return true;
+		}
+	}
+
+	/** When a claim's file was last touched, or empty when it has moved; compare only with itself. */
+	public Optional<FileTime> lastTouched(TaskFile inProgress) {
+		try {
+			return Optional.of(Files.getLastModifiedTime(this.layout.task(inProgress), LinkOption.NOFOLLOW_LINKS));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Publishes an answer. The answer is staged first, the rename to done is the commit, and only then is the output
+	 * linked into place, so an agent whose claim was taken back publishes nothing.
+	 * @return false when the claim was lost; nothing was published
+	 */
+	public boolean complete(Claim claim, Answer answer) {
+		Path staged = this.layout.staging()
+			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
+		try {
+			this.files.publishNew(staged, answer.text().getBytes(StandardCharsets.UTF_8));
+			if (!move(claim.file(), claim.file().to(TaskState.DONE, null))) {
+				Files.deleteIfExists(staged);
+				return false;
+			}
+			publishStaged(claim.id(), staged);
+			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
+					this.clock.instant(), null, answer.model(), answer.offline(), answer.tokens()));
+			return true;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not publish the answer to " + claim.id() + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private void publishStaged(TaskId id, Path staged) throws IOException {
+		try {
+			Files.createLink(this.layout.output(id), staged);
+			Files.delete(staged);
+		}
+		catch (FileAlreadyExistsException ex) {
+			logger.warn("Kept the existing " + this.layout.output(id) + "; this attempt's answer stays in " + staged);
+		}
+		this.index.refresh(id);
+	}
+
+	/**
+	 * Records a failed attempt, then returns the task to pending, or to failed once its attempts are used up.
+	 * @return the state the task went to, or empty when the claim was lost
+	 */
+	public Optional<TaskState> fail(Claim claim, String error) {
+		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error);
+	}
+
+	/**
+	 * Takes back a claim whose heartbeat went quiet: exactly this in-progress file is renamed, so an agent that is
+	 * only late finds its claim gone when it tries to complete.
+	 * @return the state the task went to, or empty when the file had already moved
+	 */
+	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
+		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason);
+	}
+
+	private Optional<TaskState> giveBack(TaskFile inProgress, Attempt.Outcome outcome, Instant startedAt,
+			String error) {
+		Task task = this.index.find(inProgress.id()).orElse(null);
+		int used = ((task != null) ? task.attemptsSinceRetry() : 0) + 1;
+		Integer own = (task != null) ? task.document().maxAttempts() : null;
+		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
+		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
+		String recorded = (next == TaskState.FAILED) ? error + " (attempt " + used + " of " + allowed + ")" : error;
+		if (!move(inProgress, inProgress.to(next, null))) {
+			return Optional.empty();
+		}
+		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
+				recorded, null, null, null));
+		return Optional.of(next);
+	}
+
+	/**
+	 * Cancels a pending or in-progress task; an agent working on it finds its claim gone and publishes nothing.
+	 * @throws TaskNotFoundException if there is no such task
+	 * @throws TransitionNotAllowedException if it has already finished
+	 */
+	public Task cancel(TaskId id) {
+		return changeByPerson(id, TaskState.CANCELLED, Attempt.Outcome.CANCELLED);
+	}
+
+	/**
+	 * Sends a failed or cancelled task back to pending with a fresh budget of attempts.
+	 * @throws TaskNotFoundException if there is no such task
+	 * @throws TransitionNotAllowedException if it is not failed or cancelled
+	 */
+	public Task retry(TaskId id) {
+		return changeByPerson(id, TaskState.PENDING, Attempt.Outcome.RETRIED);
+	}
+
+	private Task changeByPerson(TaskId id, TaskState next, Attempt.Outcome outcome) {
+		// The file may move under us (an agent claims it); look again a few times before giving up.
+		for (int tries = 0; tries < 5; tries++) {
+			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+			TaskState state = task.state();
+			boolean allowed = (next == TaskState.PENDING) ? (state == TaskState.FAILED || state == TaskState.CANCELLED)
+					: state.canTransitionTo(next);
+			if (!allowed) {
+				throw new TransitionNotAllowedException(
+						id + " is " + state.word() + " and cannot be " + describe(next));
+			}
+			if (move(task.file(), task.file().to(next, null))) {
+				appendQuietly(id, new Attempt(0, outcome, null, null, this.clock.instant(), null, null, null, null));
+				return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+			}
+			this.index.rescan();
+		}
+		throw new TransitionNotAllowedException(id + " kept changing state; try again");
+	}
+
+	private static String describe(TaskState next) {
+		return (next == TaskState.PENDING) ? "retried (only failed or cancelled tasks can)" : "cancelled";
+	}
+
+	/** The task's prompt, read from its file. */
+	public String readPrompt(TaskId id) {
+		for (int tries = 0; tries < 5; tries++) {
+			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+			try {
+				Path path = this.layout.task(task.file());
+				if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+					return "";
+				}
+				return TaskDocument.parse(Files.readString(path, StandardCharsets.UTF_8)).prompt();
+			}
+			catch (NoSuchFileException ex) {
+				this.index.rescan();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		throw new TaskNotFoundException(id);
+	}
+
+	/** The task's result, once there is one. */
+	public Optional<String> readOutput(TaskId id) {
+		Path output = this.layout.output(id);
+		if (!Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Files.readString(output, StandardCharsets.UTF_8));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Publishes answers that were committed (their task is done) but not yet linked into {@code outputs/} when a
+	 * process died, and removes staged answers of claims that were lost.
+	 */
+	void recoverStagedAnswers() throws IOException {
+		List<Path> staged;
+		try (Stream<Path> stream = Files.list(this.layout.staging())) {
+			staged = stream.filter((path) -> path.getFileName().toString().endsWith(".md"))
+				.sorted(Comparator.comparing(TaskStore::modified).reversed())
+				.toList();
+		}
+		for (Path path : staged) {
+			String name = path.getFileName().toString();
+			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
+			Optional<Task> task = id.flatMap(this.index::find);
+			if (task.isPresent() && task.get().state() == TaskState.DONE && !task.get().hasOutput()) {
+				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");
+				publishStaged(id.get(), path);
+			}
+			else if (task.isEmpty() || task.get().state() != TaskState.IN_PROGRESS) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+	private static FileTime modified(Path path) {
+		try {
+			return Files.getLastModifiedTime(path);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
+	}
+
+	private boolean move(TaskFile from, TaskFile to) {
+		try {
+			boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
+			this.index.taskFileChanged(from.fileName(), false);
+			this.index.taskFileChanged(to.fileName(), false);
+			return moved;
+		}
+		catch (FileAlreadyExistsException ex) {
+			logger.warn("Not moving " + from + ": " + to + " already exists (two files share one id)");
+			return false;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not rename " + from + " to " + to + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void appendQuietly(TaskId id, Attempt attempt) {
+		try {
+			this.log.append(id, attempt);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not record the " + attempt.outcome() + " of " + id + ": " + ex.getMessage());
+		}
+		this.index.refresh(id);
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * An opened workspace: its folders exist, its index has been rebuilt from the files, answers that a stopped process
+ * had committed are published, and the manifest is written. The one way to get a {@link TaskStore}.
+ */
+public final class Workspace {
+
+	/** Files larger than the prompt limit by more than this are flagged instead of read. */
+	private static final long TASK_FILE_HEADROOM = 64 * 1024;
+
+	private final WorkspaceLayout layout;
+
+	private final TaskIndex index;
+
+	private final TaskStore store;
+
+	private final ManifestWriter manifest;
+
+	private Workspace(WorkspaceLayout layout, TaskIndex index, TaskStore store, ManifestWriter manifest) {
+		this.layout = layout;
+		this.index = index;
+		this.store = store;
+		this.manifest = manifest;
+	}
+
+	/**
+	 * Opens the workspace at a folder, creating whatever is missing.
+	 * @param settings how to write and what to accept
+	 * @param listener told of every change to what is known of a task, on the thread that noticed it
+	 */
+	public static Workspace open(Path root, Settings settings, Clock clock, Consumer<TaskChanged> listener)
+			throws IOException {
+		WorkspaceLayout layout = new WorkspaceLayout(root);
+		layout.createFolders();
+		AtomicFiles files = new AtomicFiles(settings.fsync());
+		AttemptLog log = new AttemptLog(layout, files);
+		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM, listener);
+		ManifestWriter manifest = new ManifestWriter(layout, files, index);
+		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
+				settings.maxAttempts());
+		store.loadReservations();
+		index.rememberOwners(manifest.readOwners());
+		index.rescan();
+		store.recoverStagedAnswers();
+		manifest.write();
+		return new Workspace(layout, index, store, manifest);
+	}
+
+	public WorkspaceLayout layout() {
+		return this.layout;
+	}
+
+	public TaskIndex index() {
+		return this.index;
+	}
+
+	public TaskStore store() {
+		return this.store;
+	}
+
+	public ManifestWriter manifest() {
+		return this.manifest;
+	}
+
+	/** A watcher that keeps the index converged with changes made by anyone. */
+	public WorkspaceWatcher watcher(java.time.Duration rescanInterval, Consumer<Object> events) {
+		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval);
+	}
+
+	/**
+	 * How a workspace writes and what it accepts.
+	 *
+	 * @param fsync whether to flush files and folders before and after publishing renames
+	 * @param maxPromptBytes the largest prompt accepted
+	 * @param maxAttempts attempts before a task fails, unless its front matter says otherwise
+	 */
+	public record Settings(boolean fsync, long maxPromptBytes, int maxAttempts) {
+	}
+
+}

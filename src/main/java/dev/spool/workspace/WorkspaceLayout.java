@@ -1,0 +1,72 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where everything lives in a workspace. Spool's own bookkeeping sits in the hidden {@code .spool} folder: id
+ * reservations, attempt records and results staged before their task is committed.
+ */
+public record WorkspaceLayout(Path root) {
+
+	public WorkspaceLayout {
+		root = root.toAbsolutePath().normalize();
+	}
+
+	public Path tasks() {
+		return this.root.resolve("tasks");
+	}
+
+	public Path outputs() {
+		return this.root.resolve("outputs");
+	}
+
+	public Path agents() {
+		return this.root.resolve("agents");
+	}
+
+	public Path manifest() {
+		return this.root.resolve("manifest.json");
+	}
+
+	public Path reservations() {
+		return this.root.resolve(".spool").resolve("ids");
+	}
+
+	public Path attempts() {
+		return this.root.resolve(".spool").resolve("attempts");
+	}
+
+	public Path staging() {
+		return this.root.resolve(".spool").resolve("staging");
+	}
+
+	public Path task(TaskFile file) {
+		return tasks().resolve(file.fileName());
+	}
+
+	public Path output(TaskId id) {
+		return outputs().resolve(outputName(id));
+	}
+
+	public static String outputName(TaskId id) {
+		return id.text() + "_result.md";
+	}
+
+	public Path reservation(TaskId id) {
+		return reservations().resolve(id.text());
+	}
+
+	public Path attempt(TaskId id, int number) {
+		return attempts().resolve(id.text() + "." + number + ".json");
+	}
+
+	/** Creates the workspace folder and every sub-folder that is missing. */
+	public void createFolders() throws IOException {
+		for (Path folder : new Path[] { tasks(), outputs(), agents(), reservations(), attempts(), staging() }) {
+			Files.createDirectories(folder);
+		}
+	}
+
+}

@@ -1,0 +1,145 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Turns file events into index updates within milliseconds, and rescans the whole workspace periodically because
+ * events are only hints: they overflow, they miss other NFS clients, and on some systems they are polled.
+ */
+public final class WorkspaceWatcher implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkspaceWatcher.class);
+
+	private final WorkspaceLayout layout;
+
+	private final TaskIndex index;
+
+	private final Consumer<Object> events;
+
+	private final Duration rescanInterval;
+
+	private volatile WatchService watchService;
+
+	private volatile Thread thread;
+
+	private Map<WatchKey, Path> folders = Map.of();
+
+	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events,
+			Duration rescanInterval) {
+		this.layout = layout;
+		this.index = index;
+		this.events = events;
+		this.rescanInterval = rescanInterval;
+	}
+
+	@Override
+	public void start() {
+		try {
+			this.watchService = FileSystems.getDefault().newWatchService();
+			this.folders = Map.of(register(this.layout.tasks()), this.layout.tasks(), register(this.layout.outputs()),
+					this.layout.outputs(), register(this.layout.attempts()), this.layout.attempts(),
+					register(this.layout.agents()), this.layout.agents());
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
+		}
+		this.thread = new Thread(this::run, "spool-watcher");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private WatchKey register(Path folder) throws IOException {
+		return folder.register(this.watchService, StandardWatchEventKinds.ENTRY_CREATE,
+				StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+	}
+
+	private void run() {
+		long nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				long waitNanos = Math.max(0, nextRescan - System.nanoTime());
+				WatchKey key = (this.watchService != null)
+						? this.watchService.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+				if (this.watchService == null) {
+					Thread.sleep(Math.max(1, waitNanos / 1_000_000));
+				}
+				if (key != null) {
+					handle(key);
+				}
+				if (System.nanoTime() - nextRescan >= 0) {
+					this.index.rescan();
+					nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+				}
+			}
+			catch (InterruptedException | ClosedWatchServiceException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.error("The workspace watcher hit an error and goes on", ex);
+			}
+		}
+	}
+
+	private void handle(WatchKey key) {
+		Path folder = this.folders.get(key);
+		for (WatchEvent<?> event : key.pollEvents()) {
+			if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+				this.index.rescan();
+				this.events.accept(new AgentsFolderChanged());
+				continue;
+			}
+			String name = event.context().toString();
+			if (name.startsWith(".")) {
+				continue;
+			}
+			if (this.layout.tasks().equals(folder)) {
+				this.index.taskFileChanged(name, event.kind() == StandardWatchEventKinds.ENTRY_MODIFY);
+			}
+			else if (this.layout.agents().equals(folder)) {
+				this.events.accept(new AgentsFolderChanged());
+			}
+			else {
+				int end = name.indexOf(this.layout.outputs().equals(folder) ? "_result" : ".");
+				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(this.index::refresh);
+			}
+		}
+		key.reset();
+	}
+
+	@Override
+	public void stop() {
+		Thread running = this.thread;
+		if (running != null) {
+			running.interrupt();
+		}
+		try {
+			if (this.watchService != null) {
+				this.watchService.close();
+			}
+		}
+		catch (IOException ex) {
+			// Closing on shutdown; nothing to do.
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null && this.thread.isAlive();
+	}
+
+}
