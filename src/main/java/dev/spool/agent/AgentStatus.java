@@ -26,6 +26,7 @@ public record AgentStatus(String name, boolean defined, String model, State stat
 
 		IDLE, WORKING, STALE;
 
+		@com.fasterxml.jackson.annotation.JsonValue
 		public String word() {
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}

@@ -7,6 +7,7 @@ import dev.spool.SpoolProperties;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -37,7 +38,7 @@ class ModelConfiguration {
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		boolean offline = chatModel instanceof OfflineChatModel;
 		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
-				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", "gpt-4o-mini"),
+				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", OpenAiChatOptions.DEFAULT_CHAT_MODEL),
 						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
 		return new ModelGateway(chatClient, info, properties.taskTimeout());
 	}

@@ -79,7 +79,7 @@ public final class StaleClaimSweeper {
 		String reason = file.owner() + " sent no heartbeat for " + silent.toSeconds() + " s (spool.stale-after is "
 				+ this.staleAfter.toSeconds() + " s)";
 		this.store.requeueStale(file, reason)
-			.ifPresent((next) -> logger.warn("Took back " + file.id() + " from " + reason + "; it is now "
+			.ifPresent((next) -> logger.warn("Took back " + file.id() + ": " + reason + "; it is now "
 					+ next.word()));
 	}
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,7 +66,10 @@ public final class AtomicFiles {
 	 * @throws FileAlreadyExistsException if the target exists
 	 */
 	public boolean move(Path source, Path target) throws IOException {
-		if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+			if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+				return false;
+			}
 			throw new FileAlreadyExistsException(target.toString());
 		}
 		try {

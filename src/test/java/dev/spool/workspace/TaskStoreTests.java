@@ -1,0 +1,239 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import dev.spool.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class TaskStoreTests {
+
+	@TempDir
+	Path root;
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	private final List<TaskChanged> changes = new ArrayList<>();
+
+	private Workspace workspace;
+
+	private TaskStore store;
+
+	@BeforeEach
+	void open() throws IOException {
+		this.workspace = open(this.root);
+		this.store = this.workspace.store();
+	}
+
+	private Workspace open(Path folder) throws IOException {
+		return Workspace.open(folder, new Workspace.Settings(false, 1024, 2), this.clock, this.changes::add);
+	}
+
+	@Test
+	void aNewTaskIsAPendingMarkdownFileWithFrontMatter() throws IOException {
+		Task task = this.store.create(new NewTask("Write a haiku", "Haiku", "agent_b", 3, List.of(), null));
+
+		assertThat(task.id().text()).isEqualTo("task_001");
+		assertThat(task.state()).isEqualTo(TaskState.PENDING);
+		String text = Files.readString(this.root.resolve("tasks/task_001_pending.md"));
+		assertThat(text).startsWith("---\n").contains("title: \"Haiku\"", "agent: agent_b", "priority: 3")
+			.endsWith("Write a haiku\n");
+		assertThat(this.changes).extracting(TaskChanged::id).contains(task.id());
+	}
+
+	@Test
+	void newIdsAreAboveEveryIdInTasksIncludingHandMadeOnes() throws IOException {
+		Files.writeString(this.root.resolve("tasks/task_41_done.md"), "made by hand");
+		this.store.index().rescan();
+
+		assertThat(this.store.create(NewTask.of("next")).id().text()).isEqualTo("task_042");
+	}
+
+	@Test
+	void idsOfDeletedTasksAreNotHandedOutAgain() throws IOException {
+		Task first = this.store.create(NewTask.of("first"));
+		Files.delete(this.root.resolve("tasks").resolve(first.file().fileName()));
+		Workspace reopened = open(this.root);
+
+		assertThat(reopened.store().create(NewTask.of("second")).id().text()).isEqualTo("task_002");
+	}
+
+	@Test
+	void claimLosesToAnEarlierRename() throws IOException {
+		Task task = this.store.create(NewTask.of("contended"));
+		TaskStore other = open(this.root).store();
+
+		Optional<Claim> first = other.claim(task, "agent_a");
+		Optional<Claim> second = this.store.claim(task, "agent_b");
+
+		assertThat(first).isPresent();
+		assertThat(second).isEmpty();
+		assertThat(taskFiles()).containsExactly("task_001_inprogress_agent_a.md");
+	}
+
+	@Test
+	void completingPublishesTheOutputAndRecordsTheAttempt() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+
+		boolean published = this.store.complete(claim, new Answer("answer", "m1", false, new TokenUsage(3, 4, 7)));
+
+		assertThat(published).isTrue();
+		assertThat(taskFiles()).containsExactly("task_001_done.md");
+		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("answer");
+		Task done = this.store.index().find(task.id()).orElseThrow();
+		assertThat(done.owner()).isEqualTo("agent_a");
+		assertThat(done.attempts()).isEqualTo(1);
+		assertThat(done.lastDone().tokens()).isEqualTo(new TokenUsage(3, 4, 7));
+		assertThat(done.completedAt()).isEqualTo(this.clock.instant());
+		assertThat(Files.list(this.root.resolve(".spool/staging"))).isEmpty();
+	}
+
+	@Test
+	void failedAttemptsReturnTheTaskToPendingUntilTheBudgetIsSpent() {
+		Task task = this.store.create(NewTask.of("flaky"));
+
+		Claim first = this.store.claim(task, "agent_a").orElseThrow();
+		assertThat(this.store.fail(first, "HTTP 500")).hasValue(TaskState.PENDING);
+		Claim second = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "agent_a").orElseThrow();
+		assertThat(this.store.fail(second, "HTTP 500 again")).hasValue(TaskState.FAILED);
+
+		Task failed = this.store.index().find(task.id()).orElseThrow();
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		assertThat(failed.attempts()).isEqualTo(2);
+		assertThat(failed.error()).contains("HTTP 500 again", "attempt 2 of 2");
+	}
+
+	@Test
+	void aRetryGivesAFailedTaskAFreshBudget() {
+		Task task = this.store.create(NewTask.of("flaky"));
+		for (int i = 0; i < 2; i++) {
+			Claim claim = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "a").orElseThrow();
+			this.store.fail(claim, "boom");
+		}
+
+		Task retried = this.store.retry(task.id());
+		Claim claim = this.store.claim(retried, "a").orElseThrow();
+
+		assertThat(this.store.fail(claim, "boom")).hasValue(TaskState.PENDING);
+		assertThat(this.store.index().find(task.id()).orElseThrow().attempts()).isEqualTo(3);
+	}
+
+	@Test
+	void anAgentWhoseTaskWasCancelledPublishesNothing() throws IOException {
+		Task task = this.store.create(NewTask.of("long"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+
+		this.store.cancel(task.id());
+
+		assertThat(this.store.heartbeat(claim)).isFalse();
+		assertThat(this.store.complete(claim, new Answer("late", "m", false, null))).isFalse();
+		assertThat(taskFiles()).containsExactly("task_001_cancelled.md");
+		assertThat(this.root.resolve("outputs/task_001_result.md")).doesNotExist();
+		assertThat(Files.list(this.root.resolve(".spool/staging"))).isEmpty();
+	}
+
+	@Test
+	void aLateAgentCannotPublishOverTheAgentThatTookOver() throws IOException {
+		Task task = this.store.create(NewTask.of("slow"));
+		Claim late = this.store.claim(task, "agent_a").orElseThrow();
+		TaskStore orchestrator = open(this.root).store();
+		orchestrator.requeueStale(late.file(), "no heartbeat");
+		Claim takeover = orchestrator.claim(orchestrator.index().find(task.id()).orElseThrow(), "agent_b")
+			.orElseThrow();
+		orchestrator.complete(takeover, new Answer("from b", "m", false, null));
+
+		boolean lateResult = this.store.complete(late, new Answer("from a", "m", false, null));
+
+		assertThat(lateResult).isFalse();
+		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("from b");
+		assertThat(taskFiles()).containsExactly("task_001_done.md");
+	}
+
+	@Test
+	void finishedTasksCannotBeCancelledAndPendingOnesCannotBeRetried() {
+		Task task = this.store.create(NewTask.of("x"));
+
+		assertThatExceptionOfType(TransitionNotAllowedException.class).isThrownBy(() -> this.store.retry(task.id()));
+		this.store.cancel(task.id());
+		assertThatExceptionOfType(TransitionNotAllowedException.class).isThrownBy(() -> this.store.cancel(task.id()));
+		assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> this.store.cancel(TaskId.of(99)));
+	}
+
+	@Test
+	void invalidRequestsWriteNothing() throws IOException {
+		assertThatExceptionOfType(InvalidTaskException.class).isThrownBy(() -> this.store.create(NewTask.of("  ")));
+		assertThatExceptionOfType(InvalidTaskException.class)
+			.isThrownBy(() -> this.store.create(new NewTask("p", null, "../x", 0, List.of(), null)));
+		assertThatExceptionOfType(InvalidTaskException.class)
+			.isThrownBy(() -> this.store.create(new NewTask("p", null, null, 0, List.of(TaskId.of(5)), null)));
+		assertThatExceptionOfType(PromptTooLargeException.class)
+			.isThrownBy(() -> this.store.create(NewTask.of("x".repeat(1025))));
+
+		assertThat(taskFiles()).isEmpty();
+		assertThat(Files.list(this.root.resolve(".spool/ids"))).isEmpty();
+	}
+
+	@Test
+	void twoFilesWithOneIdAreFlaggedAndLeftAlone() throws IOException {
+		Files.writeString(this.root.resolve("tasks/task_005_pending.md"), "one");
+		Files.writeString(this.root.resolve("tasks/task_005_done.md"), "two");
+		this.store.index().rescan();
+
+		Task task = this.store.index().find(TaskId.of(5)).orElseThrow();
+		assertThat(task.problem()).contains("several files share the id task_005");
+		assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
+	}
+
+	@Test
+	void anAnswerCommittedByADeadProcessIsPublishedWhenTheWorkspaceOpens() throws IOException {
+		Task task = this.store.create(NewTask.of("q"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		// The process died between the commit (the rename to done) and linking the staged answer into outputs/.
+		Files.writeString(this.root.resolve(".spool/staging/task_001.agent_a.1234.md"), "committed answer");
+		Files.move(this.root.resolve("tasks").resolve(claim.file().fileName()),
+				this.root.resolve("tasks/task_001_done.md"));
+
+		open(this.root);
+
+		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("committed answer");
+		assertThat(Files.list(this.root.resolve(".spool/staging"))).isEmpty();
+	}
+
+	@Test
+	void theManifestIsRebuiltFromTheFilesAndRemembersAShellAgentsName() throws IOException {
+		Files.writeString(this.root.resolve("tasks/task_7_inprogress_shellbot.md"), "by hand");
+		this.store.index().rescan();
+		this.workspace.manifest().write();
+		Files.move(this.root.resolve("tasks/task_7_inprogress_shellbot.md"), this.root.resolve("tasks/task_7_done.md"));
+		Files.writeString(this.root.resolve("manifest.json"), "{ broken", java.nio.file.StandardOpenOption.APPEND);
+		Files.writeString(this.root.resolve("manifest.json"), "{\"tasks\":[{\"id\":\"task_7\",\"owner\":\"shellbot\"}]}");
+
+		open(this.root);
+
+		JsonNode manifest = JsonMapper.builder().build().readTree(this.root.resolve("manifest.json").toFile());
+		JsonNode entry = manifest.path("tasks").get(0);
+		assertThat(entry.path("id").asString()).isEqualTo("task_7");
+		assertThat(entry.path("status").asString()).isEqualTo("done");
+		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+	}
+
+	private List<String> taskFiles() throws IOException {
+		try (Stream<Path> files = Files.list(this.root.resolve("tasks"))) {
+			return files.map((path) -> path.getFileName().toString()).sorted().toList();
+		}
+	}
+
+}
