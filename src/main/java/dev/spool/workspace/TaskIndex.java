@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -62,6 +64,9 @@ public final class TaskIndex {
 	private final ConcurrentSkipListSet<Task> pending = new ConcurrentSkipListSet<>(TAKING_ORDER);
 
 	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
+
+	/** Tasks whose file vanished, kept until a rescan confirms it, since a rename can be seen as vanish + appear. */
+	private final Map<TaskId, Task> departed = new HashMap<>();
 
 	private final Set<String> reportedStrays = ConcurrentHashMap.newKeySet();
 
@@ -153,30 +158,50 @@ public final class TaskIndex {
 					update(id, now, false, changes);
 				}
 			}
+			this.departed.keySet().retainAll(listed.keySet());
 		}
 		changes.forEach(this.listener);
 	}
 
 	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
 	public void taskFileChanged(String name, boolean contentMayHaveChanged) {
-		Optional<TaskFile> file = TaskFile.parse(name);
-		if (file.isEmpty()) {
-			reportStray(name);
-			return;
-		}
-		TaskId id = file.get().id();
-		boolean exists = Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS);
-		List<TaskChanged> changes = new ArrayList<>();
-		synchronized (this.lock) {
-			Set<String> now = new TreeSet<>(this.names.getOrDefault(id, Set.of()));
-			if (exists) {
-				now.add(name);
+		taskFilesChanged(List.of(name), contentMayHaveChanged ? Set.of(name) : Set.of());
+	}
+
+	/**
+	 * Hints that files in {@code tasks/} appeared, vanished or changed. A rename arrives as a vanished name and a new
+	 * one; taking a batch at once moves the task from one name to the other in a single change.
+	 * @param names the names concerned, in any order
+	 * @param modified those whose content may have changed
+	 */
+	public void taskFilesChanged(Collection<String> names, Set<String> modified) {
+		Map<TaskId, Set<String>> byId = new TreeMap<>();
+		for (String name : names) {
+			Optional<TaskFile> file = TaskFile.parse(name);
+			if (file.isPresent()) {
+				byId.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
 			}
 			else {
-				now.remove(name);
+				reportStray(name);
 			}
-			// A touch of an in-progress file is a heartbeat, not an edit.
-			update(id, now, contentMayHaveChanged && file.get().state() != TaskState.IN_PROGRESS, changes);
+		}
+		List<TaskChanged> changes = new ArrayList<>();
+		synchronized (this.lock) {
+			for (Map.Entry<TaskId, Set<String>> entry : byId.entrySet()) {
+				Set<String> now = new TreeSet<>(this.names.getOrDefault(entry.getKey(), Set.of()));
+				boolean reread = false;
+				for (String name : entry.getValue()) {
+					if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+						now.add(name);
+						// A touch of an in-progress file is a heartbeat, not an edit.
+						reread |= modified.contains(name) && !name.contains("_inprogress_");
+					}
+					else {
+						now.remove(name);
+					}
+				}
+				update(entry.getKey(), now, reread, changes);
+			}
 		}
 		changes.forEach(this.listener);
 	}
@@ -195,9 +220,13 @@ public final class TaskIndex {
 
 	private void update(TaskId id, Set<String> now, boolean reread, List<TaskChanged> changes) {
 		Task before = this.tasks.get(id);
-		Task after = now.isEmpty() ? null : load(id, now, before, reread);
+		Task known = (before != null) ? before : this.departed.remove(id);
+		Task after = now.isEmpty() ? null : load(id, now, known, reread);
 		if (now.isEmpty()) {
 			this.names.remove(id);
+			if (before != null) {
+				this.departed.put(id, before);
+			}
 		}
 		else {
 			this.names.put(id, Set.copyOf(now));
@@ -215,8 +244,8 @@ public final class TaskIndex {
 				this.pending.add(after);
 			}
 		}
-		if (!Objects.equals(before, after)) {
-			changes.add(new TaskChanged(before, after));
+		if (!Objects.equals(known, after)) {
+			changes.add(new TaskChanged(known, after));
 		}
 	}
 

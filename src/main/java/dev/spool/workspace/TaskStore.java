@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -364,8 +365,7 @@ public final class TaskStore {
 	private boolean move(TaskFile from, TaskFile to) {
 		try {
 			boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-			this.index.taskFileChanged(from.fileName(), false);
-			this.index.taskFileChanged(to.fileName(), false);
+			this.index.taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
 			return moved;
 		}
 		catch (FileAlreadyExistsException ex) {

@@ -9,7 +9,11 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -97,6 +101,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private void handle(WatchKey key) {
 		Path folder = this.folders.get(key);
+		List<String> taskNames = new ArrayList<>();
+		Set<String> modified = new HashSet<>();
 		for (WatchEvent<?> event : key.pollEvents()) {
 			if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
 				this.index.rescan();
@@ -108,7 +114,10 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 				continue;
 			}
 			if (this.layout.tasks().equals(folder)) {
-				this.index.taskFileChanged(name, event.kind() == StandardWatchEventKinds.ENTRY_MODIFY);
+				taskNames.add(name);
+				if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+					modified.add(name);
+				}
 			}
 			else if (this.layout.agents().equals(folder)) {
 				this.events.accept(new AgentsFolderChanged());
@@ -119,6 +128,9 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			}
 		}
 		key.reset();
+		if (!taskNames.isEmpty()) {
+			this.index.taskFilesChanged(taskNames, modified);
+		}
 	}
 
 	@Override
