@@ -1,0 +1,68 @@
+// Spool's dashboard: live regions. Each element with data-live="URL" is fetched again (as an htmx request, which
+// the server answers with only that fragment) when /api/events reports a task change, and every data-live-every ms.
+(() => {
+  'use strict';
+
+  const liveRegions = () => document.querySelectorAll('[data-live]');
+  let pending = null;
+
+  async function refresh(region) {
+    const url = region.getAttribute('data-live');
+    try {
+      const response = await fetch(url, { headers: { 'HX-Request': 'true' } });
+      if (!response.ok || !region.isConnected) {
+        return;
+      }
+      const template = document.createElement('template');
+      template.innerHTML = (await response.text()).trim();
+      const fresh = template.content.firstElementChild;
+      if (fresh) {
+        region.replaceWith(fresh);
+      }
+    } catch (error) {
+      // The service may be restarting; the next event or tick tries again.
+    }
+  }
+
+  function refreshSoon(filter) {
+    if (pending) {
+      return;
+    }
+    pending = setTimeout(() => {
+      pending = null;
+      liveRegions().forEach((region) => {
+        if (!filter || filter(region)) {
+          refresh(region);
+        }
+      });
+    }, 150);
+  }
+
+  function connect() {
+    if (!liveRegions().length) {
+      return;
+    }
+    const events = new EventSource('/api/events');
+    events.addEventListener('open', () => { document.documentElement.dataset.live = 'connected'; });
+    events.addEventListener('error', () => { document.documentElement.dataset.live = 'reconnecting'; });
+    events.addEventListener('task', (event) => {
+      const change = JSON.parse(event.data);
+      refreshSoon((region) => {
+        const only = region.getAttribute('data-live-task');
+        return !only || only === change.id;
+      });
+    });
+    liveRegions().forEach((region) => {
+      const every = Number(region.getAttribute('data-live-every'));
+      if (every > 0) {
+        setInterval(() => liveRegions().forEach((current) => {
+          if (current.id === region.id) {
+            refresh(current);
+          }
+        }), every);
+      }
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', connect);
+})();

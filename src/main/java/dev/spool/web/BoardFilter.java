@@ -1,0 +1,40 @@
+package dev.spool.web;
+
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The board's filter, from the query string.
+ *
+ * @param state a state word, or empty for all
+ * @param agent an agent that holds, held or is routed the task, or empty for all
+ * @param q words to find in titles and prompts
+ * @param page the page, from 1
+ */
+record BoardFilter(String state, String agent, String q, int page) {
+
+	BoardFilter {
+		page = Math.max(page, 1);
+	}
+
+	/** The board's address with this filter, on another page. */
+	public String link(int toPage) {
+		return UriComponentsBuilder.fromPath("/")
+			.queryParamIfPresent("state", present(this.state))
+			.queryParamIfPresent("agent", present(this.agent))
+			.queryParamIfPresent("q", present(this.q))
+			.queryParam("page", toPage)
+			.build()
+			.encode()
+			.toUriString();
+	}
+
+	/** The board fragment's address with this filter, for live refreshes. */
+	public String fragmentLink() {
+		return link(this.page);
+	}
+
+	private static java.util.Optional<String> present(String value) {
+		return (value == null || value.isBlank()) ? java.util.Optional.empty() : java.util.Optional.of(value);
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.spool.web;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
+
+import org.springframework.stereotype.Component;
+
+/** One page of the task board: counts per state, and the tasks that match a filter, newest first. */
+@Component
+class TaskBoard {
+
+	static final int PAGE_SIZE = 25;
+
+	private final TaskIndex index;
+
+	private final StaleClaimSweeper sweeper;
+
+	private final Clock clock;
+
+	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock) {
+		this.index = index;
+		this.sweeper = sweeper;
+		this.clock = clock;
+	}
+
+	View view(BoardFilter filter) {
+		List<Task> all = this.index.all();
+		Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+		for (TaskState state : TaskState.values()) {
+			counts.put(state, 0L);
+		}
+		all.forEach((task) -> counts.merge(task.state(), 1L, Long::sum));
+		List<Task> matching = all.stream()
+			.filter(matches(filter))
+			.sorted(Comparator.comparing(Task::id).reversed())
+			.toList();
+		int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+		int page = Math.min(Math.max(1, filter.page()), pages);
+		Instant now = this.clock.instant();
+		List<TaskRow> rows = matching.stream()
+			.skip((long) (page - 1) * PAGE_SIZE)
+			.limit(PAGE_SIZE)
+			.map((task) -> TaskRow.of(task, this.sweeper, now))
+			.toList();
+		return new View(counts, all.size(), matching.size(), rows, page, pages, filter);
+	}
+
+	private static Predicate<Task> matches(BoardFilter filter) {
+		TaskState state = TaskState.fromWord(filter.state()).orElse(null);
+		String agent = blankToNull(filter.agent());
+		String query = blankToNull(filter.q());
+		String needle = (query != null) ? query.toLowerCase(Locale.ROOT) : null;
+		return (task) -> (state == null || task.state() == state)
+				&& (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
+				&& (needle == null || contains(task.title(), needle) || contains(task.summary(), needle)
+						|| task.id().text().equals(query));
+	}
+
+	private static boolean contains(String text, String needle) {
+		return text != null && text.toLowerCase(Locale.ROOT).contains(needle);
+	}
+
+	private static String blankToNull(String text) {
+		return (text == null || text.isBlank()) ? null : text.strip();
+	}
+
+	/**
+	 * What the board shows.
+	 *
+	 * @param counts tasks per state, over the whole workspace
+	 * @param total tasks in the workspace
+	 * @param matching tasks that match the filter
+	 * @param rows this page of them
+	 * @param page this page's number, from 1
+	 * @param pages how many pages there are
+	 * @param filter the filter
+	 */
+	record View(Map<TaskState, Long> counts, int total, int matching, List<TaskRow> rows, int page, int pages,
+			BoardFilter filter) {
+
+		public long count(String state) {
+			return TaskState.fromWord(state).map(this.counts::get).orElse(0L);
+		}
+
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.spool.web;
+
+import java.util.List;
+
+import dev.spool.agent.AgentDirectory;
+import dev.spool.agent.AgentStatus;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskStore;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The home page: the task board, the activity chart and the submit form. */
+@Controller
+class TaskBoardController {
+
+	private final TaskBoard board;
+
+	private final ActivityChart activity;
+
+	private final TaskStore store;
+
+	private final AgentDirectory agents;
+
+	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents) {
+		this.board = board;
+		this.activity = activity;
+		this.store = store;
+		this.agents = agents;
+	}
+
+	/** The whole page, or for a live refresh ({@code HX-Request}) only the board. */
+	@GetMapping("/")
+	String home(@RequestParam(required = false) String state, @RequestParam(required = false) String agent,
+			@RequestParam(required = false) String q, @RequestParam(defaultValue = "1") int page,
+			@RequestParam(required = false) String retryOf, @RequestParam(required = false) String created,
+			@RequestHeader(name = "HX-Request", required = false) String fragment, Model model) {
+		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page)));
+		model.addAttribute("activity", this.activity.chart());
+		model.addAttribute("created", created);
+		if (fragment != null) {
+			return "index :: board";
+		}
+		model.addAttribute("form", (retryOf != null) ? rework(retryOf) : TaskForm.empty());
+		model.addAttribute("agentNames", agentNames());
+		return "index";
+	}
+
+	@PostMapping("/tasks")
+	String create(@ModelAttribute TaskForm form, Model model, HttpServletResponse response) {
+		try {
+			Task task = this.store.create(form.toNewTask());
+			return "redirect:/?created=" + task.id();
+		}
+		catch (InvalidTaskException ex) {
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			model.addAttribute("formError", ex.getMessage());
+			model.addAttribute("form", form);
+			model.addAttribute("agentNames", agentNames());
+			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
+			model.addAttribute("activity", this.activity.chart());
+			return "index";
+		}
+	}
+
+	private TaskForm rework(String retryOf) {
+		TaskId id = TaskIds.parse(retryOf);
+		Task task = this.store.index().find(id).orElseThrow(() -> new dev.spool.workspace.TaskNotFoundException(id));
+		return TaskForm.reworking(task, this.store.readPrompt(id));
+	}
+
+	private List<String> agentNames() {
+		return this.agents.list().stream().filter(AgentStatus::defined).map(AgentStatus::name).toList();
+	}
+
+}

@@ -1,0 +1,129 @@
+package dev.spool.web;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+
+/** One task: prompt, result, metadata, timeline, links, and the buttons that steer it. */
+@Controller
+class TaskPageController {
+
+	private final TaskStore store;
+
+	private final StaleClaimSweeper sweeper;
+
+	private final Markdown markdown;
+
+	private final Clock clock;
+
+	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock) {
+		this.store = store;
+		this.sweeper = sweeper;
+		this.markdown = markdown;
+		this.clock = clock;
+	}
+
+	/** The whole page, or for a live refresh ({@code HX-Request}) only its changing part. */
+	@GetMapping("/tasks/{id}")
+	String task(@PathVariable String id, @RequestHeader(name = "HX-Request", required = false) String fragment,
+			Model model) {
+		Task task = find(id);
+		model.addAttribute("task", task);
+		model.addAttribute("row", TaskRow.of(task, this.sweeper, this.clock.instant()));
+		model.addAttribute("promptHtml", this.markdown.toHtml(this.store.readPrompt(task.id())));
+		model.addAttribute("outputHtml", this.store.readOutput(task.id()).map(this.markdown::toHtml).orElse(null));
+		model.addAttribute("timeline", timeline(task));
+		model.addAttribute("dependencies", task.dependsOn().stream().map(this::rowOrMissing).toList());
+		model.addAttribute("dependants", this.store.index()
+			.all()
+			.stream()
+			.filter((other) -> other.dependsOn().contains(task.id()))
+			.map((other) -> TaskRow.of(other, this.sweeper, this.clock.instant()))
+			.toList());
+		return (fragment != null) ? "task :: detail" : "task";
+	}
+
+	@PostMapping("/tasks/{id}/retry")
+	String retry(@PathVariable String id) {
+		return redirectTo(this.store.retry(TaskIds.parse(id)));
+	}
+
+	@PostMapping("/tasks/{id}/cancel")
+	String cancel(@PathVariable String id) {
+		return redirectTo(this.store.cancel(TaskIds.parse(id)));
+	}
+
+	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
+	@PostMapping("/tasks/{id}/requeue")
+	String requeue(@PathVariable String id) {
+		Task task = find(id);
+		if (task.state() != TaskState.IN_PROGRESS) {
+			throw new dev.spool.workspace.TransitionNotAllowedException(
+					task.id() + " is " + task.state().word() + "; only tasks in progress can be requeued");
+		}
+		this.store.requeueStale(task.file(), "requeued by a person from the dashboard");
+		return redirectTo(task);
+	}
+
+	private Task find(String id) {
+		TaskId taskId = TaskIds.parse(id);
+		return this.store.index().find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+	}
+
+	private TaskRow rowOrMissing(TaskId id) {
+		return this.store.index()
+			.find(id)
+			.map((task) -> TaskRow.of(task, this.sweeper, this.clock.instant()))
+			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null));
+	}
+
+	private List<TimelineEntry> timeline(Task task) {
+		List<TimelineEntry> entries = new ArrayList<>();
+		entries.add(new TimelineEntry(task.createdAt(), "created", null, null));
+		for (Attempt attempt : task.history()) {
+			if (attempt.startedAt() != null) {
+				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null));
+			}
+			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt.outcome()), attempt.agent(),
+					attempt.error()));
+		}
+		if (task.state() == TaskState.IN_PROGRESS) {
+			entries.add(new TimelineEntry(null, "in progress", task.owner(), null));
+		}
+		return entries;
+	}
+
+	private static String describe(Attempt.Outcome outcome) {
+		return switch (outcome) {
+			case DONE -> "done";
+			case ERROR -> "attempt failed";
+			case STALE -> "taken back (no heartbeat)";
+			case CANCELLED -> "cancelled";
+			case RETRIED -> "retried";
+		};
+	}
+
+	private static String redirectTo(Task task) {
+		return "redirect:/tasks/" + task.id();
+	}
+
+	/** One line of a task's timeline. */
+	record TimelineEntry(java.time.Instant at, String what, String agent, String detail) {
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.spool.web;
+
+import java.time.Instant;
+
+import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.Task;
+
+/**
+ * A task as a row of the board.
+ *
+ * @param id the task's id
+ * @param title its title, or the start of its prompt
+ * @param state its state word
+ * @param owner the agent holding or last holding it
+ * @param agent the agent it is routed to, or null
+ * @param age how long ago it was created
+ * @param attempts attempts made
+ * @param reason a one-line reason, for failed or flagged tasks
+ * @param quietFor how long the holding agent has been silent, when long enough to worry, or null
+ */
+record TaskRow(String id, String title, String state, String owner, String agent, String age, int attempts,
+		String reason, String quietFor) {
+
+	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
+		String title = (task.title() != null) ? task.title() : firstLine(task.summary());
+		String quiet = sweeper.quietFor(task.file()).map(Ages::of).orElse(null);
+		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
+				Ages.since(task.createdAt(), now), task.attempts(), oneLine(task.error()), quiet);
+	}
+
+	private static String firstLine(String text) {
+		String line = (text == null) ? "" : text.strip().lines().findFirst().orElse("");
+		return (line.length() > 100) ? line.substring(0, 100) + "…" : line;
+	}
+
+	private static String oneLine(String text) {
+		return (text == null) ? null : firstLine(text.replace('\n', ' '));
+	}
+
+}
