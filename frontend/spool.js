@@ -1,10 +1,24 @@
-// Spool's dashboard: live regions. Each element with data-live="URL" is fetched again (as an htmx request, which
-// the server answers with only that fragment) when /api/events reports a task change, and every data-live-every ms.
+// Spool's dashboard, progressively enhanced: the pages work without JavaScript; with it they stay live.
+//  - Elements with data-live="URL" are fetched again (as an htmx request, which the server answers with only that
+//    fragment) when /api/events reports a task change, and every data-live-every milliseconds if set.
+//  - Elements with data-stream="URL" show a model's answer as it is written, from that URL's server-sent events.
 (() => {
   'use strict';
 
   const liveRegions = () => document.querySelectorAll('[data-live]');
   let pending = null;
+
+  function followAnswers(root) {
+    root.querySelectorAll('[data-stream]:not([data-streaming])').forEach((element) => {
+      element.dataset.streaming = 'yes';
+      const stream = new EventSource(element.dataset.stream);
+      stream.addEventListener('text', (event) => {
+        element.textContent += JSON.parse(event.data).text;
+      });
+      stream.addEventListener('end', () => stream.close());
+      stream.addEventListener('error', () => stream.close());
+    });
+  }
 
   async function refresh(region) {
     const url = region.getAttribute('data-live');
@@ -18,6 +32,7 @@
       const fresh = template.content.firstElementChild;
       if (fresh) {
         region.replaceWith(fresh);
+        followAnswers(fresh);
       }
     } catch (error) {
       // The service may be restarting; the next event or tick tries again.
@@ -39,6 +54,7 @@
   }
 
   function connect() {
+    followAnswers(document);
     if (!liveRegions().length) {
       return;
     }

@@ -21,9 +21,14 @@ class AgentConfiguration {
 	}
 
 	@Bean
-	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, Clock clock,
-			SpoolProperties properties) {
-		return new AgentSupervisor(catalog, store, model, clock, properties);
+	LiveAnswers liveAnswers() {
+		return new LiveAnswers();
+	}
+
+	@Bean
+	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
+			Clock clock, SpoolProperties properties) {
+		return new AgentSupervisor(catalog, store, model, live, clock, properties);
 	}
 
 	@Bean

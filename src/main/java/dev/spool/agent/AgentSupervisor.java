@@ -43,6 +43,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final SpoolProperties properties;
 
+	private final LiveAnswers live;
+
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
 	private final ExecutorService drains = Executors.newCachedThreadPool(named("spool-agent-"));
@@ -55,8 +57,9 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	AgentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, Clock clock,
+	AgentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live, Clock clock,
 			SpoolProperties properties) {
+		this.live = live;
 		this.catalog = catalog;
 		this.store = store;
 		this.model = model;
@@ -131,7 +134,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 				slots.remove(slots.size() - 1).stop();
 			}
 			while (slots.size() < definition.concurrency()) {
-				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.model, this.drains,
+				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.model, this.live, this.drains,
 						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff()));
 			}
 			this.workers.put(definition.name(), List.copyOf(slots));

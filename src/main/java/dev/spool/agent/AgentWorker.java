@@ -53,6 +53,8 @@ final class AgentWorker {
 
 	private final Duration retryBackoff;
 
+	private final LiveAnswers live;
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final AtomicBoolean wanted = new AtomicBoolean();
@@ -69,8 +71,9 @@ final class AgentWorker {
 
 	private int consecutiveFailures;
 
-	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, Executor drains,
-			ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff) {
+	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
+			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff) {
+		this.live = live;
 		this.agent = agent;
 		this.catalog = catalog;
 		this.store = store;
@@ -166,7 +169,8 @@ final class AgentWorker {
 			String prompt = this.store.readPrompt(claim.id());
 			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
 					definition.temperature());
-			this.call = this.calls.submit(() -> this.model.ask(request));
+			this.live.started(claim.id());
+			this.call = this.calls.submit(() -> this.model.ask(request, (piece) -> this.live.append(claim.id(), piece)));
 			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;
@@ -193,6 +197,7 @@ final class AgentWorker {
 			failed(claim, ModelErrors.describe(ex), null);
 		}
 		finally {
+			this.live.finished(claim.id());
 			this.current = null;
 			this.call = null;
 		}

@@ -1,6 +1,8 @@
 package dev.spool.model;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.metadata.Usage;
@@ -14,7 +16,7 @@ import dev.spool.workspace.TokenUsage;
 
 /**
  * Asks the configured model through Spring AI's {@link ChatClient}: the agent's system prompt, the task as the user
- * message. HTTP-level retries (with backoff, honouring {@code Retry-After}) are the OpenAI SDK's, set by
+ * message, streamed. HTTP-level retries (with backoff, honouring {@code Retry-After}) are the OpenAI SDK's, set by
  * {@code spring.ai.openai.max-retries}; an error that survives them ends the attempt.
  */
 public final class ModelGateway {
@@ -35,23 +37,37 @@ public final class ModelGateway {
 		return this.info;
 	}
 
-	/** Calls the model and waits for the whole answer. */
-	public Answer ask(ModelRequest request) {
+	/**
+	 * Streams the answer from the model, handing each piece to {@code onPiece} as it arrives, and returns the whole
+	 * answer once the stream ends.
+	 */
+	public Answer ask(ModelRequest request, Consumer<String> onPiece) {
 		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
 		if (StringUtils.hasText(request.systemPrompt())) {
 			spec = spec.system(request.systemPrompt());
 		}
-		ChatResponse response = spec.user(request.userPrompt()).call().chatResponse();
-		if (response == null || response.getResult() == null || response.getResult().getOutput() == null) {
-			throw new IllegalStateException("the model returned no answer");
-		}
-		String text = response.getResult().getOutput().getText();
-		if (text == null || text.isBlank()) {
+		StringBuilder text = new StringBuilder();
+		AtomicReference<TokenUsage> tokens = new AtomicReference<>();
+		AtomicReference<String> model = new AtomicReference<>(modelName(request));
+		spec.user(request.userPrompt()).stream().chatResponse().doOnNext((response) -> {
+			String piece = (response.getResult() != null && response.getResult().getOutput() != null)
+					? response.getResult().getOutput().getText() : null;
+			if (piece != null && !piece.isEmpty()) {
+				text.append(piece);
+				onPiece.accept(piece);
+			}
+			TokenUsage usage = tokens(response);
+			if (usage != null) {
+				tokens.set(usage);
+			}
+			if (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel())) {
+				model.set(response.getMetadata().getModel());
+			}
+		}).blockLast();
+		if (text.toString().isBlank()) {
 			throw new IllegalStateException("the model returned an empty answer");
 		}
-		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
-				? response.getMetadata().getModel() : modelName(request);
-		return new Answer(text, model, this.info.offline(), tokens(response));
+		return new Answer(text.toString(), model.get(), this.info.offline(), tokens.get());
 	}
 
 	private ChatOptions.Builder<?> options(ModelRequest request) {
@@ -61,6 +77,7 @@ public final class ModelGateway {
 		}
 		// Spring AI 2.0.1 ignores spring.ai.openai.timeout (spring-ai#6915); the call's own options carry it.
 		OpenAiChatOptions.Builder builder = OpenAiChatOptions.builder().timeout(this.timeout);
+		builder.streamUsage(true);
 		if (StringUtils.hasText(request.model())) {
 			builder.model(request.model());
 		}

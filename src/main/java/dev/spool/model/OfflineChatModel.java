@@ -1,11 +1,14 @@
 package dev.spool.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import reactor.core.publisher.Flux;
@@ -50,9 +53,21 @@ public final class OfflineChatModel implements ChatModel {
 		return new ChatResponse(List.of(new Generation(new AssistantMessage(answer))), metadata);
 	}
 
+	/** Streams the same answer in pieces of a word each; usage comes with the last piece, as OpenAI sends it. */
 	@Override
 	public Flux<ChatResponse> stream(Prompt prompt) {
-		return Flux.just(call(prompt));
+		ChatResponse whole = call(prompt);
+		String text = whole.getResult().getOutput().getText();
+		List<String> pieces = new ArrayList<>();
+		Matcher words = Pattern.compile("\\S+\\s*|\\s+").matcher(text);
+		while (words.find()) {
+			pieces.add(words.group());
+		}
+		ChatResponseMetadata last = whole.getMetadata();
+		ChatResponseMetadata plain = ChatResponseMetadata.builder().model(NAME).build();
+		return Flux.range(0, pieces.size())
+			.map((i) -> new ChatResponse(List.of(new Generation(new AssistantMessage(pieces.get(i)))),
+					(i == pieces.size() - 1) ? last : plain));
 	}
 
 	static String answer(String prompt) {
