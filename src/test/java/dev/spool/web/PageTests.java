@@ -1,0 +1,222 @@
+package dev.spool.web;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.spool.workspace.Claim;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.view;
+
+/** Every dashboard page and fragment, rendered by MockMvc against a real workspace with the offline model. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class PageTests {
+
+	private static final Path WORKSPACE = TestWorkspaces.create("pages");
+
+	@DynamicPropertySource
+	static void workspace(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+	}
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	TaskStore store;
+
+	@Test
+	void theBoardShowsCountsRowsTheFormTheChartAndTheOfflineBanner() throws Exception {
+		Task held = this.store.create(new NewTask("Board row prompt", "Board row", "nobody", 0, List.of(), null));
+
+		this.mvc.perform(get("/"))
+			.andExpect(status().isOk())
+			.andExpect(view().name("index"))
+			.andExpect(content().string(allOf(containsString("data-task=\"" + held.id() + "\""),
+					containsString("Board row"), containsString("id=\"offline-banner\""),
+					containsString("<label for=\"prompt\">Prompt</label>"), containsString("data-count=\"pending\""),
+					containsString("<option value=\"agent_a\">agent_a</option>"),
+					containsString("Finished per minute"))));
+	}
+
+	@Test
+	void aLiveRefreshGetsOnlyTheBoard() throws Exception {
+		this.mvc.perform(get("/").header("HX-Request", "true"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("id=\"board\""), not(containsString("<html")),
+					not(containsString("New task")))));
+	}
+
+	@Test
+	void theBoardFiltersByStateAgentAndText() throws Exception {
+		this.store.create(new NewTask("Find the needle", "Haystack", "finder", 0, List.of(), null));
+		this.store.create(new NewTask("Something else", "Other", "nobody", 0, List.of(), null));
+
+		this.mvc.perform(get("/").param("q", "needle"))
+			.andExpect(content().string(allOf(containsString("Haystack"), not(containsString(">Other<")))));
+		this.mvc.perform(get("/").param("agent", "finder"))
+			.andExpect(content().string(allOf(containsString("Haystack"), not(containsString(">Other<")))));
+		this.mvc.perform(get("/").param("state", "done"))
+			.andExpect(content().string(not(containsString("Haystack"))));
+	}
+
+	@Test
+	void theBoardRendersOnePageOfALargeWorkspace() throws Exception {
+		for (int i = 0; i < TaskBoard.PAGE_SIZE + 5; i++) {
+			this.store.create(new NewTask("bulk " + i, "Bulk " + i, "nobody", 0, List.of(), null));
+		}
+
+		String html = this.mvc.perform(get("/").param("q", "bulk"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+
+		assertThat(html.split("data-task=\"").length - 1).isEqualTo(TaskBoard.PAGE_SIZE);
+		assertThat(html).contains("page 1 of 2").contains("rel=\"next\"");
+	}
+
+	@Test
+	void submittingTheFormCreatesATaskAndBadInputIsShownWithTheFormKept() throws Exception {
+		this.mvc.perform(post("/tasks").param("prompt", "From the form").param("title", "Form task")
+			.param("agent", "nobody").param("priority", "4").param("dependsOn", ""))
+			.andExpect(redirectedUrlPattern("/?created=task_*"));
+		assertThat(this.store.index().all()).anyMatch((task) -> "Form task".equals(task.title())
+				&& task.document().priority() == 4 && "nobody".equals(task.document().agent()));
+
+		long before = this.store.index().size();
+		this.mvc.perform(post("/tasks").param("prompt", "kept text").param("dependsOn", "task_99999"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(allOf(containsString("depends on task_99999, which does not exist"),
+					containsString("kept text"))));
+		this.mvc.perform(post("/tasks").param("prompt", " ")).andExpect(status().isBadRequest());
+		assertThat(this.store.index().size()).isEqualTo(before);
+	}
+
+	@Test
+	void aTaskPageRendersPromptAndResultAsSafeMarkdownWithItsTimeline() throws Exception {
+		Task task = this.store.create(NewTask.of("# Heading\n\n<script>alert(1)</script> <img src=x onerror=alert(2)>"
+				+ "\n\nLinks: [bad](javascript:alert(3)) [good](https://example.org)"));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(task) == TaskState.DONE);
+
+		String html = this.mvc.perform(get("/tasks/" + task.id()))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+
+		assertThat(html).contains("<h1>Heading</h1>", "&lt;script&gt;alert(1)&lt;/script&gt;",
+				"&lt;img src=x onerror=alert(2)&gt;", "href=\"https://example.org\"", "id=\"result\"",
+				"Offline model", "claimed", "Retry with changes");
+		assertThat(html).doesNotContain("<script>alert", "<img src=x", "javascript:alert");
+	}
+
+	@Test
+	void aFailedTaskShowsItsErrorOnTheBoardAndItsPageWithARetryButton() throws Exception {
+		Task task = this.store.create(new NewTask("will fail", "Doomed", "nobody", 0, List.of(), null));
+		for (int attempt = 0; attempt < 3; attempt++) {
+			Claim claim = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "nobody").orElseThrow();
+			this.store.fail(claim, "the model endpoint answered HTTP 500: boom");
+		}
+
+		this.mvc.perform(get("/").param("state", "failed"))
+			.andExpect(content().string(allOf(containsString("Doomed"), containsString("class=\"reason\""),
+					containsString("HTTP 500: boom"))));
+		this.mvc.perform(get("/tasks/" + task.id()))
+			.andExpect(content().string(allOf(containsString("HTTP 500: boom (attempt 3 of 3)"),
+					containsString("/tasks/" + task.id() + "/retry"))));
+		this.mvc.perform(post("/tasks/" + task.id() + "/retry"))
+			.andExpect(redirectedUrl("/tasks/" + task.id()));
+		assertThat(state(task)).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void retryWithChangesOpensTheFormFilledWithTheTask() throws Exception {
+		Task task = this.store.create(new NewTask("Original prompt", "Original", "nobody", 7, List.of(), null));
+
+		this.mvc.perform(get("/").param("retryOf", task.id().text()))
+			.andExpect(content().string(allOf(containsString(">Original prompt</textarea>"),
+					containsString("value=\"Original\""), containsString("value=\"7\""),
+					containsString("name=\"retryOf\" value=\"" + task.id() + "\""))));
+		this.mvc.perform(post("/tasks").param("prompt", "Fixed prompt").param("retryOf", task.id().text()))
+			.andExpect(redirectedUrlPattern("/?created=task_*"));
+		assertThat(this.store.index().all())
+			.anyMatch((other) -> task.id().equals(other.document().retryOf()));
+	}
+
+	@Test
+	void aQuietClaimIsFlaggedAndCanBeRequeuedAndCancelled() throws Exception {
+		Task task = this.store.create(new NewTask("stuck", "Stuck", "nobody", 0, List.of(), null));
+		this.store.claim(task, "nobody").orElseThrow();
+
+		this.mvc.perform(get("/tasks/" + task.id()))
+			.andExpect(content().string(allOf(containsString("Requeue now"), containsString("Cancel"))));
+		this.mvc.perform(post("/tasks/" + task.id() + "/requeue"))
+			.andExpect(redirectedUrl("/tasks/" + task.id()));
+		assertThat(state(task)).isEqualTo(TaskState.PENDING);
+		this.mvc.perform(post("/tasks/" + task.id() + "/cancel"));
+		assertThat(state(task)).isEqualTo(TaskState.CANCELLED);
+		this.mvc.perform(post("/tasks/" + task.id() + "/cancel")).andExpect(status().isConflict());
+	}
+
+	@Test
+	void unknownAndMalformedIdsGetAnErrorPage() throws Exception {
+		this.mvc.perform(get("/tasks/task_99999"))
+			.andExpect(status().isNotFound())
+			.andExpect(content().string(containsString("no task task_99999")));
+		this.mvc.perform(get("/tasks/not-an-id")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void theAgentsPageShowsEveryAgentWithItsPromptAndState() throws Exception {
+		this.mvc.perform(get("/agents"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("data-agent=\"agent_a\""),
+					containsString("data-state=\"idle\""), containsString("You are agent_a"),
+					containsString("System prompt"))));
+		this.mvc.perform(get("/agents").header("HX-Request", "true"))
+			.andExpect(content().string(allOf(containsString("id=\"agents\""), not(containsString("<html")))));
+	}
+
+	@Test
+	void theManifestPageShowsEachEntryCollapsibleWithALinkToTheRawFile() throws Exception {
+		Task task = this.store.create(new NewTask("in manifest", "Listed", "nobody", 0, List.of(), null));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> Files.readString(WORKSPACE.resolve("manifest.json")).contains(task.id().text()));
+
+		this.mvc.perform(get("/manifest"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("<details"), containsString(task.id().text()),
+					containsString("&quot;status&quot; : &quot;pending&quot;"), containsString("/api/manifest"))));
+	}
+
+	private TaskState state(Task task) {
+		return this.store.index().find(task.id()).orElseThrow().state();
+	}
+
+}
