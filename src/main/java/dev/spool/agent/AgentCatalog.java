@@ -49,6 +49,7 @@ public final class AgentCatalog {
 		this.folder = layout.agents();
 	}
 
+	/** Every defined agent, by name. */
 	public Collection<AgentDefinition> all() {
 		return this.agents.values();
 	}
@@ -101,7 +102,7 @@ public final class AgentCatalog {
 			return false;
 		}
 		boolean changed = !loaded.equals(this.agents);
-		this.agents = Map.copyOf(loaded);
+		this.agents = java.util.Collections.unmodifiableMap(loaded);
 		return changed;
 	}
 
