@@ -2,6 +2,7 @@ package dev.spool;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param rescanInterval the period of the full rescan that backs up the file watcher
  * @param fsync whether files are flushed to disk before the rename that publishes them
  * @param retryBackoff the pause an agent takes after a failed attempt, doubled per consecutive failure
+ * @param apiToken when set, every API call needs it as a bearer token and every page a login with it
+ * @param allowedHosts host names, besides this machine's own, that requests may be addressed to
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -35,5 +38,7 @@ public record SpoolProperties(
 		@NotNull @DefaultValue("1MB") DataSize maxPromptSize,
 		@NotNull @DefaultValue("5s") Duration rescanInterval,
 		@DefaultValue("true") boolean fsync,
-		@NotNull @DefaultValue("1s") Duration retryBackoff) {
+		@NotNull @DefaultValue("1s") Duration retryBackoff,
+		String apiToken,
+		@NotNull @DefaultValue List<String> allowedHosts) {
 }

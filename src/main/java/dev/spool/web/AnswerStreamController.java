@@ -2,6 +2,8 @@ package dev.spool.web;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -10,6 +12,7 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskNotFoundException;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,7 +27,11 @@ import jakarta.annotation.PreDestroy;
  * A task not being answered in this process gets {@code end} at once.
  */
 @RestController
-class AnswerStreamController {
+class AnswerStreamController implements SmartLifecycle {
+
+	private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
 
 	private final LiveAnswers live;
 
@@ -46,6 +53,8 @@ class AnswerStreamController {
 		TaskId taskId = TaskIds.parse(id);
 		this.index.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
 		SseEmitter emitter = new SseEmitter(0L);
+		this.open.add(emitter);
+		emitter.onCompletion(() -> this.open.remove(emitter));
 		if (this.live.current(taskId).isEmpty()) {
 			this.sender.execute(() -> end(emitter));
 			return emitter;
@@ -63,7 +72,10 @@ class AnswerStreamController {
 			}
 
 		});
-		emitter.onCompletion(unfollow);
+		emitter.onCompletion(() -> {
+			this.open.remove(emitter);
+			unfollow.run();
+		});
 		emitter.onTimeout(unfollow);
 		emitter.onError((error) -> unfollow.run());
 		return emitter;
@@ -86,6 +98,24 @@ class AnswerStreamController {
 		catch (IOException | IllegalStateException ex) {
 			emitter.completeWithError(ex);
 		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Ends every stream before the web server waits for open requests. */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.open.forEach(SseEmitter::complete);
+		this.open.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@PreDestroy

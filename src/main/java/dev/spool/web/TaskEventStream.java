@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.spool.workspace.TaskChanged;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -22,7 +23,9 @@ import jakarta.annotation.PreDestroy;
  * Events are sent from one thread of their own, so a slow client never holds up an agent or the watcher.
  */
 @Component
-class TaskEventStream {
+class TaskEventStream implements SmartLifecycle {
+
+	private volatile boolean running;
 
 	private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
 
@@ -69,11 +72,28 @@ class TaskEventStream {
 		}
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Ends every stream before the web server waits for open requests, so shutdown does not wait on them. */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.subscribers.forEach(SseEmitter::complete);
+		this.subscribers.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
 	@PreDestroy
 	void close() {
 		this.keepAlive.shutdownNow();
 		this.sender.shutdownNow();
-		this.subscribers.forEach(SseEmitter::complete);
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,12 @@ public final class TaskIndex {
 	private static final Log logger = LogFactory.getLog(TaskIndex.class);
 
 	private static final int SUMMARY_LENGTH = 280;
+
+	/**
+	 * How long a task file written by someone else must stay unchanged before agents take it, so that a person's
+	 * editor or a {@code cat >} is not caught half-way. Files written by Spool are whole when they appear.
+	 */
+	static final Duration SETTLE = Duration.ofMillis(200);
 
 	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
 	private static final Comparator<Task> TAKING_ORDER = Comparator
@@ -72,6 +79,9 @@ public final class TaskIndex {
 
 	private final AtomicLong highestNumber = new AtomicLong();
 
+	/** Task files this process has just published whole, which need no settling time. */
+	private final Set<String> publishedHere = ConcurrentHashMap.newKeySet();
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this.layout = layout;
 		this.log = log;
@@ -98,8 +108,9 @@ public final class TaskIndex {
 	/** Pending tasks this agent may take now, in taking order. */
 	public List<Task> claimable(String agent, int limit) {
 		List<Task> found = new ArrayList<>();
+		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent) && dependenciesDone(task)) {
+			if (task.isClaimableBy(agent) && !task.readAt().isAfter(settled) && dependenciesDone(task)) {
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -163,6 +174,12 @@ public final class TaskIndex {
 		changes.forEach(this.listener);
 	}
 
+	/** Records that this process published a whole new task file, then takes it in. */
+	void taskFilePublished(String name) {
+		this.publishedHere.add(name);
+		taskFilesChanged(List.of(name), Set.of(name));
+	}
+
 	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
 	public void taskFileChanged(String name, boolean contentMayHaveChanged) {
 		taskFilesChanged(List.of(name), contentMayHaveChanged ? Set.of(name) : Set.of());
@@ -218,14 +235,25 @@ public final class TaskIndex {
 		changes.forEach(this.listener);
 	}
 
-	private void update(TaskId id, Set<String> now, boolean reread, List<TaskChanged> changes) {
+	private void update(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
 		Task before = this.tasks.get(id);
 		Task known = (before != null) ? before : this.departed.remove(id);
-		Task after = now.isEmpty() ? null : load(id, now, known, reread);
+		Set<String> now = new TreeSet<>(listed);
+		Task after = null;
+		while (!now.isEmpty()) {
+			try {
+				after = load(id, now, known, reread);
+				break;
+			}
+			catch (VanishedException ex) {
+				// Renamed while we looked: forget that name; the new one is reported next.
+				now.remove(ex.name);
+			}
+		}
 		if (now.isEmpty()) {
 			this.names.remove(id);
-			if (before != null) {
-				this.departed.put(id, before);
+			if (known != null) {
+				this.departed.put(id, known);
 			}
 		}
 		else {
@@ -244,8 +272,11 @@ public final class TaskIndex {
 				this.pending.add(after);
 			}
 		}
-		if (!Objects.equals(known, after)) {
-			changes.add(new TaskChanged(known, after));
+		// A task seen again after vanishing (a rename seen as two events) changes from what was known of it.
+		boolean seenAgain = before == null && after != null;
+		Task previous = seenAgain ? known : before;
+		if ((before != null || after != null) && !Objects.equals(previous, after)) {
+			changes.add(new TaskChanged(previous, after));
 		}
 	}
 
@@ -257,20 +288,30 @@ public final class TaskIndex {
 		Path path = this.layout.task(file);
 		TaskDocument document;
 		Instant modified;
+		long size;
+		Instant readAt = (before != null) ? before.readAt() : Instant.MIN;
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);
 			modified = attributes.lastModifiedTime().toInstant();
-			boolean known = before != null && !reread && before.document().isReadable();
-			document = known ? before.document() : readDocument(path, attributes);
+			size = attributes.size();
+			// A file that grew or shrank was still being written when last read.
+			boolean known = before != null && !reread && before.document().isReadable() && before.fileSize() == size;
+			if (known) {
+				document = before.document();
+			}
+			else {
+				document = readDocument(path, attributes);
+				readAt = this.publishedHere.remove(file.fileName()) ? Instant.MIN : this.clock.instant();
+			}
 		}
 		catch (NoSuchFileException ex) {
-			// Renamed while we looked; the watcher reports the new name next.
-			return before;
+			throw new VanishedException(file.fileName());
 		}
 		catch (IOException ex) {
 			document = unreadable("cannot be read: " + ex.getMessage());
 			modified = this.clock.instant();
+			size = -1;
 		}
 		if (problem == null) {
 			problem = document.problem();
@@ -280,7 +321,7 @@ public final class TaskIndex {
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
 		return new Task(id, file, owner(file, history, before), document, createdAt,
-				completedAt(file, history, before, hasOutput), hasOutput, history, problem);
+				completedAt(file, history, before, hasOutput), hasOutput, history, problem, size, readAt);
 	}
 
 	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {
@@ -346,6 +387,18 @@ public final class TaskIndex {
 			}
 		}
 		return this.clock.instant();
+	}
+
+	/** A task file that was renamed or deleted between listing and reading it. */
+	private static final class VanishedException extends RuntimeException {
+
+		private final String name;
+
+		VanishedException(String name) {
+			super(name, null, false, false);
+			this.name = name;
+		}
+
 	}
 
 	private void reportStray(String name) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -44,6 +45,9 @@ public final class TaskStore {
 	private final long maxPromptBytes;
 
 	private final int defaultMaxAttempts;
+
+	/** How long a staged answer whose claim was lost may stay before a newly opened workspace removes it. */
+	static final java.time.Duration STAGING_GRACE = java.time.Duration.ofHours(1);
 
 	private final AtomicLong reserved = new AtomicLong();
 
@@ -74,8 +78,12 @@ public final class TaskStore {
 			TaskId id = reserveId();
 			TaskFile file = TaskFile.pending(id);
 			this.files.publishNew(this.layout.task(file), content);
-			this.index.taskFileChanged(file.fileName(), true);
-			return this.index.find(id).orElseThrow();
+			this.index.taskFilePublished(file.fileName());
+			// An agent may have claimed it already, renaming the file before the index saw it.
+			return this.index.find(id).or(() -> {
+				this.index.rescan();
+				return this.index.find(id);
+			}).orElseThrow(() -> new TaskNotFoundException(id));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
@@ -148,7 +156,38 @@ public final class TaskStore {
 		if (!move(pending, claimed)) {
 			return Optional.empty();
 		}
-		return Optional.of(new Claim(claimed, now));
+		try {
+			return Optional.of(new Claim(claimed, now, stamp(claimed)));
+		}
+		catch (NoSuchFileException ex) {
+			// Cancelled or taken back in the instant after the rename.
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not stamp " + claimed + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Sets a claim file's modification time to a value of its own and returns it as the filesystem keeps it. A
+	 * heartbeat changes it, and whoever holds the claim can tell its own stamp from another slot's.
+	 */
+	private FileTime stamp(TaskFile claimed) throws IOException {
+		Path path = this.layout.task(claimed);
+		Instant unique = this.clock.instant().plusNanos(ThreadLocalRandom.current().nextInt(1, 1_000_000));
+		Files.setLastModifiedTime(path, FileTime.from(unique));
+		return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/** Whether the claim's file still carries the claim's own stamp; false once it moved or was claimed again. */
+	private boolean stillHeld(Claim claim) {
+		try {
+			return Files.getLastModifiedTime(this.layout.task(claim.file()), LinkOption.NOFOLLOW_LINKS)
+				.equals(claim.stamp());
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**
@@ -156,8 +195,11 @@ public final class TaskStore {
 	 * @return false when the claim is lost
 	 */
 	public boolean heartbeat(Claim claim) {
+		if (!stillHeld(claim)) {
+			return false;
+		}
 		try {
-			Files.setLastModifiedTime(this.layout.task(claim.file()), FileTime.from(this.clock.instant()));
+			claim.restamp(stamp(claim.file()));
 			return true;
 		}
 		catch (NoSuchFileException ex) {
@@ -189,7 +231,7 @@ public final class TaskStore {
 			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
 		try {
 			this.files.publishNew(staged, answer.text().getBytes(StandardCharsets.UTF_8));
-			if (!move(claim.file(), claim.file().to(TaskState.DONE, null))) {
+			if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.DONE, null))) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
@@ -205,12 +247,19 @@ public final class TaskStore {
 	}
 
 	private void publishStaged(TaskId id, Path staged) throws IOException {
+		Path output = this.layout.output(id);
 		try {
-			Files.createLink(this.layout.output(id), staged);
+			Files.createLink(output, staged);
 			Files.delete(staged);
 		}
 		catch (FileAlreadyExistsException ex) {
-			logger.warn("Kept the existing " + this.layout.output(id) + "; this attempt's answer stays in " + staged);
+			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);
+		}
+		catch (NoSuchFileException ex) {
+			// Another process opening the workspace published this committed answer first.
+			if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
 		}
 		this.index.refresh(id);
 	}
@@ -220,6 +269,9 @@ public final class TaskStore {
 	 * @return the state the task went to, or empty when the claim was lost
 	 */
 	public Optional<TaskState> fail(Claim claim, String error) {
+		if (!stillHeld(claim)) {
+			return Optional.empty();
+		}
 		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error);
 	}
 
@@ -330,7 +382,8 @@ public final class TaskStore {
 
 	/**
 	 * Publishes answers that were committed (their task is done) but not yet linked into {@code outputs/} when a
-	 * process died, and removes staged answers of claims that were lost.
+	 * process died. Decides from the files, not the index, since other processes may be completing tasks right now;
+	 * staged answers of lost claims are removed once they are older than {@link #STAGING_GRACE}.
 	 */
 	void recoverStagedAnswers() throws IOException {
 		List<Path> staged;
@@ -339,15 +392,20 @@ public final class TaskStore {
 				.sorted(Comparator.comparing(TaskStore::modified).reversed())
 				.toList();
 		}
+		Instant expired = this.clock.instant().minus(STAGING_GRACE);
 		for (Path path : staged) {
 			String name = path.getFileName().toString();
 			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
-			Optional<Task> task = id.flatMap(this.index::find);
-			if (task.isPresent() && task.get().state() == TaskState.DONE && !task.get().hasOutput()) {
+			if (id.isEmpty()) {
+				continue;
+			}
+			boolean done = Files.exists(this.layout.task(new TaskFile(id.get(), TaskState.DONE, null)),
+					LinkOption.NOFOLLOW_LINKS);
+			if (done && !Files.exists(this.layout.output(id.get()), LinkOption.NOFOLLOW_LINKS)) {
 				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");
 				publishStaged(id.get(), path);
 			}
-			else if (task.isEmpty() || task.get().state() != TaskState.IN_PROGRESS) {
+			else if (modified(path).toInstant().isBefore(expired)) {
 				Files.deleteIfExists(path);
 			}
 		}

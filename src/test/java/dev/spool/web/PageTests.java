@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -102,18 +103,18 @@ class PageTests {
 
 	@Test
 	void submittingTheFormCreatesATaskAndBadInputIsShownWithTheFormKept() throws Exception {
-		this.mvc.perform(post("/tasks").param("prompt", "From the form").param("title", "Form task")
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "From the form").param("title", "Form task")
 			.param("agent", "nobody").param("priority", "4").param("dependsOn", ""))
 			.andExpect(redirectedUrlPattern("/?created=task_*"));
 		assertThat(this.store.index().all()).anyMatch((task) -> "Form task".equals(task.title())
 				&& task.document().priority() == 4 && "nobody".equals(task.document().agent()));
 
 		long before = this.store.index().size();
-		this.mvc.perform(post("/tasks").param("prompt", "kept text").param("dependsOn", "task_99999"))
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "kept text").param("dependsOn", "task_99999"))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().string(allOf(containsString("depends on task_99999, which does not exist"),
 					containsString("kept text"))));
-		this.mvc.perform(post("/tasks").param("prompt", " ")).andExpect(status().isBadRequest());
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", " ")).andExpect(status().isBadRequest());
 		assertThat(this.store.index().size()).isEqualTo(before);
 	}
 
@@ -121,7 +122,9 @@ class PageTests {
 	void aTaskPageRendersPromptAndResultAsSafeMarkdownWithItsTimeline() throws Exception {
 		Task task = this.store.create(NewTask.of("# Heading\n\n<script>alert(1)</script> <img src=x onerror=alert(2)>"
 				+ "\n\nLinks: [bad](javascript:alert(3)) [good](https://example.org)"));
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(task) == TaskState.DONE);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.store.index().find(task.id()).orElseThrow().lastDone() != null);
 
 		String html = this.mvc.perform(get("/tasks/" + task.id()))
 			.andExpect(status().isOk())
@@ -149,7 +152,7 @@ class PageTests {
 		this.mvc.perform(get("/tasks/" + task.id()))
 			.andExpect(content().string(allOf(containsString("HTTP 500: boom (attempt 3 of 3)"),
 					containsString("/tasks/" + task.id() + "/retry"))));
-		this.mvc.perform(post("/tasks/" + task.id() + "/retry"))
+		this.mvc.perform(post("/tasks/" + task.id() + "/retry").with(csrf()))
 			.andExpect(redirectedUrl("/tasks/" + task.id()));
 		assertThat(state(task)).isEqualTo(TaskState.PENDING);
 	}
@@ -162,7 +165,7 @@ class PageTests {
 			.andExpect(content().string(allOf(containsString(">Original prompt</textarea>"),
 					containsString("value=\"Original\""), containsString("value=\"7\""),
 					containsString("name=\"retryOf\" value=\"" + task.id() + "\""))));
-		this.mvc.perform(post("/tasks").param("prompt", "Fixed prompt").param("retryOf", task.id().text()))
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "Fixed prompt").param("retryOf", task.id().text()))
 			.andExpect(redirectedUrlPattern("/?created=task_*"));
 		assertThat(this.store.index().all())
 			.anyMatch((other) -> task.id().equals(other.document().retryOf()));
@@ -175,12 +178,12 @@ class PageTests {
 
 		this.mvc.perform(get("/tasks/" + task.id()))
 			.andExpect(content().string(allOf(containsString("Requeue now"), containsString("Cancel"))));
-		this.mvc.perform(post("/tasks/" + task.id() + "/requeue"))
+		this.mvc.perform(post("/tasks/" + task.id() + "/requeue").with(csrf()))
 			.andExpect(redirectedUrl("/tasks/" + task.id()));
 		assertThat(state(task)).isEqualTo(TaskState.PENDING);
-		this.mvc.perform(post("/tasks/" + task.id() + "/cancel"));
+		this.mvc.perform(post("/tasks/" + task.id() + "/cancel").with(csrf()));
 		assertThat(state(task)).isEqualTo(TaskState.CANCELLED);
-		this.mvc.perform(post("/tasks/" + task.id() + "/cancel")).andExpect(status().isConflict());
+		this.mvc.perform(post("/tasks/" + task.id() + "/cancel").with(csrf())).andExpect(status().isConflict());
 	}
 
 	@Test

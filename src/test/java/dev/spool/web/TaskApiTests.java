@@ -92,15 +92,15 @@ class TaskApiTests {
 	void cancelAndRetryMoveTheTaskAndRefuseWhatDoesNotApply() throws Exception {
 		String id = createHeld("to cancel");
 
-		this.mvc.perform(post("/api/tasks/" + id + "/retry"))
+		this.mvc.perform(post("/api/tasks/" + id + "/retry").contentType(MediaType.APPLICATION_JSON))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.detail").value(containsString("only failed or cancelled")));
-		this.mvc.perform(post("/api/tasks/" + id + "/cancel"))
+		this.mvc.perform(post("/api/tasks/" + id + "/cancel").contentType(MediaType.APPLICATION_JSON))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.status").value("cancelled"));
 		assertThat(WORKSPACE.resolve("tasks/" + id + "_cancelled.md")).exists();
-		this.mvc.perform(post("/api/tasks/" + id + "/cancel")).andExpect(status().isConflict());
-		this.mvc.perform(post("/api/tasks/" + id + "/retry"))
+		this.mvc.perform(post("/api/tasks/" + id + "/cancel").contentType(MediaType.APPLICATION_JSON)).andExpect(status().isConflict());
+		this.mvc.perform(post("/api/tasks/" + id + "/retry").contentType(MediaType.APPLICATION_JSON))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.status").value("pending"));
 	}
@@ -122,10 +122,10 @@ class TaskApiTests {
 	void unknownIdsAre404AndNonIdsAre400() throws Exception {
 		this.mvc.perform(get("/api/tasks/task_99999")).andExpect(status().isNotFound());
 		this.mvc.perform(get("/api/tasks/task_99999/output")).andExpect(status().isNotFound());
-		this.mvc.perform(post("/api/tasks/task_99999/cancel")).andExpect(status().isNotFound());
+		this.mvc.perform(post("/api/tasks/task_99999/cancel").contentType(MediaType.APPLICATION_JSON)).andExpect(status().isNotFound());
 		this.mvc.perform(get("/api/tasks/nope")).andExpect(status().isBadRequest());
 		this.mvc.perform(get("/api/tasks/..%2F..%2Fetc")).andExpect(status().is4xxClientError());
-		this.mvc.perform(post("/api/tasks/task_1x/retry")).andExpect(status().isBadRequest());
+		this.mvc.perform(post("/api/tasks/task_1x/retry").contentType(MediaType.APPLICATION_JSON)).andExpect(status().isBadRequest());
 	}
 
 	@Test

@@ -1,0 +1,101 @@
+package dev.spool.security;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.spool.SpoolProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.util.StringUtils;
+
+/**
+ * Who may reach Spool. Always: only requests addressed to this machine, CSRF tokens on every form, JSON-only API
+ * changes. With {@code spool.api-token}: a bearer token for the API and a login for the dashboard. Without it, Spool
+ * refuses to listen on anything but loopback.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	static final String USER = "spool";
+
+	@Bean
+	SecurityFilterChain spoolSecurity(HttpSecurity http, SpoolProperties properties, Environment environment)
+			throws Exception {
+		String address = environment.getProperty("server.address");
+		String token = properties.apiToken();
+		boolean protectedByToken = StringUtils.hasText(token);
+		if (!protectedByToken && !isLoopback(address)) {
+			throw new IllegalStateException("Spool would listen on " + ((address != null) ? address : "every address")
+					+ " (server.address) without an access token: set spool.api-token, or listen on 127.0.0.1 only");
+		}
+		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
+		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
+		// The API is protected from cross-site calls by JsonOnlyApiFilter (and the token); forms by CSRF tokens.
+		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"));
+		if (!protectedByToken) {
+			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
+			return http.build();
+		}
+		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/login", "/spool.css", "/webjars/**", "/actuator/health", "/error")
+			.permitAll()
+			.anyRequest()
+			.authenticated());
+		http.formLogin((login) -> login.loginPage("/login").defaultSuccessUrl("/", false).permitAll());
+		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
+		http.exceptionHandling((handling) -> handling
+			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+					(request) -> request.getRequestURI().startsWith("/api/")
+							|| request.getRequestURI().startsWith("/actuator/"))
+			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
+		return http.build();
+	}
+
+	/** The one dashboard user, whose password is the access token; without a token nobody logs in. */
+	@Bean
+	UserDetailsService spoolUsers(SpoolProperties properties) {
+		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+		if (StringUtils.hasText(properties.apiToken())) {
+			users.createUser(User.withUsername(USER).password("{noop}" + properties.apiToken()).roles("USER").build());
+		}
+		return users;
+	}
+
+	static boolean isLoopback(String address) {
+		if (!StringUtils.hasText(address)) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(address).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private static Set<String> allowedHosts(String address, SpoolProperties properties) {
+		Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+		if (StringUtils.hasText(address) && !address.equals("0.0.0.0") && !address.equals("::")) {
+			hosts.add(address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address);
+		}
+		properties.allowedHosts().forEach((host) -> hosts.add(host.strip().toLowerCase(Locale.ROOT)));
+		return Set.copyOf(hosts);
+	}
+
+}

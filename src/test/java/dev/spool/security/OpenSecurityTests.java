@@ -1,0 +1,102 @@
+package dev.spool.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** Without an access token: what a web page on another site could make the user's browser do is refused. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class OpenSecurityTests {
+
+	static final Path WORKSPACE = workspace("open");
+
+	@DynamicPropertySource
+	static void workspace(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+		registry.add("spool.allowed-hosts", () -> "spool.lan");
+	}
+
+	@Autowired
+	MockMvc mvc;
+
+	@Test
+	void aFormPostWithoutItsCsrfTokenIsRefusedAndWritesNothing() throws Exception {
+		int before = taskFiles().size();
+		this.mvc.perform(post("/tasks").param("prompt", "cross-site")).andExpect(status().isForbidden());
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "same site").param("agent", "nobody"))
+			.andExpect(status().is3xxRedirection());
+
+		assertThat(taskFiles()).hasSize(before + 1);
+	}
+
+	@Test
+	void everyFormCarriesACsrfToken() throws Exception {
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(containsString("name=\"_csrf\"")));
+	}
+
+	@Test
+	void apiChangesMustSayTheySendJson() throws Exception {
+		long before = taskFiles().size();
+		this.mvc.perform(post("/api/tasks").contentType(MediaType.TEXT_PLAIN).content("{\"prompt\":\"x\"}"))
+			.andExpect(status().isUnsupportedMediaType())
+			.andExpect(jsonPath("$.detail").value(containsString("application/json")));
+		this.mvc.perform(post("/api/tasks").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("prompt", "x"))
+			.andExpect(status().isUnsupportedMediaType());
+		this.mvc.perform(post("/api/tasks/task_001/cancel")).andExpect(status().isUnsupportedMediaType());
+		this.mvc.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON).content("{\"prompt\":\"x\",\"agent\":\"nobody\"}"))
+			.andExpect(status().isCreated());
+
+		assertThat(taskFiles()).hasSize((int) before + 1);
+	}
+
+	@Test
+	void requestsAddressedToAnotherHostAreRefused() throws Exception {
+		this.mvc.perform(get("/api/tasks").header("Host", "evil.example:8080"))
+			.andExpect(status().is(421))
+			.andExpect(jsonPath("$.detail").value(containsString("evil.example")));
+		this.mvc.perform(get("/").header("Host", "attacker.test")).andExpect(status().is(421));
+		this.mvc.perform(get("/api/tasks").header("Host", "localhost:8080")).andExpect(status().isOk());
+		this.mvc.perform(get("/api/tasks").header("Host", "127.0.0.1:8080")).andExpect(status().isOk());
+		this.mvc.perform(get("/api/tasks").header("Host", "[::1]:8080")).andExpect(status().isOk());
+		this.mvc.perform(get("/api/tasks").header("Host", "spool.lan")).andExpect(status().isOk());
+	}
+
+	static Path workspace(String name) {
+		try {
+			return Files.createTempDirectory("spool-" + name + "-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static java.util.List<Path> taskFiles() throws IOException {
+		try (Stream<Path> files = Files.list(WORKSPACE.resolve("tasks"))) {
+			return files.toList();
+		}
+	}
+
+}
