@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spool.SpoolProperties;
@@ -92,8 +93,17 @@ public final class AgentSupervisor implements SmartLifecycle {
 		this.schedules.forEach((schedule) -> schedule.cancel(false));
 		this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::stop));
 		this.scheduler.shutdown();
-		this.drains.shutdownNow();
+		// Cut the model calls short; each worker then hands its claim back before its thread ends.
 		this.calls.shutdownNow();
+		this.drains.shutdown();
+		try {
+			if (!this.drains.awaitTermination(10, TimeUnit.SECONDS)) {
+				this.drains.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

@@ -112,7 +112,9 @@ final class AgentWorker {
 	/** Touches the current claim's file; a claim whose file is gone was taken back, so its call is abandoned. */
 	void heartbeat() {
 		Claim claim = this.current;
-		if (claim == null) {
+		Future<Answer> running = this.call;
+		if (claim == null || (running != null && running.isDone())) {
+			// Nothing under way, or the answer is in and being published.
 			return;
 		}
 		if (this.store.heartbeat(claim)) {
@@ -120,7 +122,6 @@ final class AgentWorker {
 			return;
 		}
 		logger.warn(this.agent + " lost its claim on " + claim.id() + " (cancelled or taken back); abandoning it");
-		Future<Answer> running = this.call;
 		if (running != null && this.current == claim) {
 			running.cancel(true);
 		}
@@ -181,17 +182,18 @@ final class AgentWorker {
 		}
 		catch (TimeoutException ex) {
 			this.call.cancel(true);
-			failed(claim, "no answer within " + this.taskTimeout.toSeconds() + " s (spool.task-timeout)", null);
+			failed(claim, "no answer within " + describe(this.taskTimeout) + " (spool.task-timeout)", null);
 		}
 		catch (ExecutionException ex) {
 			failed(claim, ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
 		}
 		catch (CancellationException ex) {
-			// The claim was lost and the call abandoned; the heartbeat said so.
+			// The claim was lost and the call abandoned; the heartbeat said so. Or Spool is stopping.
+			releaseIfStopping(claim);
 		}
 		catch (InterruptedException ex) {
+			releaseIfStopping(claim);
 			Thread.currentThread().interrupt();
-			this.store.fail(claim, "Spool stopped during the attempt");
 		}
 		catch (RuntimeException ex) {
 			failed(claim, ModelErrors.describe(ex), null);
@@ -203,7 +205,28 @@ final class AgentWorker {
 		}
 	}
 
+	/** An orderly stop hands the claim back at once, without counting the attempt it cut short. */
+	private void releaseIfStopping(Claim claim) {
+		if (this.stopped) {
+			boolean interrupted = Thread.interrupted();
+			if (this.store.release(claim)) {
+				logger.info(this.agent + " handed " + claim.id() + " back to pending as Spool stops");
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static String describe(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+	}
+
 	private void failed(Claim claim, String error, Duration retryAfter) {
+		if (this.stopped) {
+			releaseIfStopping(claim);
+			return;
+		}
 		Optional<TaskState> next = this.store.fail(claim, error);
 		logger.warn(this.agent + " failed " + claim.id() + ": " + error
 				+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));

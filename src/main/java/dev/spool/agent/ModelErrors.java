@@ -19,7 +19,8 @@ final class ModelErrors {
 	}
 
 	static String describe(Throwable error) {
-		if (error instanceof OpenAIServiceException service) {
+		OpenAIServiceException service = serviceError(error);
+		if (service != null) {
 			String detail = firstLine(service.getMessage());
 			return "the model endpoint answered HTTP " + service.statusCode() + ((detail != null) ? ": " + detail : "");
 		}
@@ -39,7 +40,8 @@ final class ModelErrors {
 
 	/** How long the endpoint asked us to wait, from a {@code Retry-After} header in seconds or as a date. */
 	static Duration retryAfter(Throwable error) {
-		if (!(error instanceof OpenAIServiceException service)) {
+		OpenAIServiceException service = serviceError(error);
+		if (service == null) {
 			return null;
 		}
 		List<String> values = service.headers().values("Retry-After");
@@ -60,6 +62,16 @@ final class ModelErrors {
 				return null;
 			}
 		}
+	}
+
+	/** The endpoint's error, however deeply a streamed call wrapped it ({@code CompletionException} and the like). */
+	private static OpenAIServiceException serviceError(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof OpenAIServiceException service) {
+				return service;
+			}
+		}
+		return null;
 	}
 
 	private static Throwable rootCause(Throwable error) {

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.spool.SpoolProperties;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -29,6 +30,7 @@ import org.springframework.util.StringUtils;
  * refuses to listen on anything but loopback.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfiguration {
 
 	static final String USER = "spool";

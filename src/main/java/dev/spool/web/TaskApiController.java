@@ -38,7 +38,8 @@ class TaskApiController {
 		this.store = store;
 	}
 
-	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	// Declaring what it produces makes an unacceptable Accept header fail before anything is written.
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TaskJson> create(@RequestBody(required = false) CreateTaskRequest request) {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"prompt\": \"...\"}");
@@ -85,12 +86,12 @@ class TaskApiController {
 			.orElseThrow(() -> new OutputNotReadyException(taskId));
 	}
 
-	@PostMapping("/{id}/retry")
+	@PostMapping(path = "/{id}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson retry(@PathVariable String id) {
 		return TaskJson.summary(this.store.retry(TaskIds.parse(id)));
 	}
 
-	@PostMapping("/{id}/cancel")
+	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson cancel(@PathVariable String id) {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
 	}

@@ -53,7 +53,13 @@ class TaskBoard {
 			.limit(PAGE_SIZE)
 			.map((task) -> TaskRow.of(task, this.sweeper, now))
 			.toList();
-		return new View(counts, all.size(), matching.size(), rows, page, pages, filter);
+		List<TaskRow> flagged = all.stream()
+			.filter((task) -> task.problem() != null)
+			.limit(PAGE_SIZE)
+			.map((task) -> TaskRow.of(task, this.sweeper, now))
+			.toList();
+		List<String> strays = this.index.strays().stream().sorted().limit(PAGE_SIZE).toList();
+		return new View(counts, all.size(), matching.size(), rows, page, pages, filter, flagged, strays);
 	}
 
 	private static Predicate<Task> matches(BoardFilter filter) {
@@ -85,9 +91,11 @@ class TaskBoard {
 	 * @param page this page's number, from 1
 	 * @param pages how many pages there are
 	 * @param filter the filter
+	 * @param flagged tasks agents leave alone because their file is unreadable or shares its id (the first page)
+	 * @param strays files in {@code tasks/} that are not task files (the first page)
 	 */
 	record View(Map<TaskState, Long> counts, int total, int matching, List<TaskRow> rows, int page, int pages,
-			BoardFilter filter) {
+			BoardFilter filter, List<TaskRow> flagged, List<String> strays) {
 
 		public long count(String state) {
 			return TaskState.fromWord(state).map(this.counts::get).orElse(0L);

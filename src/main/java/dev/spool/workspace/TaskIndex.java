@@ -1,6 +1,9 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -75,7 +78,7 @@ public final class TaskIndex {
 	/** Tasks whose file vanished, kept until a rescan confirms it, since a rename can be seen as vanish + appear. */
 	private final Map<TaskId, Task> departed = new HashMap<>();
 
-	private final Set<String> reportedStrays = ConcurrentHashMap.newKeySet();
+	private final Set<String> strays = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong highestNumber = new AtomicLong();
 
@@ -143,6 +146,7 @@ public final class TaskIndex {
 	/** Lists {@code tasks/} and brings every task whose files changed up to date. */
 	public void rescan() {
 		Map<TaskId, Set<String>> listed = new HashMap<>();
+		Set<String> straysSeen = new HashSet<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
 			for (Path path : stream) {
 				String name = path.getFileName().toString();
@@ -150,7 +154,8 @@ public final class TaskIndex {
 				if (file.isPresent()) {
 					listed.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
 				}
-				else {
+				else if (!name.startsWith(".")) {
+					straysSeen.add(name);
 					reportStray(name);
 				}
 			}
@@ -159,6 +164,7 @@ public final class TaskIndex {
 			logger.warn("Could not list " + this.layout.tasks() + ": " + ex.getMessage());
 			return;
 		}
+		this.strays.retainAll(straysSeen);
 		List<TaskChanged> changes = new ArrayList<>();
 		synchronized (this.lock) {
 			Set<TaskId> ids = new HashSet<>(this.names.keySet());
@@ -198,8 +204,11 @@ public final class TaskIndex {
 			if (file.isPresent()) {
 				byId.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
 			}
-			else {
+			else if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
 				reportStray(name);
+			}
+			else {
+				this.strays.remove(name);
 			}
 		}
 		List<TaskChanged> changes = new ArrayList<>();
@@ -334,7 +343,24 @@ public final class TaskIndex {
 		if (attributes.size() > this.maxFileSize) {
 			return unreadable("is " + attributes.size() + " bytes, more than the limit of " + this.maxFileSize);
 		}
-		TaskDocument full = TaskDocument.parse(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(Files.readAllBytes(path)))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			return unreadable("is not UTF-8 text");
+		}
+		if (text.indexOf('\0') >= 0) {
+			return unreadable("is binary, not text");
+		}
+		TaskDocument full = TaskDocument.parse(text);
+		if (full.isReadable() && full.prompt().isBlank()) {
+			return unreadable("has no prompt");
+		}
 		String prompt = full.prompt();
 		String summary = (prompt.length() > SUMMARY_LENGTH) ? prompt.substring(0, SUMMARY_LENGTH) + "…" : prompt;
 		return new TaskDocument(full.title(), full.agent(), full.priority(), full.dependsOn(), full.maxAttempts(),
@@ -401,8 +427,13 @@ public final class TaskIndex {
 
 	}
 
+	/** Files in {@code tasks/} whose names are not task names; Spool leaves them alone and says so. */
+	public Set<String> strays() {
+		return Set.copyOf(this.strays);
+	}
+
 	private void reportStray(String name) {
-		if (!name.startsWith(".") && this.reportedStrays.add(name)) {
+		if (!name.startsWith(".") && this.strays.add(name)) {
 			logger.warn("Ignoring " + this.layout.tasks().resolve(name)
 					+ ": not a task file name (task_<number>_<state>.md); left where it is");
 		}

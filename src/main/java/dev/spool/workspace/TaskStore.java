@@ -276,6 +276,14 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Hands an unfinished claim back to pending without counting an attempt, as an orderly stop of Spool does.
+	 * @return false when the claim was already lost
+	 */
+	public boolean release(Claim claim) {
+		return stillHeld(claim) && move(claim.file(), claim.file().to(TaskState.PENDING, null));
+	}
+
+	/**
 	 * Takes back a claim whose heartbeat went quiet: exactly this in-progress file is renamed, so an agent that is
 	 * only late finds its claim gone when it tries to complete.
 	 * @return the state the task went to, or empty when the file had already moved
