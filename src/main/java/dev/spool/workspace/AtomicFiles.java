@@ -25,11 +25,19 @@ public final class AtomicFiles {
 
 	private final boolean fsync;
 
+	private final ContentWriter writer;
+
 	private volatile boolean folderSyncUnsupported;
 
 	/** @param fsync whether to flush files and folders to disk; off trades power-loss safety for speed */
 	public AtomicFiles(boolean fsync) {
+		this(fsync, AtomicFiles::writeFully);
+	}
+
+	/** With another way of writing content, so tests can make the disk fill up or fail. */
+	AtomicFiles(boolean fsync, ContentWriter writer) {
 		this.fsync = fsync;
+		this.writer = writer;
 	}
 
 	/**
@@ -93,10 +101,7 @@ public final class AtomicFiles {
 	private Path writeTemp(Path target, byte[] content) throws IOException {
 		Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
 		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			ByteBuffer buffer = ByteBuffer.wrap(content);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
+			this.writer.write(channel, ByteBuffer.wrap(content));
 			if (this.fsync) {
 				channel.force(true);
 			}
@@ -106,6 +111,20 @@ public final class AtomicFiles {
 			throw ex;
 		}
 		return temp;
+	}
+
+	private static void writeFully(FileChannel channel, ByteBuffer content) throws IOException {
+		while (content.hasRemaining()) {
+			channel.write(content);
+		}
+	}
+
+	/** Writes a file's content to its channel. */
+	@FunctionalInterface
+	interface ContentWriter {
+
+		void write(FileChannel channel, ByteBuffer content) throws IOException;
+
 	}
 
 	private void syncFolder(Path folder) throws IOException {
