@@ -5,8 +5,11 @@
 (() => {
   'use strict';
 
-  const liveRegions = () => document.querySelectorAll('[data-live]');
+  // (The html element's own data-live says whether the event stream is connected; it is not a region.)
+  const liveRegions = () => document.querySelectorAll('body [data-live]');
   let pending = null;
+  let changed = new Set();
+  let everything = false;
 
   function followAnswers(root) {
     root.querySelectorAll('[data-stream]:not([data-streaming])').forEach((element) => {
@@ -39,14 +42,26 @@
     }
   }
 
-  function refreshSoon(filter) {
+  // Gathers the tasks that changed within 150 ms, then refreshes each region once: a region tied to one task
+  // (data-live-task) only when that task changed, the others always.
+  function refreshSoon(taskId) {
+    if (taskId) {
+      changed.add(taskId);
+    } else {
+      everything = true;
+    }
     if (pending) {
       return;
     }
     pending = setTimeout(() => {
+      const ids = changed;
+      const all = everything;
       pending = null;
+      changed = new Set();
+      everything = false;
       liveRegions().forEach((region) => {
-        if (!filter || filter(region)) {
+        const only = region.getAttribute('data-live-task');
+        if (all || !only || ids.has(only)) {
           refresh(region);
         }
       });
@@ -59,15 +74,13 @@
       return;
     }
     const events = new EventSource('/api/events');
-    events.addEventListener('open', () => { document.documentElement.dataset.live = 'connected'; });
-    events.addEventListener('error', () => { document.documentElement.dataset.live = 'reconnecting'; });
-    events.addEventListener('task', (event) => {
-      const change = JSON.parse(event.data);
-      refreshSoon((region) => {
-        const only = region.getAttribute('data-live-task');
-        return !only || only === change.id;
-      });
+    events.addEventListener('open', () => {
+      document.documentElement.dataset.live = 'connected';
+      // Whatever changed before the stream opened (or while it was reconnecting) is fetched now.
+      refreshSoon();
     });
+    events.addEventListener('error', () => { document.documentElement.dataset.live = 'reconnecting'; });
+    events.addEventListener('task', (event) => refreshSoon(JSON.parse(event.data).id));
     liveRegions().forEach((region) => {
       const every = Number(region.getAttribute('data-live-every'));
       if (every > 0) {

@@ -22,6 +22,11 @@ final class ModelErrors {
 		OpenAIServiceException service = serviceError(error);
 		if (service != null) {
 			String detail = firstLine(service.getMessage());
+			// The SDK's message starts with the status again ("500: ...").
+			String status = service.statusCode() + ":";
+			if (detail != null && detail.startsWith(status)) {
+				detail = detail.substring(status.length()).strip();
+			}
 			return "the model endpoint answered HTTP " + service.statusCode() + ((detail != null) ? ": " + detail : "");
 		}
 		Throwable cause = rootCause(error);

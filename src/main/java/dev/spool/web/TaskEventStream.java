@@ -19,7 +19,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import jakarta.annotation.PreDestroy;
 
 /**
- * {@code GET /api/events}: one server-sent event named {@code task} per change of a task's state, whoever made it.
+ * {@code GET /api/events}: one server-sent event named {@code task} per change to what is known of a task (its state,
+ * and then its recorded attempt, error or output), whoever made it.
  * Events are sent from one thread of their own, so a slow client never holds up an agent or the watcher.
  */
 @Component
@@ -50,7 +51,7 @@ class TaskEventStream implements SmartLifecycle {
 
 	@EventListener
 	void on(TaskChanged changed) {
-		if (!changed.stateChanged() || this.subscribers.isEmpty()) {
+		if (this.subscribers.isEmpty()) {
 			return;
 		}
 		TaskStateEvent event = TaskStateEvent.of(changed);

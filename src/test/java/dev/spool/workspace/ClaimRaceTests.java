@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,8 +37,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Races on the file protocol between agents that share nothing but the workspace folder: each opens its own
  * {@link Workspace}, in threads of this JVM or in child JVMs ({@link ClaimRaceWorker}). Set
- * {@code -Dspool.race.rounds=N} to multiply the number of tasks for a longer run, and
- * {@code -Dspool.race.knownBugs=true} to run the tests that show bugs not fixed yet.
+ * {@code -Dspool.race.rounds=N} to multiply the number of tasks for a longer run.
  */
 class ClaimRaceTests {
 
@@ -249,13 +247,11 @@ class ClaimRaceTests {
 		assertThat(list(root.resolve(".spool").resolve("staging"))).isEmpty();
 	}
 
-	// The tests below show known bugs; they pass once these are fixed. Run them with -Dspool.race.knownBugs=true.
+	// Regression tests for races the tests above once found.
 
 	@Test
-	@EnabledIfSystemProperty(named = "spool.race.knownBugs", matches = "true",
-			disabledReason = "known bug: after a rescan raced with a rename, a lost claim leaves the task offered")
 	void aLostClaimTakesTheTaskOutOfWhatTheIndexOffers() throws Exception {
-		// Races, so it shows the bug most of the time rather than always; once fixed it always passes.
+		// A race: before the fix this failed most runs, not every run.
 		int taskCount = 300 * ROUNDS;
 		Path root = this.temp.resolve("workspace");
 		create(ClaimRaceWorker.open(root), taskCount);
@@ -265,8 +261,6 @@ class ClaimRaceTests {
 	}
 
 	@Test
-	@EnabledIfSystemProperty(named = "spool.race.knownBugs", matches = "true",
-			disabledReason = "known bug: a claim is only a file name, so a late completion by an agent of the same name wins")
 	void aCompletionAfterTheClaimWasTakenBackLosesEvenWhenAnAgentOfTheSameNameClaimedItAgain() throws Exception {
 		// Two slots of one agent (concurrency > 1), or one agent run by two Spool processes, share a name.
 		Path root = this.temp.resolve("workspace");
@@ -291,8 +285,6 @@ class ClaimRaceTests {
 	}
 
 	@Test
-	@EnabledIfSystemProperty(named = "spool.race.knownBugs", matches = "true",
-			disabledReason = "known bug: opening a workspace publishes the staged answer of a completion in flight")
 	void anAgentThatJoinsJustAfterAnotherCommitsLeavesThatCompletionSuccessful() throws Exception {
 		Path root = this.temp.resolve("workspace");
 		AtomicBoolean armed = new AtomicBoolean();
@@ -321,8 +313,6 @@ class ClaimRaceTests {
 	}
 
 	@Test
-	@EnabledIfSystemProperty(named = "spool.race.knownBugs", matches = "true",
-			disabledReason = "known bug: opening a workspace deletes the staged answer of a completion in flight")
 	void anAgentThatJoinsWhileAnotherCompletesDoesNotLoseTheAnswer() throws Exception {
 		Path root = this.temp.resolve("workspace");
 		CountDownLatch committed = new CountDownLatch(1);

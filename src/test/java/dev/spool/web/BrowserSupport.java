@@ -1,0 +1,192 @@
+package dev.spool.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Chromium for the dashboard tests, driven through the system's {@code chromedriver} (Selenium Manager
+ * never downloads anything). Without Chromium the tests are skipped on a developer's machine and fail in CI
+ * ({@code CI=true}), where they must run.
+ */
+final class BrowserSupport implements AutoCloseable {
+
+	static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+
+	static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+
+	static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+	private static final String MISSING = "Chromium not installed: apt-get install chromium chromium-driver";
+
+	private final ChromeDriver driver;
+
+	private final Path profile;
+
+	private BrowserSupport(ChromeDriver driver, Path profile) {
+		this.driver = driver;
+		this.profile = profile;
+	}
+
+	/** Starts the browser, or skips (fails in CI) when Chromium or its driver is missing. */
+	static BrowserSupport start() {
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) {
+			Assertions.fail(MISSING + " (CI=true, so the browser tests must run)");
+		}
+		Assumptions.assumeTrue(installed, MISSING);
+		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+		try {
+			Path profile = Files.createTempDirectory("spool-chromium-");
+			ChromeOptions options = new ChromeOptions();
+			options.setBinary(CHROMIUM.toFile());
+			options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync",
+					"--no-first-run", "--window-size=1280,1000", "--user-data-dir=" + profile);
+			LoggingPreferences logs = new LoggingPreferences();
+			logs.enable(LogType.BROWSER, Level.ALL);
+			options.setCapability("goog:loggingPrefs", logs);
+			ChromeDriverService service = new ChromeDriverService.Builder()
+				.usingDriverExecutable(CHROMEDRIVER.toFile())
+				.usingAnyFreePort()
+				.build();
+			ChromeDriver driver = new ChromeDriver(service, options);
+			driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+			return new BrowserSupport(driver, profile);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	ChromeDriver driver() {
+		return this.driver;
+	}
+
+	/** Opens a page and waits for it to finish loading. */
+	void open(String url) {
+		this.driver.get(url);
+		until(Duration.ofSeconds(10), (driver) -> "complete".equals(script("return document.readyState")));
+	}
+
+	/** Does something that loads another page (a form post, a link) and waits until that page has loaded. */
+	void navigateBy(Runnable action) {
+		script("window.__leaving = true");
+		action.run();
+		until(Duration.ofSeconds(15), (driver) -> Boolean.TRUE
+			.equals(script("return window.__leaving !== true && document.readyState === 'complete'")) ? true : null);
+	}
+
+	/** Waits until the page's live regions listen to {@code /api/events}. */
+	void awaitLive() {
+		until(Duration.ofSeconds(10),
+				(driver) -> "connected".equals(script("return document.documentElement.dataset.live || null")));
+	}
+
+	Object script(String script, Object... arguments) {
+		return ((JavascriptExecutor) this.driver).executeScript(script, arguments);
+	}
+
+	/** The visible text of the first element matching a CSS selector, or null; read in one step, so never stale. */
+	String text(String css) {
+		return (String) script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+	}
+
+	/** An attribute of the first element matching a CSS selector, or null. */
+	String attribute(String css, String name) {
+		return (String) script("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+				css, name);
+	}
+
+	/** Waits for a condition; live regions replace their elements, so stale references are tried again. */
+	<T> T until(Duration timeout, ExpectedCondition<T> condition) {
+		return new WebDriverWait(this.driver, timeout, Duration.ofMillis(100))
+			.ignoring(StaleElementReferenceException.class)
+			.until(condition);
+	}
+
+	/** Saves the whole page as {@code target/screenshots/<name>.png}. */
+	Path screenshot(String name) {
+		try {
+			Files.createDirectories(SCREENSHOTS);
+			Path file = SCREENSHOTS.resolve(name + ".png");
+			Files.write(file, fullPage());
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Messages the page logged that point at a problem (script errors, failed loads). */
+	List<String> consoleProblems() {
+		return this.driver.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.filter((entry) -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+			.map(LogEntry::getMessage)
+			.filter((message) -> !message.contains("favicon.ico"))
+			.toList();
+	}
+
+	private byte[] fullPage() {
+		try {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> metrics = (Map<String, Object>) this.driver.executeCdpCommand("Page.getLayoutMetrics",
+					Map.of());
+			@SuppressWarnings("unchecked")
+			Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+			double width = ((Number) size.get("width")).doubleValue();
+			double height = Math.min(((Number) size.get("height")).doubleValue(), 10_000);
+			Map<String, Object> shot = this.driver.executeCdpCommand("Page.captureScreenshot",
+					Map.of("format", "png", "captureBeyondViewport", true, "clip",
+							Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+			return Base64.getDecoder().decode((String) shot.get("data"));
+		}
+		catch (WebDriverException | ClassCastException | NullPointerException ex) {
+			return this.driver.getScreenshotAs(OutputType.BYTES);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.driver.quit();
+		}
+		finally {
+			try (Stream<Path> files = Files.walk(this.profile)) {
+				files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+			}
+			catch (IOException ex) {
+				// A temporary profile left behind does no harm.
+			}
+		}
+	}
+
+}
