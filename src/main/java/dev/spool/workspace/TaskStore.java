@@ -231,7 +231,8 @@ public final class TaskStore {
 			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
 		try {
 			this.files.publishNew(staged, answer.text().getBytes(StandardCharsets.UTF_8));
-			if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.DONE, null))) {
+			TaskFile done = claim.file().to(TaskState.DONE, null);
+			if (!stillHeld(claim) || (!move(claim.file(), done) && !renamedAnyway(done))) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
@@ -244,6 +245,15 @@ public final class TaskStore {
 			throw new UncheckedIOException("could not publish the answer to " + claim.id() + ": " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	/**
+	 * Whether a completing rename that reported failure happened all the same: on NFS a retransmitted RENAME can fail
+	 * for a rename the server already made. A done file whose output nobody has published yet is then this claim's.
+	 */
+	private boolean renamedAnyway(TaskFile done) {
+		return Files.exists(this.layout.task(done), LinkOption.NOFOLLOW_LINKS)
+				&& !Files.exists(this.layout.output(done.id()), LinkOption.NOFOLLOW_LINKS);
 	}
 
 	private void publishStaged(TaskId id, Path staged) throws IOException {
