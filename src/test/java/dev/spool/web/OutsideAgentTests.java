@@ -98,11 +98,26 @@ class OutsideAgentTests {
 		Files.writeString(WORKSPACE.resolve("tasks/task_700_inprogress_ghost.md"), "Finish what the ghost began.\n");
 
 		awaitStatus("task_700", "done");
+		// The rename to done is the commit; the record of the attempt follows it.
+		Awaitility.await().atMost(PATIENCE).until(() -> task("task_700").path("history").size() == 2);
 		JsonNode task = task("task_700");
 		assertThat(task.path("attempts").asInt()).isEqualTo(2);
 		assertThat(task.path("owner").asString()).isNotEqualTo("ghost");
 		assertThat(task.path("history").get(0).path("outcome").asString()).isEqualTo("STALE");
 		assertThat(task.path("history").get(0).path("error").asString()).contains("ghost sent no heartbeat");
+	}
+
+	@Test
+	void theAnswerStreamOfATaskNobodyIsAnsweringEndsAtOnce() throws Exception {
+		String id = create("{\"prompt\":\"held for nobody\",\"agent\":\"nobody\"}");
+
+		HttpResponse<String> stream = this.http.send(
+				HttpRequest.newBuilder(uri("/api/tasks/" + id + "/stream")).header("Accept", "text/event-stream").build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(stream.statusCode()).isEqualTo(200);
+		assertThat(stream.body()).contains("event:end");
+		assertThat(get("/api/tasks/task_99999/stream").statusCode()).isEqualTo(404);
 	}
 
 	private List<String> subscribeToEvents() {
