@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.Durations;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
 import dev.spool.workspace.Answer;
@@ -182,7 +183,7 @@ final class AgentWorker {
 		}
 		catch (TimeoutException ex) {
 			this.call.cancel(true);
-			failed(claim, "no answer within " + describe(this.taskTimeout) + " (spool.task-timeout)", null);
+			failed(claim, "no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null);
 		}
 		catch (ExecutionException ex) {
 			failed(claim, ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
@@ -216,10 +217,6 @@ final class AgentWorker {
 				Thread.currentThread().interrupt();
 			}
 		}
-	}
-
-	private static String describe(Duration duration) {
-		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
 	}
 
 	private void failed(Claim claim, String error, Duration retryAfter) {

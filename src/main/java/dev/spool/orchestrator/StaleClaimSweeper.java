@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.Durations;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskFile;
 import dev.spool.workspace.TaskState;
@@ -76,8 +77,8 @@ public final class StaleClaimSweeper {
 	}
 
 	private void takeBack(TaskFile file, Duration silent) {
-		String reason = file.owner() + " sent no heartbeat for " + silent.toSeconds() + " s (spool.stale-after is "
-				+ this.staleAfter.toSeconds() + " s)";
+		String reason = file.owner() + " sent no heartbeat for " + Durations.describe(silent)
+				+ " (spool.stale-after is " + Durations.describe(this.staleAfter) + ")";
 		this.store.requeueStale(file, reason)
 			.ifPresent((next) -> logger.warn("Took back " + file.id() + ": " + reason + "; it is now "
 					+ next.word()));

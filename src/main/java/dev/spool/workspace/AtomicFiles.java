@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.apache.commons.logging.Log;
@@ -96,6 +99,23 @@ public final class AtomicFiles {
 	/** Creates an empty file exclusively, the way to reserve a name. */
 	public void createExclusive(Path target) throws IOException {
 		Files.newByteChannel(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+	}
+
+	/** Removes temporary files that a process which died while writing left behind in these folders. */
+	public void removeLeftovers(List<Path> folders, Duration olderThan) {
+		long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+		for (Path folder : folders) {
+			try (DirectoryStream<Path> temps = Files.newDirectoryStream(folder, ".*.tmp")) {
+				for (Path temp : temps) {
+					if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+						Files.deleteIfExists(temp);
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.warn("Could not clear leftover temporary files in " + folder + ": " + ex.getMessage());
+			}
+		}
 	}
 
 	private Path writeTemp(Path target, byte[] content) throws IOException {

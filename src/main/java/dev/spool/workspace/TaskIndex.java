@@ -186,6 +186,12 @@ public final class TaskIndex {
 		taskFilesChanged(List.of(name), Set.of(name));
 	}
 
+	/** Lists {@code tasks/} and reads every task's history and output again: for when events may have been missed. */
+	public void resync() {
+		rescan();
+		this.tasks.keySet().forEach(this::refresh);
+	}
+
 	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
 	public void taskFileChanged(String name, boolean contentMayHaveChanged) {
 		taskFilesChanged(List.of(name), contentMayHaveChanged ? Set.of(name) : Set.of());

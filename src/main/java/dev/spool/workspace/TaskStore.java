@@ -404,28 +404,36 @@ public final class TaskStore {
 	 * staged answers of lost claims are removed once they are older than {@link #STAGING_GRACE}.
 	 */
 	void recoverStagedAnswers() throws IOException {
-		List<Path> staged;
-		try (Stream<Path> stream = Files.list(this.layout.staging())) {
-			staged = stream.filter((path) -> path.getFileName().toString().endsWith(".md"))
-				.sorted(Comparator.comparing(TaskStore::modified).reversed())
-				.toList();
-		}
 		Instant expired = this.clock.instant().minus(STAGING_GRACE);
-		for (Path path : staged) {
+		for (Path path : staged(null)) {
 			String name = path.getFileName().toString();
 			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
-			if (id.isEmpty()) {
+			if (id.isEmpty() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
 				continue;
 			}
 			boolean done = Files.exists(this.layout.task(new TaskFile(id.get(), TaskState.DONE, null)),
 					LinkOption.NOFOLLOW_LINKS);
 			if (done && !Files.exists(this.layout.output(id.get()), LinkOption.NOFOLLOW_LINKS)) {
+				// Look again: the committing agent may have staged its answer after the first listing.
+				Path newest = staged(id.get()).stream().findFirst().orElse(path);
 				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");
-				publishStaged(id.get(), path);
+				publishStaged(id.get(), newest);
 			}
 			else if (modified(path).toInstant().isBefore(expired)) {
 				Files.deleteIfExists(path);
 			}
+		}
+	}
+
+	/** Staged answers, newest first; of one task, or of all when {@code id} is null. */
+	private List<Path> staged(TaskId id) throws IOException {
+		String prefix = (id != null) ? id.text() + "." : "";
+		try (Stream<Path> stream = Files.list(this.layout.staging())) {
+			return stream
+				.filter((path) -> path.getFileName().toString().startsWith(prefix)
+						&& path.getFileName().toString().endsWith(".md"))
+				.sorted(Comparator.comparing(TaskStore::modified).reversed())
+				.toList();
 		}
 	}
 

@@ -11,6 +11,9 @@ import java.util.function.Consumer;
  */
 public final class Workspace {
 
+	/** Temporary files older than this were left by a process that died while writing; newer ones may be in use. */
+	private static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofMinutes(1);
+
 	/** Files larger than the prompt limit by more than this are flagged instead of read. */
 	private static final long TASK_FILE_HEADROOM = 64 * 1024;
 
@@ -44,6 +47,7 @@ public final class Workspace {
 		ManifestWriter manifest = new ManifestWriter(layout, files, index);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts());
+		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		store.loadReservations();
 		index.rememberOwners(manifest.readOwners());
 		index.rescan();
@@ -68,9 +72,12 @@ public final class Workspace {
 		return this.manifest;
 	}
 
-	/** A watcher that keeps the index converged with changes made by anyone. */
+	/**
+	 * A watcher that keeps the index converged with changes made by anyone. When it starts it reads the whole
+	 * workspace again and rewrites the manifest, since others may have changed it while this process started.
+	 */
 	public WorkspaceWatcher watcher(java.time.Duration rescanInterval, Consumer<Object> events) {
-		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval);
+		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, this.manifest::requestWrite);
 	}
 
 	/**

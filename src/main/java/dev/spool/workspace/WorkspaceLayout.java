@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where everything lives in a workspace. Spool's own bookkeeping sits in the hidden {@code .spool} folder: id
@@ -60,6 +61,11 @@ public record WorkspaceLayout(Path root) {
 
 	public Path attempt(TaskId id, int number) {
 		return attempts().resolve(id.text() + "." + number + ".json");
+	}
+
+	/** Where temporary files are written before they are published. */
+	public List<Path> foldersWithTemporaryFiles() {
+		return List.of(this.root, tasks(), outputs(), reservations(), attempts(), staging());
 	}
 
 	/** Creates the workspace folder and every sub-folder that is missing. */

@@ -43,8 +43,14 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private Map<WatchKey, Path> folders = Map.of();
 
-	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events,
-			Duration rescanInterval) {
+	/** Starts before the agents and stops after them, so that they never work on an index nobody updates. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
+
+	private final Runnable afterResync;
+
+	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events, Duration rescanInterval,
+			Runnable afterResync) {
+		this.afterResync = afterResync;
 		this.layout = layout;
 		this.index = index;
 		this.events = events;
@@ -62,6 +68,9 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		catch (IOException ex) {
 			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
 		}
+		// What other processes changed while this one was starting, before the watch began, is read now.
+		this.index.resync();
+		this.afterResync.run();
 		this.thread = new Thread(this::run, "spool-watcher");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -147,6 +156,11 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		catch (IOException ex) {
 			// Closing on shutdown; nothing to do.
 		}
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	@Override

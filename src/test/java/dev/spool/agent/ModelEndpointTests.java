@@ -1,6 +1,8 @@
 package dev.spool.agent;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +22,10 @@ import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +57,8 @@ import static org.awaitility.Awaitility.await;
  * Spool against an OpenAI-compatible endpoint played by a {@link MockWebServer}: what a person sees (the task's
  * state, output, attempts and recorded errors) and what the endpoint receives, when it answers, fails, rate-limits
  * or hangs. Each nested class is one running Spool with its own endpoint, workspace and settings, closed after it.
- * The workspace defines a single agent with concurrency 1, so exactly one worker calls the endpoint. The web
+ * The workspace defines a single agent with concurrency 1, so exactly one worker calls the endpoint (one case adds a
+ * second agent, to show that it goes on while the first is stuck). The web
  * environment is a mock one (no port is opened), since the security configuration needs a web application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
@@ -125,20 +130,9 @@ class ModelEndpointTests {
 			JsonNode messages = body.path("messages");
 			assertThat(messages.size()).as("messages %s", messages).isEqualTo(2);
 			assertThat(messages.get(0).path("role").asString()).isEqualTo("system");
-			assertThat(text(messages.get(0))).isEqualTo(SYSTEM_PROMPT);
+			assertThat(ModelEndpoint.text(messages.get(0))).isEqualTo(SYSTEM_PROMPT);
 			assertThat(messages.get(1).path("role").asString()).isEqualTo("user");
-			assertThat(text(messages.get(1))).isEqualTo("What is the capital of France?");
-		}
-
-		/** A message's text, whether its content was sent as a string or as a list of text parts. */
-		private static String text(JsonNode message) {
-			JsonNode content = message.path("content");
-			if (!content.isArray()) {
-				return content.asString();
-			}
-			StringBuilder text = new StringBuilder();
-			content.forEach((part) -> text.append(part.path("text").asString()));
-			return text.toString();
+			assertThat(ModelEndpoint.text(messages.get(1))).isEqualTo("What is the capital of France?");
 		}
 
 	}
@@ -341,15 +335,329 @@ class ModelEndpointTests {
 
 	}
 
+	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=2",
+			"spool.task-timeout=10s" })
+	class WhenNothingListensAtTheEndpoint {
+
+		static ModelEndpoint endpoint;
+
+		static String unreachable;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("refused"));
+			unreachable = "http://127.0.0.1:" + ModelEndpoint.closedPort() + "/v1";
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+			registry.add("spring.ai.openai.base-url", () -> unreachable);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Test
+		void everyAttemptFailsSayingTheEndpointCannotBeReached() {
+			Task task = finished(this.store, this.store.create(NewTask.of("Is anybody there?")).id());
+
+			assertThat(task.state()).isEqualTo(TaskState.FAILED);
+			assertThat(task.attempts()).isEqualTo(2);
+			assertThat(task.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.ERROR);
+			assertThat(task.history()).allSatisfy((attempt) -> {
+				assertThat(attempt.agent()).isEqualTo("tester");
+				assertThat(attempt.error()).startsWith("cannot reach the model endpoint: ");
+			});
+			assertThat(task.error()).startsWith("cannot reach the model endpoint: ")
+				.containsIgnoringCase("connect")
+				.endsWith("(attempt 2 of 2)");
+			assertThat(this.store.readOutput(task.id())).isEmpty();
+			assertThat(endpoint.requestCount()).as("requests that reached any endpoint").isZero();
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=1", "spool.max-attempts=3",
+			"spool.task-timeout=10s" })
+	class WhenTheEndpointRateLimitsWithoutRetryAfter {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("rate-limited-bare"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Test
+		void theClientBacksOffOnItsOwnAndTheSameAttemptSucceeds() {
+			endpoint.enqueue(new MockResponse().setResponseCode(429)
+				.setHeader("Content-Type", "application/json")
+				.setBody("{\"error\":{\"message\":\"too many requests\",\"type\":\"rate_limit_exceeded\"}}"));
+			endpoint.enqueue(ModelEndpoint.answer(null, "Patience pays."));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Answer when you can.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(this.store.readOutput(task.id())).hasValue("Patience pays.");
+			assertThat(task.attempts()).isEqualTo(1);
+			assertThat(task.history()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.DONE);
+			assertThat(task.error()).isNull();
+			assertThat(endpoint.requestCount()).isEqualTo(2);
+			List<Long> arrivals = endpoint.arrivals();
+			// The SDK's first backoff is 0.5 s less up to a quarter of jitter; the bound leaves room for the clock.
+			assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).as("time between the two requests")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=3",
+			"spool.task-timeout=10s" })
+	class WhenTheAnswerIsCutOff {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("cut-off"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Test
+		void aStreamThatBreaksOffIsAFailedAttemptAndOnlyTheWholeAnswerIsPublished() {
+			endpoint.enqueue(ModelEndpoint.cutOff("PARTIAL ", "answer ", "that never ", "ends ", "at all."));
+			endpoint.enqueue(ModelEndpoint.answer(null, "The whole ", "answer."));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Tell me everything.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(this.store.readOutput(task.id())).hasValue("The whole answer.");
+			assertThat(task.attempts()).isEqualTo(2);
+			assertThat(task.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(task.history().get(0).agent()).isEqualTo("tester");
+			assertThat(task.history().get(0).error()).isEqualTo(
+					"the connection to the model endpoint failed: unexpected end of stream");
+			assertThat(task.lastDone().model()).isEqualTo("test-model-0613");
+			assertThat(endpoint.prompts()).as("requests for this task")
+				.filteredOn("Tell me everything."::equals)
+				.hasSize(2);
+		}
+
+		/**
+		 * Disabled: Spool publishes what arrived before the stream stopped ("PARTIAL answer ") as the task's output
+		 * and marks it done, since neither HTTP nor the SDK notices that the last chunk, its finish reason and
+		 * {@code [DONE]} never came. Enable once {@code ModelGateway.ask} refuses an answer without a finish reason.
+		 */
+		@Test
+		@Disabled("bug: a stream that stops without a finish reason is published as a whole answer (ModelGateway.ask)")
+		void aStreamThatStopsBeforeItsLastChunkIsNotPublishedAsAnAnswer() {
+			endpoint.enqueue(ModelEndpoint.endsEarly("PARTIAL ", "answer ", "that never ", "ends ", "at all."));
+			endpoint.enqueue(ModelEndpoint.answer(null, "The whole ", "answer."));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Tell me everything, again.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(this.store.readOutput(task.id())).hasValue("The whole answer.");
+			assertThat(task.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=3",
+			"spool.task-timeout=10s" })
+	class WhenTheEndpointSendsGarbage {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("garbage"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Test
+		void anUnreadableBodyIsAFailedAttemptWithAReadableErrorAndTheNextAttemptSucceeds() {
+			endpoint.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody("{not json"));
+			endpoint.enqueue(
+					new MockResponse().setHeader("Content-Type", "text/event-stream").setBody("data: {not json}\n\n"));
+			endpoint.enqueue(ModelEndpoint.answer(null, "Clean ", "at last."));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Make sense of this.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(this.store.readOutput(task.id())).hasValue("Clean at last.");
+			assertThat(task.attempts()).isEqualTo(3);
+			assertThat(task.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(task.history().subList(0, 2)).allSatisfy((attempt) -> {
+				assertThat(attempt.agent()).isEqualTo("tester");
+				assertThat(attempt.error()).as("no stack trace").isNotBlank().doesNotContain("\tat ", "Caused by");
+			});
+			// A body that is not a stream of events at all reads as a stream with nothing in it.
+			assertThat(task.history().get(0).error())
+				.isEqualTo("IllegalStateException: the model returned an empty answer");
+			// An event that is not JSON: the parser's own words, which say what was wrong with it.
+			assertThat(task.history().get(1).error().lines().findFirst()).get(InstanceOfAssertFactories.STRING)
+				.endsWith("Unexpected character ('n' (code 110)): was expecting double-quote to start field name");
+			assertThat(endpoint.prompts()).as("requests for this task")
+				.filteredOn("Make sense of this."::equals)
+				.hasSize(3);
+		}
+
+		/**
+		 * Disabled: the error recorded for an event that is not JSON says the connection failed (Jackson's parse
+		 * error is an IOException to {@code ModelErrors.describe}) and runs over two lines (the parser's location).
+		 * Enable once {@code ModelErrors} tells unreadable answers from broken connections and keeps to one line.
+		 */
+		@Test
+		@Disabled("bug: ModelErrors.describe calls an unreadable event a connection failure, in two lines")
+		void anEventThatIsNotJsonIsRecordedInOneLineAsAnUnreadableAnswer() {
+			endpoint.enqueue(
+					new MockResponse().setHeader("Content-Type", "text/event-stream").setBody("data: {not json}\n\n"));
+			endpoint.enqueue(ModelEndpoint.answer(null, "Clean ", "again."));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Make sense of this, again.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(task.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(task.history().get(0).error()).doesNotContain("\n")
+				.doesNotContain("connection")
+				.contains("Unexpected character ('n' (code 110))");
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=1",
+			"spool.task-timeout=30s" })
+	class WhenOneAgentsCallHangs {
+
+		static final String STUCK = "Wait for an answer that never comes.";
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("one-stuck"), "helper");
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		/**
+		 * The tester's request never gets an answer, and its task timeout is far beyond the test: the helper's three
+		 * tasks, created once that request is under way, are all done while the tester's task is still in progress.
+		 * Closing the context cuts the stuck call short.
+		 */
+		@Test
+		void theOtherAgentsTasksAreAllDoneWhileItWaits() {
+			endpoint.otherwise((request) -> ModelEndpoint.prompt(request).equals(STUCK)
+					? new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE)
+					: ModelEndpoint.answer(null, "Answer to: ", ModelEndpoint.prompt(request)).to(request));
+
+			TaskId stuck = this.store.create(task(STUCK, "tester")).id();
+			await().atMost(PATIENCE)
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> endpoint.prompts().contains(STUCK));
+			List<String> others = List.of("First", "Second", "Third");
+			Map<String, TaskId> ids = new LinkedHashMap<>();
+			others.forEach((prompt) -> ids.put(prompt, this.store.create(task(prompt, "helper")).id()));
+
+			ids.forEach((prompt, id) -> {
+				Task done = finished(this.store, id);
+				assertThat(done.state()).as("state (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+				assertThat(done.lastDone().agent()).isEqualTo("helper");
+				assertThat(this.store.readOutput(id)).hasValue("Answer to: " + prompt);
+			});
+			Task waiting = this.store.index().find(stuck).orElseThrow();
+			assertThat(waiting.state()).isEqualTo(TaskState.IN_PROGRESS);
+			assertThat(waiting.owner()).isEqualTo("tester");
+			assertThat(waiting.history()).isEmpty();
+			assertThat(this.store.readOutput(stuck)).isEmpty();
+			// The helper usually takes them in order, but not always: a task Spool just wrote is sometimes held back
+			// for TaskIndex.SETTLE as if someone else were still writing it.
+			assertThat(endpoint.prompts()).first().isEqualTo(STUCK);
+			assertThat(endpoint.prompts()).hasSize(4).containsExactlyInAnyOrder(STUCK, "First", "Second", "Third");
+		}
+
+		private static NewTask task(String prompt, String agent) {
+			return new NewTask(prompt, null, agent, 0, List.of(), null);
+		}
+
+	}
+
 	/**
 	 * Waits until the task has finished, whichever way, and the record of how is written: the rename that finishes a
 	 * task comes first, its attempt record (and a done task's output) just after.
 	 */
 	static Task finished(TaskStore store, TaskId id) {
+		// The index may lose sight of a task for an instant while its file is renamed (see TaskIndex.update); one
+		// that stays away fails the wait with the last thing seen, Optional.empty.
 		return await().atMost(PATIENCE)
 			.pollInterval(Duration.ofMillis(20))
-			.until(() -> store.index().find(id).orElseThrow(() -> new AssertionError(id + " left the index")),
-					ModelEndpointTests::isRecorded);
+			.until(() -> store.index().find(id), (task) -> task.isPresent() && isRecorded(task.get()))
+			.orElseThrow();
 	}
 
 	private static boolean isRecorded(Task task) {
@@ -379,6 +687,8 @@ class ModelEndpointTests {
 
 		private final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
+		private final List<String> prompts = new CopyOnWriteArrayList<>();
+
 		private final Path workspace;
 
 		private volatile Reply otherwise = always(new MockResponse().setResponseCode(418)
@@ -389,10 +699,16 @@ class ModelEndpointTests {
 			this.workspace = workspace;
 		}
 
-		/** Starts the endpoint, and defines the workspace's only agent before Spool starts. */
-		static ModelEndpoint start(Path workspace) throws IOException {
+		/**
+		 * Starts the endpoint, and defines the workspace's agents before Spool starts: {@code tester} and any others
+		 * named, each with concurrency 1 and the same system prompt.
+		 */
+		static ModelEndpoint start(Path workspace, String... otherAgents) throws IOException {
 			Path agents = Files.createDirectories(workspace.resolve("agents"));
 			Files.writeString(agents.resolve("tester.md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
+			for (String agent : otherAgents) {
+				Files.writeString(agents.resolve(agent + ".md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
+			}
 			ModelEndpoint endpoint = new ModelEndpoint(workspace);
 			endpoint.server.setDispatcher(endpoint);
 			endpoint.server.start();
@@ -410,6 +726,35 @@ class ModelEndpointTests {
 			return (request) -> isStreamed(request) ? streamed(usage, pieces) : whole(usage, String.join("", pieces));
 		}
 
+		/**
+		 * A streamed answer made of these pieces that breaks off: the server sends half of it, which ends inside a
+		 * chunk, and closes the connection.
+		 */
+		static Reply cutOff(String... pieces) {
+			MockResponse whole = streamed(null, pieces);
+			String body = whole.getBody().readUtf8();
+			assertThat(body.substring(0, body.length() / 2)).as("what the server sends before it disconnects")
+				.contains("\"content\":\"" + pieces[0] + "\"")
+				.doesNotEndWith("\n\n");
+			return always(whole.setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
+		}
+
+		/**
+		 * A streamed answer made of these pieces whose body, delimited by the connection's end rather than a length,
+		 * stops inside the chunk of the third piece: no finish reason, no {@code [DONE]}, nothing for HTTP to catch.
+		 */
+		static Reply endsEarly(String... pieces) {
+			return (request) -> {
+				String body = streamed(null, pieces).getBody().readUtf8();
+				int third = body.indexOf("data: ", body.indexOf("data: ", body.indexOf("data: ") + 1) + 1);
+				return new MockResponse().setHeader("Content-Type", "text/event-stream")
+					.setHeader("Connection", "close")
+					.setBody(body.substring(0, third + 40))
+					.removeHeader("Content-Length")
+					.setSocketPolicy(SocketPolicy.DISCONNECT_AT_END);
+			};
+		}
+
 		static Reply serverError() {
 			return always(new MockResponse().setResponseCode(500)
 				.setHeader("Content-Type", "application/json")
@@ -418,6 +763,35 @@ class ModelEndpointTests {
 
 		static Reply always(MockResponse response) {
 			return (request) -> response;
+		}
+
+		/** The user message of a request to the chat completions API. */
+		static String prompt(RecordedRequest request) {
+			JsonNode messages = JSON.readTree(request.getBody().clone().readUtf8()).path("messages");
+			for (JsonNode message : messages) {
+				if (message.path("role").asString().equals("user")) {
+					return text(message);
+				}
+			}
+			return null;
+		}
+
+		/** A message's text, whether its content was sent as a string or as a list of text parts. */
+		static String text(JsonNode message) {
+			JsonNode content = message.path("content");
+			if (!content.isArray()) {
+				return content.asString();
+			}
+			StringBuilder text = new StringBuilder();
+			content.forEach((part) -> text.append(part.path("text").asString()));
+			return text.toString();
+		}
+
+		/** A port that nothing listens on, as far as anyone can tell: one just given up by a socket. */
+		static int closedPort() throws IOException {
+			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+				return socket.getLocalPort();
+			}
 		}
 
 		private static boolean isStreamed(RecordedRequest request) {
@@ -504,6 +878,11 @@ class ModelEndpointTests {
 			return List.copyOf(this.arrivals);
 		}
 
+		/** The user message of each request, in the order they arrived. */
+		List<String> prompts() {
+			return List.copyOf(this.prompts);
+		}
+
 		RecordedRequest takeRequest() throws InterruptedException {
 			RecordedRequest request = this.server.takeRequest(5, TimeUnit.SECONDS);
 			assertThat(request).as("a request to the model endpoint").isNotNull();
@@ -513,6 +892,7 @@ class ModelEndpointTests {
 		@Override
 		public MockResponse dispatch(RecordedRequest request) {
 			this.arrivals.add(System.nanoTime());
+			this.prompts.add(String.valueOf(prompt(request)));
 			Reply next = this.script.poll();
 			return ((next != null) ? next : this.otherwise).to(request);
 		}

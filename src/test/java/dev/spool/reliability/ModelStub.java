@@ -1,0 +1,186 @@
+package dev.spool.reliability;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An OpenAI-compatible chat endpoint that answers every request after a random pause, so that a process killed at a
+ * random moment is often in the middle of a call. The answer names the prompt it answers ({@code answer to <prompt>}),
+ * so an output can be checked against its task. Each Spool process is started with its own model name, which the
+ * requests carry, so the stub can tell which process is waiting for an answer.
+ */
+final class ModelStub extends Dispatcher {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Keeps MockWebServer quiet about the connections of killed processes. */
+	private static final Logger SERVER_LOGGER = Logger.getLogger(MockWebServer.class.getName());
+
+	private final MockWebServer server = new MockWebServer();
+
+	private final int minDelayMillis;
+
+	private final int maxDelayMillis;
+
+	private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+	private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+	private ModelStub(int minDelayMillis, int maxDelayMillis) {
+		this.minDelayMillis = minDelayMillis;
+		this.maxDelayMillis = maxDelayMillis;
+	}
+
+	static ModelStub start(int minDelayMillis, int maxDelayMillis) throws IOException {
+		SERVER_LOGGER.setLevel(Level.WARNING);
+		ModelStub stub = new ModelStub(minDelayMillis, maxDelayMillis);
+		stub.server.setDispatcher(stub);
+		stub.server.start();
+		return stub;
+	}
+
+	/** The base URL to give Spool: the client appends {@code /chat/completions}. */
+	String baseUrl() {
+		return "http://127.0.0.1:" + this.server.getPort() + "/v1";
+	}
+
+	/** The answer the stub gives to a prompt. */
+	static String answerTo(String prompt) {
+		return "answer to " + prompt;
+	}
+
+	/** Calls the process with this model name has sent and not yet been answered. */
+	int inFlight(String model) {
+		AtomicInteger count = this.inFlight.get(model);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/** How many calls the process with this model name has sent. */
+	long callsFrom(String model) {
+		return this.calls.stream().filter((call) -> call.model().equals(model)).count();
+	}
+
+	/** Every request received, in order of arrival. */
+	List<Call> calls() {
+		return List.copyOf(this.calls);
+	}
+
+	void stop() {
+		try {
+			this.server.shutdown();
+		}
+		catch (IOException ex) {
+			// Shutting down after a test; nothing to do.
+		}
+	}
+
+	@Override
+	public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+		JsonNode body;
+		try {
+			body = JSON.readTree(request.getBody().readUtf8());
+		}
+		catch (RuntimeException ex) {
+			return error(400, "unreadable request: " + ex.getMessage());
+		}
+		String model = body.path("model").asString("?");
+		String prompt = userPrompt(body.path("messages"));
+		boolean stream = body.path("stream").asBoolean(false);
+		AtomicInteger count = this.inFlight.computeIfAbsent(model, (key) -> new AtomicInteger());
+		count.incrementAndGet();
+		try {
+			this.calls.add(new Call(model, prompt, stream));
+			Thread.sleep(ThreadLocalRandom.current().nextInt(this.minDelayMillis, this.maxDelayMillis + 1));
+			return stream ? streamed(answerTo(prompt)) : whole(answerTo(prompt));
+		}
+		finally {
+			count.decrementAndGet();
+		}
+	}
+
+	/** The text of the last user message; its content is a string or a list of parts. */
+	private static String userPrompt(JsonNode messages) {
+		String prompt = "";
+		for (JsonNode message : messages) {
+			if (!"user".equals(message.path("role").asString(""))) {
+				continue;
+			}
+			JsonNode content = message.path("content");
+			if (content.isString()) {
+				prompt = content.asString();
+			}
+			else {
+				StringBuilder text = new StringBuilder();
+				for (JsonNode part : content) {
+					text.append(part.path("text").asString(""));
+				}
+				prompt = text.toString();
+			}
+		}
+		return prompt;
+	}
+
+	private static MockResponse whole(String content) {
+		Map<String, Object> completion = completion("chat.completion", Map.of("index", 0, "message",
+				Map.of("role", "assistant", "content", content), "finish_reason", "stop"));
+		return new MockResponse().setHeader("Content-Type", "application/json")
+			.setBody(JSON.writeValueAsString(completion));
+	}
+
+	private static MockResponse streamed(String content) {
+		Map<String, Object> piece = new LinkedHashMap<>();
+		piece.put("index", 0);
+		piece.put("delta", Map.of("content", content));
+		piece.put("finish_reason", null);
+		Map<String, Object> stop = new LinkedHashMap<>();
+		stop.put("index", 0);
+		stop.put("delta", Map.of());
+		stop.put("finish_reason", "stop");
+		String events = "data: " + JSON.writeValueAsString(completion("chat.completion.chunk", piece)) + "\n\n"
+				+ "data: " + JSON.writeValueAsString(completion("chat.completion.chunk", stop)) + "\n\n"
+				+ "data: [DONE]\n\n";
+		return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events);
+	}
+
+	private static Map<String, Object> completion(String object, Map<String, Object> choice) {
+		Map<String, Object> completion = new LinkedHashMap<>();
+		completion.put("id", "x");
+		completion.put("object", object);
+		completion.put("created", 1);
+		completion.put("model", "m");
+		completion.put("choices", List.of(choice));
+		return completion;
+	}
+
+	private static MockResponse error(int status, String message) {
+		return new MockResponse().setResponseCode(status)
+			.setHeader("Content-Type", "application/json")
+			.setBody(JSON.writeValueAsString(Map.of("error", Map.of("message", message))));
+	}
+
+	/**
+	 * One request the stub received.
+	 *
+	 * @param model the model name, which names the Spool process that sent it
+	 * @param prompt the task's prompt
+	 * @param stream whether the answer was asked for as a stream
+	 */
+	record Call(String model, String prompt, boolean stream) {
+	}
+
+}
