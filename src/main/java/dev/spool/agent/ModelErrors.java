@@ -9,8 +9,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import tools.jackson.core.JacksonException;
 
 /** Turns what a model call threw into a one-line reason a person can act on, and reads {@code Retry-After}. */
 final class ModelErrors {
@@ -31,13 +33,21 @@ final class ModelErrors {
 		}
 		Throwable cause = rootCause(error);
 		if (cause instanceof ConnectException) {
-			return "cannot reach the model endpoint: " + cause.getMessage();
+			return "cannot reach the model endpoint: " + firstLine(cause.getMessage());
 		}
 		if (cause instanceof InterruptedIOException) {
-			return "the model endpoint did not answer in time: " + cause.getMessage();
+			return "the model endpoint did not answer in time: " + firstLine(cause.getMessage());
+		}
+		// The parser's own message says what was wrong; the SDK's wrapper only says it could not read the response.
+		Throwable unreadable = find(error, JacksonException.class, com.fasterxml.jackson.core.JacksonException.class);
+		if (unreadable == null) {
+			unreadable = find(error, OpenAIInvalidDataException.class);
+		}
+		if (unreadable != null) {
+			return "the model endpoint sent an answer Spool cannot read: " + firstLine(unreadable.getMessage());
 		}
 		if (error instanceof OpenAIIoException || cause instanceof IOException) {
-			return "the connection to the model endpoint failed: " + cause.getMessage();
+			return "the connection to the model endpoint failed: " + firstLine(cause.getMessage());
 		}
 		String message = firstLine(error.getMessage());
 		return error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
@@ -74,6 +84,18 @@ final class ModelErrors {
 		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof OpenAIServiceException service) {
 				return service;
+			}
+		}
+		return null;
+	}
+
+	@SafeVarargs
+	private static Throwable find(Throwable error, Class<? extends Throwable>... types) {
+		for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			for (Class<? extends Throwable> type : types) {
+				if (type.isInstance(cause)) {
+					return cause;
+				}
 			}
 		}
 		return null;

@@ -1,12 +1,14 @@
 package dev.spool.model;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.util.StringUtils;
@@ -49,9 +51,14 @@ public final class ModelGateway {
 		StringBuilder text = new StringBuilder();
 		AtomicReference<TokenUsage> tokens = new AtomicReference<>();
 		AtomicReference<String> model = new AtomicReference<>(modelName(request));
+		AtomicBoolean finished = new AtomicBoolean();
 		spec.user(request.userPrompt()).stream().chatResponse().doOnNext((response) -> {
-			String piece = (response.getResult() != null && response.getResult().getOutput() != null)
-					? response.getResult().getOutput().getText() : null;
+			Generation result = response.getResult();
+			if (result != null && result.getMetadata() != null
+					&& StringUtils.hasText(result.getMetadata().getFinishReason())) {
+				finished.set(true);
+			}
+			String piece = (result != null && result.getOutput() != null) ? result.getOutput().getText() : null;
 			if (piece != null && !piece.isEmpty()) {
 				text.append(piece);
 				onPiece.accept(piece);
@@ -66,6 +73,10 @@ public final class ModelGateway {
 		}).blockLast();
 		if (text.toString().isBlank()) {
 			throw new IllegalStateException("the model returned an empty answer");
+		}
+		if (!finished.get()) {
+			// A stream that just stops raises no error; only the missing finish reason tells it was cut off.
+			throw new IllegalStateException("the model's answer was cut off (the stream ended without a finish reason)");
 		}
 		return new Answer(text.toString(), model.get(), this.info.offline(), tokens.get());
 	}

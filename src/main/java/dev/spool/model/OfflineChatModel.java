@@ -16,6 +16,7 @@ import reactor.core.publisher.Flux;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.MessageType;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
@@ -50,7 +51,8 @@ public final class OfflineChatModel implements ChatModel {
 			.model(NAME)
 			.usage(new DefaultUsage(promptTokens, completionTokens, promptTokens + completionTokens))
 			.build();
-		return new ChatResponse(List.of(new Generation(new AssistantMessage(answer))), metadata);
+		return new ChatResponse(List.of(new Generation(new AssistantMessage(answer),
+				ChatGenerationMetadata.builder().finishReason("stop").build())), metadata);
 	}
 
 	/** Streams the same answer in pieces of a word each; usage comes with the last piece, as OpenAI sends it. */
@@ -65,9 +67,12 @@ public final class OfflineChatModel implements ChatModel {
 		}
 		ChatResponseMetadata last = whole.getMetadata();
 		ChatResponseMetadata plain = ChatResponseMetadata.builder().model(NAME).build();
+		ChatGenerationMetadata stop = ChatGenerationMetadata.builder().finishReason("stop").build();
+		int lastPiece = pieces.size() - 1;
 		return Flux.range(0, pieces.size())
-			.map((i) -> new ChatResponse(List.of(new Generation(new AssistantMessage(pieces.get(i)))),
-					(i == pieces.size() - 1) ? last : plain));
+			.map((i) -> new ChatResponse(List.of((i == lastPiece)
+					? new Generation(new AssistantMessage(pieces.get(i)), stop)
+					: new Generation(new AssistantMessage(pieces.get(i)))), (i == lastPiece) ? last : plain));
 	}
 
 	static String answer(String prompt) {

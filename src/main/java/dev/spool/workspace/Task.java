@@ -16,12 +16,13 @@ import java.util.List;
  * @param history its attempt records
  * @param problem why agents leave it alone (unreadable front matter, two files with one id), or null
  * @param fileSize the size of the file when its document was read
+ * @param fileModified the file's modification time when its document was read
  * @param readAt when its document was last read after a change by someone else, for the settling time of
  * hand-written files
  */
 public record Task(TaskId id, TaskFile file, String owner, TaskDocument document, Instant createdAt,
 		Instant completedAt, boolean hasOutput, List<Attempt> history, String problem, long fileSize,
-		Instant readAt) {
+		Instant fileModified, Instant readAt) {
 
 	public Task {
 		history = List.copyOf(history);

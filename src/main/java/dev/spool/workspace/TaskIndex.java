@@ -76,7 +76,7 @@ public final class TaskIndex {
 	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
 
 	/** Tasks whose file vanished, kept until a rescan confirms it, since a rename can be seen as vanish + appear. */
-	private final Map<TaskId, Task> departed = new HashMap<>();
+	private final Map<TaskId, Task> departed = new ConcurrentHashMap<>();
 
 	private final Set<String> strays = ConcurrentHashMap.newKeySet();
 
@@ -93,8 +93,13 @@ public final class TaskIndex {
 		this.listener = listener;
 	}
 
+	/**
+	 * What is known of a task. A task whose file was just seen to vanish is still found until a rescan confirms it
+	 * gone, since a rename is often seen as a vanished name first and a new name a moment later.
+	 */
 	public Optional<Task> find(TaskId id) {
-		return Optional.ofNullable(this.tasks.get(id));
+		Task task = this.tasks.get(id);
+		return Optional.ofNullable((task != null) ? task : this.departed.get(id));
 	}
 
 	/** Every task, by id. */
@@ -310,8 +315,11 @@ public final class TaskIndex {
 					LinkOption.NOFOLLOW_LINKS);
 			modified = attributes.lastModifiedTime().toInstant();
 			size = attributes.size();
-			// A file that grew or shrank was still being written when last read.
-			boolean known = before != null && !reread && before.document().isReadable() && before.fileSize() == size;
+			// A file that grew, shrank or was written again since it was read is read again; a change of its link
+			// count or a touch alone (an event all the same) is not a new document.
+			boolean unchanged = before != null && before.fileSize() == size
+					&& (!reread || modified.equals(before.fileModified()));
+			boolean known = unchanged && before.document().isReadable();
 			if (known) {
 				document = before.document();
 			}
@@ -336,7 +344,7 @@ public final class TaskIndex {
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
 		return new Task(id, file, owner(file, history, before), document, createdAt,
-				completedAt(file, history, before, hasOutput), hasOutput, history, problem, size, readAt);
+				completedAt(file, history, before, hasOutput), hasOutput, history, problem, size, modified, readAt);
 	}
 
 	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {

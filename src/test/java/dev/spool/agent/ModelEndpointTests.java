@@ -25,7 +25,6 @@ import okhttp3.mockwebserver.SocketPolicy;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -485,7 +484,6 @@ class ModelEndpointTests {
 		 * {@code [DONE]} never came. Enable once {@code ModelGateway.ask} refuses an answer without a finish reason.
 		 */
 		@Test
-		@Disabled("bug: a stream that stops without a finish reason is published as a whole answer (ModelGateway.ask)")
 		void aStreamThatStopsBeforeItsLastChunkIsNotPublishedAsAnAnswer() {
 			endpoint.enqueue(ModelEndpoint.endsEarly("PARTIAL ", "answer ", "that never ", "ends ", "at all."));
 			endpoint.enqueue(ModelEndpoint.answer(null, "The whole ", "answer."));
@@ -560,7 +558,6 @@ class ModelEndpointTests {
 		 * Enable once {@code ModelErrors} tells unreadable answers from broken connections and keeps to one line.
 		 */
 		@Test
-		@Disabled("bug: ModelErrors.describe calls an unreadable event a connection failure, in two lines")
 		void anEventThatIsNotJsonIsRecordedInOneLineAsAnUnreadableAnswer() {
 			endpoint.enqueue(
 					new MockResponse().setHeader("Content-Type", "text/event-stream").setBody("data: {not json}\n\n"));

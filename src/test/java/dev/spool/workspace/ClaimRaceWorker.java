@@ -155,9 +155,9 @@ final class ClaimRaceWorker {
 	 */
 	private static boolean stillOfferedThoughGone(Workspace workspace, Task lost) {
 		boolean offered = workspace.index()
-			.find(lost.id())
-			.filter((task) -> task.state() == TaskState.PENDING && task.file().equals(lost.file()))
-			.isPresent();
+			.claimable("probe", Integer.MAX_VALUE)
+			.stream()
+			.anyMatch((task) -> task.id().equals(lost.id()) && task.file().equals(lost.file()));
 		return offered && !Files.exists(workspace.layout().task(lost.file()), LinkOption.NOFOLLOW_LINKS);
 	}
 
