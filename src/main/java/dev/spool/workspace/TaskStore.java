@@ -3,7 +3,6 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
@@ -12,14 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,10 +41,9 @@ public final class TaskStore {
 
 	private final int defaultMaxAttempts;
 
-	/** How long a staged answer whose claim was lost may stay before a newly opened workspace removes it. */
-	static final java.time.Duration STAGING_GRACE = java.time.Duration.ofHours(1);
+	private final IdReservations ids;
 
-	private final AtomicLong reserved = new AtomicLong();
+	private final StagedAnswers staged;
 
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
@@ -60,6 +54,13 @@ public final class TaskStore {
 		this.clock = clock;
 		this.maxPromptBytes = maxPromptBytes;
 		this.defaultMaxAttempts = defaultMaxAttempts;
+		this.ids = new IdReservations(layout, files, index::highestNumber);
+		this.staged = new StagedAnswers(layout, files, clock);
+	}
+
+	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */
+	void loadReservations() throws IOException {
+		this.ids.load();
 	}
 
 	public TaskIndex index() {
@@ -75,7 +76,7 @@ public final class TaskStore {
 		TaskDocument document = validate(request);
 		byte[] content = document.render().getBytes(StandardCharsets.UTF_8);
 		try {
-			TaskId id = reserveId();
+			TaskId id = this.ids.next();
 			TaskFile file = TaskFile.pending(id);
 			this.files.publishNew(this.layout.task(file), content);
 			this.index.taskFilePublished(file.fileName());
@@ -115,31 +116,6 @@ public final class TaskStore {
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
 		return new TaskDocument(title, request.agent(), request.priority(), request.dependsOn(), null,
 				this.clock.instant(), request.retryOf(), request.prompt().strip(), null);
-	}
-
-	private TaskId reserveId() throws IOException {
-		while (true) {
-			long next = Math.max(this.index.highestNumber(), this.reserved.get()) + 1;
-			this.reserved.accumulateAndGet(next, Math::max);
-			TaskId id = TaskId.of(next);
-			try {
-				this.files.createExclusive(this.layout.reservation(id));
-				return id;
-			}
-			catch (FileAlreadyExistsException ex) {
-				// Another process took this id; try the next.
-			}
-		}
-	}
-
-	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */
-	void loadReservations() throws IOException {
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.reservations())) {
-			for (Path path : stream) {
-				TaskId.parse(path.getFileName().toString())
-					.ifPresent((id) -> this.reserved.accumulateAndGet(id.number(), Math::max));
-			}
-		}
 	}
 
 	/**
@@ -227,16 +203,15 @@ public final class TaskStore {
 	 * @return false when the claim was lost; nothing was published
 	 */
 	public boolean complete(Claim claim, Answer answer) {
-		Path staged = this.layout.staging()
-			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
 		try {
-			this.files.publishNew(staged, answer.text().getBytes(StandardCharsets.UTF_8));
+			Path staged = this.staged.stage(claim, answer.text());
 			TaskFile done = claim.file().to(TaskState.DONE, null);
-			if (!stillHeld(claim) || (!move(claim.file(), done) && !renamedAnyway(done))) {
+			if (!stillHeld(claim)
+					|| (!move(claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
-			publishStaged(claim.id(), staged);
+			this.staged.publish(claim.id(), staged);
 			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
 					this.clock.instant(), null, answer.model(), answer.offline(), answer.tokens()));
 			return true;
@@ -245,33 +220,6 @@ public final class TaskStore {
 			throw new UncheckedIOException("could not publish the answer to " + claim.id() + ": " + ex.getMessage(),
 					ex);
 		}
-	}
-
-	/**
-	 * Whether a completing rename that reported failure happened all the same: on NFS a retransmitted RENAME can fail
-	 * for a rename the server already made. A done file whose output nobody has published yet is then this claim's.
-	 */
-	private boolean renamedAnyway(TaskFile done) {
-		return Files.exists(this.layout.task(done), LinkOption.NOFOLLOW_LINKS)
-				&& !Files.exists(this.layout.output(done.id()), LinkOption.NOFOLLOW_LINKS);
-	}
-
-	private void publishStaged(TaskId id, Path staged) throws IOException {
-		Path output = this.layout.output(id);
-		try {
-			Files.createLink(output, staged);
-			Files.delete(staged);
-		}
-		catch (FileAlreadyExistsException ex) {
-			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);
-		}
-		catch (NoSuchFileException ex) {
-			// Another process opening the workspace published this committed answer first.
-			if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
-				throw ex;
-			}
-		}
-		this.index.refresh(id);
 	}
 
 	/**
@@ -398,52 +346,9 @@ public final class TaskStore {
 		}
 	}
 
-	/**
-	 * Publishes answers that were committed (their task is done) but not yet linked into {@code outputs/} when a
-	 * process died. Decides from the files, not the index, since other processes may be completing tasks right now;
-	 * staged answers of lost claims are removed once they are older than {@link #STAGING_GRACE}.
-	 */
+	/** Publishes answers a stopped process had committed but not linked; see {@link StagedAnswers#recover()}. */
 	void recoverStagedAnswers() throws IOException {
-		Instant expired = this.clock.instant().minus(STAGING_GRACE);
-		for (Path path : staged(null)) {
-			String name = path.getFileName().toString();
-			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
-			if (id.isEmpty() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-				continue;
-			}
-			boolean done = Files.exists(this.layout.task(new TaskFile(id.get(), TaskState.DONE, null)),
-					LinkOption.NOFOLLOW_LINKS);
-			if (done && !Files.exists(this.layout.output(id.get()), LinkOption.NOFOLLOW_LINKS)) {
-				// Look again: the committing agent may have staged its answer after the first listing.
-				Path newest = staged(id.get()).stream().findFirst().orElse(path);
-				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");
-				publishStaged(id.get(), newest);
-			}
-			else if (modified(path).toInstant().isBefore(expired)) {
-				Files.deleteIfExists(path);
-			}
-		}
-	}
-
-	/** Staged answers, newest first; of one task, or of all when {@code id} is null. */
-	private List<Path> staged(TaskId id) throws IOException {
-		String prefix = (id != null) ? id.text() + "." : "";
-		try (Stream<Path> stream = Files.list(this.layout.staging())) {
-			return stream
-				.filter((path) -> path.getFileName().toString().startsWith(prefix)
-						&& path.getFileName().toString().endsWith(".md"))
-				.sorted(Comparator.comparing(TaskStore::modified).reversed())
-				.toList();
-		}
-	}
-
-	private static FileTime modified(Path path) {
-		try {
-			return Files.getLastModifiedTime(path);
-		}
-		catch (IOException ex) {
-			return FileTime.fromMillis(0);
-		}
+		this.staged.recover().forEach(this.index::refresh);
 	}
 
 	private boolean move(TaskFile from, TaskFile to) {

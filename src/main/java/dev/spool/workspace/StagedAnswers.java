@@ -1,0 +1,131 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Answers waiting in {@code .spool/staging/} for their task's commit. An answer is staged before the rename to done
+ * and linked into {@code outputs/} after it, so an agent whose claim was lost publishes nothing; an answer whose
+ * process died between the commit and the link is published when the workspace is next opened.
+ */
+final class StagedAnswers {
+
+	/** How long a staged answer whose claim was lost may stay before a newly opened workspace removes it. */
+	static final Duration GRACE = Duration.ofHours(1);
+
+	private static final Log logger = LogFactory.getLog(StagedAnswers.class);
+
+	private final WorkspaceLayout layout;
+
+	private final AtomicFiles files;
+
+	private final Clock clock;
+
+	StagedAnswers(WorkspaceLayout layout, AtomicFiles files, Clock clock) {
+		this.layout = layout;
+		this.files = files;
+		this.clock = clock;
+	}
+
+	Path stage(Claim claim, String answer) throws IOException {
+		Path staged = this.layout.staging()
+			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
+		this.files.publishNew(staged, answer.getBytes(StandardCharsets.UTF_8));
+		return staged;
+	}
+
+	/** Links a staged answer into {@code outputs/}, never over an existing result. */
+	void publish(TaskId id, Path staged) throws IOException {
+		Path output = this.layout.output(id);
+		try {
+			Files.createLink(output, staged);
+			Files.delete(staged);
+		}
+		catch (FileAlreadyExistsException ex) {
+			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);
+		}
+		catch (NoSuchFileException ex) {
+			// Another process opening the workspace published this committed answer first.
+			if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Whether a task is done but its answer not yet linked: after a crash between the two, or when a completing
+	 * rename reported failure although it happened (a retransmitted RENAME on NFS).
+	 */
+	boolean committedButUnpublished(TaskId id) {
+		return Files.exists(this.layout.task(new TaskFile(id, TaskState.DONE, null)), LinkOption.NOFOLLOW_LINKS)
+				&& !Files.exists(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/**
+	 * Publishes answers that were committed but not yet linked when a process died, and removes staged answers of
+	 * lost claims once they are older than {@link #GRACE}. Decides from the files, not an index, since other
+	 * processes may be completing tasks right now.
+	 * @return the tasks whose answers were published
+	 */
+	List<TaskId> recover() throws IOException {
+		Instant expired = this.clock.instant().minus(GRACE);
+		List<TaskId> published = new java.util.ArrayList<>();
+		for (Path path : list(null)) {
+			String name = path.getFileName().toString();
+			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
+			if (id.isEmpty() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+				continue;
+			}
+			if (committedButUnpublished(id.get())) {
+				// Look again: the committing agent may have staged its answer after the first listing.
+				Path newest = list(id.get()).stream().findFirst().orElse(path);
+				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");
+				publish(id.get(), newest);
+				published.add(id.get());
+			}
+			else if (modified(path).toInstant().isBefore(expired)) {
+				Files.deleteIfExists(path);
+			}
+		}
+		return published;
+	}
+
+	/** Staged answers, newest first; of one task, or of all when {@code id} is null. */
+	private List<Path> list(TaskId id) throws IOException {
+		String prefix = (id != null) ? id.text() + "." : "";
+		try (Stream<Path> stream = Files.list(this.layout.staging())) {
+			return stream
+				.filter((path) -> path.getFileName().toString().startsWith(prefix)
+						&& path.getFileName().toString().endsWith(".md"))
+				.sorted(Comparator.comparing(StagedAnswers::modified).reversed())
+				.toList();
+		}
+	}
+
+	private static FileTime modified(Path path) {
+		try {
+			return Files.getLastModifiedTime(path);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
+	}
+
+}
