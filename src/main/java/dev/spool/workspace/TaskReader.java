@@ -1,0 +1,199 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Reads what is known of one task from its files: its document (front matter and the start of its prompt, never
+ * more than the size limit, never through a link), its history, whether it has an output, its owner and its times.
+ */
+final class TaskReader {
+
+	private static final int SUMMARY_LENGTH = 280;
+
+	private final WorkspaceLayout layout;
+
+	private final AttemptLog log;
+
+	private final Clock clock;
+
+	private final long maxFileSize;
+
+	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
+
+	TaskReader(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize) {
+		this.layout = layout;
+		this.log = log;
+		this.clock = clock;
+		this.maxFileSize = maxFileSize;
+	}
+
+	/** Owners of finished tasks that the files no longer tell, such as a shell agent's, carried over a restart. */
+	void rememberOwners(Map<TaskId, String> owners) {
+		this.rememberedOwners.putAll(owners);
+	}
+
+	/**
+	 * Reads a task from its file names.
+	 * @param before what was known of it, whose document is kept unless the file changed
+	 * @param reread whether its content may have changed
+	 * @param publishedHere whether this process published the file whole (and forgets it)
+	 * @throws VanishedException if its file was renamed or deleted meanwhile
+	 */
+	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
+		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
+		String problem = (fileNames.size() > 1)
+				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
+				: null;
+		Path path = this.layout.task(file);
+		TaskDocument document;
+		Instant modified;
+		long size;
+		Instant readAt = (before != null) ? before.readAt() : Instant.MIN;
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			modified = attributes.lastModifiedTime().toInstant();
+			size = attributes.size();
+			// A file that grew, shrank or was written again since it was read is read again; a change of its link
+			// count or a touch alone (an event all the same) is not a new document.
+			boolean unchanged = before != null && before.fileSize() == size
+					&& (!reread || modified.equals(before.fileModified()));
+			boolean known = unchanged && before.document().isReadable();
+			if (known) {
+				document = before.document();
+			}
+			else {
+				document = readDocument(path, attributes);
+				readAt = publishedHere.test(file.fileName()) ? Instant.MIN : this.clock.instant();
+			}
+		}
+		catch (NoSuchFileException ex) {
+			throw new VanishedException(file.fileName());
+		}
+		catch (IOException ex) {
+			document = unreadable("cannot be read: " + ex.getMessage());
+			modified = this.clock.instant();
+			size = -1;
+		}
+		if (problem == null) {
+			problem = document.problem();
+		}
+		List<Attempt> history = this.log.read(id);
+		boolean hasOutput = Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
+				: (before != null) ? before.createdAt() : modified;
+		return new Task(id, file, owner(file, history, before), document, createdAt,
+				completedAt(file, history, before, hasOutput), hasOutput, history, problem, size, modified, readAt);
+	}
+
+	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {
+		if (attributes.isSymbolicLink()) {
+			return unreadable("is a symbolic link; Spool never follows links in tasks/");
+		}
+		if (!attributes.isRegularFile()) {
+			return unreadable("is not a regular file");
+		}
+		if (attributes.size() > this.maxFileSize) {
+			return unreadable("is " + attributes.size() + " bytes, more than the limit of " + this.maxFileSize);
+		}
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(Files.readAllBytes(path)))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			return unreadable("is not UTF-8 text");
+		}
+		if (text.indexOf('\0') >= 0) {
+			return unreadable("is binary, not text");
+		}
+		TaskDocument full = TaskDocument.parse(text);
+		if (full.isReadable() && full.prompt().isBlank()) {
+			return unreadable("has no prompt");
+		}
+		String prompt = full.prompt();
+		String summary = (prompt.length() > SUMMARY_LENGTH) ? prompt.substring(0, SUMMARY_LENGTH) + "…" : prompt;
+		return new TaskDocument(full.title(), full.agent(), full.priority(), full.dependsOn(), full.maxAttempts(),
+				full.createdAt(), full.retryOf(), summary, full.problem());
+	}
+
+	private static TaskDocument unreadable(String problem) {
+		return new TaskDocument(null, null, 0, List.of(), null, null, null, "", "the task file " + problem);
+	}
+
+	private String owner(TaskFile file, List<Attempt> history, Task before) {
+		if (file.state() == TaskState.IN_PROGRESS) {
+			return file.owner();
+		}
+		for (int i = history.size() - 1; i >= 0; i--) {
+			if (history.get(i).agent() != null && history.get(i).outcome().isAttempt()) {
+				return history.get(i).agent();
+			}
+		}
+		if (before != null && before.owner() != null) {
+			return before.owner();
+		}
+		return this.rememberedOwners.get(file.id());
+	}
+
+	private Instant completedAt(TaskFile file, List<Attempt> history, Task before, boolean hasOutput) {
+		if (!file.state().isFinished()) {
+			return null;
+		}
+		if (!history.isEmpty()) {
+			Attempt last = history.get(history.size() - 1);
+			boolean describesThisState = switch (file.state()) {
+				case DONE -> last.outcome() == Attempt.Outcome.DONE;
+				case FAILED -> last.outcome().isAttempt();
+				default -> last.outcome() == Attempt.Outcome.CANCELLED;
+			};
+			if (describesThisState) {
+				return last.finishedAt();
+			}
+		}
+		if (before != null && before.state() == file.state() && before.completedAt() != null) {
+			return before.completedAt();
+		}
+		if (hasOutput) {
+			try {
+				return Files.getLastModifiedTime(this.layout.output(file.id())).toInstant();
+			}
+			catch (IOException ex) {
+				// Fall through to the time it was seen.
+			}
+		}
+		return this.clock.instant();
+	}
+
+	/** A task file that was renamed or deleted between listing and reading it. */
+	static final class VanishedException extends RuntimeException {
+
+		final String name;
+
+		VanishedException(String name) {
+			super(name, null, false, false);
+			this.name = name;
+		}
+
+	}
+
+}
