@@ -66,6 +66,18 @@ class PageTests {
 	}
 
 	@Test
+	void filesSpoolLeavesAloneAreFlaggedOnTheBoard() throws Exception {
+		Files.writeString(WORKSPACE.resolve("tasks/notes.txt"), "not a task");
+		Files.write(WORKSPACE.resolve("tasks/task_90000_pending.md"), new byte[] { 0, 1, 2 });
+		this.store.index().rescan();
+
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(allOf(containsString("Files Spool leaves alone"),
+					containsString("<code>notes.txt</code>"), containsString("task_90000"),
+					containsString("is binary, not text"))));
+	}
+
+	@Test
 	void aLiveRefreshGetsOnlyTheBoard() throws Exception {
 		this.mvc.perform(get("/").header("HX-Request", "true"))
 			.andExpect(status().isOk())
