@@ -7,7 +7,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,13 +104,13 @@ public final class AgentCatalog {
 			return false;
 		}
 		boolean changed = !loaded.equals(this.agents);
-		this.agents = java.util.Collections.unmodifiableMap(loaded);
+		this.agents = Collections.unmodifiableMap(loaded);
 		return changed;
 	}
 
 	private List<Path> definitionFiles() throws IOException {
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.folder, "*.md")) {
-			List<Path> files = new java.util.ArrayList<>();
+			List<Path> files = new ArrayList<>();
 			for (Path path : stream) {
 				if (!path.getFileName().toString().startsWith(".")
 						&& Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -2,6 +2,7 @@ package dev.spool.agent;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What an agent is doing, for the API and the dashboard.
@@ -28,7 +29,7 @@ public record AgentStatus(String name, boolean defined, String model, State stat
 
 		@com.fasterxml.jackson.annotation.JsonValue
 		public String word() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

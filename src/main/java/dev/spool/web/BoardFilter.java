@@ -1,5 +1,7 @@
 package dev.spool.web;
 
+import java.util.Optional;
+
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -33,8 +35,8 @@ record BoardFilter(String state, String agent, String q, int page) {
 		return link(this.page);
 	}
 
-	private static java.util.Optional<String> present(String value) {
-		return (value == null || value.isBlank()) ? java.util.Optional.empty() : java.util.Optional.of(value);
+	private static Optional<String> present(String value) {
+		return (value == null || value.isBlank()) ? Optional.empty() : Optional.of(value);
 	}
 
 }

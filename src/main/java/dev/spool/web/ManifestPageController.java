@@ -1,15 +1,17 @@
 package dev.spool.web;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.spool.workspace.WorkspaceLayout;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -42,7 +44,7 @@ class ManifestPageController {
 		}
 		catch (JacksonException ex) {
 			model.addAttribute("unreadable", ex.getOriginalMessage());
-			model.addAttribute("raw", new String(content, java.nio.charset.StandardCharsets.UTF_8));
+			model.addAttribute("raw", new String(content, StandardCharsets.UTF_8));
 		}
 		return "manifest";
 	}

@@ -1,6 +1,7 @@
 package dev.spool.web;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/tasks")
 class TaskApiController {
 
-	static final MediaType MARKDOWN = new MediaType("text", "markdown", java.nio.charset.StandardCharsets.UTF_8);
+	static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
 
 	private static final int MAX_LIMIT = 1000;
 

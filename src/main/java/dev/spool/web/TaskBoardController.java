@@ -2,13 +2,15 @@ package dev.spool.web;
 
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskStore;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -73,7 +75,7 @@ class TaskBoardController {
 
 	private TaskForm rework(String retryOf) {
 		TaskId id = TaskIds.parse(retryOf);
-		Task task = this.store.index().find(id).orElseThrow(() -> new dev.spool.workspace.TaskNotFoundException(id));
+		Task task = this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		return TaskForm.reworking(task, this.store.readPrompt(id));
 	}
 

@@ -3,6 +3,7 @@ package dev.spool.web;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -28,7 +29,7 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 			priorityValue = (this.priority == null || this.priority.isBlank()) ? 0 : Integer.parseInt(this.priority.strip());
 		}
 		catch (NumberFormatException ex) {
-			throw new dev.spool.workspace.InvalidTaskException("priority must be a whole number");
+			throw new InvalidTaskException("priority must be a whole number");
 		}
 		List<TaskId> dependencies = (this.dependsOn == null || this.dependsOn.isBlank()) ? List.of()
 				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();

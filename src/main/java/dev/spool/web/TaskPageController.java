@@ -1,6 +1,7 @@
 package dev.spool.web;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.TransitionNotAllowedException;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -73,7 +75,7 @@ class TaskPageController {
 	String requeue(@PathVariable String id) {
 		Task task = find(id);
 		if (task.state() != TaskState.IN_PROGRESS) {
-			throw new dev.spool.workspace.TransitionNotAllowedException(
+			throw new TransitionNotAllowedException(
 					task.id() + " is " + task.state().word() + "; only tasks in progress can be requeued");
 		}
 		this.store.requeueStale(task.file(), "requeued by a person from the dashboard");
@@ -123,7 +125,7 @@ class TaskPageController {
 	}
 
 	/** One line of a task's timeline. */
-	record TimelineEntry(java.time.Instant at, String what, String agent, String detail) {
+	record TimelineEntry(Instant at, String what, String agent, String detail) {
 	}
 
 }

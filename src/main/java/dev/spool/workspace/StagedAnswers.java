@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +87,7 @@ final class StagedAnswers {
 	 */
 	List<TaskId> recover() throws IOException {
 		Instant expired = this.clock.instant().minus(GRACE);
-		List<TaskId> published = new java.util.ArrayList<>();
+		List<TaskId> published = new ArrayList<>();
 		for (Path path : list(null)) {
 			String name = path.getFileName().toString();
 			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));

@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
 public final class Workspace {
 
 	/** Temporary files older than this were left by a process that died while writing; newer ones may be in use. */
-	private static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofMinutes(1);
+	private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
 	/** Files larger than the prompt limit by more than this are flagged instead of read. */
 	private static final long TASK_FILE_HEADROOM = 64 * 1024;
@@ -76,7 +77,7 @@ public final class Workspace {
 	 * A watcher that keeps the index converged with changes made by anyone. When it starts it reads the whole
 	 * workspace again and rewrites the manifest, since others may have changed it while this process started.
 	 */
-	public WorkspaceWatcher watcher(java.time.Duration rescanInterval, Consumer<Object> events) {
+	public WorkspaceWatcher watcher(Duration rescanInterval, Consumer<Object> events) {
 		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, this.manifest::requestWrite);
 	}
 
