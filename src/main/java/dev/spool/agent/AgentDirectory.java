@@ -35,7 +35,7 @@ public final class AgentDirectory {
 
 	public List<AgentStatus> list() {
 		Map<String, List<Task>> byOwner = this.store.index()
-			.all()
+			.unordered()
 			.stream()
 			.filter((task) -> task.owner() != null)
 			.collect(Collectors.groupingBy(Task::owner, TreeMap::new, Collectors.toList()));

@@ -37,7 +37,7 @@ class ActivityChart {
 		Instant start = end.minus(Duration.ofMinutes(MINUTES));
 		long[] finished = new long[MINUTES];
 		long[] latencySum = new long[MINUTES];
-		for (Task task : this.index.all()) {
+		for (Task task : this.index.unordered()) {
 			for (Attempt attempt : task.history()) {
 				if (attempt.outcome() != Attempt.Outcome.DONE || attempt.finishedAt() == null
 						|| attempt.finishedAt().isBefore(start) || !attempt.finishedAt().isBefore(end)) {

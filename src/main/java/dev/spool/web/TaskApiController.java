@@ -2,7 +2,6 @@ package dev.spool.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -62,10 +61,9 @@ class TaskApiController {
 			.orElseThrow(() -> new InvalidTaskException("unknown status '" + status
 					+ "': use pending, inprogress, done, failed or cancelled")) : null;
 		List<Task> matching = this.store.index()
-			.all()
+			.newestFirst()
 			.stream()
 			.filter((task) -> state == null || task.state() == state)
-			.sorted(Comparator.comparing(Task::id).reversed())
 			.toList();
 		List<TaskJson> page = matching.stream().skip(offset).limit(limit).map(TaskJson::summary).toList();
 		return Map.of("tasks", page, "total", matching.size(), "limit", limit, "offset", offset);

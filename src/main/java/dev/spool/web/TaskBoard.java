@@ -2,7 +2,6 @@ package dev.spool.web;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,16 +34,13 @@ class TaskBoard {
 	}
 
 	View view(BoardFilter filter) {
-		List<Task> all = this.index.all();
+		List<Task> all = this.index.newestFirst();
 		Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
 		for (TaskState state : TaskState.values()) {
 			counts.put(state, 0L);
 		}
 		all.forEach((task) -> counts.merge(task.state(), 1L, Long::sum));
-		List<Task> matching = all.stream()
-			.filter(matches(filter))
-			.sorted(Comparator.comparing(Task::id).reversed())
-			.toList();
+		List<Task> matching = all.stream().filter(matches(filter)).toList();
 		int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
 		Instant now = this.clock.instant();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,6 +97,18 @@ public final class TaskIndex {
 		List<Task> all = new ArrayList<>(this.tasks.values());
 		all.sort(Comparator.comparing(Task::id));
 		return all;
+	}
+
+	/** Every task, newest (highest id) first, as boards and listings show them. */
+	public List<Task> newestFirst() {
+		List<Task> all = new ArrayList<>(this.tasks.values());
+		all.sort(Comparator.comparing(Task::id).reversed());
+		return all;
+	}
+
+	/** Every task in no particular order, for scans that need no order; a live view, not a copy. */
+	public Collection<Task> unordered() {
+		return Collections.unmodifiableCollection(this.tasks.values());
 	}
 
 	public int size() {
