@@ -78,7 +78,7 @@ class TaskPageController {
 			throw new TransitionNotAllowedException(
 					task.id() + " is " + task.state().word() + "; only tasks in progress can be requeued");
 		}
-		this.store.requeueStale(task.file(), "requeued by a person from the dashboard");
+		this.store.requeue(task.file());
 		return redirectTo(task);
 	}
 
@@ -117,6 +117,7 @@ class TaskPageController {
 			case STALE -> "taken back (no heartbeat)";
 			case CANCELLED -> "cancelled";
 			case RETRIED -> "retried";
+			case REQUEUED -> "requeued by a person";
 		};
 	}
 

@@ -1,6 +1,7 @@
 package dev.spool.workspace;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One immutable record in a task's history, kept in {@code .spool/attempts/task_001.N.json}.
@@ -30,12 +31,28 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		/** A person cancelled the task. */
 		CANCELLED,
 		/** A person sent a failed or cancelled task back to pending, with a fresh budget of attempts. */
-		RETRIED;
+		RETRIED,
+		/** A person took a claim back to pending; the attempt under way is not counted. */
+		REQUEUED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;
 		}
 
+	}
+
+	/** Attempts counted against the budget: those since the last time a person retried the task. */
+	public static int attemptsSinceRetry(List<Attempt> history) {
+		int count = 0;
+		for (Attempt entry : history) {
+			if (entry.outcome() == Outcome.RETRIED) {
+				count = 0;
+			}
+			else if (entry.outcome().isAttempt()) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	public Attempt withNumber(int newNumber) {

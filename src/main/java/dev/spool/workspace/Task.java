@@ -49,16 +49,7 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 
 	/** Attempts counted against the budget: those since the last time a person retried the task. */
 	public int attemptsSinceRetry() {
-		int count = 0;
-		for (Attempt entry : this.history) {
-			if (entry.outcome() == Attempt.Outcome.RETRIED) {
-				count = 0;
-			}
-			else if (entry.outcome().isAttempt()) {
-				count++;
-			}
-		}
-		return count;
+		return Attempt.attemptsSinceRetry(this.history);
 	}
 
 	/** The error that made the task fail, for failed tasks only. */

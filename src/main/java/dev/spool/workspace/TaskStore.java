@@ -250,10 +250,25 @@ public final class TaskStore {
 		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason);
 	}
 
+	/**
+	 * Takes a claim back at a person's request: exactly this in-progress file goes back to pending, and the attempt
+	 * under way is not counted, since nothing went wrong with it.
+	 * @return false when the file had already moved
+	 */
+	public boolean requeue(TaskFile inProgress) {
+		if (!move(inProgress, inProgress.to(TaskState.PENDING, null))) {
+			return false;
+		}
+		appendQuietly(inProgress.id(), new Attempt(0, Attempt.Outcome.REQUEUED, inProgress.owner(), null,
+				this.clock.instant(), null, null, null, null));
+		return true;
+	}
+
 	private Optional<TaskState> giveBack(TaskFile inProgress, Attempt.Outcome outcome, Instant startedAt,
 			String error) {
 		Task task = this.index.find(inProgress.id()).orElse(null);
-		int used = ((task != null) ? task.attemptsSinceRetry() : 0) + 1;
+		// Counted from the records themselves: the index may not have seen a retry another process just recorded.
+		int used = Attempt.attemptsSinceRetry(this.log.read(inProgress.id())) + 1;
 		Integer own = (task != null) ? task.document().maxAttempts() : null;
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
 		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
@@ -295,13 +310,28 @@ public final class TaskStore {
 				throw new TransitionNotAllowedException(
 						id + " is " + state.word() + " and cannot be " + describe(next));
 			}
+			Attempt record = new Attempt(0, outcome, null, null, this.clock.instant(), null, null, null, null);
+			// A retry is recorded before the pending file appears, so that no agent can claim the task and count
+			// its attempts against the budget the retry is about to reset.
+			boolean recordFirst = outcome == Attempt.Outcome.RETRIED;
+			if (recordFirst && !retryRecorded(task)) {
+				appendQuietly(id, record);
+			}
 			if (move(task.file(), task.file().to(next, null))) {
-				appendQuietly(id, new Attempt(0, outcome, null, null, this.clock.instant(), null, null, null, null));
+				if (!recordFirst) {
+					appendQuietly(id, record);
+				}
 				return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			}
 			this.index.rescan();
 		}
 		throw new TransitionNotAllowedException(id + " kept changing state; try again");
+	}
+
+	/** Whether the last record already is a retry, as after an earlier try that lost a race or a crash. */
+	private boolean retryRecorded(Task task) {
+		List<Attempt> history = this.log.read(task.id());
+		return !history.isEmpty() && history.get(history.size() - 1).outcome() == Attempt.Outcome.RETRIED;
 	}
 
 	private static String describe(TaskState next) {

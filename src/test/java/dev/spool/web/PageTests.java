@@ -195,6 +195,11 @@ class PageTests {
 		this.mvc.perform(post("/tasks/" + task.id() + "/requeue").with(csrf()))
 			.andExpect(redirectedUrl("/tasks/" + task.id()));
 		assertThat(state(task)).isEqualTo(TaskState.PENDING);
+		assertThat(this.store.index().find(task.id()).orElseThrow().attempts())
+			.as("a person's requeue spends no attempt").isZero();
+		this.mvc.perform(get("/tasks/" + task.id()))
+			.andExpect(content().string(allOf(containsString("requeued by a person"),
+					not(containsString("taken back")))));
 		this.mvc.perform(post("/tasks/" + task.id() + "/cancel").with(csrf()));
 		assertThat(state(task)).isEqualTo(TaskState.CANCELLED);
 		this.mvc.perform(post("/tasks/" + task.id() + "/cancel").with(csrf())).andExpect(status().isConflict());
