@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts attempts before a task becomes failed, unless its front matter says otherwise
  * @param maxPromptSize the largest prompt accepted from the API
  * @param rescanInterval the period of the full rescan that backs up the file watcher
+ * @param watch whether to listen for the filesystem's change events; without them (other NFS clients' changes raise
+ * none) changes are read by the rescan alone
  * @param fsync whether files are flushed to disk before the rename that publishes them
  * @param retryBackoff the pause an agent takes after a failed attempt, doubled per consecutive failure
  * @param apiToken when set, every API call needs it as a bearer token and every page a login with it
@@ -37,6 +39,7 @@ public record SpoolProperties(
 		@Min(1) @DefaultValue("3") int maxAttempts,
 		@NotNull @DefaultValue("1MB") DataSize maxPromptSize,
 		@NotNull @DefaultValue("5s") Duration rescanInterval,
+		@DefaultValue("true") boolean watch,
 		@DefaultValue("true") boolean fsync,
 		@NotNull @DefaultValue("1s") Duration retryBackoff,
 		String apiToken,

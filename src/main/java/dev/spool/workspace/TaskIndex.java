@@ -150,8 +150,13 @@ public final class TaskIndex {
 		this.reader.rememberOwners(owners);
 	}
 
-	/** Lists {@code tasks/} and brings every task whose files changed up to date. */
+	/**
+	 * Lists {@code tasks/}, {@code outputs/} and the attempt records, and brings every task whose files changed up to
+	 * date: a task renamed, given its output or given a record since it was last read, by anyone.
+	 */
 	public void rescan() {
+		Set<TaskId> withOutput = listIds(this.layout.outputs(), "_result.md");
+		Map<TaskId, Integer> records = countRecords();
 		Map<TaskId, Set<String>> listed = new HashMap<>();
 		Set<String> straysSeen = new HashSet<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
@@ -178,13 +183,50 @@ public final class TaskIndex {
 			ids.addAll(listed.keySet());
 			for (TaskId id : ids) {
 				Set<String> now = listed.getOrDefault(id, Set.of());
-				if (!now.equals(this.names.getOrDefault(id, Set.of()))) {
+				if (!now.equals(this.names.getOrDefault(id, Set.of()))
+						|| !matches(this.tasks.get(id), withOutput.contains(id), records.getOrDefault(id, 0))) {
 					update(id, now, false, changes);
 				}
 			}
 			this.departed.keySet().retainAll(listed.keySet());
 		}
 		changes.forEach(this.listener);
+	}
+
+	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
+	private static boolean matches(Task task, boolean hasOutput, int records) {
+		return task == null || (task.hasOutput() == hasOutput && task.history().size() == records);
+	}
+
+	/** The ids of the files in a folder named {@code <id><suffix>}. */
+	private Set<TaskId> listIds(Path folder, String suffix) {
+		Set<TaskId> ids = new HashSet<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "task_*" + suffix)) {
+			for (Path path : stream) {
+				String name = path.getFileName().toString();
+				TaskId.parse(name.substring(0, name.length() - suffix.length())).ifPresent(ids::add);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not list " + folder + ": " + ex.getMessage());
+		}
+		return ids;
+	}
+
+	/** How many attempt records each task has, from the names {@code <id>.<number>.json}. */
+	private Map<TaskId, Integer> countRecords() {
+		Map<TaskId, Integer> counts = new HashMap<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.attempts(), "task_*.json")) {
+			for (Path path : stream) {
+				String name = path.getFileName().toString();
+				int dot = name.indexOf('.');
+				TaskId.parse(name.substring(0, dot)).ifPresent((id) -> counts.merge(id, 1, Integer::sum));
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not list " + this.layout.attempts() + ": " + ex.getMessage());
+		}
+		return counts;
 	}
 
 	/** Records that this process published a whole new task file, then takes it in. */

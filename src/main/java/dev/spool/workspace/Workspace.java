@@ -76,9 +76,11 @@ public final class Workspace {
 	/**
 	 * A watcher that keeps the index converged with changes made by anyone. When it starts it reads the whole
 	 * workspace again and rewrites the manifest, since others may have changed it while this process started.
+	 * @param watchEvents whether to listen for the filesystem's change events as well as rescanning
 	 */
-	public WorkspaceWatcher watcher(Duration rescanInterval, Consumer<Object> events) {
-		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, this.manifest::requestWrite);
+	public WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
+		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents,
+				this.manifest::requestWrite);
 	}
 
 	/**

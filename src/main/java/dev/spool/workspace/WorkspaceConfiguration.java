@@ -40,7 +40,7 @@ class WorkspaceConfiguration {
 	@Bean
 	WorkspaceWatcher workspaceWatcher(Workspace workspace, SpoolProperties properties,
 			ApplicationEventPublisher events) {
-		return workspace.watcher(properties.rescanInterval(), events::publishEvent);
+		return workspace.watcher(properties.rescanInterval(), properties.watch(), events::publishEvent);
 	}
 
 	@Bean

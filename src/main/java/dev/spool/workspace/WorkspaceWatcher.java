@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -48,8 +49,11 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private final Runnable afterResync;
 
+	private final boolean watchEvents;
+
 	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events, Duration rescanInterval,
-			Runnable afterResync) {
+			boolean watchEvents, Runnable afterResync) {
+		this.watchEvents = watchEvents;
 		this.afterResync = afterResync;
 		this.layout = layout;
 		this.index = index;
@@ -59,6 +63,22 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (!this.watchEvents) {
+			logger.info("Not watching for file events; changes are read by the rescan every "
+					+ this.rescanInterval.toMillis() + " ms");
+		}
+		else {
+			watch();
+		}
+		// What other processes changed while this one was starting, before the watch began, is read now.
+		this.index.resync();
+		this.afterResync.run();
+		this.thread = new Thread(this::run, "spool-watcher");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void watch() {
 		try {
 			this.watchService = FileSystems.getDefault().newWatchService();
 			this.folders = Map.of(register(this.layout.tasks()), this.layout.tasks(), register(this.layout.outputs()),
@@ -68,12 +88,6 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		catch (IOException ex) {
 			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
 		}
-		// What other processes changed while this one was starting, before the watch began, is read now.
-		this.index.resync();
-		this.afterResync.run();
-		this.thread = new Thread(this::run, "spool-watcher");
-		this.thread.setDaemon(true);
-		this.thread.start();
 	}
 
 	private WatchKey register(Path folder) throws IOException {
@@ -87,7 +101,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			try {
 				long waitNanos = Math.max(0, nextRescan - System.nanoTime());
 				WatchKey key = (this.watchService != null)
-						? this.watchService.poll(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+						? this.watchService.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
 				if (this.watchService == null) {
 					Thread.sleep(Math.max(1, waitNanos / 1_000_000));
 				}
@@ -112,10 +126,10 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		Path folder = this.folders.get(key);
 		List<String> taskNames = new ArrayList<>();
 		Set<String> modified = new HashSet<>();
+		boolean overflowed = false;
 		for (WatchEvent<?> event : key.pollEvents()) {
 			if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-				this.index.rescan();
-				this.events.accept(new AgentsFolderChanged());
+				overflowed = true;
 				continue;
 			}
 			String name = event.context().toString();
@@ -137,7 +151,14 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			}
 		}
 		key.reset();
-		if (!taskNames.isEmpty()) {
+		if (overflowed) {
+			// Events were dropped, edits of task files among them, which a rescan of names cannot see.
+			logger.info("Missed file events in " + folder + "; reading the whole workspace again");
+			this.index.resync();
+			this.events.accept(new AgentsFolderChanged());
+			this.afterResync.run();
+		}
+		else if (!taskNames.isEmpty()) {
 			this.index.taskFilesChanged(taskNames, modified);
 		}
 	}

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.util.FileSystemUtils;
@@ -50,17 +52,37 @@ final class SpoolProcess {
 	 * stub can tell the processes apart.
 	 */
 	static SpoolProcess launch(String name, Path workspace, ModelStub model, Path logFolder) throws IOException {
+		return launch(name, workspace, model, logFolder, Map.of());
+	}
+
+	/**
+	 * Starts Spool with some settings other than the tests' usual ones. Each setting is passed once: Spring joins a
+	 * setting given twice with a comma.
+	 */
+	static SpoolProcess launch(String name, Path workspace, ModelStub model, Path logFolder,
+			Map<String, String> overrides) throws IOException {
 		Files.createDirectories(logFolder);
 		String classPath = classPath(CLASSES_SNAPSHOT);
 		Path log = logFolder.resolve(name + ".log");
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
 				"-XX:+UseSerialGC", "-Xshare:auto", "-cp", classPath, "dev.spool.SpoolApplication"));
-		command.addAll(List.of("--server.port=0", "--spool.workspace=" + workspace, "--spool.stale-after=1500ms",
-				"--spool.heartbeat-interval=200ms", "--spool.rescan-interval=500ms", "--spool.retry-backoff=50ms",
-				"--spool.max-attempts=10", "--spring.ai.openai.api-key=test",
-				"--spring.ai.openai.base-url=" + model.baseUrl(), "--spring.ai.openai.max-retries=0",
-				"--spring.ai.openai.chat.model=" + name, "--logging.level.root=WARN",
-				"--logging.level.dev.spool=INFO", "--spring.main.banner-mode=off"));
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("server.port", "0");
+		settings.put("spool.workspace", workspace.toString());
+		settings.put("spool.stale-after", "1500ms");
+		settings.put("spool.heartbeat-interval", "200ms");
+		settings.put("spool.rescan-interval", "500ms");
+		settings.put("spool.retry-backoff", "50ms");
+		settings.put("spool.max-attempts", "10");
+		settings.put("spring.ai.openai.api-key", "test");
+		settings.put("spring.ai.openai.base-url", model.baseUrl());
+		settings.put("spring.ai.openai.max-retries", "0");
+		settings.put("spring.ai.openai.chat.model", name);
+		settings.put("logging.level.root", "WARN");
+		settings.put("logging.level.dev.spool", "INFO");
+		settings.put("spring.main.banner-mode", "off");
+		settings.putAll(overrides);
+		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
 		Instant launchedAt = Instant.now();
 		long launchedNanos = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
