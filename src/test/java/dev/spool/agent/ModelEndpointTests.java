@@ -285,6 +285,50 @@ class ModelEndpointTests {
 	}
 
 	@Nested
+	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=3",
+			"spool.task-timeout=20s", "spool.stale-after=1s", "spool.heartbeat-interval=200ms" })
+	class WhenTheModelTakesLongerThanStaleAfter {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("slow"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Test
+		void theHeartbeatKeepsTheClaimThroughOneLongCall() {
+			// Three times spool.stale-after before the first byte: only the agent's heartbeat keeps the claim.
+			endpoint.enqueue((request) -> ModelEndpoint.answer(null, "Slow ", "but ", "sure.")
+				.to(request)
+				.setHeadersDelay(3, TimeUnit.SECONDS));
+
+			Task task = finished(this.store, this.store.create(NewTask.of("Think it over.")).id());
+
+			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+			assertThat(task.history()).as("one attempt, never taken back").extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.DONE);
+			assertThat(task.attempts()).isEqualTo(1);
+			assertThat(endpoint.requestCount()).as("model calls").isEqualTo(1);
+			assertThat(this.store.readOutput(task.id())).hasValue("Slow but sure.");
+		}
+
+	}
+
+	@Nested
 	@TestPropertySource(properties = { "spring.ai.openai.max-retries=0", "spool.max-attempts=2",
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointKeepsFailing {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An OpenAI-compatible chat endpoint that answers every request after a random pause, so that a process killed at a
- * random moment is often in the middle of a call. The answer names the prompt it answers ({@code answer to <prompt>}),
- * so an output can be checked against its task. Each Spool process is started with its own model name, which the
- * requests carry, so the stub can tell which process is waiting for an answer.
+ * random moment is often in the middle of a call. Every answer is different: it numbers the call and names the prompt
+ * it answers ({@code answer 17 to <prompt>}), so an output can be traced to the one call that produced it, and an
+ * output replaced by a later attempt's answer shows. Each Spool process is started with its own model name, which the
+ * requests carry and the answers give back, so the stub can tell which process is waiting for an answer.
  */
 final class ModelStub extends Dispatcher {
 
@@ -40,6 +42,8 @@ final class ModelStub extends Dispatcher {
 	private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
 	private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger numbers = new AtomicInteger();
 
 	private ModelStub(int minDelayMillis, int maxDelayMillis) {
 		this.minDelayMillis = minDelayMillis;
@@ -59,9 +63,14 @@ final class ModelStub extends Dispatcher {
 		return "http://127.0.0.1:" + this.server.getPort() + "/v1";
 	}
 
-	/** The answer the stub gives to a prompt. */
-	static String answerTo(String prompt) {
-		return "answer to " + prompt;
+	/** Every answer given to a prompt, in the order the calls arrived. */
+	List<String> answersTo(String prompt) {
+		return this.calls.stream().filter((call) -> call.prompt().equals(prompt)).map(Call::answer).toList();
+	}
+
+	/** The call that got this answer, if any did. */
+	Optional<Call> callThatGot(String answer) {
+		return this.calls.stream().filter((call) -> call.answer().equals(answer)).findFirst();
 	}
 
 	/** Calls the process with this model name has sent and not yet been answered. */
@@ -104,9 +113,10 @@ final class ModelStub extends Dispatcher {
 		AtomicInteger count = this.inFlight.computeIfAbsent(model, (key) -> new AtomicInteger());
 		count.incrementAndGet();
 		try {
-			this.calls.add(new Call(model, prompt, stream));
+			String answer = "answer " + this.numbers.incrementAndGet() + " to " + prompt;
+			this.calls.add(new Call(model, prompt, stream, answer));
 			Thread.sleep(ThreadLocalRandom.current().nextInt(this.minDelayMillis, this.maxDelayMillis + 1));
-			return stream ? streamed(answerTo(prompt)) : whole(answerTo(prompt));
+			return stream ? streamed(model, answer) : whole(model, answer);
 		}
 		finally {
 			count.decrementAndGet();
@@ -135,14 +145,14 @@ final class ModelStub extends Dispatcher {
 		return prompt;
 	}
 
-	private static MockResponse whole(String content) {
-		Map<String, Object> completion = completion("chat.completion", Map.of("index", 0, "message",
+	private static MockResponse whole(String model, String content) {
+		Map<String, Object> completion = completion(model, "chat.completion", Map.of("index", 0, "message",
 				Map.of("role", "assistant", "content", content), "finish_reason", "stop"));
 		return new MockResponse().setHeader("Content-Type", "application/json")
 			.setBody(JSON.writeValueAsString(completion));
 	}
 
-	private static MockResponse streamed(String content) {
+	private static MockResponse streamed(String model, String content) {
 		Map<String, Object> piece = new LinkedHashMap<>();
 		piece.put("index", 0);
 		piece.put("delta", Map.of("content", content));
@@ -151,18 +161,18 @@ final class ModelStub extends Dispatcher {
 		stop.put("index", 0);
 		stop.put("delta", Map.of());
 		stop.put("finish_reason", "stop");
-		String events = "data: " + JSON.writeValueAsString(completion("chat.completion.chunk", piece)) + "\n\n"
-				+ "data: " + JSON.writeValueAsString(completion("chat.completion.chunk", stop)) + "\n\n"
+		String events = "data: " + JSON.writeValueAsString(completion(model, "chat.completion.chunk", piece)) + "\n\n"
+				+ "data: " + JSON.writeValueAsString(completion(model, "chat.completion.chunk", stop)) + "\n\n"
 				+ "data: [DONE]\n\n";
 		return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events);
 	}
 
-	private static Map<String, Object> completion(String object, Map<String, Object> choice) {
+	private static Map<String, Object> completion(String model, String object, Map<String, Object> choice) {
 		Map<String, Object> completion = new LinkedHashMap<>();
 		completion.put("id", "x");
 		completion.put("object", object);
 		completion.put("created", 1);
-		completion.put("model", "m");
+		completion.put("model", model);
 		completion.put("choices", List.of(choice));
 		return completion;
 	}
@@ -179,8 +189,9 @@ final class ModelStub extends Dispatcher {
 	 * @param model the model name, which names the Spool process that sent it
 	 * @param prompt the task's prompt
 	 * @param stream whether the answer was asked for as a stream
+	 * @param answer the answer given, unlike any other
 	 */
-	record Call(String model, String prompt, boolean stream) {
+	record Call(String model, String prompt, boolean stream, String answer) {
 	}
 
 }
