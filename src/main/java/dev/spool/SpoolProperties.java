@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBackoff the pause an agent takes after a failed attempt, doubled per consecutive failure
  * @param apiToken when set, every API call needs it as a bearer token and every page a login with it
  * @param allowedHosts host names, besides this machine's own, that requests may be addressed to
+ * @param streamBuffer how many events may wait for one live-stream client (a dashboard tab) before it is dropped as
+ * too slow; it catches up when it reconnects
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -43,5 +45,6 @@ public record SpoolProperties(
 		@DefaultValue("true") boolean fsync,
 		@NotNull @DefaultValue("1s") Duration retryBackoff,
 		String apiToken,
-		@NotNull @DefaultValue List<String> allowedHosts) {
+		@NotNull @DefaultValue List<String> allowedHosts,
+		@Min(1) @DefaultValue("512") int streamBuffer) {
 }

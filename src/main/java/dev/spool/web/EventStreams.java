@@ -1,13 +1,16 @@
 package dev.spool.web;
 
-import java.io.IOException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import dev.spool.SpoolProperties;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -16,70 +19,82 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Every open server-sent event stream. Events go out from one thread of their own, so a slow client never holds up an
- * agent or the watcher; idle streams get a keep-alive comment; and all streams end before the web server's graceful
- * shutdown would wait on them.
+ * Every open server-sent event stream. Each client has its own bounded queue, written by a few shared senders, so
+ * that neither an agent nor another client ever waits for a client that stopped reading; idle streams get a
+ * keep-alive comment; and all streams end before the web server's graceful shutdown would wait on them.
  */
 @Component
 class EventStreams implements SmartLifecycle {
 
-	private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+	/**
+	 * A write to a client that stopped reading blocks its sender until the client reads again or Tomcat's write
+	 * timeout ({@code server.tomcat.connection-timeout}, 60 s by default) closes the connection; with several
+	 * senders, the other clients are served meanwhile.
+	 */
+	private static final int SENDERS = 4;
 
-	private final ExecutorService sender = Executors.newSingleThreadExecutor((runnable) -> daemon(runnable, "spool-sse"));
+	private final Map<SseEmitter, ClientStream> clients = new ConcurrentHashMap<>();
+
+	private final int capacity;
+
+	private final ThreadPoolExecutor senders;
 
 	private final ScheduledExecutorService keepAlive = Executors
 		.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "spool-sse-ping"));
 
 	private volatile boolean running;
 
-	EventStreams() {
-		this.keepAlive.scheduleWithFixedDelay(
-				() -> this.sender.execute(() -> this.open.forEach((emitter) -> send(emitter, comment("ping")))), 15,
-				15, TimeUnit.SECONDS);
+	EventStreams(SpoolProperties properties) {
+		this.capacity = properties.streamBuffer();
+		AtomicInteger count = new AtomicInteger();
+		// Unbounded, but each client is queued at most once, while it has events waiting.
+		this.senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> daemon(runnable, "spool-sse-" + count.incrementAndGet()));
+		this.senders.allowCoreThreadTimeOut(true);
+		this.keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
 	}
 
-	/** Opens a stream that stays open until the client leaves; {@code onClose} is told when it ends. */
+	/** Opens a stream that stays open until the client leaves or falls behind; {@code onClose} is told when it ends. */
 	SseEmitter open(Consumer<SseEmitter> onClose) {
 		SseEmitter emitter = new SseEmitter(0L);
-		Runnable close = () -> {
-			this.open.remove(emitter);
+		ClientStream client = new ClientStream(emitter, this.capacity, this.senders, () -> {
+			this.clients.remove(emitter);
 			onClose.accept(emitter);
-		};
-		emitter.onCompletion(close);
-		emitter.onTimeout(close);
-		emitter.onError((error) -> close.run());
-		this.open.add(emitter);
+		});
+		emitter.onCompletion(client::closed);
+		emitter.onTimeout(client::closed);
+		emitter.onError((error) -> client.closed());
+		this.clients.put(emitter, client);
 		return emitter;
 	}
 
-	/** Sends an event later, in order with every other event sent through here. */
+	/** Sends an event later, after every event sent to this client before it. */
 	void send(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
-		this.sender.execute(() -> sendNow(emitter, event));
+		ClientStream client = this.clients.get(emitter);
+		if (client != null) {
+			client.send(event);
+		}
 	}
 
 	/** Sends a last event, then ends the stream. */
 	void end(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
-		this.sender.execute(() -> {
-			if (sendNow(emitter, event)) {
-				emitter.complete();
-			}
-		});
+		ClientStream client = this.clients.get(emitter);
+		if (client != null) {
+			client.end(event);
+		}
+	}
+
+	/** How many streams are open. */
+	int openCount() {
+		return this.clients.size();
 	}
 
 	static SseEmitter.SseEventBuilder comment(String text) {
 		return SseEmitter.event().comment(text);
 	}
 
-	private boolean sendNow(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
-		try {
-			emitter.send(event);
-			return true;
-		}
-		catch (IOException | IllegalStateException ex) {
-			this.open.remove(emitter);
-			emitter.completeWithError(ex);
-			return false;
-		}
+	private void ping() {
+		this.clients.values().forEach((client) -> client.send(comment("ping")));
 	}
 
 	@Override
@@ -87,11 +102,12 @@ class EventStreams implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/** Ends every stream; the senders complete the responses at once, or after a write under way. */
 	@Override
 	public void stop() {
 		this.running = false;
-		this.open.forEach(SseEmitter::complete);
-		this.open.clear();
+		this.clients.values().forEach(ClientStream::close);
+		this.clients.clear();
 	}
 
 	@Override
@@ -102,7 +118,7 @@ class EventStreams implements SmartLifecycle {
 	@PreDestroy
 	void close() {
 		this.keepAlive.shutdownNow();
-		this.sender.shutdownNow();
+		this.senders.shutdownNow();
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {
