@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +18,19 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Writes and renames files so that no reader sees a partial file and no rename replaces a file silently: write to a
- * unique temporary name in the target's folder, flush it, then link or rename it into place and flush the folder.
+ * Writes and renames files so that no reader sees a partial file and no rename replaces a file: write to a unique
+ * temporary name in the target's folder, flush it, link or rename it into place, then flush the folder.
+ * <p>
+ * A move is one {@code renameat2(RENAME_NOREPLACE)} on Linux. Where there is none (other systems, NFS, no JNA) a
+ * move links the new name, which fails if it exists, then unlinks the old one, as Maildir does. For that instant the
+ * file has both names: a scan may see two files with one id, and of two movers of one file, the one whose unlink
+ * finds it gone has lost and withdraws its link. A process that dies in that instant leaves two names for one file,
+ * which {@link InterruptedMoves} resolves when a workspace is next opened.
+ * <p>
+ * With {@code fsync}, every file is flushed before it gets its name, and every folder that got a new name is flushed
+ * once before the method returns. A failed flush is never retried: a temporary file whose flush failed is deleted
+ * and never linked; a folder whose flush failed keeps its new name, which others may already see, and the method
+ * throws to say that the change may not survive a power cut.
  */
 public final class AtomicFiles {
 
@@ -28,19 +38,22 @@ public final class AtomicFiles {
 
 	private final boolean fsync;
 
-	private final ContentWriter writer;
+	private final Disk disk;
+
+	private volatile boolean linkInsteadOfRename;
 
 	private volatile boolean folderSyncUnsupported;
 
 	/** @param fsync whether to flush files and folders to disk; off trades power-loss safety for speed */
 	public AtomicFiles(boolean fsync) {
-		this(fsync, AtomicFiles::writeFully);
+		this(fsync, new Disk() {
+		});
 	}
 
-	/** With another way of writing content, so tests can make the disk fill up or fail. */
-	AtomicFiles(boolean fsync, ContentWriter writer) {
+	/** On another disk, so that tests can see each call or make it fail. */
+	AtomicFiles(boolean fsync, Disk disk) {
 		this.fsync = fsync;
-		this.writer = writer;
+		this.disk = disk;
 	}
 
 	/**
@@ -50,55 +63,71 @@ public final class AtomicFiles {
 	public void publishNew(Path target, byte[] content) throws IOException {
 		Path temp = writeTemp(target, content);
 		try {
-			Files.createLink(target, temp);
+			this.disk.link(target, temp);
 		}
 		finally {
 			Files.deleteIfExists(temp);
 		}
-		syncFolder(target.getParent());
+		syncFolder(target.getParent(), target);
 	}
 
 	/** Replaces a file, or creates it, atomically: readers see the old content or the new, never a mix. */
 	public void replace(Path target, byte[] content) throws IOException {
 		Path temp = writeTemp(target, content);
 		try {
-			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			this.disk.replace(temp, target);
 		}
 		catch (IOException ex) {
 			Files.deleteIfExists(temp);
 			throw ex;
 		}
-		syncFolder(target.getParent());
+		syncFolder(target.getParent(), target);
 	}
 
 	/**
-	 * Renames a file in one atomic step, never over an existing file.
+	 * Renames a file, never over an existing file: in one atomic step, or by linking and unlinking where the system
+	 * cannot.
 	 * @return false when the source is gone: another process moved it first
 	 * @throws FileAlreadyExistsException if the target exists
 	 */
 	public boolean move(Path source, Path target) throws IOException {
-		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-			if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+		try {
+			if (!renameWithoutReplacing(source, target) && !linkThenUnlink(source, target)) {
 				return false;
 			}
-			throw new FileAlreadyExistsException(target.toString());
-		}
-		try {
-			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (NoSuchFileException ex) {
 			return false;
 		}
-		syncFolder(target.getParent());
+		syncFolder(target.getParent(), target);
 		if (!source.getParent().equals(target.getParent())) {
-			syncFolder(source.getParent());
+			syncFolder(source.getParent(), target);
 		}
 		return true;
 	}
 
+	/**
+	 * Moves a file to another folder by linking it there, never over an existing file, and unlinking the old name
+	 * once the new one is flushed, so that a power cut leaves at least one. The unlink is not flushed: a power cut may
+	 * bring back the old name as a spare copy.
+	 * @throws FileAlreadyExistsException if the target exists; the source is kept
+	 * @throws NoSuchFileException if the source is gone
+	 */
+	public void relink(Path source, Path target) throws IOException {
+		this.disk.link(target, source);
+		syncFolder(target.getParent(), target);
+		try {
+			this.disk.delete(source);
+		}
+		catch (NoSuchFileException ex) {
+			// Someone removed the old name first; the new one is what counts.
+		}
+	}
+
 	/** Creates an empty file exclusively, the way to reserve a name. */
 	public void createExclusive(Path target) throws IOException {
-		Files.newByteChannel(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+		this.disk.createNew(target);
+		syncFolder(target.getParent(), target);
 	}
 
 	/** Removes temporary files that a process which died while writing left behind in these folders. */
@@ -118,12 +147,61 @@ public final class AtomicFiles {
 		}
 	}
 
+	/** @return false when this filesystem has no rename that refuses to replace, so the caller links instead */
+	private boolean renameWithoutReplacing(Path source, Path target) throws IOException {
+		if (this.linkInsteadOfRename) {
+			return false;
+		}
+		if (this.disk.renameWithoutReplacing(source, target)) {
+			return true;
+		}
+		this.linkInsteadOfRename = true;
+		logger.info("Moves link the new name and unlink the old: this system cannot rename without replacing");
+		return false;
+	}
+
+	/** @return false when another mover unlinked the source between our link and unlink, and so won */
+	private boolean linkThenUnlink(Path source, Path target) throws IOException {
+		this.disk.link(target, source);
+		try {
+			this.disk.delete(source);
+			return true;
+		}
+		catch (NoSuchFileException ex) {
+			if (isOnlyName(target)) {
+				// Nobody else holds the file: a repair took the old name, seeing our pair as left by a crash.
+				return true;
+			}
+			this.disk.delete(target);
+			return false;
+		}
+		catch (IOException ex) {
+			// Leave the file under its old name alone; if this fails too, the next opening resolves the pair.
+			try {
+				Files.deleteIfExists(target);
+			}
+			catch (IOException undo) {
+				ex.addSuppressed(undo);
+			}
+			throw ex;
+		}
+	}
+
+	private static boolean isOnlyName(Path file) {
+		try {
+			return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() == 1;
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
 	private Path writeTemp(Path target, byte[] content) throws IOException {
 		Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
 		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			this.writer.write(channel, ByteBuffer.wrap(content));
+			this.disk.write(temp, channel, ByteBuffer.wrap(content));
 			if (this.fsync) {
-				channel.force(true);
+				force(temp, channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -133,26 +211,22 @@ public final class AtomicFiles {
 		return temp;
 	}
 
-	private static void writeFully(FileChannel channel, ByteBuffer content) throws IOException {
-		while (content.hasRemaining()) {
-			channel.write(content);
+	private void force(Path temp, FileChannel channel) throws IOException {
+		try {
+			this.disk.force(temp, channel);
+		}
+		catch (IOException ex) {
+			throw new IOException("could not flush " + temp + " to disk: " + ex.getMessage(), ex);
 		}
 	}
 
-	/** Writes a file's content to its channel. */
-	@FunctionalInterface
-	interface ContentWriter {
-
-		void write(FileChannel channel, ByteBuffer content) throws IOException;
-
-	}
-
-	private void syncFolder(Path folder) throws IOException {
+	/** Flushes a folder that changed, for a name that was just created. */
+	private void syncFolder(Path folder, Path name) throws IOException {
 		if (!this.fsync || this.folderSyncUnsupported) {
 			return;
 		}
-		try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-			channel.force(true);
+		try {
+			this.disk.forceFolder(folder);
 		}
 		catch (IOException ex) {
 			// Windows cannot open a folder for flushing; its renames are journaled by NTFS instead.
@@ -161,8 +235,18 @@ public final class AtomicFiles {
 				logger.info("This platform cannot flush folders; renames rely on the filesystem's journal");
 				return;
 			}
-			throw ex;
+			throw new NotDurableException(name + " is in place, but may not survive a power cut: could not flush "
+					+ folder + " to disk: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** A change that was made, and others may see, but that could not be flushed to disk. */
+	static final class NotDurableException extends IOException {
+
+		NotDurableException(String message, IOException cause) {
+			super(message, cause);
+		}
+
 	}
 
 }

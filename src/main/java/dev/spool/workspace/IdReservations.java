@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -11,7 +12,10 @@ import java.util.function.LongSupplier;
 /**
  * Hands out new task ids: above every id in {@code tasks/} and every id ever handed out, each reserved by an exclusive
  * create of {@code .spool/ids/<id>}, so that processes creating tasks at once never share one. Reservations are
- * never deleted, so the ids of deleted tasks are not handed out again.
+ * never deleted, so the ids of deleted tasks are not handed out again, nor the id of a task whose file could not be
+ * written: that file may exist all the same (its folder's flush failed after the link, or NFS reported a link failed
+ * that happened), and another holder of a released id could publish a second file under it once the first was
+ * claimed. Such an id stays unused, and the error says so.
  */
 final class IdReservations {
 
@@ -39,18 +43,40 @@ final class IdReservations {
 		}
 	}
 
+	/** Reserves the next id; its reservation is flushed before it is handed out. */
 	TaskId next() throws IOException {
 		while (true) {
 			long next = Math.max(this.highestInTasks.getAsLong(), this.highestReserved.get()) + 1;
-			this.highestReserved.accumulateAndGet(next, Math::max);
 			TaskId id = TaskId.of(next);
 			try {
 				this.files.createExclusive(this.layout.reservation(id));
+				this.highestReserved.accumulateAndGet(next, Math::max);
 				return id;
 			}
 			catch (FileAlreadyExistsException ex) {
-				// Another process took this id; try the next.
+				// Another process or thread took this id; try the next.
+				this.highestReserved.accumulateAndGet(next, Math::max);
 			}
+			catch (AtomicFiles.NotDurableException ex) {
+				throw new IOException(ex.getMessage() + "; " + id + " stays reserved and unused", ex);
+			}
+		}
+	}
+
+	/**
+	 * Publishes the pending file of a task under an id from {@link #next()}.
+	 * @throws IOException saying that the id stays reserved and unused, unless the file got its name
+	 */
+	void publish(TaskFile pending, byte[] content) throws IOException {
+		Path path = this.layout.task(pending);
+		try {
+			this.files.publishNew(path, content);
+		}
+		catch (IOException ex) {
+			if (ex instanceof AtomicFiles.NotDurableException || Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
+			throw new IOException(ex.getMessage() + "; " + pending.id() + " stays reserved and unused", ex);
 		}
 	}
 

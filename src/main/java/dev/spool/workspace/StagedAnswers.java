@@ -48,16 +48,25 @@ final class StagedAnswers {
 	Path stage(Claim claim, String answer) throws IOException {
 		Path staged = this.layout.staging()
 			.resolve(claim.id().text() + "." + claim.agent() + "." + UUID.randomUUID() + ".md");
-		this.files.publishNew(staged, answer.getBytes(StandardCharsets.UTF_8));
+		try {
+			this.files.publishNew(staged, answer.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			// A flush that failed after the link leaves a staged answer that will never be committed.
+			Files.deleteIfExists(staged);
+			throw ex;
+		}
 		return staged;
 	}
 
-	/** Links a staged answer into {@code outputs/}, never over an existing result. */
+	/**
+	 * Links a staged answer into {@code outputs/}, never over an existing result, and removes it from staging once
+	 * the link is flushed, so that a power cut never loses both.
+	 */
 	void publish(TaskId id, Path staged) throws IOException {
 		Path output = this.layout.output(id);
 		try {
-			Files.createLink(output, staged);
-			Files.delete(staged);
+			this.files.relink(staged, output);
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);

@@ -78,7 +78,7 @@ public final class TaskStore {
 		try {
 			TaskId id = this.ids.next();
 			TaskFile file = TaskFile.pending(id);
-			this.files.publishNew(this.layout.task(file), content);
+			this.ids.publish(file, content);
 			this.index.taskFilePublished(file.fileName());
 			// An agent may have claimed it already, renaming the file before the index saw it.
 			return this.index.find(id).or(() -> {

@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * An opened workspace: its folders exist, its index has been rebuilt from the files, answers that a stopped process
- * had committed are published, and the manifest is written. The one way to get a {@link TaskStore}.
+ * An opened workspace: its folders exist, task files that a stopped move left with two names have one, its index has
+ * been rebuilt from the files, answers that a stopped process had committed are published, and the manifest is
+ * written. The one way to get a {@link TaskStore}.
  */
 public final class Workspace {
 
@@ -49,6 +50,7 @@ public final class Workspace {
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts());
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
+		new InterruptedMoves(layout).repair(clock.instant().minus(LEFTOVER_AGE));
 		store.loadReservations();
 		index.rememberOwners(manifest.readOwners());
 		index.rescan();

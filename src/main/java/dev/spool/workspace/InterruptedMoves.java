@@ -1,0 +1,110 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Task files left with two names by a move that stopped between linking its new name and unlinking the old, as only
+ * the link-and-unlink fallback of {@link AtomicFiles#move} can: the name that a legal transition leads to is kept.
+ */
+final class InterruptedMoves {
+
+	private static final Log logger = LogFactory.getLog(InterruptedMoves.class);
+
+	private final WorkspaceLayout layout;
+
+	InterruptedMoves(WorkspaceLayout layout) {
+		this.layout = layout;
+	}
+
+	/**
+	 * Removes the earlier of two names that one task file has, when its names last changed before {@code cutoff}: a
+	 * move still running in another process holds both for an instant only. Two files that merely share an id, or
+	 * two names no legal transition joins, are left for a person.
+	 * @return the names removed
+	 */
+	List<String> repair(Instant cutoff) throws IOException {
+		List<String> removed = new ArrayList<>();
+		for (List<TaskFile> names : namesSharingAnId().values()) {
+			for (int i = 0; i < names.size(); i++) {
+				for (int j = i + 1; j < names.size(); j++) {
+					TaskFile first = names.get(i);
+					TaskFile second = names.get(j);
+					TaskFile earlier = earlier(first, second);
+					if (earlier != null && sameFileChangedBefore(first, second, cutoff)
+							&& Files.deleteIfExists(this.layout.task(earlier))) {
+						TaskFile kept = (earlier == first) ? second : first;
+						logger.warn("Removed " + earlier + ", a second name of " + kept + " left by a stopped move");
+						removed.add(earlier.fileName());
+					}
+				}
+			}
+		}
+		return removed;
+	}
+
+	/**
+	 * Which of two names of one file to remove, or null when no legal transition leads from one to the other.
+	 * Between pending and in progress, or pending and cancelled, either way is legal; the other one is kept, as if
+	 * the claim or the cancel had finished, or the requeue or retry had not begun. Both are states the protocol
+	 * already recovers from: the sweep takes back a claim whose agent is gone, and a person can retry again.
+	 */
+	static TaskFile earlier(TaskFile a, TaskFile b) {
+		boolean forward = a.state().canTransitionTo(b.state());
+		boolean backward = b.state().canTransitionTo(a.state());
+		if (forward && backward) {
+			return (a.state() == TaskState.PENDING) ? a : b;
+		}
+		return forward ? a : (backward ? b : null);
+	}
+
+	private Map<TaskId, List<TaskFile>> namesSharingAnId() throws IOException {
+		Map<TaskId, List<TaskFile>> byId = new TreeMap<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
+			for (Path path : stream) {
+				TaskFile.parse(path.getFileName().toString())
+					.ifPresent((file) -> byId.computeIfAbsent(file.id(), (id) -> new ArrayList<>()).add(file));
+			}
+		}
+		byId.values().removeIf((names) -> names.size() < 2);
+		return byId;
+	}
+
+	private boolean sameFileChangedBefore(TaskFile a, TaskFile b, Instant cutoff) {
+		Path first = this.layout.task(a);
+		try {
+			return Files.isSameFile(first, this.layout.task(b)) && changed(first).toInstant().isBefore(cutoff);
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			logger.warn("Could not compare " + a + " with " + b + ": " + ex.getMessage());
+			return false;
+		}
+	}
+
+	/** When the file's names last changed: its status change time where the system keeps one. */
+	private static FileTime changed(Path file) throws IOException {
+		try {
+			return (FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (UnsupportedOperationException | IllegalArgumentException ex) {
+			return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+		}
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.sun.jna.Platform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * A move never replaces a file, with the kernel's rename that refuses to and with the fallback of linking the new
+ * name and unlinking the old, which also has to withdraw its link when another mover took the file in between.
+ */
+class AtomicFilesTests {
+
+	@TempDir
+	Path folder;
+
+	@ParameterizedTest(name = "link and unlink: {0}")
+	@ValueSource(booleans = { false, true })
+	void aMoveRenamesTheFile(boolean linking) throws IOException {
+		Path source = Files.writeString(this.folder.resolve("task_001_pending.md"), "prompt");
+		Path target = this.folder.resolve("task_001_inprogress_a.md");
+
+		assertThat(files(linking).move(source, target)).isTrue();
+
+		assertThat(source).doesNotExist();
+		assertThat(target).hasContent("prompt");
+	}
+
+	@ParameterizedTest(name = "link and unlink: {0}")
+	@ValueSource(booleans = { false, true })
+	void aMoveNeverReplacesAFile(boolean linking) throws IOException {
+		Path source = Files.writeString(this.folder.resolve("task_001_inprogress_a.md"), "a's answer");
+		Path target = Files.writeString(this.folder.resolve("task_001_done.md"), "b's answer");
+
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> files(linking).move(source, target));
+
+		assertThat(source).hasContent("a's answer");
+		assertThat(target).hasContent("b's answer");
+	}
+
+	@ParameterizedTest(name = "link and unlink: {0}")
+	@ValueSource(booleans = { false, true })
+	void aMoveOfAFileThatIsGoneLosesQuietly(boolean linking) throws IOException {
+		Path target = this.folder.resolve("task_001_inprogress_a.md");
+
+		assertThat(files(linking).move(this.folder.resolve("task_001_pending.md"), target)).isFalse();
+
+		assertThat(target).doesNotExist();
+	}
+
+	@Test
+	void onLinuxTheKernelRefusesToReplace() throws IOException {
+		assumeThat(Platform.isLinux()).as("Linux, where JNA reaches renameat2").isTrue();
+		Path source = Files.writeString(this.folder.resolve("a"), "a");
+		Path taken = Files.writeString(this.folder.resolve("b"), "b");
+
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> NoReplaceRename.rename(source, taken));
+		assertThat(NoReplaceRename.rename(source, this.folder.resolve("c"))).as("renamed by renameat2").isTrue();
+
+		assertThat(this.folder.resolve("c")).hasContent("a");
+		assertThat(taken).hasContent("b");
+	}
+
+	@Test
+	void aLinkingMoverWhoseFileAnotherMoverTookInBetweenWithdrawsItsLink() throws IOException {
+		Path source = Files.writeString(this.folder.resolve("task_001_pending.md"), "prompt");
+		Path target = this.folder.resolve("task_001_inprogress_a.md");
+		Path other = this.folder.resolve("task_001_inprogress_b.md");
+		AtomicFiles files = new AtomicFiles(false, new LinkingDisk() {
+
+			@Override
+			public void link(Path link, Path existing) throws IOException {
+				super.link(link, existing);
+				// Agent b's rename, between our link and our unlink.
+				Files.move(existing, other);
+			}
+
+		});
+
+		assertThat(files.move(source, target)).isFalse();
+
+		assertThat(target).doesNotExist();
+		assertThat(other).hasContent("prompt");
+	}
+
+	@Test
+	void aLinkingMoverWhoseOldNameARepairRemovedInBetweenKeepsItsMove() throws IOException {
+		Path source = Files.writeString(this.folder.resolve("task_001_pending.md"), "prompt");
+		Path target = this.folder.resolve("task_001_inprogress_a.md");
+		AtomicFiles files = new AtomicFiles(false, new LinkingDisk() {
+
+			@Override
+			public void link(Path link, Path existing) throws IOException {
+				super.link(link, existing);
+				// A workspace opening now takes the pair for one left by a crash and keeps the later name.
+				Files.delete(existing);
+			}
+
+		});
+
+		assertThat(files.move(source, target)).isTrue();
+
+		assertThat(source).doesNotExist();
+		assertThat(target).hasContent("prompt");
+	}
+
+	private static AtomicFiles files(boolean linking) {
+		return linking ? new AtomicFiles(false, new LinkingDisk()) : new AtomicFiles(false);
+	}
+
+	/** A disk without a rename that refuses to replace, as on macOS, Windows or NFS. */
+	static class LinkingDisk implements Disk {
+
+		@Override
+		public boolean renameWithoutReplacing(Path source, Path target) {
+			return false;
+		}
+
+	}
+
+}
