@@ -21,6 +21,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.util.StringUtils;
 
@@ -48,7 +51,11 @@ class SecurityConfiguration {
 		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
 		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
 		// The API is protected from cross-site calls by JsonOnlyApiFilter (and the token); forms by CSRF tokens.
-		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"));
+		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**").csrfTokenRepository(csrfTokens()));
+		// Spring Security makes a token only when a form asks for it, and a form near the end of a long page asks after
+		// Tomcat has sent the first 8 KB, headers included: the token could no longer be stored (in a new session, as
+		// it was, or a cookie) and the page was cut off there. So every page settles its token first.
+		http.addFilterAfter(new EarlyCsrfTokenFilter(), CsrfFilter.class);
 		if (!protectedByToken) {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 			return http.build();
@@ -67,6 +74,16 @@ class SecurityConfiguration {
 							|| request.getRequestURI().startsWith("/actuator/"))
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
 		return http.build();
+	}
+
+	/**
+	 * CSRF tokens kept in a cookie, not a session: a page needs no session, and a form loaded before Spool restarted
+	 * still submits after it.
+	 */
+	private static CsrfTokenRepository csrfTokens() {
+		CookieCsrfTokenRepository tokens = new CookieCsrfTokenRepository();
+		tokens.setCookieCustomizer((cookie) -> cookie.sameSite("Lax"));
+		return tokens;
 	}
 
 	/** The one dashboard user, whose password is the access token; without a token nobody logs in. */

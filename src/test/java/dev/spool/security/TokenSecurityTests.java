@@ -1,32 +1,55 @@
 package dev.spool.security;
 
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import jakarta.servlet.http.Cookie;
+
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** With {@code spool.api-token}: the API needs it as a bearer token, the dashboard a login with it. */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
 class TokenSecurityTests {
 
 	private static final Path WORKSPACE = OpenSecurityTests.workspace("token");
 
 	private static final String TOKEN = "s3cret-token";
+
+	private static final Pattern FORM_TOKEN = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
 	@DynamicPropertySource
 	static void workspace(DynamicPropertyRegistry registry) {
@@ -36,6 +59,12 @@ class TokenSecurityTests {
 
 	@Autowired
 	MockMvc mvc;
+
+	@Autowired
+	TaskStore store;
+
+	@LocalServerPort
+	int port;
 
 	@Test
 	void theApiNeedsTheBearerToken() throws Exception {
@@ -57,12 +86,21 @@ class TokenSecurityTests {
 	@Test
 	void pagesNeedALoginWithTheToken() throws Exception {
 		this.mvc.perform(get("/")).andExpect(redirectedUrl("/login"));
-		this.mvc.perform(get("/login")).andExpect(status().isOk());
-		this.mvc.perform(post("/login").with(csrf()).param("username", "spool").param("password", "wrong"))
-			.andExpect(redirectedUrl("/login?error"));
+		// The login form's own token, as a browser sends it: csrf() would swap Spool's token repository for a test
+		// double kept in the session, for every later test in this context, the one over real HTTP included.
+		MvcResult login = this.mvc.perform(get("/login")).andExpect(status().isOk()).andReturn();
+		Cookie cookie = login.getResponse().getCookie("XSRF-TOKEN");
+		String token = formToken(login.getResponse().getContentAsString());
+		this.mvc.perform(post("/login").param("username", "spool").param("password", TOKEN))
+			.andExpect(status().isForbidden());
+		this.mvc.perform(post("/login").cookie(cookie)
+			.param("_csrf", token)
+			.param("username", "spool")
+			.param("password", "wrong")).andExpect(redirectedUrl("/login?error"));
 
 		MockHttpSession session = (MockHttpSession) this.mvc
-			.perform(post("/login").with(csrf()).param("username", "spool").param("password", TOKEN))
+			.perform(post("/login").cookie(cookie).param("_csrf", token).param("username", "spool").param("password",
+					TOKEN))
 			.andExpect(redirectedUrl("/"))
 			.andReturn()
 			.getRequest()
@@ -70,6 +108,58 @@ class TokenSecurityTests {
 
 		this.mvc.perform(get("/").session(session)).andExpect(status().isOk());
 		this.mvc.perform(get("/agents").session(session)).andExpect(status().isOk());
+	}
+
+	@Test
+	void theLoginAndABoardOfManyTasksArriveWholeOverHttpAndAnUnknownSessionSignsInAgain(CapturedOutput output)
+			throws Exception {
+		for (int i = 0; i < 60; i++) {
+			this.store.create(new NewTask("busy " + i + " " + "words ".repeat(40), "Busy " + i, "nobody", 0, List.of(),
+					null));
+		}
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+
+		HttpResponse<String> login = send(browser, request("/login", "JSESSIONID=0F1E2D3C4B5A69788796A5B4C3D2E1F0"));
+		assertThat(login.statusCode()).isEqualTo(200);
+		assertThat(login.body().strip()).endsWith("</html>");
+		String token = formToken(login.body());
+
+		HttpResponse<String> signedIn = send(browser, request("/login", null)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=spool&password=" + TOKEN + "&_csrf="
+					+ URLEncoder.encode(token, StandardCharsets.UTF_8))));
+		assertThat(signedIn.statusCode()).isEqualTo(302);
+		assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(
+				(location) -> assertThat(location).endsWith("/"));
+
+		HttpResponse<String> board = send(browser, request("/", null));
+		assertThat(board.statusCode()).isEqualTo(200);
+		assertThat(board.body().strip()).as("the board, signed in").endsWith("</html>").contains("<h2>New task</h2>",
+				"name=\"_csrf\"");
+		HttpResponse<String> afterRestart = send(HttpClient.newHttpClient(),
+				request("/", "JSESSIONID=0F1E2D3C4B5A69788796A5B4C3D2E1F0"));
+		assertThat(afterRestart.statusCode()).as("a session Spool no longer knows signs in again").isEqualTo(302);
+		assertThat(output.getAll()).doesNotContain("Cannot create a session").doesNotContain(" ERROR ");
+	}
+
+	private static String formToken(String html) {
+		Matcher token = FORM_TOKEN.matcher(html);
+		assertThat(token.find()).as("the form carries a CSRF token").isTrue();
+		return token.group(1);
+	}
+
+	private HttpRequest.Builder request(String path, String cookies) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path));
+		return (cookies != null) ? request.header("Cookie", cookies) : request;
+	}
+
+	private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws Exception {
+		try {
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new AssertionError("the response was cut off: " + ex, ex);
+		}
 	}
 
 }

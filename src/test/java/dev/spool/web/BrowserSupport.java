@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -87,10 +88,17 @@ final class BrowserSupport implements AutoCloseable {
 		return this.driver;
 	}
 
-	/** Opens a page and waits for it to finish loading. */
+	/** Opens a page and waits for it to finish loading; a page cut off in transfer never does. */
 	void open(String url) {
 		this.driver.get(url);
-		until(Duration.ofSeconds(10), (driver) -> "complete".equals(script("return document.readyState")));
+		try {
+			until(Duration.ofSeconds(10), (driver) -> "complete".equals(script("return document.readyState")));
+		}
+		catch (TimeoutException ex) {
+			String html = (String) script("return document.documentElement.outerHTML");
+			throw new AssertionError(url + " never finished loading (readyState " + script("return document.readyState")
+					+ "); the page ends with: " + html.substring(Math.max(0, html.length() - 300)), ex);
+		}
 	}
 
 	/** Does something that loads another page (a form post, a link) and waits until that page has loaded. */

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -36,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser: a person submits, watches, opens, retries and inspects tasks while Spool's agents
- * answer through {@link DashboardModelStub} and outside programs rename files in the workspace. Live updates are
- * proved by a marker set on {@code window}, which a reload would wipe.
+ * answer through {@link DashboardModelStub} and outside programs rename files in the workspace, each journey in a fresh
+ * browser profile. Live updates are proved by a marker set on {@code window}, which a reload would wipe.
  */
 // The API key must be known before the context starts: Spool decides offline or not from it while the environment is
 // prepared, before @DynamicPropertySource values exist, so a key given there would leave the offline model on.
@@ -79,21 +80,25 @@ class DashboardBrowserTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	@BeforeAll
-	static void startBrowser() {
+	/** Each journey in a browser that has never seen Spool: no cookie, no cache, no session from another journey. */
+	@BeforeEach
+	void startAFreshBrowser() {
 		browser = BrowserSupport.start();
 	}
 
-	@AfterAll
-	static void stopBrowserAndModel() {
+	@AfterEach
+	void closeTheBrowserOnceItsConsoleIsClean() {
 		try {
-			if (browser != null) {
-				browser.close();
-			}
+			assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
 		}
 		finally {
-			MODEL.stop();
+			browser.close();
 		}
+	}
+
+	@AfterAll
+	static void stopModel() {
+		MODEL.stop();
 	}
 
 	@Test
