@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.AgentNames;
 import dev.spool.workspace.FrontMatter;
+import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.core.io.Resource;
@@ -131,9 +132,9 @@ public final class AgentCatalog {
 			return "is not UTF-8 text";
 		}
 		if (ex instanceof IllegalArgumentException) {
-			return FrontMatter.oneLine(ex.getMessage());
+			return ProblemText.oneLine(ex.getMessage());
 		}
-		return "cannot be read: " + FrontMatter.describe(ex);
+		return "cannot be read: " + ProblemText.describe(ex);
 	}
 
 	private List<Path> definitionFiles() throws IOException {
@@ -151,7 +152,7 @@ public final class AgentCatalog {
 
 	static AgentDefinition read(String name, Path file) throws IOException {
 		if (!AgentNames.isValid(name)) {
-			throw new IllegalArgumentException(FrontMatter.quoted(name) + " is not a valid agent name: use lower-case"
+			throw new IllegalArgumentException(ProblemText.quoted(name) + " is not a valid agent name: use lower-case"
 					+ " letters, digits, '_' and '-', and no part named after a state");
 		}
 		long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();

@@ -94,12 +94,13 @@ public final class FrontMatter {
 			String what = (ex.getProblem() != null) ? ex.getProblem() : ex.getContext();
 			// Line 1 of the file is the opening fence.
 			String where = (ex.getProblemMark() != null) ? " at line " + (ex.getProblemMark().getLine() + 2) : "";
-			return new FrontMatter(Map.of(), body, oneLine("front matter cannot be read" + where + ": " + what));
+			String problem = ProblemText.oneLine("front matter cannot be read" + where + ": " + what);
+			return new FrontMatter(Map.of(), body, problem);
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			// The limits in compose() keep the parser's recursion shallow; should one be missed, a stack overflow
 			// here has changed nothing outside this call, so it is one more unreadable file, not a reason to stop.
-			return new FrontMatter(Map.of(), body, "front matter cannot be read: " + describe(ex));
+			return new FrontMatter(Map.of(), body, "front matter cannot be read: " + ProblemText.describe(ex));
 		}
 	}
 
@@ -192,7 +193,8 @@ public final class FrontMatter {
 			return null;
 		}
 		String text = scalar(node, field, "", what);
-		return parse.apply(text).orElseThrow(() -> invalid(field, quoted(text) + " is not " + what));
+		return parse.apply(text)
+			.orElseThrow(() -> invalid(field, ProblemText.quoted(text) + " is not " + what));
 	}
 
 	/** A field that holds one value or a list of them; absent or empty means none. */
@@ -213,7 +215,7 @@ public final class FrontMatter {
 			}
 			String text = scalar(item, field, position, what);
 			values.add(parse.apply(text)
-				.orElseThrow(() -> invalid(field, position + quoted(text) + " is not " + what)));
+				.orElseThrow(() -> invalid(field, position + ProblemText.quoted(text) + " is not " + what)));
 		}
 		return values;
 	}
@@ -227,7 +229,7 @@ public final class FrontMatter {
 			}
 			BigInteger number = new BigInteger(digits);
 			if (number.bitLength() > 31) {
-				throw invalid(field, quoted(text) + " is out of range (" + Integer.MIN_VALUE + " to "
+				throw invalid(field, ProblemText.quoted(text) + " is out of range (" + Integer.MIN_VALUE + " to "
 						+ Integer.MAX_VALUE + ")");
 			}
 			return Optional.of(number.intValue());
@@ -243,7 +245,7 @@ public final class FrontMatter {
 			}
 			double number = Double.parseDouble(digits);
 			if (Double.isInfinite(number)) {
-				throw invalid(field, quoted(text) + " is out of range");
+				throw invalid(field, ProblemText.quoted(text) + " is out of range");
 			}
 			return Optional.of(number);
 		});
@@ -307,50 +309,11 @@ public final class FrontMatter {
 	}
 
 	private static InvalidFrontMatterException invalid(String field, String why) {
-		return new InvalidFrontMatterException(oneLine(quotedKey(field) + ": " + why));
+		return new InvalidFrontMatterException(ProblemText.oneLine(quotedKey(field) + ": " + why));
 	}
 
 	private static String quotedKey(String field) {
-		return field.matches("[A-Za-z0-9_<-]{1,40}") ? field : quoted(field);
-	}
-
-	/** A value as a problem shows it: quoted, on one line, cut short. */
-	public static String quoted(String value) {
-		return "'" + cut(flatten(value), 80) + "'";
-	}
-
-	/** A message on one line and of a sensible length, for problems that people read in lists. */
-	public static String oneLine(String message) {
-		return cut(flatten((message != null) ? message : "").strip(), 300);
-	}
-
-	/** What went wrong, for a problem: the exception's first line, or its type when it has no message. */
-	public static String describe(Throwable error) {
-		String message = error.getMessage();
-		if (message == null || message.isBlank()) {
-			return error.getClass().getSimpleName();
-		}
-		return oneLine(message.strip().lines().findFirst().orElse(""));
-	}
-
-	private static String flatten(String text) {
-		StringBuilder out = new StringBuilder(Math.min(text.length(), 400));
-		for (int i = 0; i < text.length() && out.length() < 400; i++) {
-			char c = text.charAt(i);
-			int type = Character.getType(c);
-			boolean breaksALine = type == Character.CONTROL || type == Character.LINE_SEPARATOR
-					|| type == Character.PARAGRAPH_SEPARATOR;
-			out.append(breaksALine ? ' ' : c);
-		}
-		return out.toString();
-	}
-
-	private static String cut(String text, int length) {
-		if (text.length() <= length) {
-			return text;
-		}
-		int end = Character.isHighSurrogate(text.charAt(length - 1)) ? length - 1 : length;
-		return text.substring(0, end) + "…";
+		return field.matches("[A-Za-z0-9_<-]{1,40}") ? field : ProblemText.quoted(field);
 	}
 
 	/** A front-matter field that holds the wrong kind of value; its message is the one-line problem. */

@@ -66,7 +66,7 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			// Reading the fields only looks at parsed nodes, so anything thrown here changed nothing elsewhere.
-			return broken(front.body(), "front matter cannot be read: " + FrontMatter.describe(ex));
+			return broken(front.body(), "front matter cannot be read: " + ProblemText.describe(ex));
 		}
 	}
 

@@ -71,7 +71,7 @@ final class TaskReader {
 		catch (RuntimeException ex) {
 			// One file that cannot be read must not keep the others out of the index.
 			logger.warn("Could not read task " + id + " " + fileNames + "; flagging it", ex);
-			return flagged(id, fileNames, before, "could not be read: " + FrontMatter.describe(ex));
+			return flagged(id, fileNames, before, "could not be read: " + ProblemText.describe(ex));
 		}
 	}
 
@@ -115,7 +115,7 @@ final class TaskReader {
 			throw new VanishedException(file.fileName());
 		}
 		catch (IOException ex) {
-			document = unreadable("cannot be read: " + FrontMatter.describe(ex));
+			document = unreadable("cannot be read: " + ProblemText.describe(ex));
 			modified = this.clock.instant();
 			size = -1;
 		}
