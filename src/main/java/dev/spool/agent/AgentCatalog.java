@@ -2,11 +2,15 @@ package dev.spool.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,16 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 import dev.spool.workspace.AgentNames;
+import dev.spool.workspace.FrontMatter;
+import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.core.io.Resource;
@@ -41,11 +42,14 @@ public final class AgentCatalog {
 
 	private static final int MAX_CONCURRENCY = 32;
 
+	/** A system prompt and a few settings; a larger file is not a definition. */
+	private static final long MAX_FILE_SIZE = 1024 * 1024;
+
 	private final Path folder;
 
 	private volatile Map<String, AgentDefinition> agents = Map.of();
 
-	private final Map<String, String> problems = new ConcurrentHashMap<>();
+	private volatile Map<String, String> problems = Map.of();
 
 	AgentCatalog(WorkspaceLayout layout) {
 		this.folder = layout.agents();
@@ -62,7 +66,7 @@ public final class AgentCatalog {
 
 	/** Files in {@code agents/} that could not be read, by file name, with the reason. */
 	public Map<String, String> problems() {
-		return Map.copyOf(this.problems);
+		return this.problems;
 	}
 
 	/** Writes the default definitions when the folder has none. */
@@ -79,33 +83,58 @@ public final class AgentCatalog {
 		logger.info("Wrote " + defaults.length + " default agent definitions to " + this.folder);
 	}
 
-	/** Reads every definition again; returns true when something changed. */
+	/**
+	 * Reads every definition again; returns true when something changed. A definition that cannot be taken is
+	 * skipped and reported in {@link #problems()} and the log; nothing in the folder makes this throw.
+	 */
 	synchronized boolean reload() {
-		Map<String, AgentDefinition> loaded = new TreeMap<>();
-		this.problems.clear();
+		List<Path> files;
 		try {
-			for (Path file : definitionFiles()) {
-				String fileName = file.getFileName().toString();
-				String name = fileName.substring(0, fileName.length() - 3);
-				if (name.equals(ORCHESTRATOR)) {
-					continue;
-				}
-				try {
-					loaded.put(name, read(name, file));
-				}
-				catch (IOException | IllegalArgumentException | YAMLException ex) {
-					this.problems.put(fileName, ex.getMessage());
-					logger.warn("Skipping agent definition " + file + ": " + ex.getMessage());
-				}
-			}
+			files = definitionFiles();
 		}
-		catch (IOException ex) {
+		catch (IOException | DirectoryIteratorException ex) {
 			logger.warn("Could not list " + this.folder + ": " + ex.getMessage());
 			return false;
 		}
+		Map<String, AgentDefinition> loaded = new TreeMap<>();
+		Map<String, String> found = new TreeMap<>();
+		for (Path file : files) {
+			String fileName = file.getFileName().toString();
+			String name = fileName.substring(0, fileName.length() - 3);
+			if (name.equals(ORCHESTRATOR)) {
+				continue;
+			}
+			try {
+				loaded.put(name, read(name, file));
+			}
+			catch (NoSuchFileException ex) {
+				// Removed since the folder was listed: nothing to report.
+			}
+			catch (IOException | RuntimeException ex) {
+				String reason = reason(ex);
+				found.put(fileName, reason);
+				if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
+					logger.warn("Skipping agent definition " + file + ": " + reason);
+				}
+				else {
+					logger.warn("Skipping agent definition " + file + ": " + reason, ex);
+				}
+			}
+		}
+		this.problems = Map.copyOf(found);
 		boolean changed = !loaded.equals(this.agents);
 		this.agents = Collections.unmodifiableMap(loaded);
 		return changed;
+	}
+
+	private static String reason(Exception ex) {
+		if (ex instanceof CharacterCodingException) {
+			return "is not UTF-8 text";
+		}
+		if (ex instanceof IllegalArgumentException) {
+			return ProblemText.oneLine(ex.getMessage());
+		}
+		return "cannot be read: " + ProblemText.describe(ex);
 	}
 
 	private List<Path> definitionFiles() throws IOException {
@@ -123,66 +152,32 @@ public final class AgentCatalog {
 
 	static AgentDefinition read(String name, Path file) throws IOException {
 		if (!AgentNames.isValid(name)) {
-			throw new IllegalArgumentException("'" + name + "' is not a valid agent name: use lower-case letters,"
-					+ " digits, '_' and '-', and no part named after a state");
+			throw new IllegalArgumentException(ProblemText.quoted(name) + " is not a valid agent name: use lower-case"
+					+ " letters, digits, '_' and '-', and no part named after a state");
+		}
+		long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+		if (size > MAX_FILE_SIZE) {
+			throw new IllegalArgumentException("is " + size + " bytes, more than the limit of " + MAX_FILE_SIZE);
 		}
 		return parse(name, Files.readString(file, StandardCharsets.UTF_8));
 	}
 
+	/** Reads a definition's text; throws {@link IllegalArgumentException} with a one-line reason when it is bad. */
 	static AgentDefinition parse(String name, String text) {
-		String normalized = text.replace("\r\n", "\n");
-		Map<?, ?> fields = Map.of();
-		String body = normalized;
-		if (normalized.startsWith("---\n")) {
-			int end = normalized.indexOf("\n---", 3);
-			if (end < 0) {
-				throw new IllegalArgumentException("front matter has no closing '---' line");
-			}
-			Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(normalized.substring(4, end + 1));
-			if (loaded instanceof Map<?, ?> map) {
-				fields = map;
-			}
-			else if (loaded != null) {
-				throw new IllegalArgumentException("front matter is not a set of 'key: value' lines");
-			}
-			int bodyStart = normalized.indexOf('\n', end + 4);
-			body = (bodyStart < 0) ? "" : normalized.substring(bodyStart + 1);
+		FrontMatter front = FrontMatter.parse(text);
+		if (front.problem() != null) {
+			throw new IllegalArgumentException(front.problem());
 		}
-		int concurrency = number(fields.get("concurrency"), 1).intValue();
-		if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-			throw new IllegalArgumentException("concurrency must be between 1 and " + MAX_CONCURRENCY);
+		Integer concurrency = front.wholeNumber("concurrency");
+		if (concurrency != null && (concurrency < 1 || concurrency > MAX_CONCURRENCY)) {
+			throw new IllegalArgumentException("concurrency: must be between 1 and " + MAX_CONCURRENCY);
 		}
-		Object temperature = fields.get("temperature");
-		Object model = fields.get("model");
-		return new AgentDefinition(name, (model != null) ? model.toString() : null,
-				(temperature != null) ? number(temperature, 0).doubleValue() : null, concurrency, roles(fields),
-				body.strip());
-	}
-
-	private static Number number(Object value, Number fallback) {
-		if (value == null) {
-			return fallback;
+		Double temperature = front.number("temperature");
+		if (temperature != null && temperature < 0) {
+			throw new IllegalArgumentException("temperature: must not be negative");
 		}
-		if (value instanceof Number number) {
-			return number;
-		}
-		try {
-			return Double.valueOf(value.toString());
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("'" + value + "' is not a number");
-		}
-	}
-
-	private static List<String> roles(Map<?, ?> fields) {
-		Object roles = fields.get("roles");
-		if (roles == null) {
-			return List.of();
-		}
-		if (roles instanceof Collection<?> list) {
-			return list.stream().map(String::valueOf).toList();
-		}
-		return List.of(roles.toString());
+		return new AgentDefinition(name, front.text("model"), temperature, (concurrency != null) ? concurrency : 1,
+				front.list("roles", "text", Optional::of), front.body());
 	}
 
 }

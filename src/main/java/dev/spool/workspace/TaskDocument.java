@@ -1,17 +1,12 @@
 package dev.spool.workspace;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * A task file's content: optional YAML front matter, then the prompt as the body.
@@ -24,12 +19,18 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param createdAt when the task was created, or null when a hand-made file does not say
  * @param retryOf the task this one was made from with changes, or null
  * @param prompt the body
- * @param problem why the front matter could not be read, or null when it could
+ * @param problem why the front matter could not be taken, in one line naming the field, or null when it could
  */
 public record TaskDocument(String title, String agent, int priority, List<TaskId> dependsOn, Integer maxAttempts,
 		Instant createdAt, TaskId retryOf, String prompt, String problem) {
 
+	/** The longest title a task may have, from the API or in a file. */
+	public static final int MAX_TITLE_LENGTH = 500;
+
 	private static final String FENCE = "---";
+
+	/** Resolves plain scalars as YAML 1.1 readers do, to quote values that they would not read as text. */
+	private static final Resolver RESOLVER = new Resolver();
 
 	public TaskDocument {
 		dependsOn = List.copyOf(dependsOn);
@@ -39,41 +40,42 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		return this.problem == null;
 	}
 
-	/** Reads a task file's text; broken front matter gives a document with a {@link #problem()}, never an error. */
+	/** Reads a task file's text; any front matter it cannot take gives a document with a {@link #problem()}. */
 	public static TaskDocument parse(String text) {
-		String normalized = text.startsWith("\uFEFF") ? text.substring(1) : text;
-		normalized = normalized.replace("\r\n", "\n");
-		if (!normalized.startsWith(FENCE + "\n")) {
-			return new TaskDocument(null, null, 0, List.of(), null, null, null, normalized.strip(), null);
+		FrontMatter front = FrontMatter.parse(text);
+		if (front.problem() != null) {
+			return broken(front.body(), front.problem());
 		}
-		int end = normalized.indexOf("\n" + FENCE, FENCE.length());
-		if (end < 0) {
-			return broken(normalized, "front matter has no closing '---' line");
-		}
-		String yaml = normalized.substring(FENCE.length() + 1, end + 1);
-		int bodyStart = normalized.indexOf('\n', end + 1 + FENCE.length());
-		String body = (bodyStart < 0) ? "" : normalized.substring(bodyStart + 1);
 		try {
-			Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-			Map<?, ?> fields = (loaded == null) ? Map.of() : (loaded instanceof Map<?, ?> map) ? map : null;
-			if (fields == null) {
-				return broken(body, "front matter is not a set of 'key: value' lines");
+			String title = front.text("title");
+			if (title != null && title.length() > MAX_TITLE_LENGTH) {
+				return broken(front.body(), "title: is longer than " + MAX_TITLE_LENGTH + " characters");
 			}
-			return fromFields(fields, body.strip());
+			Integer maxAttempts = front.wholeNumber("max_attempts");
+			if (maxAttempts != null && maxAttempts < 1) {
+				return broken(front.body(), "max_attempts: " + maxAttempts + " is less than 1");
+			}
+			Integer priority = front.wholeNumber("priority");
+			return new TaskDocument(title, front.value("agent", "a valid agent name", TaskDocument::agentName),
+					(priority != null) ? priority : 0, front.list("depends_on", "a task id", TaskDocument::id),
+					maxAttempts, front.instant("created_at"), front.value("retry_of", "a task id", TaskDocument::id),
+					front.body(), null);
 		}
-		catch (YAMLException | IllegalArgumentException ex) {
-			return broken(body, "front matter cannot be read: " + firstLine(ex.getMessage()));
+		catch (FrontMatter.InvalidFrontMatterException ex) {
+			return broken(front.body(), ex.getMessage());
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			// Reading the fields only looks at parsed nodes, so anything thrown here changed nothing elsewhere.
+			return broken(front.body(), "front matter cannot be read: " + ProblemText.describe(ex));
 		}
 	}
 
-	private static TaskDocument fromFields(Map<?, ?> fields, String body) {
-		String agent = text(fields.get("agent"));
-		if (agent != null && !AgentNames.isValid(agent)) {
-			throw new IllegalArgumentException("agent '" + agent + "' is not a valid agent name");
-		}
-		return new TaskDocument(text(fields.get("title")), agent, integer(fields.get("priority"), 0),
-				ids(fields.get("depends_on")), integerOrNull(fields.get("max_attempts")),
-				instant(fields.get("created_at")), idOrNull(fields.get("retry_of")), body, null);
+	private static Optional<String> agentName(String text) {
+		return Optional.of(text).filter(AgentNames::isValid);
+	}
+
+	private static Optional<TaskId> id(String text) {
+		return TaskId.parse(text.strip());
 	}
 
 	private static TaskDocument broken(String body, String problem) {
@@ -84,7 +86,7 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 	public String render() {
 		StringBuilder out = new StringBuilder(FENCE).append('\n');
 		field(out, "title", (this.title != null) ? quote(this.title) : null);
-		field(out, "agent", this.agent);
+		field(out, "agent", (this.agent != null) ? plainIfText(this.agent) : null);
 		field(out, "priority", (this.priority != 0) ? String.valueOf(this.priority) : null);
 		field(out, "depends_on", this.dependsOn.isEmpty() ? null
 				: this.dependsOn.stream().map(TaskId::text).toList().toString());
@@ -100,10 +102,18 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		}
 	}
 
-	/** A YAML double-quoted scalar, which is also how JSON writes a string. */
+	private static String plainIfText(String value) {
+		return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, value, true)) ? value : quote(value);
+	}
+
+	/**
+	 * A YAML double-quoted scalar, which is also how JSON writes a string. Characters YAML does not allow in a file,
+	 * and those it takes as line breaks, are escaped.
+	 */
 	private static String quote(String value) {
 		StringBuilder out = new StringBuilder("\"");
-		for (char c : value.toCharArray()) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
 			switch (c) {
 				case '"' -> out.append("\\\"");
 				case '\\' -> out.append("\\\\");
@@ -111,7 +121,8 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 				case '\r' -> out.append("\\r");
 				case '\t' -> out.append("\\t");
 				default -> {
-					if (c < 0x20 || c == 0x7f) {
+					if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\uFEFF'
+							|| c >= '\uFFFE' || (Character.isSurrogate(c) && !pairedSurrogate(value, i))) {
 						out.append(String.format("\\u%04x", (int) c));
 					}
 					else {
@@ -123,71 +134,10 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		return out.append('"').toString();
 	}
 
-	private static String text(Object value) {
-		return (value != null) ? value.toString() : null;
-	}
-
-	private static int integer(Object value, int fallback) {
-		Integer parsed = integerOrNull(value);
-		return (parsed != null) ? parsed : fallback;
-	}
-
-	private static Integer integerOrNull(Object value) {
-		if (value == null) {
-			return null;
-		}
-		if (value instanceof Integer number) {
-			return number;
-		}
-		try {
-			return Integer.valueOf(value.toString().strip());
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("'" + value + "' is not a whole number");
-		}
-	}
-
-	private static Instant instant(Object value) {
-		if (value == null) {
-			return null;
-		}
-		if (value instanceof Date date) {
-			return date.toInstant();
-		}
-		try {
-			return Instant.parse(value.toString().strip());
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException("created_at '" + value + "' is not an ISO-8601 instant");
-		}
-	}
-
-	private static List<TaskId> ids(Object value) {
-		if (value == null) {
-			return List.of();
-		}
-		Collection<?> items = (value instanceof Collection<?> list) ? list : List.of(value);
-		List<TaskId> ids = new ArrayList<>();
-		for (Object item : items) {
-			ids.add(idOrNull(item));
-		}
-		return ids;
-	}
-
-	private static TaskId idOrNull(Object value) {
-		if (value == null) {
-			return null;
-		}
-		return TaskId.parse(value.toString().strip())
-			.orElseThrow(() -> new IllegalArgumentException("'" + value + "' is not a task id"));
-	}
-
-	private static String firstLine(String message) {
-		if (message == null) {
-			return "unknown error";
-		}
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
+	private static boolean pairedSurrogate(String value, int i) {
+		char c = value.charAt(i);
+		return Character.isHighSurrogate(c) ? i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))
+				: i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
 	}
 
 }

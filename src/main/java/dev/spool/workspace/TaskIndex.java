@@ -1,6 +1,7 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,7 +47,8 @@ public final class TaskIndex {
 
 	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
 	private static final Comparator<Task> TAKING_ORDER = Comparator
-		.comparingInt((Task task) -> -task.document().priority())
+		.comparingInt((Task task) -> task.document().priority())
+		.reversed()
 		.thenComparing(Task::id);
 
 	private final WorkspaceLayout layout;
@@ -172,7 +174,7 @@ public final class TaskIndex {
 				}
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | DirectoryIteratorException ex) {
 			logger.warn("Could not list " + this.layout.tasks() + ": " + ex.getMessage());
 			return;
 		}
@@ -190,7 +192,7 @@ public final class TaskIndex {
 			}
 			this.departed.keySet().retainAll(listed.keySet());
 		}
-		changes.forEach(this.listener);
+		publish(changes);
 	}
 
 	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
@@ -284,7 +286,7 @@ public final class TaskIndex {
 				update(entry.getKey(), now, reread, changes);
 			}
 		}
-		changes.forEach(this.listener);
+		publish(changes);
 	}
 
 	/** Reads a task's history and output again, after they may have changed. */
@@ -296,10 +298,22 @@ public final class TaskIndex {
 				update(id, now, false, changes);
 			}
 		}
-		changes.forEach(this.listener);
+		publish(changes);
 	}
 
 	private void update(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
+		try {
+			apply(id, listed, reread, changes);
+		}
+		catch (RuntimeException ex) {
+			// A bug met on one task must not keep the others out of the index. Forgetting its names makes the next
+			// rescan try it again.
+			logger.error("Could not bring " + id + " up to date", ex);
+			this.names.remove(id);
+		}
+	}
+
+	private void apply(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
 		Task before = this.tasks.get(id);
 		Task known = (before != null) ? before : this.departed.remove(id);
 		Set<String> now = new TreeSet<>(listed);
@@ -341,6 +355,18 @@ public final class TaskIndex {
 		Task previous = seenAgain ? known : before;
 		if ((before != null || after != null) && !Objects.equals(previous, after)) {
 			changes.add(new TaskChanged(previous, after));
+		}
+	}
+
+	private void publish(List<TaskChanged> changes) {
+		for (TaskChanged change : changes) {
+			try {
+				this.listener.accept(change);
+			}
+			catch (RuntimeException ex) {
+				// The index is already up to date; a listener that fails on one change must not cost the others theirs.
+				logger.error("A listener failed on the change to " + change.id(), ex);
+			}
 		}
 	}
 

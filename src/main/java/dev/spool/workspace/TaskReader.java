@@ -18,11 +18,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Reads what is known of one task from its files: its document (front matter and the start of its prompt, never
  * more than the size limit, never through a link), its history, whether it has an output, its owner and its times.
  */
 final class TaskReader {
+
+	private static final Log logger = LogFactory.getLog(TaskReader.class);
 
 	private static final int SUMMARY_LENGTH = 280;
 
@@ -53,9 +58,32 @@ final class TaskReader {
 	 * @param before what was known of it, whose document is kept unless the file changed
 	 * @param reread whether its content may have changed
 	 * @param publishedHere whether this process published the file whole (and forgets it)
-	 * @throws VanishedException if its file was renamed or deleted meanwhile
+	 * @throws VanishedException if its file was renamed or deleted meanwhile; nothing else: whatever else goes wrong
+	 * gives a task flagged with the reason
 	 */
 	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
+		try {
+			return read(id, fileNames, before, reread, publishedHere);
+		}
+		catch (VanishedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// One file that cannot be read must not keep the others out of the index.
+			logger.warn("Could not read task " + id + " " + fileNames + "; flagging it", ex);
+			return flagged(id, fileNames, before, "could not be read: " + ProblemText.describe(ex));
+		}
+	}
+
+	private Task flagged(TaskId id, Set<String> fileNames, Task before, String problem) {
+		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
+		Instant now = this.clock.instant();
+		TaskDocument document = unreadable(problem);
+		return new Task(id, file, (file.state() == TaskState.IN_PROGRESS) ? file.owner() : null, document,
+				(before != null) ? before.createdAt() : now, null, false, List.of(), document.problem(), -1, now, now);
+	}
+
+	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
 		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
 		String problem = (fileNames.size() > 1)
 				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
@@ -87,7 +115,7 @@ final class TaskReader {
 			throw new VanishedException(file.fileName());
 		}
 		catch (IOException ex) {
-			document = unreadable("cannot be read: " + ex.getMessage());
+			document = unreadable("cannot be read: " + ProblemText.describe(ex));
 			modified = this.clock.instant();
 			size = -1;
 		}

@@ -102,8 +102,9 @@ public final class TaskStore {
 		if (request.agent() != null) {
 			AgentNames.require(request.agent());
 		}
-		if (request.title() != null && request.title().length() > 500) {
-			throw new InvalidTaskException("the title is longer than 500 characters");
+		if (request.title() != null && request.title().length() > TaskDocument.MAX_TITLE_LENGTH) {
+			throw new InvalidTaskException(
+					"the title is longer than " + TaskDocument.MAX_TITLE_LENGTH + " characters");
 		}
 		for (TaskId dependency : request.dependsOn()) {
 			if (this.index.find(dependency).isEmpty()) {

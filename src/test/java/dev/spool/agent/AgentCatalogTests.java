@@ -1,9 +1,11 @@
 package dev.spool.agent;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.spool.workspace.HostileYaml;
 import dev.spool.workspace.WorkspaceLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,39 @@ class AgentCatalogTests {
 	void concurrencyMustBeSensible() {
 		assertThatIllegalArgumentException().isThrownBy(() -> AgentCatalog.parse("a", "---\nconcurrency: 0\n---\nx"))
 			.withMessageContaining("between 1 and");
+	}
+
+	@Test
+	void badDefinitionsAreSkippedWithAOneLineReasonAndNeverStopAReload() throws IOException {
+		AgentCatalog catalog = catalog();
+		Path agents = this.root.resolve("agents");
+		Files.writeString(agents.resolve("good.md"), "---\nconcurrency: 2\n---\nWork.");
+		Files.writeString(agents.resolve("laughs.md"), HostileYaml.billionLaughs("roles"));
+		Files.writeString(agents.resolve("nested.md"), "---\nroles: " + "[".repeat(5000) + "]".repeat(5000) + "\n---\n");
+		Files.writeString(agents.resolve("nulls.md"), "---\nroles: [writer, ~]\n---\nx");
+		Files.writeString(agents.resolve("huge.md"), "---\nconcurrency: 99999999999999999999\n---\nx");
+		Files.writeString(agents.resolve("nan.md"), "---\ntemperature: .nan\n---\nx");
+		Files.writeString(agents.resolve("model.md"), "---\nmodel: {name: qwen3}\n---\nx");
+		Files.write(agents.resolve("binary.md"), new byte[] { '-', '-', '-', '\n', (byte) 0xff, (byte) 0xfe });
+		try (RandomAccessFile big = new RandomAccessFile(agents.resolve("big.md").toFile(), "rw")) {
+			big.setLength(10L * 1024 * 1024);
+		}
+
+		catalog.reload();
+
+		assertThat(catalog.all()).extracting(AgentDefinition::name).containsExactly("good");
+		assertThat(catalog.problems()).containsOnlyKeys("laughs.md", "nested.md", "nulls.md", "huge.md", "nan.md",
+				"model.md", "binary.md", "big.md")
+			.containsEntry("nulls.md", "roles: item 2 is empty, not text")
+			.containsEntry("huge.md", "concurrency: '99999999999999999999' is out of range (-2147483648 to 2147483647)")
+			.containsEntry("nan.md", "temperature: '.nan' is not a number")
+			.containsEntry("model.md", "model: is a map, not text")
+			.containsEntry("binary.md", "is not UTF-8 text")
+			.containsEntry("big.md", "is 10485760 bytes, more than the limit of 1048576");
+		assertThat(catalog.problems().get("laughs.md")).startsWith("front matter cannot be read: ").contains("aliases");
+		assertThat(catalog.problems().get("nested.md")).startsWith("front matter cannot be read: ")
+			.contains("Nesting Depth");
+		assertThat(catalog.problems().values()).allSatisfy((reason) -> assertThat(reason).doesNotContain("\n"));
 	}
 
 	private AgentCatalog catalog() throws IOException {
