@@ -2,7 +2,9 @@ package dev.spool.workspace;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -13,16 +15,24 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * @param title a short title, or null
  * @param agent the only agent that may take the task, or null for any
+ * @param role the role an agent must list in its definition to take the task, or null for any
+ * @param kind what the task asks for: an answer, or a plan for a goal
  * @param priority higher runs first
  * @param dependsOn tasks that must be done before this one starts
  * @param maxAttempts this task's own limit on attempts, or null for the configured one
  * @param createdAt when the task was created, or null when a hand-made file does not say
  * @param retryOf the task this one was made from with changes, or null
+ * @param pipeline its place in a pipeline, or null
+ * @param goal the goal whose plan it comes from, or null
  * @param prompt the body
  * @param problem why the front matter could not be taken, in one line naming the field, or null when it could
  */
-public record TaskDocument(String title, String agent, int priority, List<TaskId> dependsOn, Integer maxAttempts,
-		Instant createdAt, TaskId retryOf, String prompt, String problem) {
+public record TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
+		Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, String prompt,
+		String problem) {
+
+	/** Roles as agent definitions list them: a word or a few, without line breaks. */
+	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
 
 	/** The longest title a task may have, from the API or in a file. */
 	public static final int MAX_TITLE_LENGTH = 500;
@@ -34,6 +44,25 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 
 	public TaskDocument {
 		dependsOn = List.copyOf(dependsOn);
+		kind = (kind != null) ? kind : Kind.TASK;
+	}
+
+	/** A plain task: no role, no pipeline, no goal. */
+	public TaskDocument(String title, String agent, int priority, List<TaskId> dependsOn, Integer maxAttempts,
+			Instant createdAt, TaskId retryOf, String prompt, String problem) {
+		this(title, agent, null, Kind.TASK, priority, dependsOn, maxAttempts, createdAt, retryOf, null, null, prompt,
+				problem);
+	}
+
+	/** The same document with another prompt, such as the start of a long one. */
+	public TaskDocument withPrompt(String newPrompt) {
+		return new TaskDocument(this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
+				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, newPrompt, this.problem);
+	}
+
+	/** Whether a text can be a role. */
+	public static boolean isRole(String text) {
+		return text != null && ROLE.matcher(text).matches();
 	}
 
 	public boolean isReadable() {
@@ -56,10 +85,12 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 				return broken(front.body(), "max_attempts: " + maxAttempts + " is less than 1");
 			}
 			Integer priority = front.wholeNumber("priority");
+			Kind kind = front.value("kind", "task or goal", Kind::fromWord);
 			return new TaskDocument(title, front.value("agent", "a valid agent name", TaskDocument::agentName),
+					front.value("role", "a role (letters, digits, spaces, _ . -)", TaskDocument::role), kind,
 					(priority != null) ? priority : 0, front.list("depends_on", "a task id", TaskDocument::id),
 					maxAttempts, front.instant("created_at"), front.value("retry_of", "a task id", TaskDocument::id),
-					front.body(), null);
+					pipelineStage(front), goalStep(front), front.body(), null);
 		}
 		catch (FrontMatter.InvalidFrontMatterException ex) {
 			return broken(front.body(), ex.getMessage());
@@ -68,6 +99,39 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 			// Reading the fields only looks at parsed nodes, so anything thrown here changed nothing elsewhere.
 			return broken(front.body(), "front matter cannot be read: " + ProblemText.describe(ex));
 		}
+	}
+
+	private static PipelineStage pipelineStage(FrontMatter front) {
+		String pipeline = front.value("pipeline", "a pipeline id such as pipeline_001",
+				(text) -> Optional.of(text.strip()).filter(PipelineStage::isPipelineId));
+		Integer stage = front.wholeNumber("stage");
+		PipelineStage.Transport transport = front.value("transport", "files or fifo",
+				(text) -> PipelineStage.Transport.fromWord(text.strip()));
+		if (pipeline == null) {
+			if (stage != null || transport != null) {
+				throw new FrontMatter.InvalidFrontMatterException(
+						((stage != null) ? "stage" : "transport") + ": is set without a pipeline");
+			}
+			return null;
+		}
+		if (stage == null || stage < 1) {
+			throw new FrontMatter.InvalidFrontMatterException("stage: a pipeline's stage is a number from 1");
+		}
+		return new PipelineStage(pipeline, stage, (transport != null) ? transport : PipelineStage.Transport.FILES);
+	}
+
+	private static GoalStep goalStep(FrontMatter front) {
+		TaskId goal = front.value("goal", "a task id", TaskDocument::id);
+		String step = front.value("step", "a step number or final", GoalStep::parseStep);
+		if ((goal == null) != (step == null)) {
+			throw new FrontMatter.InvalidFrontMatterException(
+					(goal == null) ? "step: is set without a goal" : "goal: is set without a step");
+		}
+		return (goal != null) ? new GoalStep(goal, step) : null;
+	}
+
+	private static Optional<String> role(String text) {
+		return Optional.of(text).filter(TaskDocument::isRole);
 	}
 
 	private static Optional<String> agentName(String text) {
@@ -87,12 +151,23 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		StringBuilder out = new StringBuilder(FENCE).append('\n');
 		field(out, "title", (this.title != null) ? quote(this.title) : null);
 		field(out, "agent", (this.agent != null) ? plainIfText(this.agent) : null);
+		field(out, "role", (this.role != null) ? plainIfText(this.role) : null);
+		field(out, "kind", (this.kind != Kind.TASK) ? this.kind.word() : null);
 		field(out, "priority", (this.priority != 0) ? String.valueOf(this.priority) : null);
 		field(out, "depends_on", this.dependsOn.isEmpty() ? null
 				: this.dependsOn.stream().map(TaskId::text).toList().toString());
 		field(out, "max_attempts", (this.maxAttempts != null) ? this.maxAttempts.toString() : null);
 		field(out, "created_at", (this.createdAt != null) ? quote(this.createdAt.toString()) : null);
 		field(out, "retry_of", (this.retryOf != null) ? this.retryOf.text() : null);
+		if (this.pipeline != null) {
+			field(out, "pipeline", this.pipeline.pipeline());
+			field(out, "stage", String.valueOf(this.pipeline.stage()));
+			field(out, "transport", this.pipeline.transport().word());
+		}
+		if (this.goal != null) {
+			field(out, "goal", this.goal.goal().text());
+			field(out, "step", this.goal.step());
+		}
 		return out.append(FENCE).append("\n\n").append(this.prompt).append('\n').toString();
 	}
 
@@ -138,6 +213,30 @@ public record TaskDocument(String title, String agent, int priority, List<TaskId
 		char c = value.charAt(i);
 		return Character.isHighSurrogate(c) ? i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))
 				: i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
+	}
+
+	/** What a task asks of the agent that takes it. */
+	public enum Kind {
+
+		/** An answer to its prompt. */
+		TASK,
+		/** A plan that splits its prompt, a goal, into steps, made by the orchestrator. */
+		GOAL;
+
+		public String word() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static Optional<Kind> fromWord(String word) {
+			String wanted = word.strip();
+			for (Kind kind : values()) {
+				if (kind.word().equals(wanted)) {
+					return Optional.of(kind);
+				}
+			}
+			return Optional.empty();
+		}
+
 	}
 
 }

@@ -160,8 +160,7 @@ final class TaskReader {
 		}
 		String prompt = full.prompt();
 		String summary = (prompt.length() > SUMMARY_LENGTH) ? prompt.substring(0, SUMMARY_LENGTH) + "…" : prompt;
-		return new TaskDocument(full.title(), full.agent(), full.priority(), full.dependsOn(), full.maxAttempts(),
-				full.createdAt(), full.retryOf(), summary, full.problem());
+		return full.withPrompt(summary);
 	}
 
 	private static TaskDocument unreadable(String problem) {

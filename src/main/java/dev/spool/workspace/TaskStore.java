@@ -102,6 +102,10 @@ public final class TaskStore {
 		if (request.agent() != null) {
 			AgentNames.require(request.agent());
 		}
+		if (request.role() != null && !TaskDocument.isRole(request.role())) {
+			throw new InvalidTaskException("role '" + request.role()
+					+ "' is not a role: letters, digits, spaces, _ . and -, at most 64");
+		}
 		if (request.title() != null && request.title().length() > TaskDocument.MAX_TITLE_LENGTH) {
 			throw new InvalidTaskException(
 					"the title is longer than " + TaskDocument.MAX_TITLE_LENGTH + " characters");
@@ -115,8 +119,9 @@ public final class TaskStore {
 			throw new InvalidTaskException("reworks " + request.retryOf() + ", which does not exist");
 		}
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
-		return new TaskDocument(title, request.agent(), request.priority(), request.dependsOn(), null,
-				this.clock.instant(), request.retryOf(), request.prompt().strip(), null);
+		return new TaskDocument(title, request.agent(), request.role(), request.kind(), request.priority(),
+				request.dependsOn(), null, this.clock.instant(), request.retryOf(), request.pipeline(), request.goal(),
+				request.prompt().strip(), null);
 	}
 
 	/**

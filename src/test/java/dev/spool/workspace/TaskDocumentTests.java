@@ -241,4 +241,36 @@ class TaskDocumentTests {
 		return TaskDocument.parse("---\n" + frontMatter + "\n---\nprompt\n");
 	}
 
+	@Test
+	void rolesPipelinesAndGoalsRoundTrip() {
+		TaskDocument document = new TaskDocument("Stage two", null, "reviewer", TaskDocument.Kind.TASK, 0,
+				List.of(TaskId.of(4)), null, null, null,
+				new PipelineStage("pipeline_002", 2, PipelineStage.Transport.FIFO), new GoalStep(TaskId.of(3), "final"),
+				"Review it", null);
+
+		String text = document.render();
+
+		assertThat(text).contains("role: reviewer\n", "pipeline: pipeline_002\n", "stage: 2\n", "transport: fifo\n",
+				"goal: task_003\n", "step: final\n");
+		assertThat(TaskDocument.parse(text)).isEqualTo(document);
+		TaskDocument goal = TaskDocument.parse("---\nkind: goal\nagent: orchestrator\n---\nShip it\n");
+		assertThat(goal.kind()).isEqualTo(TaskDocument.Kind.GOAL);
+		assertThat(TaskDocument.parse(goal.render())).isEqualTo(goal);
+	}
+
+	@Test
+	void pipelineAndGoalFieldsMustComeTogether() {
+		assertThat(TaskDocument.parse("---\nstage: 2\n---\np").problem()).isEqualTo("stage: is set without a pipeline");
+		assertThat(TaskDocument.parse("---\npipeline: pipeline_1\n---\np").problem())
+			.isEqualTo("stage: a pipeline's stage is a number from 1");
+		assertThat(TaskDocument.parse("---\npipeline: pipe\nstage: 1\n---\np").problem())
+			.startsWith("pipeline: ");
+		assertThat(TaskDocument.parse("---\npipeline: pipeline_1\nstage: 1\ntransport: carrier pigeon\n---\np")
+			.problem()).startsWith("transport: ");
+		assertThat(TaskDocument.parse("---\ngoal: task_1\n---\np").problem()).isEqualTo("goal: is set without a step");
+		assertThat(TaskDocument.parse("---\nstep: 0\ngoal: task_1\n---\np").problem()).startsWith("step: ");
+		assertThat(TaskDocument.parse("---\nkind: epic\n---\np").problem()).startsWith("kind: ");
+		assertThat(TaskDocument.parse("---\nrole: [a, b]\n---\np").problem()).startsWith("role: ");
+	}
+
 }
