@@ -2,6 +2,7 @@ package dev.spool.workspace;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What is known of one task, derived from its file, its history and its output; the manifest lists these.
@@ -26,6 +27,18 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 
 	public Task {
 		history = List.copyOf(history);
+	}
+
+	/**
+	 * Whether anyone reading the workspace would see a difference: everything but the file's modification time and
+	 * when it was read, which a heartbeat's touch changes and nobody displays.
+	 */
+	public boolean looksLike(Task other) {
+		return other != null && this.id.equals(other.id) && this.file.equals(other.file)
+				&& Objects.equals(this.owner, other.owner) && this.document.equals(other.document)
+				&& Objects.equals(this.createdAt, other.createdAt) && Objects.equals(this.completedAt, other.completedAt)
+				&& this.hasOutput == other.hasOutput && this.history.equals(other.history)
+				&& Objects.equals(this.problem, other.problem) && this.fileSize == other.fileSize;
 	}
 
 	public TaskState state() {

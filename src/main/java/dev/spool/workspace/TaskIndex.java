@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -353,7 +352,9 @@ public final class TaskIndex {
 		// A task seen again after vanishing (a rename seen as two events) changes from what was known of it.
 		boolean seenAgain = before == null && after != null;
 		Task previous = seenAgain ? known : before;
-		if ((before != null || after != null) && !Objects.equals(previous, after)) {
+		// A heartbeat only touches the file: nothing anyone reads changes, so nothing is rewritten or sent.
+		boolean unchanged = (previous == null) ? after == null : previous.looksLike(after);
+		if ((before != null || after != null) && !unchanged) {
 			changes.add(new TaskChanged(previous, after));
 		}
 	}
