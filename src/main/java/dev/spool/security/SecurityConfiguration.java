@@ -62,7 +62,7 @@ class SecurityConfiguration {
 		}
 		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/login", "/spool.css", "/webjars/**", "/actuator/health", "/error")
+			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
