@@ -6,7 +6,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
+import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -32,11 +34,15 @@ class TaskBoardController {
 
 	private final AgentDirectory agents;
 
-	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents) {
+	private final Routing routing;
+
+	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents,
+			Routing routing) {
 		this.board = board;
 		this.activity = activity;
 		this.store = store;
 		this.agents = agents;
+		this.routing = routing;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only the board. */
@@ -59,7 +65,9 @@ class TaskBoardController {
 	@PostMapping("/tasks")
 	String create(@ModelAttribute TaskForm form, Model model, HttpServletResponse response) {
 		try {
-			Task task = this.store.create(form.toNewTask());
+			NewTask request = form.toNewTask();
+			this.routing.check(request);
+			Task task = this.store.create(request);
 			return "redirect:/?created=" + task.id();
 		}
 		catch (InvalidTaskException ex) {
