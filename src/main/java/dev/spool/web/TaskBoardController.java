@@ -59,6 +59,7 @@ class TaskBoardController {
 		}
 		model.addAttribute("form", (retryOf != null) ? rework(retryOf) : TaskForm.empty());
 		model.addAttribute("agentNames", agentNames());
+		model.addAttribute("roles", roles());
 		return "index";
 	}
 
@@ -75,6 +76,7 @@ class TaskBoardController {
 			model.addAttribute("formError", ex.getMessage());
 			model.addAttribute("form", form);
 			model.addAttribute("agentNames", agentNames());
+			model.addAttribute("roles", roles());
 			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
 			model.addAttribute("activity", this.activity.chart());
 			return "index";
@@ -85,6 +87,10 @@ class TaskBoardController {
 		TaskId id = TaskIds.parse(retryOf);
 		Task task = this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		return TaskForm.reworking(task, this.store.readPrompt(id));
+	}
+
+	private List<String> roles() {
+		return this.agents.list().stream().flatMap((agent) -> agent.roles().stream()).distinct().sorted().toList();
 	}
 
 	private List<String> agentNames() {

@@ -36,6 +36,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -153,6 +154,30 @@ class DependencyTests {
 					.content("{\"prompt\":\"Review this\",\"role\":\"reviewer\",\"agent\":\"tester\"}"))
 				.andExpect(status().isBadRequest());
 			assertThat(taskFiles()).isEqualTo(before);
+		}
+
+		@Test
+		void theNewTaskFormTakesARoleAndRefusesOneNoAgentLists() throws Exception {
+			long before = taskFiles();
+			String refused = this.mvc
+				.perform(post("/tasks").with(csrf()).param("prompt", "Translate this").param("role", "translator"))
+				.andExpect(status().isBadRequest())
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			assertThat(refused).contains("no agent lists the role &#39;translator&#39;");
+			assertThat(taskFiles()).isEqualTo(before);
+
+			String location = this.mvc
+				.perform(post("/tasks").with(csrf()).param("prompt", "Review the form").param("role", "reviewer"))
+				.andExpect(status().is3xxRedirection())
+				.andReturn()
+				.getResponse()
+				.getRedirectedUrl();
+			TaskId created = TaskId.parse(location.substring(location.indexOf("task_"))).orElseThrow();
+			Task task = finished(created);
+			assertThat(task.document().role()).isEqualTo("reviewer");
+			assertThat(task.owner()).isEqualTo("reviewer_bot");
 		}
 
 		@Test
