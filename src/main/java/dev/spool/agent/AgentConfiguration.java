@@ -32,6 +32,11 @@ class AgentConfiguration {
 	}
 
 	@Bean
+	Routing routing(AgentCatalog catalog, TaskStore store) {
+		return new Routing(catalog, store.index());
+	}
+
+	@Bean
 	AgentDirectory agentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store,
 			StaleClaimSweeper sweeper) {
 		return new AgentDirectory(catalog, supervisor, store, sweeper);

@@ -148,7 +148,8 @@ final class AgentWorker {
 	}
 
 	private boolean workOnce() {
-		List<Task> candidates = this.store.index().claimable(this.agent, 16);
+		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
+		List<Task> candidates = this.store.index().claimable(this.agent, roles, 16);
 		for (Task candidate : candidates) {
 			Optional<Claim> claim = this.store.claim(candidate, this.agent);
 			if (claim.isPresent()) {
@@ -168,7 +169,7 @@ final class AgentWorker {
 				this.store.fail(claim, "agent " + this.agent + " is no longer defined");
 				return;
 			}
-			String prompt = this.store.readPrompt(claim.id());
+			String prompt = DependencyHandOver.prompt(this.store, claim.id());
 			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
 					definition.temperature());
 			this.live.started(claim.id());

@@ -3,14 +3,16 @@ package dev.spool.orchestrator;
 import java.time.Clock;
 
 import dev.spool.SpoolProperties;
+import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
-/** Schedules the sweep for stale claims at the heartbeat interval. */
+/** Schedules the sweeps for stale claims and for dependants of failed tasks at the heartbeat interval. */
 @Configuration(proxyBeanMethods = false)
 class OrchestratorConfiguration implements SchedulingConfigurer {
 
@@ -18,9 +20,22 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 
 	private final StaleClaimSweeper sweeper;
 
+	private final DependencyFailureSweeper dependencies;
+
 	OrchestratorConfiguration(SpoolProperties properties, TaskStore store, Clock clock) {
 		this.properties = properties;
 		this.sweeper = new StaleClaimSweeper(store, clock, properties.staleAfter(), properties.heartbeatInterval());
+		this.dependencies = new DependencyFailureSweeper(store);
+	}
+
+	@Bean
+	DependencyFailureSweeper dependencyFailureSweeper() {
+		return this.dependencies;
+	}
+
+	@EventListener
+	void on(TaskChanged changed) {
+		this.dependencies.on(changed);
 	}
 
 	@Bean
@@ -31,6 +46,7 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar registrar) {
 		registrar.addFixedDelayTask(this.sweeper::sweep, this.properties.heartbeatInterval());
+		registrar.addFixedDelayTask(this.dependencies::sweep, this.properties.heartbeatInterval());
 	}
 
 }

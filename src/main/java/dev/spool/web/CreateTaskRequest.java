@@ -3,5 +3,6 @@ package dev.spool.web;
 import java.util.List;
 
 /** The body of {@code POST /api/tasks}. */
-record CreateTaskRequest(String prompt, String title, String agent, Integer priority, List<String> dependsOn) {
+record CreateTaskRequest(String prompt, String title, String agent, Integer priority, List<String> dependsOn,
+		String role) {
 }

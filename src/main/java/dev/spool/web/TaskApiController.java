@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -34,8 +35,14 @@ class TaskApiController {
 
 	private final TaskStore store;
 
-	TaskApiController(TaskStore store) {
+	private final Routing routing;
+
+	private final TaskNotes notes;
+
+	TaskApiController(TaskStore store, Routing routing, TaskNotes notes) {
 		this.store = store;
+		this.routing = routing;
+		this.notes = notes;
 	}
 
 	// Declaring what it produces makes an unacceptable Accept header fail before anything is written.
@@ -46,9 +53,12 @@ class TaskApiController {
 		}
 		List<TaskId> dependsOn = (request.dependsOn() != null)
 				? request.dependsOn().stream().map(TaskIds::parse).toList() : List.of();
-		Task task = this.store.create(new NewTask(request.prompt(), request.title(), request.agent(),
-				(request.priority() != null) ? request.priority() : 0, dependsOn, null));
-		return ResponseEntity.created(URI.create("/api/tasks/" + task.id())).body(TaskJson.summary(task));
+		NewTask newTask = new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
+				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null);
+		this.routing.check(newTask);
+		Task task = this.store.create(newTask);
+		return ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
+			.body(TaskJson.summary(task, this.notes.snapshot()));
 	}
 
 	@GetMapping
@@ -65,7 +75,12 @@ class TaskApiController {
 			.stream()
 			.filter((task) -> state == null || task.state() == state)
 			.toList();
-		List<TaskJson> page = matching.stream().skip(offset).limit(limit).map(TaskJson::summary).toList();
+		TaskNotes.Snapshot snapshot = this.notes.snapshot();
+		List<TaskJson> page = matching.stream()
+			.skip(offset)
+			.limit(limit)
+			.map((task) -> TaskJson.summary(task, snapshot))
+			.toList();
 		return Map.of("tasks", page, "total", matching.size(), "limit", limit, "offset", offset);
 	}
 
@@ -73,7 +88,7 @@ class TaskApiController {
 	TaskJson get(@PathVariable String id) {
 		TaskId taskId = TaskIds.parse(id);
 		Task task = this.store.index().find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
-		return TaskJson.detail(task, this.store.readPrompt(taskId));
+		return TaskJson.detail(task, this.store.readPrompt(taskId), this.notes.snapshot());
 	}
 
 	@GetMapping("/{id}/output")

@@ -27,10 +27,13 @@ class TaskBoard {
 
 	private final Clock clock;
 
-	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock) {
+	private final TaskNotes notes;
+
+	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes) {
 		this.index = index;
 		this.sweeper = sweeper;
 		this.clock = clock;
+		this.notes = notes;
 	}
 
 	View view(BoardFilter filter) {
@@ -44,15 +47,16 @@ class TaskBoard {
 		int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
 		Instant now = this.clock.instant();
+		TaskNotes.Snapshot snapshot = this.notes.snapshot();
 		List<TaskRow> rows = matching.stream()
 			.skip((long) (page - 1) * PAGE_SIZE)
 			.limit(PAGE_SIZE)
-			.map((task) -> TaskRow.of(task, this.sweeper, now))
+			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
 			.toList();
 		List<TaskRow> flagged = all.stream()
-			.filter((task) -> task.problem() != null)
+			.filter((task) -> snapshot.problem(task) != null)
 			.limit(PAGE_SIZE)
-			.map((task) -> TaskRow.of(task, this.sweeper, now))
+			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
 			.toList();
 		List<String> strays = this.index.strays().stream().sorted().limit(PAGE_SIZE).toList();
 		return new View(counts, all.size(), matching.size(), rows, page, pages, filter, flagged, strays);

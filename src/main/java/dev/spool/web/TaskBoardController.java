@@ -6,7 +6,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
+import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -32,11 +34,15 @@ class TaskBoardController {
 
 	private final AgentDirectory agents;
 
-	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents) {
+	private final Routing routing;
+
+	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents,
+			Routing routing) {
 		this.board = board;
 		this.activity = activity;
 		this.store = store;
 		this.agents = agents;
+		this.routing = routing;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only the board. */
@@ -53,13 +59,16 @@ class TaskBoardController {
 		}
 		model.addAttribute("form", (retryOf != null) ? rework(retryOf) : TaskForm.empty());
 		model.addAttribute("agentNames", agentNames());
+		model.addAttribute("roles", roles());
 		return "index";
 	}
 
 	@PostMapping("/tasks")
 	String create(@ModelAttribute TaskForm form, Model model, HttpServletResponse response) {
 		try {
-			Task task = this.store.create(form.toNewTask());
+			NewTask request = form.toNewTask();
+			this.routing.check(request);
+			Task task = this.store.create(request);
 			return "redirect:/?created=" + task.id();
 		}
 		catch (InvalidTaskException ex) {
@@ -67,6 +76,7 @@ class TaskBoardController {
 			model.addAttribute("formError", ex.getMessage());
 			model.addAttribute("form", form);
 			model.addAttribute("agentNames", agentNames());
+			model.addAttribute("roles", roles());
 			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
 			model.addAttribute("activity", this.activity.chart());
 			return "index";
@@ -77,6 +87,10 @@ class TaskBoardController {
 		TaskId id = TaskIds.parse(retryOf);
 		Task task = this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		return TaskForm.reworking(task, this.store.readPrompt(id));
+	}
+
+	private List<String> roles() {
+		return this.agents.list().stream().flatMap((agent) -> agent.roles().stream()).distinct().sorted().toList();
 	}
 
 	private List<String> agentNames() {

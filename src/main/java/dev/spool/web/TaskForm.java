@@ -9,10 +9,11 @@ import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 
 /** The submit form's fields, as a person typed them. */
-record TaskForm(String prompt, String title, String agent, String priority, String dependsOn, String retryOf) {
+record TaskForm(String prompt, String title, String agent, String priority, String dependsOn, String retryOf,
+		String role) {
 
 	static TaskForm empty() {
-		return new TaskForm("", "", "", "0", "", "");
+		return new TaskForm("", "", "", "0", "", "", "");
 	}
 
 	/** The form filled with a task's prompt and settings, to fix and run again as a new task. */
@@ -20,7 +21,8 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		String dependencies = String.join(", ", task.dependsOn().stream().map(TaskId::text).toList());
 		return new TaskForm(prompt, (task.title() != null) ? task.title() : "",
 				(task.document().agent() != null) ? task.document().agent() : "",
-				String.valueOf(task.document().priority()), dependencies, task.id().text());
+				String.valueOf(task.document().priority()), dependencies, task.id().text(),
+				(task.document().role() != null) ? task.document().role() : "");
 	}
 
 	NewTask toNewTask() {
@@ -35,7 +37,9 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();
 		TaskId rework = (this.retryOf == null || this.retryOf.isBlank()) ? null : TaskIds.parse(this.retryOf.strip());
 		String routed = (this.agent == null || this.agent.isBlank()) ? null : this.agent.strip();
-		return new NewTask(this.prompt, this.title, routed, priorityValue, dependencies, rework);
+		String wanted = (this.role == null || this.role.isBlank()) ? null : this.role.strip();
+		return new NewTask(this.prompt, this.title, routed, wanted, null, priorityValue, dependencies, rework, null,
+				null);
 	}
 
 }

@@ -15,17 +15,26 @@ import dev.spool.workspace.TokenUsage;
 record TaskJson(String id, String status, String title, String owner, String agent, Integer priority,
 		List<String> dependsOn, Instant createdAt, Instant completedAt, int attempts, String error, String output,
 		TokenUsage tokens, String model, Boolean offline, String retryOf, String problem, String prompt,
-		List<Attempt> history) {
+		List<Attempt> history, String role, List<String> waitingFor, String warning) {
 
 	static TaskJson summary(Task task) {
-		return of(task, null, null);
+		return of(task, null, null, null);
+	}
+
+	/** A summary with what it waits for and any warning about where it is routed. */
+	static TaskJson summary(Task task, TaskNotes.Snapshot notes) {
+		return of(task, null, null, notes);
 	}
 
 	static TaskJson detail(Task task, String prompt) {
-		return of(task, prompt, task.history());
+		return of(task, prompt, task.history(), null);
 	}
 
-	private static TaskJson of(Task task, String prompt, List<Attempt> history) {
+	static TaskJson detail(Task task, String prompt, TaskNotes.Snapshot notes) {
+		return of(task, prompt, task.history(), notes);
+	}
+
+	private static TaskJson of(Task task, String prompt, List<Attempt> history, TaskNotes.Snapshot notes) {
 		Attempt done = task.lastDone();
 		TaskId retryOf = task.document().retryOf();
 		return new TaskJson(task.id().text(), task.state().word(), task.title(), task.owner(),
@@ -33,8 +42,10 @@ record TaskJson(String id, String status, String title, String owner, String age
 				task.dependsOn().stream().map(TaskId::text).toList(), task.createdAt(), task.completedAt(),
 				task.attempts(), task.error(), task.hasOutput() ? "/api/tasks/" + task.id() + "/output" : null,
 				(done != null) ? done.tokens() : null, (done != null) ? done.model() : null,
-				(done != null) ? done.offline() : null, (retryOf != null) ? retryOf.text() : null, task.problem(),
-				prompt, history);
+				(done != null) ? done.offline() : null, (retryOf != null) ? retryOf.text() : null,
+				(notes != null) ? notes.problem(task) : task.problem(), prompt, history, task.document().role(),
+				(notes != null) ? notes.waitingFor(task).stream().map(TaskId::text).toList() : null,
+				(notes != null) ? notes.warning(task) : null);
 	}
 
 }

@@ -33,11 +33,14 @@ class TaskPageController {
 
 	private final Clock clock;
 
-	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock) {
+	private final TaskNotes notes;
+
+	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock, TaskNotes notes) {
 		this.store = store;
 		this.sweeper = sweeper;
 		this.markdown = markdown;
 		this.clock = clock;
+		this.notes = notes;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only its changing part. */
@@ -45,8 +48,13 @@ class TaskPageController {
 	String task(@PathVariable String id, @RequestHeader(name = "HX-Request", required = false) String fragment,
 			Model model) {
 		Task task = find(id);
+		TaskNotes.Snapshot snapshot = this.notes.snapshot();
 		model.addAttribute("task", task);
-		model.addAttribute("row", TaskRow.of(task, this.sweeper, this.clock.instant()));
+		model.addAttribute("row", TaskRow.of(task, this.sweeper, this.clock.instant(), snapshot));
+		model.addAttribute("waitingFor", snapshot.waitingFor(task).stream().map(TaskId::text).toList());
+		model.addAttribute("problem", (task.problem() == null) ? snapshot.problem(task) : null);
+		model.addAttribute("warning", snapshot.warning(task));
+		model.addAttribute("failedWith", snapshot.failedWith(task).stream().map((other) -> other.id().text()).toList());
 		model.addAttribute("promptHtml", this.markdown.toHtml(this.store.readPrompt(task.id())));
 		model.addAttribute("outputHtml", this.store.readOutput(task.id()).map(this.markdown::toHtml).orElse(null));
 		model.addAttribute("timeline", timeline(task));
@@ -118,6 +126,7 @@ class TaskPageController {
 			case CANCELLED -> "cancelled";
 			case RETRIED -> "retried";
 			case REQUEUED -> "requeued by a person";
+			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
 		};
 	}
 

@@ -22,10 +22,19 @@ record TaskRow(String id, String title, String state, String owner, String agent
 		String reason, String quietFor) {
 
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
+		return of(task, sweeper, now, task.error());
+	}
+
+	/** A row whose reason also tells a dependency cycle, an unseen agent, or what a pending task waits for. */
+	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, TaskNotes.Snapshot notes) {
+		return of(task, sweeper, now, notes.reason(task));
+	}
+
+	private static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, String reason) {
 		String title = (task.title() != null) ? task.title() : firstLine(task.summary());
 		String quiet = sweeper.quietFor(task.file()).map(Ages::of).orElse(null);
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
-				Ages.since(task.createdAt(), now), task.attempts(), oneLine(task.error()), quiet);
+				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet);
 	}
 
 	private static String firstLine(String text) {

@@ -33,7 +33,9 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		/** A person sent a failed or cancelled task back to pending, with a fresh budget of attempts. */
 		RETRIED,
 		/** A person took a claim back to pending; the attempt under way is not counted. */
-		REQUEUED;
+		REQUEUED,
+		/** A task it depends on failed or was cancelled, so it failed too without being tried. */
+		BLOCKED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;

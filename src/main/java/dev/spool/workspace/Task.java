@@ -1,6 +1,7 @@
 package dev.spool.workspace;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -95,10 +96,24 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 		return this.document.dependsOn();
 	}
 
-	/** Whether an agent may claim it now, given the tasks it depends on. */
+	/** Whether an agent that lists no roles may claim it now, leaving aside the tasks it depends on. */
 	public boolean isClaimableBy(String agent) {
+		return isClaimableBy(agent, List.of());
+	}
+
+	/**
+	 * Whether an agent with these roles may claim it now, leaving aside the tasks it depends on: the task names no
+	 * agent or this one, and no role or one the agent lists.
+	 */
+	public boolean isClaimableBy(String agent, Collection<String> roles) {
 		return state() == TaskState.PENDING && this.problem == null
-				&& (this.document.agent() == null || this.document.agent().equals(agent));
+				&& (this.document.agent() == null || this.document.agent().equals(agent))
+				&& (this.document.role() == null || listsRole(roles, this.document.role()));
+	}
+
+	/** Whether a role is among these, compared without regard to case or surrounding blanks. */
+	public static boolean listsRole(Collection<String> roles, String role) {
+		return roles.stream().anyMatch((listed) -> listed != null && listed.strip().equalsIgnoreCase(role.strip()));
 	}
 
 }

@@ -116,12 +116,17 @@ public final class TaskIndex {
 		return this.tasks.size();
 	}
 
-	/** Pending tasks this agent may take now, in taking order. */
+	/** Pending tasks this agent, listing no roles, may take now, in taking order. */
 	public List<Task> claimable(String agent, int limit) {
+		return claimable(agent, List.of(), limit);
+	}
+
+	/** Pending tasks this agent, listing these roles, may take now, in taking order. */
+	public List<Task> claimable(String agent, Collection<String> roles, int limit) {
 		List<Task> found = new ArrayList<>();
 		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent) && !task.readAt().isAfter(settled) && dependenciesDone(task)) {
+			if (task.isClaimableBy(agent, roles) && !task.readAt().isAfter(settled) && dependenciesDone(task)) {
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -136,9 +141,12 @@ public final class TaskIndex {
 	}
 
 	private boolean dependenciesDone(Task task) {
-		return task.dependsOn().stream().allMatch((dependency) -> find(dependency)
-			.map((found) -> found.state() == TaskState.DONE)
-			.orElse(false));
+		return dependencies().ready(task);
+	}
+
+	/** What the tasks' dependencies mean, as this index knows the files now. */
+	public Dependencies dependencies() {
+		return new Dependencies(this::find);
 	}
 
 	/** The highest task number seen in {@code tasks/}, hand-made files included. */

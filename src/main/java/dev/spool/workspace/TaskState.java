@@ -31,7 +31,7 @@ public enum TaskState {
 
 	private Set<TaskState> successors() {
 		return switch (this) {
-			case PENDING -> EnumSet.of(IN_PROGRESS, CANCELLED);
+			case PENDING -> EnumSet.of(IN_PROGRESS, CANCELLED, FAILED);
 			case IN_PROGRESS -> EnumSet.of(DONE, FAILED, PENDING, CANCELLED);
 			case FAILED, CANCELLED -> EnumSet.of(PENDING);
 			case DONE -> EnumSet.noneOf(TaskState.class);

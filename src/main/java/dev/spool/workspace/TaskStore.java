@@ -111,9 +111,12 @@ public final class TaskStore {
 					"the title is longer than " + TaskDocument.MAX_TITLE_LENGTH + " characters");
 		}
 		for (TaskId dependency : request.dependsOn()) {
-			if (this.index.find(dependency).isEmpty()) {
-				throw new InvalidTaskException("depends on " + dependency + ", which does not exist");
-			}
+			Task found = this.index.find(dependency)
+				.orElseThrow(() -> new InvalidTaskException("depends on " + dependency + ", which does not exist"));
+			this.index.dependencies().problem(found).ifPresent((problem) -> {
+				throw new InvalidTaskException("depends on " + dependency + ", which " + problem
+						+ ", so it would never run");
+			});
 		}
 		if (request.retryOf() != null && this.index.find(request.retryOf()).isEmpty()) {
 			throw new InvalidTaskException("reworks " + request.retryOf() + ", which does not exist");
@@ -285,6 +288,25 @@ public final class TaskStore {
 		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
 				recorded, null, null, null));
 		return Optional.of(next);
+	}
+
+	/**
+	 * Fails a pending task because a task it depends on failed or was cancelled: exactly this pending file is renamed
+	 * to failed, and a {@code BLOCKED} record (not an attempt) says why.
+	 * @param pending the pending file, as the caller saw it
+	 * @param dependency the failed or cancelled dependency
+	 * @param reason the error to record, naming the dependency
+	 * @return the task after the change, or empty when the file had already moved (claimed, cancelled, failed by
+	 * another process)
+	 */
+	public Optional<Task> failBecauseOfDependency(TaskFile pending, TaskId dependency, String reason) {
+		if (pending.state() != TaskState.PENDING || !move(pending, pending.to(TaskState.FAILED, null))) {
+			return Optional.empty();
+		}
+		appendQuietly(pending.id(), new Attempt(0, Attempt.Outcome.BLOCKED, null, null, this.clock.instant(), reason,
+				null, null, null));
+		logger.info("Failed " + pending.id() + " with " + dependency + ": " + reason);
+		return this.index.find(pending.id());
 	}
 
 	/**

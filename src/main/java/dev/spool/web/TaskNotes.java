@@ -1,0 +1,114 @@
+package dev.spool.web;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.spool.agent.Routing;
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Dependencies;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What the board and the API say about a task beyond its own files: what it waits for, a dependency problem such as
+ * a cycle, and a warning when it is routed to an agent nobody has seen.
+ */
+@Component
+class TaskNotes {
+
+	private final TaskIndex index;
+
+	private final Routing routing;
+
+	TaskNotes(TaskIndex index, Routing routing) {
+		this.index = index;
+		this.routing = routing;
+	}
+
+	/** The notes as the files are now; take one per page or response, as it lists the agents seen once. */
+	Snapshot snapshot() {
+		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents());
+	}
+
+	/** Notes on tasks, against one view of the agents seen. */
+	static final class Snapshot {
+
+		private final TaskIndex index;
+
+		private final Dependencies dependencies;
+
+		private final Set<String> seen;
+
+		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen) {
+			this.index = index;
+			this.dependencies = dependencies;
+			this.seen = seen;
+		}
+
+		/** The dependencies a pending task still waits for; empty for any other task. */
+		List<TaskId> waitingFor(Task task) {
+			return (task.state() == TaskState.PENDING) ? this.dependencies.waitingFor(task) : List.of();
+		}
+
+		/** Why agents leave the task alone: its own file's problem, or a dependency cycle; or null. */
+		String problem(Task task) {
+			return (task.problem() != null) ? task.problem()
+					: (task.state() == TaskState.PENDING) ? this.dependencies.problem(task).orElse(null) : null;
+		}
+
+		/** A warning about where the task is routed, or null. */
+		String warning(Task task) {
+			return Routing.unseenAgent(task, this.seen).orElse(null);
+		}
+
+		/** The one line a board row shows: the error, the problem, the warning, or what it waits for. */
+		String reason(Task task) {
+			if (task.error() != null) {
+				return task.error();
+			}
+			String problem = problem(task);
+			if (problem != null) {
+				return problem;
+			}
+			String warning = warning(task);
+			if (warning != null) {
+				return warning;
+			}
+			List<TaskId> waiting = waitingFor(task);
+			return waiting.isEmpty() ? null
+					: "waits for " + waiting.stream().map(TaskId::text).collect(Collectors.joining(", "));
+		}
+
+		/** Tasks that depend on this one, directly or not, and failed with it; a retry of it does not revive them. */
+		List<Task> failedWith(Task task) {
+			return this.index.all()
+				.stream()
+				.filter((other) -> other.state() == TaskState.FAILED && blocked(other)
+						&& dependsOn(other, task.id(), 0))
+				.toList();
+		}
+
+		private static boolean blocked(Task task) {
+			List<Attempt> history = task.history();
+			return !history.isEmpty() && history.get(history.size() - 1).outcome() == Attempt.Outcome.BLOCKED;
+		}
+
+		private boolean dependsOn(Task task, TaskId id, int depth) {
+			if (depth > 100) {
+				return false;
+			}
+			return task.dependsOn().contains(id) || task.dependsOn()
+				.stream()
+				.flatMap((dependency) -> this.index.find(dependency).stream())
+				.filter(Snapshot::blocked)
+				.anyMatch((dependency) -> dependsOn(dependency, id, depth + 1));
+		}
+
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.spool.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What {@code depends_on} means, read from real files: readiness, roles, failing with a dependency, cycles. */
+class DependenciesTests {
+
+	@TempDir
+	Path root;
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	private TaskStore store;
+
+	@BeforeEach
+	void open() throws IOException {
+		this.store = Workspace.open(this.root, new Workspace.Settings(false, 1024, 2), this.clock, (change) -> {
+		}).store();
+	}
+
+	@Test
+	void aDependantIsClaimableOnlyOnceEveryDependencyIsDone() {
+		Task first = this.store.create(NewTask.of("first"));
+		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		this.clock.advance(Duration.ofSeconds(1));
+
+		assertThat(this.store.index().claimable("agent_a", 10)).extracting(Task::id).containsExactly(first.id());
+		assertThat(this.store.index().dependencies().waitingFor(find(second))).containsExactly(first.id());
+
+		Claim claim = this.store.claim(find(first), "agent_a").orElseThrow();
+		this.store.complete(claim, new Answer("done", "m", false, null));
+
+		assertThat(this.store.index().claimable("agent_a", 10)).extracting(Task::id).containsExactly(second.id());
+		assertThat(this.store.index().dependencies().waitingFor(find(second))).isEmpty();
+	}
+
+	@Test
+	void aTaskWithARoleIsClaimableOnlyByAnAgentListingIt() {
+		Task review = this.store.create(new NewTask("review", null, null, "reviewer", null, 0, List.of(), null, null,
+				null));
+		this.clock.advance(Duration.ofSeconds(1));
+
+		assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
+		assertThat(this.store.index().claimable("agent_a", List.of("writer"), 10)).isEmpty();
+		assertThat(this.store.index().claimable("agent_b", List.of("writer", " Reviewer "), 10)).extracting(Task::id)
+			.containsExactly(review.id());
+	}
+
+	@Test
+	void failingBecauseOfADependencyIsOneRenameWithARecordThatIsNotAnAttemptAndLosesRacesQuietly() {
+		Task first = this.store.create(NewTask.of("first"));
+		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		this.store.cancel(first.id());
+
+		Task failed = this.store
+			.failBecauseOfDependency(second.file(), first.id(), Dependencies.reason(find(first)))
+			.orElseThrow();
+
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		assertThat(failed.error()).isEqualTo("depends on " + first.id() + ", which was cancelled");
+		assertThat(failed.history()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.BLOCKED);
+		assertThat(failed.attempts()).isZero();
+		assertThat(this.root.resolve("tasks").resolve(second.id() + "_failed.md")).exists();
+		assertThat(this.store.failBecauseOfDependency(second.file(), first.id(), "again")).isEmpty();
+		assertThat(find(second).history()).hasSize(1);
+	}
+
+	@Test
+	void aHandWrittenCycleIsAProblemOfEachUnfinishedTaskOnIt() throws IOException {
+		Path tasks = this.root.resolve("tasks");
+		Files.writeString(tasks.resolve("task_4_pending.md"), "---\ndepends_on: [task_5]\n---\nfour\n");
+		Files.writeString(tasks.resolve("task_5_pending.md"), "---\ndepends_on: [task_4]\n---\nfive\n");
+		Files.writeString(tasks.resolve("task_6_pending.md"), "---\ndepends_on: [task_4]\n---\nsix\n");
+		this.store.index().rescan();
+		Dependencies dependencies = this.store.index().dependencies();
+
+		assertThat(dependencies.problem(find("task_4"))).hasValue("depends on itself through task_5 → task_4");
+		assertThat(dependencies.problem(find("task_5"))).hasValue("depends on itself through task_4 → task_5");
+		assertThat(dependencies.problem(find("task_6"))).as("waits on a cycle but is not on it").isEmpty();
+		assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
+	}
+
+	private Task find(Task task) {
+		return this.store.index().find(task.id()).orElseThrow();
+	}
+
+	private Task find(String id) {
+		return this.store.index().find(TaskId.parse(id).orElseThrow()).orElseThrow();
+	}
+
+}
