@@ -272,6 +272,74 @@ class PipelineFifoTests {
 
 	}
 
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=1")
+	class WhenAnOutsideWriterStalls {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("stalled"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipelines pipelines;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void theReadingStageGivesUpAfterTheStallTimeout() throws Exception {
+			Pipeline pipeline = this.pipelines.create(PipelineStage.Transport.FIFO,
+					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
+							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
+			Task one = pipeline.stages().get(0);
+			Path tasks = endpoint.workspace().resolve("tasks");
+			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
+					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
+			Path pipe = this.pipes.path(pipeline.id(), 1);
+			assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+			Process writer = new ProcessBuilder("bash", "-c",
+					"exec 3>\"$1\"; printf 'a start, then nothing' >&3; exec sleep 60", "writer", pipe.toString())
+				.start();
+			try {
+				long started = System.nanoTime();
+				Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+
+				assertThat(two.state()).isEqualTo(TaskState.FAILED);
+				assertThat(two.error()).contains("stalled", "spool.pipes.stall-timeout");
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(12));
+				assertThat(endpoint.requestCount()).isZero();
+			}
+			finally {
+				writer.destroyForcibly();
+				assertThat(writer.waitFor(5, TimeUnit.SECONDS)).isTrue();
+				Files.move(tasks.resolve(one.id().text() + "_inprogress_shellbot.md"),
+						tasks.resolve(one.id().text() + "_failed.md"));
+			}
+		}
+
+	}
+
 	static Pipeline fifoPipeline(Pipelines pipelines) {
 		return pipelines.create(PipelineStage.Transport.FIFO,
 				List.of(new Pipelines.StageRequest(STAGE_ONE, null, "tester", null),

@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -143,6 +144,23 @@ class PipelineApiTests {
 			.andExpect(status().isContentTooLarge());
 
 		assertThat(written()).isEqualTo(this.before);
+	}
+
+	@Test
+	void thePipelinePageShowsTheChainAndEachStagePageLinksToIt() throws Exception {
+		String json = create(twoStages("files")).andReturn().getResponse().getContentAsString();
+		String id = JsonPath.read(json, "$.id");
+		List<String> tasks = JsonPath.read(json, "$.stages[*].task");
+
+		this.mvc.perform(get("/pipelines/" + id))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("href=\"/tasks/" + tasks.get(0) + "\"")))
+			.andExpect(content().string(containsString("href=\"/tasks/" + tasks.get(1) + "\"")))
+			.andExpect(content().string(containsString("Stage 2")));
+		this.mvc.perform(get("/tasks/" + tasks.get(1)))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("href=\"/pipelines/" + id + "\"")));
+		this.mvc.perform(get("/pipelines/pipeline_999999")).andExpect(status().isNotFound());
 	}
 
 	@Test
