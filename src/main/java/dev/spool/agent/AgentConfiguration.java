@@ -5,6 +5,8 @@ import java.time.Clock;
 import dev.spool.SpoolProperties;
 import dev.spool.model.ModelGateway;
 import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.workspace.PipeProperties;
+import dev.spool.workspace.Pipes;
 import dev.spool.workspace.TaskStore;
 import dev.spool.workspace.WorkspaceLayout;
 
@@ -27,8 +29,14 @@ class AgentConfiguration {
 
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties) {
-		return new AgentSupervisor(catalog, store, model, live, clock, properties);
+			Clock clock, SpoolProperties properties, PipeTransport pipes) {
+		return new AgentSupervisor(catalog, store, model, live, clock, properties, pipes);
+	}
+
+	// spool: pipelines
+	@Bean
+	PipeTransport pipeTransport(TaskStore store, Pipes pipes, PipeProperties properties) {
+		return new PipeTransport(store, pipes, properties.stallTimeout());
 	}
 
 	@Bean

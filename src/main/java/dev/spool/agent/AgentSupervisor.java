@@ -46,6 +46,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final LiveAnswers live;
 
+	private final PipeTransport pipes; // spool: pipelines
+
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
 	private final ExecutorService drains = Executors.newCachedThreadPool(named("spool-agent-"));
@@ -59,8 +61,9 @@ public final class AgentSupervisor implements SmartLifecycle {
 	private volatile boolean running;
 
 	AgentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live, Clock clock,
-			SpoolProperties properties) {
+			SpoolProperties properties, PipeTransport pipes) {
 		this.live = live;
+		this.pipes = pipes;
 		this.catalog = catalog;
 		this.store = store;
 		this.model = model;
@@ -145,7 +148,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 			}
 			while (slots.size() < definition.concurrency()) {
 				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.model, this.live, this.drains,
-						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff()));
+						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff(),
+						this.pipes)); // spool: pipelines
 			}
 			this.workers.put(definition.name(), List.copyOf(slots));
 		}

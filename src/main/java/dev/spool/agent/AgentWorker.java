@@ -56,6 +56,8 @@ final class AgentWorker {
 
 	private final LiveAnswers live;
 
+	private final PipeTransport pipes; // spool: pipelines
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final AtomicBoolean wanted = new AtomicBoolean();
@@ -73,8 +75,10 @@ final class AgentWorker {
 	private int consecutiveFailures;
 
 	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff) {
+			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff,
+			PipeTransport pipes) {
 		this.live = live;
+		this.pipes = pipes;
 		this.agent = agent;
 		this.catalog = catalog;
 		this.store = store;
@@ -173,7 +177,7 @@ final class AgentWorker {
 			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
 					definition.temperature());
 			this.live.started(claim.id());
-			this.call = this.calls.submit(() -> this.model.ask(request, (piece) -> this.live.append(claim.id(), piece)));
+			this.call = this.calls.submit(() -> ask(claim, request));
 			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;
@@ -187,7 +191,8 @@ final class AgentWorker {
 			failed(claim, "no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null);
 		}
 		catch (ExecutionException ex) {
-			failed(claim, ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
+			failed(claim, (ex.getCause() instanceof PipeTransport.PipeException) ? ex.getCause().getMessage() // spool: pipelines
+					: ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
 		}
 		catch (CancellationException ex) {
 			// The claim was lost and the call abandoned; the heartbeat said so. Or Spool is stopping.
@@ -204,6 +209,21 @@ final class AgentWorker {
 			this.live.finished(claim.id());
 			this.current = null;
 			this.call = null;
+		}
+	}
+
+	// spool: pipelines. A fifo stage reads the previous stage's answer from its pipe before it asks the model, and
+	// streams its own answer into the pipe to the next stage; the pipe is closed and removed before the attempt ends.
+	private Answer ask(Claim claim, ModelRequest request) throws InterruptedException {
+		try (PipeTransport.Sink sink = this.pipes.output(claim)) {
+			ModelRequest fed = new ModelRequest(request.systemPrompt(), this.pipes.input(claim, request.userPrompt()),
+					request.model(), request.temperature());
+			Answer answer = this.model.ask(fed, (piece) -> {
+				this.live.append(claim.id(), piece);
+				sink.accept(piece);
+			});
+			sink.finish();
+			return answer;
 		}
 	}
 

@@ -126,7 +126,8 @@ public final class TaskIndex {
 		List<Task> found = new ArrayList<>();
 		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent, roles) && !task.readAt().isAfter(settled) && dependenciesDone(task)) {
+			if (task.isClaimableBy(agent, roles) && !task.readAt().isAfter(settled) && dependenciesDone(task)
+					&& Pipelines.previousStageStarted(task, this)) { // spool: pipelines
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -137,7 +138,9 @@ public final class TaskIndex {
 	}
 
 	public boolean hasClaimable() {
-		return this.pending.stream().anyMatch((task) -> task.problem() == null && dependenciesDone(task));
+		return this.pending.stream()
+			.anyMatch((task) -> task.problem() == null && dependenciesDone(task)
+					&& Pipelines.previousStageStarted(task, this)); // spool: pipelines
 	}
 
 	private boolean dependenciesDone(Task task) {

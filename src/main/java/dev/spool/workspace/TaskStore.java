@@ -91,7 +91,8 @@ public final class TaskStore {
 		}
 	}
 
-	private TaskDocument validate(NewTask request) {
+	// spool: pipelines. Package-private so that Pipelines validates every stage before it writes any.
+	TaskDocument validate(NewTask request) {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new InvalidTaskException("the prompt is missing or empty");
 		}

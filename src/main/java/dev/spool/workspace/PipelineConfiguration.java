@@ -1,0 +1,20 @@
+package dev.spool.workspace;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The named pipes of fifo pipelines, and pipelines themselves. */
+@Configuration(proxyBeanMethods = false)
+class PipelineConfiguration {
+
+	@Bean
+	Pipes pipes(WorkspaceLayout layout, PipeProperties properties) {
+		return new Pipes(layout, properties.mkfifoCommand());
+	}
+
+	@Bean
+	Pipelines pipelines(WorkspaceLayout layout, TaskStore store, Pipes pipes) {
+		return new Pipelines(layout, store, pipes);
+	}
+
+}

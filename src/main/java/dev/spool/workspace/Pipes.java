@@ -1,0 +1,183 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.LastErrorException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The named pipes of fifo pipelines, in {@code workspace/pipes/}: {@code pipeline_001_stage1_to_stage2} carries stage
+ * one's answer to stage two. Pipes are made with the {@code mkfifo} command (Java has none), one per attempt of the
+ * writing stage.
+ */
+public final class Pipes {
+
+	private static final Log logger = LogFactory.getLog(Pipes.class);
+
+	private final WorkspaceLayout layout;
+
+	private final String mkfifo;
+
+	private volatile Boolean available;
+
+	public Pipes(WorkspaceLayout layout, String mkfifoCommand) {
+		this.layout = layout;
+		this.mkfifo = mkfifoCommand;
+	}
+
+	public Path folder() {
+		return this.layout.root().resolve("pipes");
+	}
+
+	/** The pipe from stage {@code from} of a pipeline to the stage after it. */
+	public Path path(String pipeline, int from) {
+		return folder().resolve(pipeline + "_stage" + from + "_to_stage" + (from + 1));
+	}
+
+	/**
+	 * Whether this system can make named pipes: Linux (where Spool reads and writes them through libc) with a working
+	 * {@code mkfifo} command. Found out once, by making one.
+	 */
+	public boolean available() {
+		Boolean known = this.available;
+		if (known == null) {
+			known = probe();
+			this.available = known;
+		}
+		return known;
+	}
+
+	private boolean probe() {
+		if (!PosixFifo.BOUND) {
+			return false;
+		}
+		Path probe = folder().resolve(".probe-" + UUID.randomUUID());
+		try {
+			Files.createDirectories(folder());
+			mkfifo(probe);
+			return true;
+		}
+		catch (IOException ex) {
+			logger.info("Named pipes are not available, so fifo pipelines are refused: " + ex.getMessage());
+			return false;
+		}
+		finally {
+			try {
+				Files.deleteIfExists(probe);
+			}
+			catch (IOException ex) {
+				logger.warn("Could not remove " + probe + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	/** Makes a fresh pipe for one attempt of a stage, replacing one an earlier attempt left behind. */
+	public PipeWriter createWriter(PipelineStage from) throws IOException {
+		Path path = path(from.pipeline(), from.stage());
+		Files.createDirectories(folder());
+		Files.deleteIfExists(path);
+		mkfifo(path);
+		return new PipeWriter(path, fileKey(path));
+	}
+
+	/** Opens the pipe into a stage for reading, without waiting for its writer; empty while there is no pipe. */
+	public Optional<PipeReader> openReader(PipelineStage to) {
+		Path path = path(to.pipeline(), to.stage() - 1);
+		Object key = fileKey(path);
+		if (key == null) {
+			return Optional.empty();
+		}
+		try {
+			int fd = PosixFifo.openNonBlocking(path, PosixFifo.O_RDONLY);
+			if (!key.equals(fileKey(path))) {
+				// Replaced between the look and the open.
+				PosixFifo.closeQuietly(fd);
+				return Optional.empty();
+			}
+			return Optional.of(new PipeReader(path, key, fd));
+		}
+		catch (LastErrorException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** The names in {@code pipes/}, for the curious and for tests that check nothing was left behind. */
+	public List<String> list() {
+		List<String> names = new ArrayList<>();
+		if (!Files.isDirectory(folder())) {
+			return names;
+		}
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder())) {
+			stream.forEach((path) -> names.add(path.getFileName().toString()));
+		}
+		catch (IOException ex) {
+			logger.warn("Could not list " + folder() + ": " + ex.getMessage());
+		}
+		names.sort(null);
+		return names;
+	}
+
+	private void mkfifo(Path path) throws IOException {
+		Process process;
+		try {
+			process = new ProcessBuilder(this.mkfifo, path.toString()).redirectErrorStream(true).start();
+		}
+		catch (IOException ex) {
+			throw new IOException("cannot run " + this.mkfifo + ": " + ex.getMessage(), ex);
+		}
+		try {
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IOException(this.mkfifo + " did not finish within 10 s");
+			}
+			String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			if (process.exitValue() != 0 || fileKey(path) == null) {
+				throw new IOException(this.mkfifo + " " + path.getFileName() + " failed (exit " + process.exitValue()
+						+ (said.isEmpty() ? "" : ": " + said) + ")");
+			}
+		}
+		catch (InterruptedException ex) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted while making " + path.getFileName(), ex);
+		}
+	}
+
+	/** The identity of the FIFO at a path, or null when there is none. */
+	static Object fileKey(Path path) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			return attributes.isOther() ? attributes.fileKey() : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/** Removes a pipe unless its name now belongs to another one; a small race with a newer attempt remains. */
+	static void removeIfSame(Path path, Object key) throws IOException {
+		if (key != null && key.equals(fileKey(path))) {
+			try {
+				Files.delete(path);
+			}
+			catch (NoSuchFileException ex) {
+				// Already removed by the other end.
+			}
+		}
+	}
+
+}

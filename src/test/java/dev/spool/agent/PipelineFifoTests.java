@@ -1,0 +1,370 @@
+package dev.spool.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.spool.agent.ModelEndpointTests.ModelEndpoint;
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Pipeline;
+import dev.spool.workspace.PipelineStage;
+import dev.spool.workspace.Pipelines;
+import dev.spool.workspace.Pipes;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fifo pipelines on Linux against a stub of the OpenAI API: stage one's answer streams through a named pipe while the
+ * model writes it, and stage two asks its model with exactly the answer stage one committed; broken, retried and
+ * killed streams are never passed on, and no pipe is left behind. Agents {@code tester} and {@code second} take
+ * stage one and stage two, so both run at once.
+ */
+@EnabledOnOs(OS.LINUX)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
+@TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
+		"spool.retry-backoff=50ms", "spool.heartbeat-interval=500ms", "spring.ai.openai.max-retries=0",
+		"spool.task-timeout=20s", "spool.pipes.stall-timeout=3s" })
+@DirtiesContext
+class PipelineFifoTests {
+
+	static final String STAGE_ONE = "Write the draft.";
+
+	static final String STAGE_TWO = "Polish the draft.";
+
+	@TempDir
+	static Path workspaces;
+
+	/** Counts every answer the stub gives, so that no two answers are alike. */
+	static final AtomicInteger answers = new AtomicInteger();
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=3")
+	class WhenStageOneStreams {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("streams"), "second");
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipelines pipelines;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void stageTwoAsksItsModelWithStageOnesWholeAnswerWhileStageOneIsStillWriting() throws Exception {
+			int n = answers.incrementAndGet();
+			List<String> pieces = List.of("Draft #" + n + ": ", "first line, ", "second line, ", "third line, ",
+					"and the end.");
+			endpoint.otherwise((request) -> isStageOne(request) ? slowly(ModelEndpoint
+				.answer(null, pieces.toArray(String[]::new))
+				.to(request)) : ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request));
+
+			Pipeline pipeline = fifoPipeline(this.pipelines);
+			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
+			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+
+			assertThat(one.state()).as("stage one (error: %s)", one.error()).isEqualTo(TaskState.DONE);
+			assertThat(two.state()).as("stage two (error: %s)", two.error()).isEqualTo(TaskState.DONE);
+			String answer = String.join("", pieces);
+			assertThat(this.store.readOutput(one.id())).hasValue(answer);
+			assertThat(this.store.readOutput(two.id())).get().asString().startsWith("Polished #");
+			assertThat(stageTwoPrompts(endpoint)).containsExactly(STAGE_TWO + "\n\n---\n\nThe answer of stage 1 of "
+					+ pipeline.id() + ":\n\n" + answer);
+			assertThat(two.lastDone().startedAt()).as("stage two started while stage one was being written")
+				.isBefore(one.lastDone().finishedAt());
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=3")
+	class WhenStageOnesStreamBreaksOffAndIsRetried {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("retried"), "second");
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipelines pipelines;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void stageTwoIsFedOnlyTheAttemptThatSucceeded() throws Exception {
+			int broken = answers.incrementAndGet();
+			int whole = answers.incrementAndGet();
+			AtomicInteger stageOneCalls = new AtomicInteger();
+			endpoint.otherwise((request) -> {
+				if (!isStageOne(request)) {
+					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+				}
+				if (stageOneCalls.incrementAndGet() == 1) {
+					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").to(request));
+				}
+				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
+					.to(request));
+			});
+
+			Pipeline pipeline = fifoPipeline(this.pipelines);
+			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
+			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+
+			assertThat(one.state()).as("stage one (error: %s)", one.error()).isEqualTo(TaskState.DONE);
+			assertThat(one.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(two.state()).as("stage two (error: %s)", two.error()).isEqualTo(TaskState.DONE);
+			assertThat(two.history()).extracting(Attempt::error)
+				.as("stage two was reading when the stream broke, and refused it")
+				.anySatisfy((error) -> assertThat(error).contains("ended without its end marker"));
+			String answer = "Whole #" + whole + ": every word arrived.";
+			assertThat(this.store.readOutput(one.id())).hasValue(answer);
+			assertThat(stageTwoPrompts(endpoint)).as("only one request of stage two, with the whole answer only")
+				.singleElement()
+				.asString()
+				.endsWith(":\n\n" + answer)
+				.doesNotContain("BROKEN");
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=1")
+	class WhenAnOutsideWriterIsKilledMidStream {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("killed"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipelines pipelines;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void theReadingStageFailsWithAClearErrorAndNothingHangs() throws Exception {
+			Pipeline pipeline = this.pipelines.create(PipelineStage.Transport.FIFO,
+					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
+							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
+			Task one = pipeline.stages().get(0);
+			Path tasks = endpoint.workspace().resolve("tasks");
+			// The test is shellbot: it claims stage one, makes the pipe, and writes half an answer into it.
+			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
+					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
+			Path pipe = this.pipes.path(pipeline.id(), 1);
+			assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+			Process writer = new ProcessBuilder("bash", "-c",
+					"exec 3>\"$1\"; printf 'half of an answer, ' >&3; exec sleep 60", "writer", pipe.toString())
+				.start();
+			try {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> this.store.index()
+						.find(pipeline.stages().get(1).id())
+						.map((task) -> task.state() == TaskState.IN_PROGRESS)
+						.orElse(false));
+				Thread.sleep(500);
+			}
+			finally {
+				writer.destroyForcibly();
+				assertThat(writer.waitFor(5, TimeUnit.SECONDS)).isTrue();
+			}
+
+			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+
+			assertThat(two.state()).isEqualTo(TaskState.FAILED);
+			assertThat(two.error()).contains("stage 1 of " + pipeline.id(), "ended without its end marker after 19 bytes");
+			assertThat(endpoint.requestCount()).as("stage two never asked its model").isZero();
+			Files.move(tasks.resolve(one.id().text() + "_inprogress_shellbot.md"),
+					tasks.resolve(one.id().text() + "_failed.md"));
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=1")
+	class WhenAnOutsideWriterStalls {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("stalled"));
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipelines pipelines;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void theReadingStageGivesUpAfterTheStallTimeout() throws Exception {
+			Pipeline pipeline = this.pipelines.create(PipelineStage.Transport.FIFO,
+					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
+							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
+			Task one = pipeline.stages().get(0);
+			Path tasks = endpoint.workspace().resolve("tasks");
+			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
+					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
+			Path pipe = this.pipes.path(pipeline.id(), 1);
+			assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+			Process writer = new ProcessBuilder("bash", "-c",
+					"exec 3>\"$1\"; printf 'a start, then nothing' >&3; exec sleep 60", "writer", pipe.toString())
+				.start();
+			try {
+				long started = System.nanoTime();
+				Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+
+				assertThat(two.state()).isEqualTo(TaskState.FAILED);
+				assertThat(two.error()).contains("stalled", "spool.pipes.stall-timeout");
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(12));
+				assertThat(endpoint.requestCount()).isZero();
+			}
+			finally {
+				writer.destroyForcibly();
+				assertThat(writer.waitFor(5, TimeUnit.SECONDS)).isTrue();
+				Files.move(tasks.resolve(one.id().text() + "_inprogress_shellbot.md"),
+						tasks.resolve(one.id().text() + "_failed.md"));
+			}
+		}
+
+	}
+
+	static Pipeline fifoPipeline(Pipelines pipelines) {
+		return pipelines.create(PipelineStage.Transport.FIFO,
+				List.of(new Pipelines.StageRequest(STAGE_ONE, null, "tester", null),
+						new Pipelines.StageRequest(STAGE_TWO, null, "second", null)));
+	}
+
+	static boolean isStageOne(RecordedRequest request) {
+		return STAGE_ONE.equals(ModelEndpoint.prompt(request));
+	}
+
+	/** Sends a reply a few bytes at a time, so that stage two is there while stage one is still being written. */
+	static MockResponse slowly(MockResponse response) {
+		return response.throttleBody(64, 60, TimeUnit.MILLISECONDS);
+	}
+
+	/** The user messages of stage two's requests, by the prompt they start with. */
+	static List<String> stageTwoPrompts(ModelEndpoint endpoint) {
+		return endpoint.prompts().stream().filter((prompt) -> prompt.startsWith(STAGE_TWO)).toList();
+	}
+
+	static void assertNothingLeftBehind(Pipes pipes) {
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(pipes.list()).as("pipes left in %s", pipes.folder()).isEmpty());
+		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+			.noneMatch((name) -> name.startsWith("spool-pipe"));
+	}
+
+}

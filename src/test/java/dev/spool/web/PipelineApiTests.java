@@ -1,0 +1,205 @@
+package dev.spool.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** Pipelines through the API: one task file per stage, followable from the files alone; bad input writes nothing. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class PipelineApiTests {
+
+	private static final Path WORKSPACE = TestWorkspaces.create("pipelines");
+
+	@DynamicPropertySource
+	static void workspace(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+		registry.add("spool.max-prompt-size", () -> "2KB");
+	}
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	TaskIndex index;
+
+	private List<String> before;
+
+	@BeforeEach
+	void listFiles() throws IOException {
+		this.before = written();
+	}
+
+	@Test
+	void aFilesPipelineChainsItsStagesByDependsOn() throws Exception {
+		MvcResult result = create("{\"transport\":\"files\",\"stages\":["
+				+ "{\"agent\":\"nobody\",\"prompt\":\"Draft it\",\"title\":\"Draft\"},"
+				+ "{\"role\":\"editor\",\"prompt\":\"Edit it\"},{\"agent\":\"nobody\",\"prompt\":\"Publish it\"}]}")
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", containsString("/api/pipelines/pipeline_")))
+			.andExpect(jsonPath("$.transport").value("files"))
+			.andExpect(jsonPath("$.status").value("pending"))
+			.andReturn();
+		String json = result.getResponse().getContentAsString();
+		String id = JsonPath.read(json, "$.id");
+		List<String> tasks = JsonPath.read(json, "$.stages[*].task");
+		assertThat(id).matches("pipeline_\\d{3,}");
+		assertThat(tasks).hasSize(3);
+
+		assertThat(taskFile(tasks.get(0))).contains("pipeline: " + id, "stage: 1", "transport: files",
+				"agent: nobody", "title: \"Draft\"").doesNotContain("depends_on");
+		assertThat(taskFile(tasks.get(1))).contains("pipeline: " + id, "stage: 2", "transport: files",
+				"role: editor", "depends_on: [" + tasks.get(0) + "]");
+		assertThat(taskFile(tasks.get(2))).contains("stage: 3", "depends_on: [" + tasks.get(1) + "]");
+		assertThat(this.index.find(TaskId.parse(tasks.get(2)).orElseThrow()).map(Task::dependsOn))
+			.hasValue(List.of(TaskId.parse(tasks.get(1)).orElseThrow()));
+
+		this.mvc.perform(get("/api/pipelines/" + id))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.id").value(id))
+			.andExpect(jsonPath("$.stages[0].task").value(tasks.get(0)))
+			.andExpect(jsonPath("$.stages[0].status").value("pending"))
+			.andExpect(jsonPath("$.stages[1].role").value("editor"))
+			.andExpect(jsonPath("$.stages[2].stage").value(3));
+	}
+
+	@Test
+	void pipelineIdsAreReservedOnceAndNeverShared() throws Exception {
+		String first = JsonPath.read(create(twoStages("files")).andReturn().getResponse().getContentAsString(), "$.id");
+		String second = JsonPath.read(create(twoStages("files")).andReturn().getResponse().getContentAsString(),
+				"$.id");
+
+		assertThat(second).isNotEqualTo(first);
+		assertThat(WORKSPACE.resolve(".spool/pipelines").resolve(first)).exists();
+		assertThat(WORKSPACE.resolve(".spool/pipelines").resolve(second)).exists();
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void aFifoStageWaitsOnlyUntilTheStageBeforeItIsTaken() throws Exception {
+		String json = create(twoStages("fifo")).andExpect(status().isCreated())
+			.andExpect(jsonPath("$.transport").value("fifo"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		List<String> tasks = JsonPath.read(json, "$.stages[*].task");
+
+		assertThat(taskFile(tasks.get(1))).contains("stage: 2", "transport: fifo").doesNotContain("depends_on");
+		await(() -> this.index.claimable("nobody", 100).stream().map((task) -> task.id().text()).toList()
+			.contains(tasks.get(0)));
+		assertThat(this.index.claimable("nobody", 100)).extracting((task) -> task.id().text())
+			.as("stage two may not start before stage one is taken")
+			.contains(tasks.get(0))
+			.doesNotContain(tasks.get(1));
+		assertThat(Files.list(WORKSPACE.resolve("pipes")).toList()).as("no pipe before a stage is taken").isEmpty();
+	}
+
+	@Test
+	void badPipelinesAreRefusedAndWriteNothing() throws Exception {
+		String[] bad = { "{\"transport\":\"files\",\"stages\":[{\"prompt\":\"alone\"}]}",
+				"{\"transport\":\"smoke\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"b\"}]}",
+				"{\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"b\"}]}",
+				"{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"title\":\"no prompt\"}]}",
+				"{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"   \"}]}",
+				"{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"b\",\"agent\":\"x\",\"role\":\"y\"}]}",
+				"{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"b\",\"agent\":\"../x\"}]}",
+				"{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},null]}", "{\"transport\":\"files\"}" };
+		for (String body : bad) {
+			create(body).andExpect(status().isBadRequest())
+				.andExpect(header().string("Content-Type", containsString("application/problem+json")))
+				.andExpect(jsonPath("$.detail").isNotEmpty());
+		}
+		create("{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"" + "x".repeat(3000) + "\"}]}")
+			.andExpect(status().isContentTooLarge());
+
+		assertThat(written()).isEqualTo(this.before);
+	}
+
+	@Test
+	void thePipelinePageShowsTheChainAndEachStagePageLinksToIt() throws Exception {
+		String json = create(twoStages("files")).andReturn().getResponse().getContentAsString();
+		String id = JsonPath.read(json, "$.id");
+		List<String> tasks = JsonPath.read(json, "$.stages[*].task");
+
+		this.mvc.perform(get("/pipelines/" + id))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("href=\"/tasks/" + tasks.get(0) + "\"")))
+			.andExpect(content().string(containsString("href=\"/tasks/" + tasks.get(1) + "\"")))
+			.andExpect(content().string(containsString("Stage 2")));
+		this.mvc.perform(get("/tasks/" + tasks.get(1)))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("href=\"/pipelines/" + id + "\"")));
+		this.mvc.perform(get("/pipelines/pipeline_999999")).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void unknownPipelinesAreNotFound() throws Exception {
+		this.mvc.perform(get("/api/pipelines/pipeline_999999")).andExpect(status().isNotFound());
+		this.mvc.perform(get("/api/pipelines/task_001")).andExpect(status().isBadRequest());
+	}
+
+	private org.springframework.test.web.servlet.ResultActions create(String body) throws Exception {
+		return this.mvc.perform(post("/api/pipelines").contentType(MediaType.APPLICATION_JSON).content(body));
+	}
+
+	static String twoStages(String transport) {
+		return "{\"transport\":\"" + transport + "\",\"stages\":[{\"agent\":\"nobody\",\"prompt\":\"One\"},"
+				+ "{\"agent\":\"nobody\",\"prompt\":\"Two\"}]}";
+	}
+
+	private static String taskFile(String id) throws IOException {
+		try (Stream<Path> files = Files.list(WORKSPACE.resolve("tasks"))) {
+			Path file = files.filter((path) -> path.getFileName().toString().startsWith(id + "_"))
+				.findFirst()
+				.orElseThrow();
+			return Files.readString(file, StandardCharsets.UTF_8);
+		}
+	}
+
+	/** Every file under tasks/ and .spool/ (ids and pipeline reservations included). */
+	private static List<String> written() throws IOException {
+		try (Stream<Path> files = Files.walk(WORKSPACE)) {
+			return files.map((path) -> WORKSPACE.relativize(path).toString())
+				.filter((name) -> name.startsWith("tasks") || name.startsWith(".spool/ids")
+						|| name.startsWith(".spool/pipelines"))
+				.sorted()
+				.toList();
+		}
+	}
+
+	private static void await(java.util.concurrent.Callable<Boolean> condition) {
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(condition);
+	}
+
+}
