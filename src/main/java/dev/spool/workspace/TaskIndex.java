@@ -122,7 +122,9 @@ public final class TaskIndex {
 		List<Task> found = new ArrayList<>();
 		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent) && !task.readAt().isAfter(settled) && dependenciesDone(task)) {
+			// Goals: only the orchestrator takes goal tasks, and a planned goal waits for its final task.
+			if (task.isClaimableBy(agent) && GoalRule.allows(task, agent, this) && !task.readAt().isAfter(settled)
+					&& dependenciesDone(task)) {
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -133,7 +135,9 @@ public final class TaskIndex {
 	}
 
 	public boolean hasClaimable() {
-		return this.pending.stream().anyMatch((task) -> task.problem() == null && dependenciesDone(task));
+		return this.pending.stream()
+			.anyMatch((task) -> task.problem() == null && dependenciesDone(task)
+					&& (task.document().kind() != TaskDocument.Kind.GOAL || GoalRule.ready(task, this)));
 	}
 
 	private boolean dependenciesDone(Task task) {
