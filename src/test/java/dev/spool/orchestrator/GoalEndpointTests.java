@@ -20,7 +20,6 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,8 +58,17 @@ class GoalEndpointTests {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	@TempDir
-	static Path workspace;
+	/** Made before the context starts, and not removed under it while it still writes (as {@code @TempDir} would). */
+	static final Path workspace = workspaceFolder();
+
+	static Path workspaceFolder() {
+		try {
+			return Files.createTempDirectory("spool-goals-stub-");
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
 
 	static Endpoint endpoint;
 
@@ -129,7 +137,8 @@ class GoalEndpointTests {
 		Task failed = finished(goal.id());
 
 		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
-		assertThat(failed.attempts()).isEqualTo(2);
+		failed = await().atMost(PATIENCE)
+			.until(() -> this.store.index().find(goal.id()).orElseThrow(), (task) -> task.attempts() == 2);
 		assertThat(failed.error()).contains("not a plan in JSON", ".spool/plans/" + goal.id().text() + ".rejected.2.txt");
 		assertThat(workspace.resolve(".spool/plans/" + goal.id().text() + ".rejected.1.txt"))
 			.content(StandardCharsets.UTF_8)
