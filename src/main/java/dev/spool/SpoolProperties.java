@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts host names, besides this machine's own, that requests may be addressed to
  * @param streamBuffer how many events may wait for one live-stream client (a dashboard tab) before it is dropped as
  * too slow; it catches up when it reconnects
+ * @param maxPlanSteps the most steps a goal's plan may have; a longer plan is refused
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -46,5 +47,6 @@ public record SpoolProperties(
 		@NotNull @DefaultValue("1s") Duration retryBackoff,
 		String apiToken,
 		@NotNull @DefaultValue List<String> allowedHosts,
-		@Min(1) @DefaultValue("512") int streamBuffer) {
+		@Min(1) @DefaultValue("512") int streamBuffer,
+		@Min(1) @DefaultValue("12") int maxPlanSteps) {
 }

@@ -64,6 +64,21 @@ public final class AgentCatalog {
 		return Optional.ofNullable(this.agents.get(name));
 	}
 
+	/**
+	 * The orchestrator's role, read from {@code agents/orchestrator.md} each time (goals are planned with it); empty
+	 * when the file is missing or cannot be read.
+	 */
+	public Optional<AgentDefinition> orchestrator() {
+		try {
+			return Optional.of(read(ORCHESTRATOR, this.folder.resolve(ORCHESTRATOR + ".md")));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Cannot read the orchestrator's role from " + this.folder.resolve(ORCHESTRATOR + ".md") + ": "
+					+ ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
 	/** Files in {@code agents/} that could not be read, by file name, with the reason. */
 	public Map<String, String> problems() {
 		return this.problems;

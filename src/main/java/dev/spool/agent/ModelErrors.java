@@ -15,12 +15,12 @@ import com.openai.errors.OpenAIServiceException;
 import tools.jackson.core.JacksonException;
 
 /** Turns what a model call threw into a one-line reason a person can act on, and reads {@code Retry-After}. */
-final class ModelErrors {
+public final class ModelErrors {
 
 	private ModelErrors() {
 	}
 
-	static String describe(Throwable error) {
+	public static String describe(Throwable error) {
 		OpenAIServiceException service = serviceError(error);
 		if (service != null) {
 			String detail = firstLine(service.getMessage());

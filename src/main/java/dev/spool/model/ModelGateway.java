@@ -81,6 +81,26 @@ public final class ModelGateway {
 		return new Answer(text.toString(), model.get(), this.info.offline(), tokens.get());
 	}
 
+	/**
+	 * Asks the model once, without streaming, for an answer read whole: a goal's plan, which Spring AI's structured
+	 * output converter then reads (the caller adds its format instructions to the prompt).
+	 */
+	public Answer call(ModelRequest request) {
+		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
+		if (StringUtils.hasText(request.systemPrompt())) {
+			spec = spec.system(request.systemPrompt());
+		}
+		ChatResponse response = spec.user(request.userPrompt()).call().chatResponse();
+		Generation result = (response != null) ? response.getResult() : null;
+		String text = (result != null && result.getOutput() != null) ? result.getOutput().getText() : null;
+		if (text == null || text.isBlank()) {
+			throw new IllegalStateException("the model returned an empty answer");
+		}
+		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
+				? response.getMetadata().getModel() : modelName(request);
+		return new Answer(text, model, this.info.offline(), tokens(response));
+	}
+
 	private ChatOptions.Builder<?> options(ModelRequest request) {
 		if (this.info.offline()) {
 			ChatOptions.Builder<?> builder = ChatOptions.builder().model(modelName(request));

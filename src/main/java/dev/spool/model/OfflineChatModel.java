@@ -37,6 +37,11 @@ public final class OfflineChatModel implements ChatModel {
 			+ " wrote this, not a language model. Set `spring.ai.openai.api-key` (and `spring.ai.openai.base-url` for"
 			+ " Ollama, vLLM or llama.cpp) to use a real one.";
 
+	/** How Spring AI's structured output asks for JSON ({@code BeanOutputConverter#getFormat()}). */
+	static final String PLAN_FORMAT = "Your response should be in JSON format.";
+
+	static final int MAX_PLAN_STEPS = 3;
+
 	@Override
 	public ChatResponse call(Prompt prompt) {
 		String user = prompt.getInstructions()
@@ -77,6 +82,11 @@ public final class OfflineChatModel implements ChatModel {
 
 	static String answer(String prompt) {
 		String text = (prompt != null) ? prompt.strip() : "";
+		// Goals: a request for a plan's JSON gets a small valid plan, so a goal runs end to end offline.
+		int format = text.indexOf(PLAN_FORMAT);
+		if (format >= 0 && text.contains("\"steps\"")) {
+			return plan(text.substring(0, format));
+		}
 		String firstLine = text.lines().findFirst().orElse("");
 		if (firstLine.length() > 120) {
 			firstLine = firstLine.substring(0, 120) + "…";
@@ -86,6 +96,47 @@ public final class OfflineChatModel implements ChatModel {
 				+ text.lines().count() + " lines." + (terms.isEmpty() ? "" : " Key terms: " + String.join(", ", terms)
 						+ ".")
 				+ "\n";
+	}
+
+	/**
+	 * A deterministic plan for the goal before the format request: one step per sentence, at most
+	 * {@value #MAX_PLAN_STEPS}, each on its own.
+	 */
+	static String plan(String goal) {
+		List<String> sentences = Arrays.stream(goal.strip().split("(?<=[.!?])\\s+|\\n+"))
+			.map(String::strip)
+			.filter((sentence) -> !sentence.isEmpty())
+			.limit(MAX_PLAN_STEPS)
+			.toList();
+		if (sentences.isEmpty()) {
+			sentences = List.of("(an empty goal)");
+		}
+		StringBuilder json = new StringBuilder("{\"steps\": [");
+		for (int i = 0; i < sentences.size(); i++) {
+			json.append((i > 0) ? ", " : "").append("{\"title\": \"Step ").append(i + 1).append("\", \"prompt\": ");
+			quote(json, sentences.get(i));
+			json.append(", \"dependsOn\": []}");
+		}
+		return json.append("]}").toString();
+	}
+
+	private static void quote(StringBuilder json, String text) {
+		json.append('"');
+		for (char c : text.toCharArray()) {
+			switch (c) {
+				case '"' -> json.append("\\\"");
+				case '\\' -> json.append("\\\\");
+				default -> {
+					if (c < 0x20) {
+						json.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						json.append(c);
+					}
+				}
+			}
+		}
+		json.append('"');
 	}
 
 	private static List<String> keyTerms(String text) {

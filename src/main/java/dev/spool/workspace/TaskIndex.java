@@ -126,7 +126,9 @@ public final class TaskIndex {
 		List<Task> found = new ArrayList<>();
 		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent, roles) && !task.readAt().isAfter(settled) && dependenciesDone(task)
+			// Goals: only the orchestrator takes goal tasks, and a planned goal waits for its final task.
+			if (task.isClaimableBy(agent, roles) && GoalRule.allows(task, agent, this)
+					&& !task.readAt().isAfter(settled) && dependenciesDone(task)
 					&& Pipelines.previousStageStarted(task, this)) { // spool: pipelines
 				found.add(task);
 				if (found.size() == limit) {
@@ -140,7 +142,8 @@ public final class TaskIndex {
 	public boolean hasClaimable() {
 		return this.pending.stream()
 			.anyMatch((task) -> task.problem() == null && dependenciesDone(task)
-					&& Pipelines.previousStageStarted(task, this)); // spool: pipelines
+					&& Pipelines.previousStageStarted(task, this) // spool: pipelines
+					&& (task.document().kind() != TaskDocument.Kind.GOAL || GoalRule.ready(task, this)));
 	}
 
 	private boolean dependenciesDone(Task task) {

@@ -244,6 +244,20 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Records a failed attempt and fails the task at once, whatever attempts it has left: for a goal whose final
+	 * task failed, which another attempt cannot mend.
+	 * @return false when the claim was lost
+	 */
+	public boolean giveUp(Claim claim, String error) {
+		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.FAILED, null))) {
+			return false;
+		}
+		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(),
+				this.clock.instant(), error, null, null, null));
+		return true;
+	}
+
+	/**
 	 * Hands an unfinished claim back to pending without counting an attempt, as an orderly stop of Spool does.
 	 * @return false when the claim was already lost
 	 */

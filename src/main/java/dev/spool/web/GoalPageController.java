@@ -1,0 +1,35 @@
+package dev.spool.web;
+
+import dev.spool.orchestrator.GoalView;
+import dev.spool.orchestrator.GoalViews;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskNotFoundException;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/** One goal: its plan's steps with their tasks and states, its final task, its result. */
+@Controller
+class GoalPageController {
+
+	private final GoalViews goals;
+
+	private final Markdown markdown;
+
+	GoalPageController(GoalViews goals, Markdown markdown) {
+		this.goals = goals;
+		this.markdown = markdown;
+	}
+
+	@GetMapping("/goals/{id}")
+	String goal(@PathVariable String id, Model model) {
+		TaskId taskId = TaskIds.parse(id);
+		GoalView goal = this.goals.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+		model.addAttribute("goal", goal);
+		model.addAttribute("resultHtml", (goal.result() != null) ? this.markdown.toHtml(goal.result()) : null);
+		return "goal";
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The plans of goals, one file each in {@code .spool/plans/<goal id>.json}, published once and never replaced, and
+ * the answers refused as plans, kept for inspection in {@code .spool/plans/<goal id>.rejected.<n>.txt}.
+ */
+public final class GoalPlans {
+
+	private final Path folder;
+
+	private final AtomicFiles files;
+
+	public GoalPlans(WorkspaceLayout layout, boolean fsync) {
+		this.folder = layout.root().resolve(".spool").resolve("plans");
+		this.files = new AtomicFiles(fsync);
+	}
+
+	public Path plan(TaskId goal) {
+		return this.folder.resolve(goal.text() + ".json");
+	}
+
+	/** The goal's plan as published, or empty when it has none yet. */
+	public Optional<String> read(TaskId goal) throws IOException {
+		Path file = plan(goal);
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Publishes the goal's plan unless it has one.
+	 * @return the plan that counts: this one, or the one published first
+	 */
+	public String publishOnce(TaskId goal, String json) throws IOException {
+		Files.createDirectories(this.folder);
+		try {
+			this.files.publishNew(plan(goal), json.getBytes(StandardCharsets.UTF_8));
+			return json;
+		}
+		catch (FileAlreadyExistsException ex) {
+			return read(goal).orElse(json);
+		}
+	}
+
+	/** Keeps an answer that was refused as a plan; returns where, relative to the workspace. */
+	public String keepRejected(TaskId goal, int attempt, String answer) throws IOException {
+		Files.createDirectories(this.folder);
+		Path file = this.folder.resolve(goal.text() + ".rejected." + attempt + ".txt");
+		this.files.replace(file, answer.getBytes(StandardCharsets.UTF_8));
+		return ".spool/plans/" + file.getFileName();
+	}
+
+}

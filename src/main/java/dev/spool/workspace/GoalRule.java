@@ -1,0 +1,43 @@
+package dev.spool.workspace;
+
+import java.util.Optional;
+
+/**
+ * Who may take a goal and when: only the orchestrator takes goal tasks, and it takes no others. A goal whose final
+ * task exists (so its subtasks were all created) is ready again only once that final task has finished.
+ */
+public final class GoalRule {
+
+	/** The name the orchestrator claims goal tasks under. */
+	public static final String ORCHESTRATOR = "orchestrator";
+
+	private GoalRule() {
+	}
+
+	static boolean allows(Task task, String agent, TaskIndex index) {
+		boolean goal = task.document().kind() == TaskDocument.Kind.GOAL;
+		if (goal != ORCHESTRATOR.equals(agent)) {
+			return false;
+		}
+		return !goal || ready(task, index);
+	}
+
+	static boolean ready(Task goal, TaskIndex index) {
+		return finalTask(goal.id(), index).map((last) -> last.state().isFinished()).orElse(true);
+	}
+
+	/** The goal's final task, once it was created. */
+	public static Optional<Task> finalTask(TaskId goal, TaskIndex index) {
+		return step(goal, GoalStep.FINAL, index);
+	}
+
+	/** The task made for one step of the goal's plan, if there is one; the lowest id should there be two. */
+	public static Optional<Task> step(TaskId goal, String step, TaskIndex index) {
+		return index.unordered()
+			.stream()
+			.filter((task) -> task.document().goal() != null && task.document().goal().goal().equals(goal)
+					&& task.document().goal().step().equals(step))
+			.min((a, b) -> a.id().compareTo(b.id()));
+	}
+
+}
