@@ -19,7 +19,6 @@ import dev.spool.SpoolProperties;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
-import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.context.SmartLifecycle;
@@ -123,9 +122,11 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	@EventListener
 	void on(TaskChanged changed) {
-		boolean mayFreeWork = changed.after() != null
-				&& (changed.after().state() == TaskState.PENDING || changed.after().state() == TaskState.DONE);
-		if (mayFreeWork && changed.stateChanged()) {
+		// Any change of state may free work: a new or returned task, a dependency done or its output linked, or a
+		// pipeline stage that started, whose next stage reads it as it is written.
+		boolean outputArrived = changed.before() != null && changed.after() != null && !changed.before().hasOutput()
+				&& changed.after().hasOutput();
+		if (changed.after() != null && (changed.stateChanged() || outputArrived)) {
 			wakeAll();
 		}
 	}

@@ -65,7 +65,7 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 			changed = false;
 			Dependencies dependencies = this.store.index().dependencies();
 			for (Task task : this.store.index().unordered()) {
-				if (task.state() != TaskState.PENDING || task.dependsOn().isEmpty()) {
+				if (task.state() != TaskState.PENDING || !dependencies.hasUpstream(task)) {
 					continue;
 				}
 				Optional<Task> blocker = dependencies.blocker(task);

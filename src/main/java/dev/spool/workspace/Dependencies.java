@@ -1,5 +1,8 @@
 package dev.spool.workspace;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,18 +21,54 @@ public final class Dependencies {
 	/** Longer chains than this are not followed when looking for a cycle; no real plan is that deep. */
 	private static final int MAX_DEPTH = 1000;
 
+	/**
+	 * How long a dependency that is done may go without its output before its dependants start all the same. The
+	 * commit (the rename to done) comes before the output is linked, by Spool and by outside agents alike, so for a
+	 * moment a done task has no output; one that never gets one must not hold its dependants forever.
+	 */
+	static final Duration OUTPUT_GRACE = Duration.ofSeconds(10);
+
 	private final Function<TaskId, Optional<Task>> tasks;
 
+	private final Function<Task, Optional<Task>> streamsFrom;
+
+	private final Clock clock;
+
 	public Dependencies(Function<TaskId, Optional<Task>> tasks) {
-		this.tasks = tasks;
+		this(tasks, (task) -> Optional.empty(), Clock.systemUTC());
 	}
 
-	/** The dependencies that are not done yet (a missing one included), in the order the task names them. */
+	/**
+	 * @param streamsFrom the stage a fifo pipeline stage reads from, which it cannot finish without
+	 * @param clock the clock completion times were taken on
+	 */
+	public Dependencies(Function<TaskId, Optional<Task>> tasks, Function<Task, Optional<Task>> streamsFrom,
+			Clock clock) {
+		this.tasks = tasks;
+		this.streamsFrom = streamsFrom;
+		this.clock = clock;
+	}
+
+	/** Whether anything upstream can fail this task: a dependency, or the stage it streams from. */
+	public boolean hasUpstream(Task task) {
+		return !task.dependsOn().isEmpty() || this.streamsFrom.apply(task).isPresent();
+	}
+
+	/**
+	 * The dependencies that are not done yet (a missing one included), in the order the task names them. A done one
+	 * whose output is not there yet still counts, for {@link #OUTPUT_GRACE}.
+	 */
 	public List<TaskId> waitingFor(Task task) {
+		Instant graceStart = this.clock.instant().minus(OUTPUT_GRACE);
 		return task.dependsOn()
 			.stream()
-			.filter((id) -> this.tasks.apply(id).map((found) -> found.state() != TaskState.DONE).orElse(true))
+			.filter((id) -> this.tasks.apply(id).map((found) -> !handedOver(found, graceStart)).orElse(true))
 			.toList();
+	}
+
+	private static boolean handedOver(Task dependency, Instant graceStart) {
+		return dependency.state() == TaskState.DONE && (dependency.hasOutput()
+				|| dependency.completedAt() == null || dependency.completedAt().isBefore(graceStart));
 	}
 
 	/** Whether every dependency is done, so the task may be claimed as far as its dependencies go. */
@@ -37,16 +76,22 @@ public final class Dependencies {
 		return waitingFor(task).isEmpty();
 	}
 
-	/** The first dependency, in the task's order, that failed or was cancelled: the task fails with it. */
+	/**
+	 * The first dependency, in the task's order, that failed or was cancelled, or else the failed or cancelled stage
+	 * it streams from: the task fails with it.
+	 */
 	public Optional<Task> blocker(Task task) {
 		for (TaskId id : task.dependsOn()) {
 			Optional<Task> found = this.tasks.apply(id);
-			if (found.isPresent() && (found.get().state() == TaskState.FAILED
-					|| found.get().state() == TaskState.CANCELLED)) {
+			if (found.isPresent() && isDeadEnd(found.get())) {
 				return found;
 			}
 		}
-		return Optional.empty();
+		return this.streamsFrom.apply(task).filter(Dependencies::isDeadEnd);
+	}
+
+	private static boolean isDeadEnd(Task task) {
+		return task.state() == TaskState.FAILED || task.state() == TaskState.CANCELLED;
 	}
 
 	/** Why a task fails with this dependency, naming it: {@code task_003 failed: <its error>}. */

@@ -124,9 +124,18 @@ public final class Pipelines {
 		if (where == null || where.transport() != PipelineStage.Transport.FIFO || where.stage() == 1) {
 			return true;
 		}
-		return stage(index, where.pipeline(), where.stage() - 1)
+		return streamsFrom(task, index)
 			.map((previous) -> previous.state() == TaskState.IN_PROGRESS || previous.state() == TaskState.DONE)
 			.orElse(false);
+	}
+
+	/** The stage a fifo stage after the first reads from; empty for any other task. */
+	static Optional<Task> streamsFrom(Task task, TaskIndex index) {
+		PipelineStage where = task.document().pipeline();
+		if (where == null || where.transport() != PipelineStage.Transport.FIFO || where.stage() == 1) {
+			return Optional.empty();
+		}
+		return stage(index, where.pipeline(), where.stage() - 1);
 	}
 
 	private String reserveId() {

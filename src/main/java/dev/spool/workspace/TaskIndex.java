@@ -152,7 +152,7 @@ public final class TaskIndex {
 
 	/** What the tasks' dependencies mean, as this index knows the files now. */
 	public Dependencies dependencies() {
-		return new Dependencies(this::find);
+		return new Dependencies(this::find, (task) -> Pipelines.streamsFrom(task, this), this.clock);
 	}
 
 	/** The highest task number seen in {@code tasks/}, hand-made files included. */

@@ -278,7 +278,8 @@ class GoalEndpointTests {
 				this.planRequests.add(body);
 				return reply(streamed, plan(user, n));
 			}
-			if (user.startsWith("Combine the results")) {
+			// The final task's prompt comes after its steps' outputs, which it is handed first.
+			if (user.contains("## Your task\n\nCombine the results")) {
 				return reply(streamed, "final answer " + n);
 			}
 			MockResponse response = reply(streamed, "step answer " + n);
