@@ -1,52 +1,72 @@
 package dev.spool.workspace;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.statistics.StatisticsReport;
+import dev.spool.GeneratedText;
+import dev.spool.PropertyCheck;
+import org.junit.jupiter.api.Test;
 
+import static dev.spool.Generators.anyInt;
+import static dev.spool.Generators.list;
+import static dev.spool.Generators.orNull;
+import static dev.spool.Generators.pick;
+import static dev.spool.Generators.pickCharacter;
+import static dev.spool.Generators.size;
+import static dev.spool.Generators.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Whatever a task file holds, reading it ends in a document agents can take or in one flagged with a one-line
- * problem, and what Spool writes reads back the same. Tries default to jqwik's 1000; more with
- * {@code -Djqwik.tries.default=100000}.
+ * problem, and what Spool writes reads back the same. 1,000 tries each; more with {@code -Dspool.property.tries=N},
+ * and a run replays with {@code -Dspool.property.seed=S}.
  */
 class TaskDocumentPropertyTests {
 
-	@Property
-	@StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
-	void anyFileEndsAsAValidDocumentOrAOneLineProblem(@ForAll("files") String text) {
-		TaskDocument document = TaskDocument.parse(text);
+	private static final List<String> YAML_WORDS = List.of("null", "true", "yes", "on", "no", "123", "0x1f", "1e5",
+			"1_0", "2026-11-25", "017", "nan", "inf", "y", "n");
 
-		Statistics.collect(outcome(document));
-		// The files must reach every outcome, or the property would be proving little.
-		Statistics.coverage((coverage) -> {
-			coverage.check("valid").percentage((percent) -> percent > 10);
-			coverage.check("a field is wrong").percentage((percent) -> percent > 5);
-			coverage.check("not readable as YAML").percentage((percent) -> percent > 10);
-		});
-		assertThat(document.prompt()).isNotNull();
-		if (document.problem() == null) {
-			assertThat(document.maxAttempts()).satisfiesAnyOf((max) -> assertThat(max).isNull(),
-					(max) -> assertThat(max).isPositive());
-			assertThat(document.dependsOn()).doesNotContainNull();
-			assertThat(document.agent()).satisfiesAnyOf((agent) -> assertThat(agent).isNull(),
-					(agent) -> assertThat(AgentNames.isValid(agent)).isTrue());
-			assertThat(document.title()).satisfiesAnyOf((title) -> assertThat(title).isNull(),
-					(title) -> assertThat(title).hasSizeLessThanOrEqualTo(TaskDocument.MAX_TITLE_LENGTH));
-		}
-		else {
-			assertThat(document.problem()).isNotBlank()
-				.hasSizeLessThanOrEqualTo(400)
-				.doesNotContain("\n", "\r", "\u0085", "\u2028", "\u2029");
-		}
+	private static final String NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+
+	/** Characters a writer must escape or keep apart, and a pair that must stay together. */
+	private static final List<String> TROUBLE = List.of("\n", "\r", "\r\n", "\t", "\"", "\\", "'", "#", ": ", "---",
+			"\u0000", "\u001B", "\u007F", "\u0085", "\u009F", "\u00A0", "\u2028", "\u2029", "\uFEFF", "\uFFFE",
+			"\uFFFF", "\uD800", "\uDFFF", "\uD83D\uDE00", " ");
+
+	private static final long FIRST_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+
+	private static final long LAST_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
+	@Test
+	void anyFileEndsAsAValidDocumentOrAOneLineProblem() {
+		PropertyCheck.forAll("anyFileEndsAsAValidDocumentOrAOneLineProblem", HostileYaml::file)
+			.shrinkingWith(GeneratedText::smaller)
+			.classify((text) -> {
+				TaskDocument document = TaskDocument.parse(text);
+
+				assertThat(document.prompt()).isNotNull();
+				if (document.problem() == null) {
+					assertThat(document.maxAttempts()).satisfiesAnyOf((max) -> assertThat(max).isNull(),
+							(max) -> assertThat(max).isPositive());
+					assertThat(document.dependsOn()).doesNotContainNull();
+					assertThat(document.agent()).satisfiesAnyOf((agent) -> assertThat(agent).isNull(),
+							(agent) -> assertThat(AgentNames.isValid(agent)).isTrue());
+					assertThat(document.title()).satisfiesAnyOf((title) -> assertThat(title).isNull(),
+							(title) -> assertThat(title).hasSizeLessThanOrEqualTo(TaskDocument.MAX_TITLE_LENGTH));
+				}
+				else {
+					assertThat(document.problem()).isNotBlank()
+						.hasSizeLessThanOrEqualTo(400)
+						.doesNotContain("\n", "\r", "\u0085", "\u2028", "\u2029");
+				}
+				return outcome(document);
+			})
+			// The files must reach every outcome, or the property would be proving little.
+			.reachMoreThan("valid", 10)
+			.reachMoreThan("a field is wrong", 5)
+			.reachMoreThan("not readable as YAML", 10);
 	}
 
 	private static String outcome(TaskDocument document) {
@@ -57,47 +77,107 @@ class TaskDocumentPropertyTests {
 				? "a field is wrong" : "not readable as YAML";
 	}
 
-	@Property
-	void aDocumentSpoolWritesReadsBackTheSame(@ForAll("documents") TaskDocument document) {
-		assertThat(TaskDocument.parse(document.render())).isEqualTo(document);
+	@Test
+	void aDocumentSpoolWritesReadsBackTheSame() {
+		PropertyCheck.forAll("aDocumentSpoolWritesReadsBackTheSame", TaskDocumentPropertyTests::document)
+			.shrinkingWith(TaskDocumentPropertyTests::smaller)
+			.describedBy((document) -> document + "\nrendered: " + document.render())
+			.check((document) -> assertThat(TaskDocument.parse(document.render())).isEqualTo(document));
 	}
 
-	@Provide
-	Arbitrary<String> files() {
-		return HostileYaml.files();
+	/** Any document Spool could write: every field set or not, to any value it allows. */
+	private static TaskDocument document(Random random) {
+		String title = orNull(random, 20, () -> anyText(random, TaskDocument.MAX_TITLE_LENGTH));
+		String agent = orNull(random, 30, () -> random.nextBoolean() ? agentName(random) : pick(random, YAML_WORDS));
+		Integer maxAttempts = orNull(random, 50, () -> (random.nextInt(4) == 0) ? pick(random, List.of(1,
+				Integer.MAX_VALUE)) : 1 + random.nextInt(Integer.MAX_VALUE));
+		Instant createdAt = orNull(random, 30, () -> instant(random));
+		String prompt = anyText(random, 300).replace("\r", "").strip();
+		return new TaskDocument(title, agent, anyInt(random), list(random, 0, 5, () -> id(random)), maxAttempts,
+				createdAt, orNull(random, 50, () -> id(random)), prompt, null);
 	}
 
-	@Provide
-	Arbitrary<TaskDocument> documents() {
-		Arbitrary<String> title = Arbitraries.strings()
-			.all()
-			.ofMaxLength(TaskDocument.MAX_TITLE_LENGTH)
-			.injectNull(0.2);
-		Arbitrary<String> agent = Arbitraries.oneOf(
-				Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789_-").ofMinLength(1)
-					.ofMaxLength(63).filter(AgentNames::isValid),
-				Arbitraries.of("null", "true", "yes", "on", "no", "123", "0x1f", "1e5", "1_0", "2026-11-25", "017",
-						"nan", "inf", "y", "n"))
-			.injectNull(0.3);
-		Arbitrary<Integer> maxAttempts = Arbitraries.integers().between(1, Integer.MAX_VALUE).injectNull(0.5);
-		Arbitrary<Instant> createdAt = Arbitraries.longs()
-			.between(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
-					Instant.parse("9999-12-31T23:59:59Z").getEpochSecond())
-			.flatMap((seconds) -> Arbitraries.integers().between(0, 999_999_999)
-				.map((nanos) -> Instant.ofEpochSecond(seconds, nanos)))
-			.injectNull(0.3);
-		Arbitrary<String> prompt = Arbitraries.strings().all().ofMaxLength(300)
-			.map((text) -> text.replace("\r", "").strip());
-		return Combinators.combine(title, agent, Arbitraries.integers(), ids().list().ofMaxSize(5), maxAttempts,
-				createdAt, ids().injectNull(0.5), prompt)
-			.as((t, a, priority, dependsOn, max, created, retryOf, p) -> new TaskDocument(t, a, priority, dependsOn,
-					max, created, retryOf, p, null));
+	/** The document with one field left out, then with a shorter title or prompt. */
+	private static Stream<TaskDocument> smaller(TaskDocument d) {
+		Stream<TaskDocument> withoutAField = Stream.of(
+				new TaskDocument(null, d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(), d.createdAt(),
+						d.retryOf(), d.prompt(), null),
+				new TaskDocument(d.title(), null, d.priority(), d.dependsOn(), d.maxAttempts(), d.createdAt(),
+						d.retryOf(), d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), 0, d.dependsOn(), d.maxAttempts(), d.createdAt(), d.retryOf(),
+						d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), d.priority(), List.of(), d.maxAttempts(), d.createdAt(),
+						d.retryOf(), d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), d.priority(), d.dependsOn(), null, d.createdAt(), d.retryOf(),
+						d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(), null, d.retryOf(),
+						d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(), d.createdAt(),
+						null, d.prompt(), null),
+				new TaskDocument(d.title(), d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(), d.createdAt(),
+						d.retryOf(), "", null))
+			.filter((smaller) -> !smaller.equals(d));
+		Stream<TaskDocument> shorterTitle = (d.title() == null) ? Stream.empty()
+				: GeneratedText.smaller(d.title())
+					.map((title) -> new TaskDocument(title, d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(),
+							d.createdAt(), d.retryOf(), d.prompt(), null));
+		// A prompt is stripped when read, so only stripped ones are worth trying.
+		Stream<TaskDocument> shorterPrompt = GeneratedText.smaller(d.prompt())
+			.map((prompt) -> new TaskDocument(d.title(), d.agent(), d.priority(), d.dependsOn(), d.maxAttempts(),
+					d.createdAt(), d.retryOf(), prompt.strip(), null));
+		return Stream.of(withoutAField, shorterTitle, shorterPrompt).flatMap((candidates) -> candidates);
 	}
 
-	private static Arbitrary<TaskId> ids() {
-		return Arbitraries.longs().between(0, 999_999_999_999_999_999L).flatMap((number) -> Arbitraries.of(
-				TaskId.of(number), new TaskId("task_" + number, number),
-				TaskId.parse(String.format("task_%018d", number)).orElseThrow()));
+	/** Text of any characters up to a length, with the ones that are trouble for YAML more often than their share. */
+	private static String anyText(Random random, int maxLength) {
+		int length = (random.nextInt(4) == 0) ? size(random, 0, maxLength) : size(random, 0, 20);
+		StringBuilder text = new StringBuilder(length);
+		while (text.length() < length) {
+			text.append(switch (weighted(random, 6, 3, 1)) {
+				case 0 -> String.valueOf((char) random.nextInt(Character.MAX_VALUE + 1));
+				case 1 -> String.valueOf((char) random.nextInt(0x20, 0x7F));
+				default -> pick(random, TROUBLE);
+			});
+		}
+		// A pair added last may go one over; cutting it leaves a lone surrogate, which is fine to write too.
+		return text.substring(0, length);
+	}
+
+	private static String agentName(Random random) {
+		String name;
+		do {
+			int length = size(random, 1, 63);
+			StringBuilder text = new StringBuilder(length);
+			for (int i = 0; i < length; i++) {
+				text.append(pickCharacter(random, NAME_CHARACTERS));
+			}
+			name = text.toString();
+		}
+		while (!AgentNames.isValid(name));
+		return name;
+	}
+
+	private static Instant instant(Random random) {
+		long seconds = (random.nextInt(10) == 0) ? pick(random, List.of(FIRST_SECOND, 0L, LAST_SECOND))
+				: random.nextLong(FIRST_SECOND, LAST_SECOND + 1);
+		int nanos = switch (weighted(random, 2, 1, 1, 1)) {
+			case 0 -> 0;
+			case 1 -> random.nextInt(1000) * 1_000_000;
+			case 2 -> pick(random, List.of(1, 999_999_999));
+			default -> random.nextInt(1_000_000_000);
+		};
+		return Instant.ofEpochSecond(seconds, nanos);
+	}
+
+	/** A task id as Spool writes it, as a person might, and with all eighteen digits. */
+	private static TaskId id(Random random) {
+		long number = (random.nextInt(10) == 0) ? pick(random, List.of(0L, 1L, 999_999_999_999_999_999L))
+				: random.nextLong(0, 1_000_000_000_000_000_000L) >> random.nextInt(60);
+		return switch (random.nextInt(3)) {
+			case 0 -> TaskId.of(number);
+			case 1 -> new TaskId("task_" + number, number);
+			default -> TaskId.parse(String.format("task_%018d", number)).orElseThrow();
+		};
 	}
 
 }
