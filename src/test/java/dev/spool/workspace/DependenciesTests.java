@@ -59,6 +59,49 @@ class DependenciesTests {
 	}
 
 	@Test
+	void aDoneDependencyIsHandedOverOnceItsOutputIsThereOrTenSecondsAfterItWasDoneWithout() throws IOException {
+		Task first = this.store.create(NewTask.of("first"));
+		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		this.store.claim(find(first), "shellbot").orElseThrow();
+		// An outside agent commits by renaming its claim to done, and links its output a moment later.
+		Path tasks = this.root.resolve("tasks");
+		Files.move(tasks.resolve(first.id() + "_inprogress_shellbot.md"), tasks.resolve(first.id() + "_done.md"));
+		this.store.index().rescan();
+
+		assertThat(this.store.index().dependencies().waitingFor(find(second))).as("done, output not linked yet")
+			.containsExactly(first.id());
+
+		Files.writeString(this.root.resolve("outputs").resolve(first.id() + "_result.md"), "the answer");
+		this.store.index().rescan();
+		assertThat(this.store.index().dependencies().waitingFor(find(second))).isEmpty();
+
+		Task third = this.store.create(NewTask.of("third"));
+		Task fourth = this.store.create(new NewTask("fourth", null, null, 0, List.of(third.id()), null));
+		this.store.claim(find(third), "shellbot").orElseThrow();
+		Files.move(tasks.resolve(third.id() + "_inprogress_shellbot.md"), tasks.resolve(third.id() + "_done.md"));
+		this.store.index().rescan();
+		this.clock.advance(Dependencies.OUTPUT_GRACE.plusSeconds(1));
+		assertThat(this.store.index().dependencies().waitingFor(find(fourth))).as("done without an output for long")
+			.isEmpty();
+	}
+
+	@Test
+	void aFifoStageFailsWithTheStageItStreamsFromThoughItHasNoDependsOn() {
+		Task one = this.store.create(new NewTask("one", null, null, null, null, 0, List.of(), null,
+				new PipelineStage("pipeline_001", 1, PipelineStage.Transport.FIFO), null));
+		Task two = this.store.create(new NewTask("two", null, null, null, null, 0, List.of(), null,
+				new PipelineStage("pipeline_001", 2, PipelineStage.Transport.FIFO), null));
+		Dependencies dependencies = this.store.index().dependencies();
+		assertThat(dependencies.hasUpstream(find(two))).isTrue();
+		assertThat(dependencies.hasUpstream(find(one))).isFalse();
+		assertThat(dependencies.blocker(find(two))).isEmpty();
+
+		this.store.cancel(one.id());
+
+		assertThat(this.store.index().dependencies().blocker(find(two))).map(Task::id).hasValue(one.id());
+	}
+
+	@Test
 	void failingBecauseOfADependencyIsOneRenameWithARecordThatIsNotAnAttemptAndLosesRacesQuietly() {
 		Task first = this.store.create(NewTask.of("first"));
 		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
