@@ -58,9 +58,10 @@ final class InterruptedMoves {
 
 	/**
 	 * Which of two names of one file to remove, or null when no legal transition leads from one to the other.
-	 * Between pending and in progress, or pending and cancelled, either way is legal; the other one is kept, as if
-	 * the claim or the cancel had finished, or the requeue or retry had not begun. Both are states the protocol
-	 * already recovers from: the sweep takes back a claim whose agent is gone, and a person can retry again.
+	 * Between pending and in progress, cancelled or failed, either way is legal; the other one is kept, as if the
+	 * claim, the cancel or the failure with a dependency had finished, or the requeue or retry had not begun. These
+	 * are states the protocol already recovers from: the sweep takes back a claim whose agent is gone, and a person
+	 * can retry again.
 	 */
 	static TaskFile earlier(TaskFile a, TaskFile b) {
 		boolean forward = a.state().canTransitionTo(b.state());

@@ -71,7 +71,7 @@ class InterruptedMovesTests {
 			"task_001_inprogress_a.md, task_001_failed.md, task_001_failed.md",
 			"task_001_inprogress_a.md, task_001_cancelled.md, task_001_cancelled.md",
 			"task_001_pending.md, task_001_cancelled.md, task_001_cancelled.md",
-			"task_001_failed.md, task_001_pending.md, task_001_pending.md",
+			"task_001_failed.md, task_001_pending.md, task_001_failed.md",
 			"task_001_inprogress_a.md, task_001_inprogress_b.md, both", "task_001_done.md, task_001_failed.md, both" })
 	void ofTwoNamesOfOneFileTheOneALegalTransitionLeadsToIsKept(String first, String second, String kept)
 			throws IOException {
