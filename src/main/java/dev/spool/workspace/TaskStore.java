@@ -210,7 +210,9 @@ public final class TaskStore {
 	 */
 	public boolean complete(Claim claim, Answer answer) {
 		try {
-			Path staged = this.staged.stage(claim, answer.text());
+			Instant finished = this.clock.instant();
+			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished).prepend(answer.text());
+			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
 					|| (!move(claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
@@ -219,7 +221,7 @@ public final class TaskStore {
 			}
 			this.staged.publish(claim.id(), staged);
 			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
-					this.clock.instant(), null, answer.model(), answer.offline(), answer.tokens()));
+					finished, null, answer.model(), answer.offline(), answer.tokens()));
 			return true;
 		}
 		catch (IOException ex) {
@@ -365,14 +367,19 @@ public final class TaskStore {
 		throw new TaskNotFoundException(id);
 	}
 
-	/** The task's result, once there is one. */
+	/** The task's result as a reader is shown it, without the header that says who wrote it, once there is one. */
 	public Optional<String> readOutput(TaskId id) {
+		return readResult(id).map(ResultHeader.Parsed::text);
+	}
+
+	/** The task's result split into its header (who wrote it, when) and its text, once there is one. */
+	public Optional<ResultHeader.Parsed> readResult(TaskId id) {
 		Path output = this.layout.output(id);
 		if (!Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS)) {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(Files.readString(output, StandardCharsets.UTF_8));
+			return Optional.of(ResultHeader.parse(Files.readString(output, StandardCharsets.UTF_8)));
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();

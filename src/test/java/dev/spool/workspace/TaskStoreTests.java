@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +93,10 @@ class TaskStoreTests {
 
 		assertThat(published).isTrue();
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
-		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("answer");
+		Instant now = this.clock.instant();
+		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md")))
+			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now + "\n---\nanswer");
+		assertThat(this.store.readOutput(task.id())).as("the result as readers are shown it").hasValue("answer");
 		Task done = this.store.index().find(task.id()).orElseThrow();
 		assertThat(done.owner()).isEqualTo("agent_a");
 		assertThat(done.attempts()).isEqualTo(1);
@@ -158,7 +162,9 @@ class TaskStoreTests {
 		boolean lateResult = this.store.complete(late, new Answer("from a", "m", false, null));
 
 		assertThat(lateResult).isFalse();
-		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("from b");
+		assertThat(this.store.readOutput(task.id())).hasValue("from b");
+		this.store.index().rescan();
+		assertThat(this.store.index().find(task.id()).orElseThrow().owner()).isEqualTo("agent_b");
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
 	}
 
@@ -228,6 +234,28 @@ class TaskStoreTests {
 		assertThat(entry.path("id").asString()).isEqualTo("task_7");
 		assertThat(entry.path("status").asString()).isEqualTo("done");
 		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+	}
+
+	@Test
+	void whoFinishedATaskAndWhenAreReadFromItsResultAfterARestart() throws IOException {
+		Task task = this.store.create(NewTask.of("tried twice"));
+		this.store.fail(this.store.claim(task, "agent_a").orElseThrow(), "HTTP 500");
+		// An outside agent takes it, commits, and links a result that says who it is and when it finished.
+		Files.move(this.root.resolve("tasks/task_001_pending.md"), this.root.resolve("tasks/task_001_done.md"));
+		Files.writeString(this.root.resolve("outputs/task_001_result.md"),
+				"---\nagent: shellbot\nstarted_at: 2026-01-02T03:04:05Z\nfinished_at: 2026-01-02T03:04:09.5Z\n---\n42\n");
+		Files.delete(this.root.resolve("manifest.json"));
+
+		Workspace reopened = open(this.root);
+
+		Task done = reopened.index().find(task.id()).orElseThrow();
+		assertThat(done.owner()).as("not agent_a, whose failed attempt is the last record").isEqualTo("shellbot");
+		assertThat(done.completedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:09.5Z"));
+		assertThat(reopened.store().readOutput(task.id())).hasValue("42\n");
+		JsonNode entry = JsonMapper.builder().build().readTree(this.root.resolve("manifest.json").toFile())
+			.path("tasks").get(0);
+		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+		assertThat(entry.path("completed_at").asString()).isEqualTo("2026-01-02T03:04:09.500Z");
 	}
 
 	private List<String> taskFiles() throws IOException {
