@@ -258,6 +258,64 @@ class TaskStoreTests {
 		assertThat(entry.path("completed_at").asString()).isEqualTo("2026-01-02T03:04:09.500Z");
 	}
 
+	@Test
+	void anOutsideAgentsFailureNoteCountsAsAnAttemptAndFailsTheTaskWhenTheBudgetIsSpent() throws IOException {
+		Task task = this.store.create(NewTask.of("a command that fails"));
+		Path tasks = this.root.resolve("tasks");
+		// A shell agent claims, fails, leaves a note and gives the task back; twice, with a budget of 2.
+		Files.move(tasks.resolve("task_001_pending.md"), tasks.resolve("task_001_inprogress_shellbot.md"));
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.4711.md"),
+				"---\nstarted_at: 2026-01-02T03:04:05Z\n---\nexit status 3\n");
+		Files.move(tasks.resolve("task_001_inprogress_shellbot.md"), tasks.resolve("task_001_pending.md"));
+		this.workspace.takeFailureNotes();
+
+		Task once = this.store.index().find(task.id()).orElseThrow();
+		assertThat(once.state()).isEqualTo(TaskState.PENDING);
+		assertThat(once.history()).singleElement().satisfies((attempt) -> {
+			assertThat(attempt.outcome()).isEqualTo(Attempt.Outcome.ERROR);
+			assertThat(attempt.agent()).isEqualTo("shellbot");
+			assertThat(attempt.error()).isEqualTo("exit status 3");
+			assertThat(attempt.startedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+		});
+		assertThat(Files.list(this.root.resolve("failures"))).as("the note is removed once counted").isEmpty();
+
+		Files.move(tasks.resolve("task_001_pending.md"), tasks.resolve("task_001_inprogress_shellbot.md"));
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.4712.md"), "exit status 4\n");
+		// Counted before the agent gives the task back: its own claim goes to failed, and its give-back finds it gone.
+		open(this.root);
+
+		assertThat(taskFiles()).containsExactly("task_001_failed.md");
+		this.store.index().rescan();
+		Task failed = this.store.index().find(task.id()).orElseThrow();
+		assertThat(failed.attempts()).isEqualTo(2);
+		assertThat(failed.owner()).isEqualTo("shellbot");
+		assertThat(failed.error()).isEqualTo("exit status 4 (attempt 2 of 2)");
+		assertThat(Files.list(this.root.resolve("failures"))).isEmpty();
+	}
+
+	@Test
+	void aFailureNoteForAnotherAgentsClaimCountsButLeavesTheClaimAlone() throws IOException {
+		Task task = this.store.create(NewTask.of("contended"));
+		this.store.fail(this.store.claim(task, "agent_a").orElseThrow(), "HTTP 500");
+		Claim claim = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "agent_b").orElseThrow();
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.1.md"), "too late");
+
+		this.workspace.takeFailureNotes();
+
+		assertThat(taskFiles()).containsExactly("task_001_inprogress_agent_b.md");
+		assertThat(this.store.fail(claim, "HTTP 500")).as("the budget of 2 was spent by the note")
+			.hasValue(TaskState.FAILED);
+	}
+
+	@Test
+	void aNoteWhoseNameSaysNoTaskAndAgentIsLeftWhereItIs() throws IOException {
+		Files.writeString(this.root.resolve("failures/notes.md"), "hello");
+
+		this.workspace.takeFailureNotes();
+
+		assertThat(this.root.resolve("failures/notes.md")).exists();
+	}
+
 	private List<String> taskFiles() throws IOException {
 		try (Stream<Path> files = Files.list(this.root.resolve("tasks"))) {
 			return files.map((path) -> path.getFileName().toString()).sorted().toList();
