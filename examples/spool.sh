@@ -61,10 +61,10 @@ spool_body() {
 # spool_takeable FILE: whether this agent may take this pending task now (routing, role, kind, stage, dependencies).
 spool_takeable() {
   local roles dep
-  spool_front "$SPOOL_WS/agents/$SPOOL_AGENT.md"; roles=",${F[roles]:-}," roles=${roles//[\[\] ]/}
-  spool_front "$1"
+  spool_front "$SPOOL_WS/agents/$SPOOL_AGENT.md"; roles=",${F[roles]:-}," roles=${roles//[\[\]\"\' ]/}
+  spool_front "$1"                                                    # roles compare without regard to case
   [ -z "${F[agent]:-}" ] || [ "${F[agent]}" = "$SPOOL_AGENT" ] || return 1
-  [ -z "${F[role]:-}" ] || [[ $roles == *",${F[role]},"* ]] || return 1
+  [ -z "${F[role]:-}" ] || [[ ${roles,,} == *",${F[role],,},"* ]] || return 1
   [ "${F[kind]:-}" != goal ] || return 1                              # goals are planned by Spool's orchestrator
   [ "${F[transport]:-}" != fifo ] || [ "${F[stage]:-1}" = 1 ] || return 1   # fifo stages run together
   for dep in $(spool_items "${F[depends_on]:-}"); do [ -e "$(spool_task "$dep" done)" ] || return 1; done
@@ -82,15 +82,19 @@ spool_next() {
   [ -n "$best" ] && echo "$best"
 }
 
-# spool_prompt ID: what the command is given: each dependency's result under a heading, then the task's prompt.
+# spool_prompt ID: what the command is given: each dependency's result (without its header) under a heading, then
+# the task's prompt, as PROTOCOL.md's hand-over says.
 spool_prompt() {
-  local dep
-  spool_front "$(spool_mine "$1")"
-  for dep in $(spool_items "${F[depends_on]:-}"); do
+  local dep deps
+  spool_front "$(spool_mine "$1")"; deps=$(spool_items "${F[depends_on]:-}")
+  for dep in $deps; do
     spool_front "$(spool_task "$dep" done)"
-    printf '## Output of %s (%s)\n\n' "$dep" "${F[title]:-$dep}"
-    spool_body "$SPOOL_WS/outputs/${dep}_result.md"; printf '\n'
+    printf '## Output of %s%s\n\n' "$dep" "${F[title]:+ (${F[title]})}"
+    if [ -e "$SPOOL_WS/outputs/${dep}_result.md" ]; then spool_body "$SPOOL_WS/outputs/${dep}_result.md"
+    else printf '(%s is done but left no output)\n' "$dep"; fi
+    printf '\n'
   done
+  [ -z "$deps" ] || printf '## Your task\n\n'
   spool_body "$(spool_mine "$1")"
 }
 
