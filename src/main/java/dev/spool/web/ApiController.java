@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 
+import dev.spool.SpoolProperties;
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.model.ModelGateway;
@@ -19,7 +20,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** The manifest, the agents, the model and the event stream. */
+/** The manifest, the agents, the model, the protocol's timings and the event stream. */
 @RestController
 @RequestMapping("/api")
 class ApiController {
@@ -32,7 +33,11 @@ class ApiController {
 
 	private final TaskEventStream events;
 
-	ApiController(WorkspaceLayout layout, AgentDirectory agents, ModelGateway model, TaskEventStream events) {
+	private final SpoolProperties properties;
+
+	ApiController(WorkspaceLayout layout, AgentDirectory agents, ModelGateway model, TaskEventStream events,
+			SpoolProperties properties) {
+		this.properties = properties;
 		this.layout = layout;
 		this.agents = agents;
 		this.model = model;
@@ -56,6 +61,12 @@ class ApiController {
 	@GetMapping("/model")
 	ModelInfo model() {
 		return this.model.info();
+	}
+
+	/** The timings an outside agent must keep to, as this process applies them. */
+	@GetMapping("/protocol")
+	ProtocolSettings protocol() {
+		return ProtocolSettings.of(this.properties);
 	}
 
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -42,7 +42,7 @@ public final class TaskIndex {
 	 * How long a task file written by someone else must stay unchanged before agents take it, so that a person's
 	 * editor or a {@code cat >} is not caught half-way. Files written by Spool are whole when they appear.
 	 */
-	static final Duration SETTLE = Duration.ofMillis(200);
+	public static final Duration SETTLE = Duration.ofMillis(200);
 
 	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
 	private static final Comparator<Task> TAKING_ORDER = Comparator

@@ -1,6 +1,7 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -30,6 +31,9 @@ final class TaskReader {
 	private static final Log logger = LogFactory.getLog(TaskReader.class);
 
 	private static final int SUMMARY_LENGTH = 280;
+
+	/** How much of a result is read for its header. */
+	private static final int HEADER_LIMIT = 4096;
 
 	private final WorkspaceLayout layout;
 
@@ -126,8 +130,10 @@ final class TaskReader {
 		boolean hasOutput = Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
-		return new Task(id, file, owner(file, history, before), document, createdAt,
-				completedAt(file, history, before, hasOutput), hasOutput, history, problem, size, modified, readAt);
+		ResultHeader result = (hasOutput && file.state() == TaskState.DONE) ? resultHeader(id) : null;
+		return new Task(id, file, owner(file, history, before, result), document, createdAt,
+				completedAt(file, history, before, hasOutput, result), hasOutput, history, problem, size, modified,
+				readAt);
 	}
 
 	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {
@@ -167,13 +173,38 @@ final class TaskReader {
 		return new TaskDocument(null, null, 0, List.of(), null, null, null, "", "the task file " + problem);
 	}
 
-	private String owner(TaskFile file, List<Attempt> history, Task before) {
+	/**
+	 * The header of a done task's result, read from the file's first few kilobytes. Results are never replaced, so
+	 * this is what it will always say.
+	 */
+	private ResultHeader resultHeader(TaskId id) {
+		byte[] start = new byte[HEADER_LIMIT];
+		int read = 0;
+		try (InputStream in = Files.newInputStream(this.layout.output(id), LinkOption.NOFOLLOW_LINKS)) {
+			for (int n; read < start.length && (n = in.read(start, read, start.length - read)) > 0;) {
+				read += n;
+			}
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		return ResultHeader.parse(new String(start, 0, read, StandardCharsets.UTF_8)).header();
+	}
+
+	private String owner(TaskFile file, List<Attempt> history, Task before, ResultHeader result) {
 		if (file.state() == TaskState.IN_PROGRESS) {
 			return file.owner();
 		}
+		// A done task's owner is whoever wrote its result, as the result says; the history may end with another
+		// agent's failed attempt when an outside agent, which records nothing, finished it.
+		if (result != null && result.agent() != null) {
+			return result.agent();
+		}
+		boolean done = file.state() == TaskState.DONE;
 		for (int i = history.size() - 1; i >= 0; i--) {
-			if (history.get(i).agent() != null && history.get(i).outcome().isAttempt()) {
-				return history.get(i).agent();
+			Attempt entry = history.get(i);
+			if (entry.agent() != null && (done ? entry.outcome() == Attempt.Outcome.DONE : entry.outcome().isAttempt())) {
+				return entry.agent();
 			}
 		}
 		if (before != null && before.owner() != null) {
@@ -182,9 +213,13 @@ final class TaskReader {
 		return this.rememberedOwners.get(file.id());
 	}
 
-	private Instant completedAt(TaskFile file, List<Attempt> history, Task before, boolean hasOutput) {
+	private Instant completedAt(TaskFile file, List<Attempt> history, Task before, boolean hasOutput,
+			ResultHeader result) {
 		if (!file.state().isFinished()) {
 			return null;
+		}
+		if (result != null && result.finishedAt() != null) {
+			return result.finishedAt();
 		}
 		if (!history.isEmpty()) {
 			Attempt last = history.get(history.size() - 1);

@@ -214,7 +214,9 @@ public final class TaskStore {
 	 */
 	public boolean complete(Claim claim, Answer answer) {
 		try {
-			Path staged = this.staged.stage(claim, answer.text());
+			Instant finished = this.clock.instant();
+			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished).prepend(answer.text());
+			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
 					|| (!move(claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
@@ -223,7 +225,7 @@ public final class TaskStore {
 			}
 			this.staged.publish(claim.id(), staged);
 			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
-					this.clock.instant(), null, answer.model(), answer.offline(), answer.tokens()));
+					finished, null, answer.model(), answer.offline(), answer.tokens()));
 			return true;
 		}
 		catch (IOException ex) {
@@ -325,6 +327,39 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Records a failed attempt that an outside agent reported with a failure note, and fails the task once its budget
+	 * is spent: the pending file, or the reporting agent's own claim, is renamed to failed. A task claimed by another
+	 * agent meanwhile is left alone; the budget rule applies when that claim is given back.
+	 * @return the state the task went to, or empty when it was left where it was
+	 */
+	Optional<TaskState> recordOutsideFailure(TaskId id, String agent, Instant startedAt, Instant finishedAt,
+			String reason) {
+		Task task = this.index.find(id).orElse(null);
+		if (task == null) {
+			this.index.rescan();
+			task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		}
+		int used = Attempt.attemptsSinceRetry(this.log.read(id)) + 1;
+		Integer own = task.document().maxAttempts();
+		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
+		boolean spent = used >= allowed && task.state() != TaskState.FAILED;
+		String recorded = spent ? reason + " (attempt " + used + " of " + allowed + ")" : reason;
+		appendQuietly(id, new Attempt(0, Attempt.Outcome.ERROR, agent, startedAt, finishedAt, recorded, null, null,
+				null));
+		if (!spent) {
+			return Optional.empty();
+		}
+		TaskFile failed = new TaskFile(id, TaskState.FAILED, null);
+		for (TaskFile from : List.of(new TaskFile(id, TaskState.PENDING, null),
+				new TaskFile(id, TaskState.IN_PROGRESS, agent))) {
+			if (Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS) && move(from, failed)) {
+				return Optional.of(TaskState.FAILED);
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
 	 * Cancels a pending or in-progress task; an agent working on it finds its claim gone and publishes nothing.
 	 * @throws TaskNotFoundException if there is no such task
 	 * @throws TransitionNotAllowedException if it has already finished
@@ -402,14 +437,19 @@ public final class TaskStore {
 		throw new TaskNotFoundException(id);
 	}
 
-	/** The task's result, once there is one. */
+	/** The task's result as a reader is shown it, without the header that says who wrote it, once there is one. */
 	public Optional<String> readOutput(TaskId id) {
+		return readResult(id).map(ResultHeader.Parsed::text);
+	}
+
+	/** The task's result split into its header (who wrote it, when) and its text, once there is one. */
+	public Optional<ResultHeader.Parsed> readResult(TaskId id) {
 		Path output = this.layout.output(id);
 		if (!Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS)) {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(Files.readString(output, StandardCharsets.UTF_8));
+			return Optional.of(ResultHeader.parse(Files.readString(output, StandardCharsets.UTF_8)));
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();

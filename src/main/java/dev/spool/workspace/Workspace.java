@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * An opened workspace: its folders exist, task files that a stopped move left with two names have one, its index has
- * been rebuilt from the files, answers that a stopped process had committed are published, and the manifest is
- * written. The one way to get a {@link TaskStore}.
+ * been rebuilt from the files, answers that a stopped process had committed are published, outside agents' notes of
+ * failed attempts are counted, and the manifest is written. The one way to get a {@link TaskStore}.
  */
 public final class Workspace {
 
@@ -27,11 +27,15 @@ public final class Workspace {
 
 	private final ManifestWriter manifest;
 
-	private Workspace(WorkspaceLayout layout, TaskIndex index, TaskStore store, ManifestWriter manifest) {
+	private final FailureNotes failureNotes;
+
+	private Workspace(WorkspaceLayout layout, TaskIndex index, TaskStore store, ManifestWriter manifest,
+			FailureNotes failureNotes) {
 		this.layout = layout;
 		this.index = index;
 		this.store = store;
 		this.manifest = manifest;
+		this.failureNotes = failureNotes;
 	}
 
 	/**
@@ -55,8 +59,10 @@ public final class Workspace {
 		index.rememberOwners(manifest.readOwners());
 		index.rescan();
 		store.recoverStagedAnswers();
+		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
+		failureNotes.takeAll();
 		manifest.write();
-		return new Workspace(layout, index, store, manifest);
+		return new Workspace(layout, index, store, manifest, failureNotes);
 	}
 
 	public WorkspaceLayout layout() {
@@ -75,6 +81,11 @@ public final class Workspace {
 		return this.manifest;
 	}
 
+	/** Counts the notes of failed attempts that outside agents left in {@code failures/}. */
+	public void takeFailureNotes() {
+		this.failureNotes.takeAll();
+	}
+
 	/**
 	 * A watcher that keeps the index converged with changes made by anyone. When it starts it reads the whole
 	 * workspace again and rewrites the manifest, since others may have changed it while this process started.
@@ -82,7 +93,7 @@ public final class Workspace {
 	 */
 	public WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
 		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents,
-				this.manifest::requestWrite);
+				this.manifest::requestWrite, this.failureNotes::takeAll);
 	}
 
 	/**

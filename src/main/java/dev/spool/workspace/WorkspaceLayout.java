@@ -27,6 +27,11 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve("agents");
 	}
 
+	/** Where outside agents leave notes of failed attempts, {@code <id>.<agent>.<unique>.md}. */
+	public Path failures() {
+		return this.root.resolve("failures");
+	}
+
 	public Path manifest() {
 		return this.root.resolve("manifest.json");
 	}
@@ -65,12 +70,12 @@ public record WorkspaceLayout(Path root) {
 
 	/** Where temporary files are written before they are published. */
 	public List<Path> foldersWithTemporaryFiles() {
-		return List.of(this.root, tasks(), outputs(), reservations(), attempts(), staging());
+		return List.of(this.root, tasks(), outputs(), failures(), reservations(), attempts(), staging());
 	}
 
 	/** Creates the workspace folder and every sub-folder that is missing. */
 	public void createFolders() throws IOException {
-		for (Path folder : new Path[] { tasks(), outputs(), agents(), reservations(), attempts(), staging() }) {
+		for (Path folder : new Path[] { tasks(), outputs(), failures(), agents(), reservations(), attempts(), staging() }) {
 			Files.createDirectories(folder);
 		}
 	}

@@ -51,8 +51,11 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private final boolean watchEvents;
 
+	private final Runnable failureNotes;
+
 	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events, Duration rescanInterval,
-			boolean watchEvents, Runnable afterResync) {
+			boolean watchEvents, Runnable afterResync, Runnable failureNotes) {
+		this.failureNotes = failureNotes;
 		this.watchEvents = watchEvents;
 		this.afterResync = afterResync;
 		this.layout = layout;
@@ -83,7 +86,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			this.watchService = FileSystems.getDefault().newWatchService();
 			this.folders = Map.of(register(this.layout.tasks()), this.layout.tasks(), register(this.layout.outputs()),
 					this.layout.outputs(), register(this.layout.attempts()), this.layout.attempts(),
-					register(this.layout.agents()), this.layout.agents());
+					register(this.layout.agents()), this.layout.agents(), register(this.layout.failures()),
+					this.layout.failures());
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
@@ -110,6 +114,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 				}
 				if (System.nanoTime() - nextRescan >= 0) {
 					this.index.rescan();
+					this.failureNotes.run();
 					nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 				}
 			}
@@ -127,6 +132,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		List<String> taskNames = new ArrayList<>();
 		Set<String> modified = new HashSet<>();
 		boolean overflowed = false;
+		boolean notes = false;
 		for (WatchEvent<?> event : key.pollEvents()) {
 			if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
 				overflowed = true;
@@ -145,12 +151,18 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			else if (this.layout.agents().equals(folder)) {
 				this.events.accept(new AgentsFolderChanged());
 			}
+			else if (this.layout.failures().equals(folder)) {
+				notes = true;
+			}
 			else {
 				int end = name.indexOf(this.layout.outputs().equals(folder) ? "_result" : ".");
 				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(this.index::refresh);
 			}
 		}
 		key.reset();
+		if (notes || overflowed) {
+			this.failureNotes.run();
+		}
 		if (overflowed) {
 			// Events were dropped, edits of task files among them, which a rescan of names cannot see.
 			logger.info("Missed file events in " + folder + "; reading the whole workspace again");

@@ -111,7 +111,9 @@ class ModelEndpointTests {
 			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
 			assertThat(endpoint.workspace().resolve("outputs").resolve(task.id().text() + "_result.md"))
 				.content(StandardCharsets.UTF_8)
-				.isEqualTo("The capital of France is Paris.");
+				.as("the answer, after a header that says who wrote it and when")
+				.startsWith("---\nagent: ")
+				.endsWith("\n---\nThe capital of France is Paris.");
 			assertThat(task.attempts()).isEqualTo(1);
 			Attempt done = task.lastDone();
 			assertThat(done.agent()).isEqualTo("tester");

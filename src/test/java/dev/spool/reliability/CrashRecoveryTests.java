@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.spool.workspace.ResultHeader;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -408,6 +410,12 @@ class CrashRecoveryTests {
 			assertThat(entry.path("status").asString()).as("status of %s in the manifest", entry).isEqualTo("done");
 			assertThat(entry.path("output").asString()).as("output of %s in the manifest", entry)
 				.isEqualTo("outputs/" + entry.path("id").asString() + "_result.md");
+			ResultHeader header = ResultHeader.parse(Files.readString(
+					this.workspace.resolve("outputs").resolve(entry.path("id").asString() + "_result.md"))).header();
+			assertThat(entry.path("owner").asString()).as("owner of %s: who wrote its result", entry)
+				.isEqualTo(header.agent());
+			assertThat(Instant.parse(entry.path("completed_at").asString())).as("completed_at of %s", entry)
+				.isEqualTo(header.finishedAt());
 		}
 		assertThat(listed).as("tasks in the manifest, each once").doesNotHaveDuplicates()
 			.containsExactlyInAnyOrderElementsOf(this.ids);
@@ -494,7 +502,9 @@ class CrashRecoveryTests {
 	}
 
 	private String readOutput(String id) throws IOException {
-		return Files.readString(this.workspace.resolve("outputs").resolve(id + "_result.md"), StandardCharsets.UTF_8);
+		return ResultHeader.parse(
+				Files.readString(this.workspace.resolve("outputs").resolve(id + "_result.md"), StandardCharsets.UTF_8))
+			.text();
 	}
 
 	// Reporting

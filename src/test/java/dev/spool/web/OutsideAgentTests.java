@@ -59,11 +59,14 @@ class OutsideAgentTests {
 		assertThat(task(routed).path("status").asString()).as("routed to shellbot, never taken by another agent")
 			.isEqualTo("pending");
 
-		shell("mv " + routed + "_pending.md " + routed + "_inprogress_shellbot.md");
+		shell("ln " + routed + "_pending.md " + routed + "_inprogress_shellbot.md && rm " + routed + "_pending.md");
 		awaitStatus(routed, "inprogress");
 		assertThat(task(routed).path("owner").asString()).isEqualTo("shellbot");
-		shell("printf '# 42 files\\n' > ../outputs/" + routed + "_result.md && mv " + routed
-				+ "_inprogress_shellbot.md " + routed + "_done.md");
+		// Stage the result with its header, commit by renaming the claim to done, then link the result.
+		shell("s=../.spool/staging/" + routed + ".shellbot.$$.md; "
+				+ "printf -- '---\\nagent: shellbot\\nstarted_at: 2026-01-02T03:04:05Z\\nfinished_at: 2026-01-02T03:04:07Z"
+				+ "\\n---\\n# 42 files\\n' > $s; ln " + routed + "_inprogress_shellbot.md " + routed + "_done.md && rm "
+				+ routed + "_inprogress_shellbot.md && ln $s ../outputs/" + routed + "_result.md && rm $s");
 
 		awaitStatus(routed, "done");
 		assertThat(task(routed).path("owner").asString()).isEqualTo("shellbot");
@@ -72,6 +75,8 @@ class OutsideAgentTests {
 			JsonNode entry = manifestEntry(routed);
 			assertThat(entry.path("status").asString()).isEqualTo("done");
 			assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+			assertThat(entry.path("completed_at").asString()).as("from the result's header")
+				.isEqualTo("2026-01-02T03:04:07Z");
 			assertThat(entry.path("output").asString()).isEqualTo("outputs/" + routed + "_result.md");
 		});
 		JsonNode shellbot = agent("shellbot");

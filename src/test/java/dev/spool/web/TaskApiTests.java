@@ -119,6 +119,28 @@ class TaskApiTests {
 	}
 
 	@Test
+	void theOutputIsShownWithoutTheHeaderThatSaysWhoWroteIt() throws Exception {
+		String id = createHeld("answered by a shell agent");
+		Files.writeString(WORKSPACE.resolve("outputs/" + id + "_result.md"),
+				"---\nagent: shellbot\nstarted_at: 2026-01-02T03:04:05Z\nfinished_at: 2026-01-02T03:04:06Z\n---\n# 42\n");
+
+		this.mvc.perform(get("/api/tasks/" + id + "/output"))
+			.andExpect(status().isOk())
+			.andExpect(content().string("# 42\n"));
+	}
+
+	@Test
+	void theProtocolsTimingsAreServedForOutsideAgents() throws Exception {
+		this.mvc.perform(get("/api/protocol"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.staleAfterMs").value(60000))
+			.andExpect(jsonPath("$.heartbeatIntervalMs").value(5000))
+			.andExpect(jsonPath("$.maxAttempts").value(3))
+			.andExpect(jsonPath("$.rescanIntervalMs").value(5000))
+			.andExpect(jsonPath("$.settleMs").value(200));
+	}
+
+	@Test
 	void unknownIdsAre404AndNonIdsAre400() throws Exception {
 		this.mvc.perform(get("/api/tasks/task_99999")).andExpect(status().isNotFound());
 		this.mvc.perform(get("/api/tasks/task_99999/output")).andExpect(status().isNotFound());

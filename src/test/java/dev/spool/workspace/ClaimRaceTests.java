@@ -216,7 +216,7 @@ class ClaimRaceTests {
 		assertThat(second.store().complete(rightful, answer("agent-b", id))).isTrue();
 
 		assertThat(first.store().complete(late, answer("agent-a", id))).isFalse();
-		assertThat(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md")))
+		assertThat(resultText(root, id))
 			.isEqualTo(ClaimRaceWorker.answerText("agent-b", id));
 		assertThat(list(root.resolve("tasks"))).containsExactly(id.text() + "_done.md");
 		assertThat(list(root.resolve("outputs"))).containsExactly(id.text() + "_result.md");
@@ -241,7 +241,7 @@ class ClaimRaceTests {
 		assertThat(first.store().complete(late, answer("agent-a", id))).isFalse();
 		assertThat(root.resolve("outputs").resolve(id.text() + "_result.md")).doesNotExist();
 		assertThat(second.store().complete(rightful, answer("agent-b", id))).isTrue();
-		assertThat(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md")))
+		assertThat(resultText(root, id))
 			.isEqualTo(ClaimRaceWorker.answerText("agent-b", id));
 		assertThat(list(root.resolve("tasks"))).containsExactly(id.text() + "_done.md");
 		assertThat(list(root.resolve(".spool").resolve("staging"))).isEmpty();
@@ -280,7 +280,7 @@ class ClaimRaceTests {
 		assertThat(first.store().complete(late, new Answer("the late answer", "race-model", true, null))).isFalse();
 		assertThat(second.store().complete(rightful, new Answer("the rightful answer", "race-model", true, null)))
 			.isTrue();
-		assertThat(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md")))
+		assertThat(resultText(root, id))
 			.isEqualTo("the rightful answer");
 	}
 
@@ -307,7 +307,7 @@ class ClaimRaceTests {
 
 		assertThat(agent.store().complete(claim, answer("agent-a", id))).isTrue();
 		assertThat(joinFailure.get()).isNull();
-		assertThat(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md")))
+		assertThat(resultText(root, id))
 			.isEqualTo(ClaimRaceWorker.answerText("agent-a", id));
 		assertThat(list(root.resolve(".spool").resolve("staging"))).isEmpty();
 	}
@@ -345,8 +345,8 @@ class ClaimRaceTests {
 
 		assertThat(completion.get().get(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(list(root.resolve("tasks"))).containsExactly(id.text() + "_done.md");
-		assertThat(root.resolve("outputs").resolve(id.text() + "_result.md")).as("the published answer")
-			.hasContent(ClaimRaceWorker.answerText("agent-a", id));
+		assertThat(resultText(root, id)).as("the published answer")
+			.isEqualTo(ClaimRaceWorker.answerText("agent-a", id));
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
@@ -405,7 +405,7 @@ class ClaimRaceTests {
 		assertThat(outputNames).as("files in outputs/")
 			.containsExactlyInAnyOrderElementsOf(ids.stream().map((id) -> id.text() + "_result.md").toList());
 		for (TaskId id : ids) {
-			assertThat(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md")))
+			assertThat(resultText(root, id))
 				.as("output of " + id)
 				.isEqualTo(ClaimRaceWorker.answerText(completers.get(id), id));
 		}
@@ -526,6 +526,12 @@ class ClaimRaceTests {
 		catch (IOException ex) {
 			return "(no output: " + ex.getMessage() + ")";
 		}
+	}
+
+
+	/** A published result as a reader is shown it, without the header that says who wrote it. */
+	private static String resultText(Path root, TaskId id) throws IOException {
+		return ResultHeader.parse(Files.readString(root.resolve("outputs").resolve(id.text() + "_result.md"))).text();
 	}
 
 }

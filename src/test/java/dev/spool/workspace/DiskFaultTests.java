@@ -64,7 +64,7 @@ class DiskFaultTests {
 		assertThatExceptionOfType(UncheckedIOException.class)
 			.isThrownBy(() -> this.store.complete(claim, answer("second answer")))
 			.withMessageContaining(fault.message());
-		assertThat(this.layout.output(first.id())).hasContent("first answer");
+		assertThat(this.store.readOutput(first.id())).hasValue("first answer");
 		assertThat(this.layout.output(second.id())).doesNotExist();
 		assertThat(namesOf(second.id())).as("the claim is kept, to be retried or taken back")
 			.containsExactly(claim.file().fileName());
@@ -72,7 +72,7 @@ class DiskFaultTests {
 
 		this.disk.heal();
 		assertThat(this.store.complete(claim, answer("second answer"))).isTrue();
-		assertThat(this.layout.output(second.id())).hasContent("second answer");
+		assertThat(this.store.readOutput(second.id())).hasValue("second answer");
 		assertThat(namesOf(second.id())).containsExactly("task_002_done.md");
 	}
 
@@ -94,7 +94,7 @@ class DiskFaultTests {
 		assertThatExceptionOfType(UncheckedIOException.class)
 			.isThrownBy(() -> this.store.complete(claim, answer("second answer")))
 			.withMessageContaining(fault.message());
-		assertThat(this.layout.output(first.id())).hasContent("first answer");
+		assertThat(this.store.readOutput(first.id())).hasValue("first answer");
 		assertThat(namesOf(second.id())).as("the commit stands").containsExactly("task_002_done.md");
 		assertThat(stagedOrPublished(second.id())).as("the answer, staged or published").contains("second answer");
 		assertThat(leftovers()).isEmpty();
@@ -102,7 +102,7 @@ class DiskFaultTests {
 		this.disk.heal();
 		// What opening the workspace does.
 		this.store.recoverStagedAnswers();
-		assertThat(this.layout.output(second.id())).hasContent("second answer");
+		assertThat(this.store.readOutput(second.id())).hasValue("second answer");
 		assertThat(namesOf(second.id())).containsExactly("task_002_done.md");
 	}
 

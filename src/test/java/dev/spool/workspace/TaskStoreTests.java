@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +93,10 @@ class TaskStoreTests {
 
 		assertThat(published).isTrue();
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
-		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("answer");
+		Instant now = this.clock.instant();
+		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md")))
+			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now + "\n---\nanswer");
+		assertThat(this.store.readOutput(task.id())).as("the result as readers are shown it").hasValue("answer");
 		Task done = this.store.index().find(task.id()).orElseThrow();
 		assertThat(done.owner()).isEqualTo("agent_a");
 		assertThat(done.attempts()).isEqualTo(1);
@@ -158,7 +162,9 @@ class TaskStoreTests {
 		boolean lateResult = this.store.complete(late, new Answer("from a", "m", false, null));
 
 		assertThat(lateResult).isFalse();
-		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md"))).isEqualTo("from b");
+		assertThat(this.store.readOutput(task.id())).hasValue("from b");
+		this.store.index().rescan();
+		assertThat(this.store.index().find(task.id()).orElseThrow().owner()).isEqualTo("agent_b");
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
 	}
 
@@ -228,6 +234,86 @@ class TaskStoreTests {
 		assertThat(entry.path("id").asString()).isEqualTo("task_7");
 		assertThat(entry.path("status").asString()).isEqualTo("done");
 		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+	}
+
+	@Test
+	void whoFinishedATaskAndWhenAreReadFromItsResultAfterARestart() throws IOException {
+		Task task = this.store.create(NewTask.of("tried twice"));
+		this.store.fail(this.store.claim(task, "agent_a").orElseThrow(), "HTTP 500");
+		// An outside agent takes it, commits, and links a result that says who it is and when it finished.
+		Files.move(this.root.resolve("tasks/task_001_pending.md"), this.root.resolve("tasks/task_001_done.md"));
+		Files.writeString(this.root.resolve("outputs/task_001_result.md"),
+				"---\nagent: shellbot\nstarted_at: 2026-01-02T03:04:05Z\nfinished_at: 2026-01-02T03:04:09.5Z\n---\n42\n");
+		Files.delete(this.root.resolve("manifest.json"));
+
+		Workspace reopened = open(this.root);
+
+		Task done = reopened.index().find(task.id()).orElseThrow();
+		assertThat(done.owner()).as("not agent_a, whose failed attempt is the last record").isEqualTo("shellbot");
+		assertThat(done.completedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:09.5Z"));
+		assertThat(reopened.store().readOutput(task.id())).hasValue("42\n");
+		JsonNode entry = JsonMapper.builder().build().readTree(this.root.resolve("manifest.json").toFile())
+			.path("tasks").get(0);
+		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
+		assertThat(entry.path("completed_at").asString()).isEqualTo("2026-01-02T03:04:09.500Z");
+	}
+
+	@Test
+	void anOutsideAgentsFailureNoteCountsAsAnAttemptAndFailsTheTaskWhenTheBudgetIsSpent() throws IOException {
+		Task task = this.store.create(NewTask.of("a command that fails"));
+		Path tasks = this.root.resolve("tasks");
+		// A shell agent claims, fails, leaves a note and gives the task back; twice, with a budget of 2.
+		Files.move(tasks.resolve("task_001_pending.md"), tasks.resolve("task_001_inprogress_shellbot.md"));
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.4711.md"),
+				"---\nstarted_at: 2026-01-02T03:04:05Z\n---\nexit status 3\n");
+		Files.move(tasks.resolve("task_001_inprogress_shellbot.md"), tasks.resolve("task_001_pending.md"));
+		this.workspace.takeFailureNotes();
+
+		Task once = this.store.index().find(task.id()).orElseThrow();
+		assertThat(once.state()).isEqualTo(TaskState.PENDING);
+		assertThat(once.history()).singleElement().satisfies((attempt) -> {
+			assertThat(attempt.outcome()).isEqualTo(Attempt.Outcome.ERROR);
+			assertThat(attempt.agent()).isEqualTo("shellbot");
+			assertThat(attempt.error()).isEqualTo("exit status 3");
+			assertThat(attempt.startedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+		});
+		assertThat(Files.list(this.root.resolve("failures"))).as("the note is removed once counted").isEmpty();
+
+		Files.move(tasks.resolve("task_001_pending.md"), tasks.resolve("task_001_inprogress_shellbot.md"));
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.4712.md"), "exit status 4\n");
+		// Counted before the agent gives the task back: its own claim goes to failed, and its give-back finds it gone.
+		open(this.root);
+
+		assertThat(taskFiles()).containsExactly("task_001_failed.md");
+		this.store.index().rescan();
+		Task failed = this.store.index().find(task.id()).orElseThrow();
+		assertThat(failed.attempts()).isEqualTo(2);
+		assertThat(failed.owner()).isEqualTo("shellbot");
+		assertThat(failed.error()).isEqualTo("exit status 4 (attempt 2 of 2)");
+		assertThat(Files.list(this.root.resolve("failures"))).isEmpty();
+	}
+
+	@Test
+	void aFailureNoteForAnotherAgentsClaimCountsButLeavesTheClaimAlone() throws IOException {
+		Task task = this.store.create(NewTask.of("contended"));
+		this.store.fail(this.store.claim(task, "agent_a").orElseThrow(), "HTTP 500");
+		Claim claim = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "agent_b").orElseThrow();
+		Files.writeString(this.root.resolve("failures/task_001.shellbot.1.md"), "too late");
+
+		this.workspace.takeFailureNotes();
+
+		assertThat(taskFiles()).containsExactly("task_001_inprogress_agent_b.md");
+		assertThat(this.store.fail(claim, "HTTP 500")).as("the budget of 2 was spent by the note")
+			.hasValue(TaskState.FAILED);
+	}
+
+	@Test
+	void aNoteWhoseNameSaysNoTaskAndAgentIsLeftWhereItIs() throws IOException {
+		Files.writeString(this.root.resolve("failures/notes.md"), "hello");
+
+		this.workspace.takeFailureNotes();
+
+		assertThat(this.root.resolve("failures/notes.md")).exists();
 	}
 
 	private List<String> taskFiles() throws IOException {

@@ -1,0 +1,96 @@
+package dev.spool.workspace;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Who wrote a result and when, in the front matter at the top of {@code outputs/<id>_result.md} (and of a failure
+ * note): {@code agent}, {@code started_at}, {@code finished_at}. The files say who finished a task, so nothing is
+ * guessed after a restart. Results written before this existed have none; readers fall back to the history.
+ *
+ * @param agent the agent whose answer it is, or null
+ * @param startedAt when its attempt began, or null
+ * @param finishedAt when its answer was complete, or null
+ */
+public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) {
+
+	private static final String FENCE = "---";
+
+	/** The header, then the text: what an agent publishes. */
+	public String prepend(String text) {
+		StringBuilder out = new StringBuilder(FENCE).append('\n');
+		if (this.agent != null) {
+			out.append("agent: ").append(this.agent).append('\n');
+		}
+		if (this.startedAt != null) {
+			out.append("started_at: ").append(this.startedAt).append('\n');
+		}
+		if (this.finishedAt != null) {
+			out.append("finished_at: ").append(this.finishedAt).append('\n');
+		}
+		return out.append(FENCE).append('\n').append(text).toString();
+	}
+
+	/**
+	 * Splits a result into its header and its text. A result without a header (an old one, or one whose first line is
+	 * not {@code ---}) is all text, with an empty header. Unknown keys are ignored; so are values that do not parse.
+	 */
+	public static Parsed parse(String result) {
+		String normalized = result.startsWith("\uFEFF") ? result.substring(1) : result;
+		if (!normalized.startsWith(FENCE + "\n") && !normalized.startsWith(FENCE + "\r\n")) {
+			return new Parsed(new ResultHeader(null, null, null), result);
+		}
+		String agent = null;
+		Instant started = null;
+		Instant finished = null;
+		int at = normalized.indexOf('\n') + 1;
+		while (at < normalized.length()) {
+			int end = normalized.indexOf('\n', at);
+			if (end < 0) {
+				break;
+			}
+			String line = normalized.substring(at, end).strip();
+			at = end + 1;
+			if (line.equals(FENCE)) {
+				return new Parsed(new ResultHeader(agent, started, finished), normalized.substring(at));
+			}
+			int colon = line.indexOf(':');
+			if (colon < 0) {
+				continue;
+			}
+			String key = line.substring(0, colon).strip();
+			String value = unquote(line.substring(colon + 1).strip());
+			switch (key) {
+				case "agent" -> agent = AgentNames.isValid(value) ? value : null;
+				case "started_at" -> started = instant(value);
+				case "finished_at" -> finished = instant(value);
+				default -> {
+				}
+			}
+		}
+		// No closing fence: not a header after all.
+		return new Parsed(new ResultHeader(null, null, null), result);
+	}
+
+	private static String unquote(String value) {
+		if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+				|| value.startsWith("'") && value.endsWith("'"))) {
+			return value.substring(1, value.length() - 1);
+		}
+		return value;
+	}
+
+	private static Instant instant(String value) {
+		try {
+			return Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	/** A result split into its header and the text a reader is shown. */
+	public record Parsed(ResultHeader header, String text) {
+	}
+
+}

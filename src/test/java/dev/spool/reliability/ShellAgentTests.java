@@ -1,0 +1,294 @@
+package dev.spool.reliability;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import dev.spool.workspace.ResultHeader;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The reference shell agent of PROTOCOL.md ({@code examples/shell-agent.sh}) against a real Spool process: copies
+ * racing, frozen, killed and failing. Tasks are routed to the shell agent's name, so Spool's own agents leave them
+ * alone. Every prompt is unique and the command answers with the copy's name and the prompt, so a result doubled,
+ * lost or credited to the wrong copy shows.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ShellAgentTests {
+
+	private static final Path AGENT = Path.of("examples", "shell-agent.sh").toAbsolutePath();
+
+	/** Answers "<copy> answered: <prompt>", after a pause; exits 3 for a prompt that asks it to fail. */
+	private static final String COMMAND = "p=$(cat); case $p in *FAIL*) exit 3;; esac; sleep \"$1\"; "
+			+ "printf '%s answered: %s\\n' \"$0\" \"$p\"";
+
+	private static final Duration STALE_AFTER = Duration.ofSeconds(3);
+
+	private static final Duration PATIENCE = Duration.ofSeconds(40);
+
+	@TempDir
+	static Path folder;
+
+	private static Path workspace;
+
+	private static ModelStub model;
+
+	private static SpoolProcess spool;
+
+	private static final AtomicInteger nextId = new AtomicInteger(100);
+
+	private static int errorLinesSeen;
+
+	private final List<Process> copies = new ArrayList<>();
+
+	@BeforeAll
+	static void startSpool() throws Exception {
+		workspace = folder.resolve("workspace");
+		model = ModelStub.start(10, 20);
+		spool = SpoolProcess.launch("shell", workspace, model, Path.of("target", "shell-agent").toAbsolutePath(),
+				Map.of("spool.stale-after", STALE_AFTER.toMillis() + "ms", "spool.max-attempts", "3"));
+		spool.awaitStarted(Duration.ofSeconds(60));
+	}
+
+	@AfterAll
+	static void stopSpool() {
+		if (spool != null) {
+			spool.killQuietly();
+		}
+		if (model != null) {
+			model.stop();
+		}
+	}
+
+	@AfterEach
+	void stopCopiesAndReadTheLog() {
+		this.copies.forEach((copy) -> copy.descendants().forEach(ProcessHandle::destroyForcibly));
+		this.copies.forEach(Process::destroyForcibly);
+		List<String> errors = spool.logText().lines().filter((line) -> line.contains(" ERROR ")).toList();
+		List<String> fresh = errors.subList(errorLinesSeen, errors.size());
+		errorLinesSeen = errors.size();
+		assertThat(fresh).as("ERROR lines in Spool's log").isEmpty();
+	}
+
+	@Test
+	void twoCopiesRacingForTheSameTasksFinishEachOnceWithOneResult() throws Exception {
+		Map<String, String> tasks = createTasks("racer", 12, "");
+		copy("racer", "copy-a", "0.1");
+		copy("racer", "copy-b", "0.1");
+
+		for (Map.Entry<String, String> task : tasks.entrySet()) {
+			awaitDone(task.getKey());
+		}
+		List<String> by = new ArrayList<>();
+		for (Map.Entry<String, String> task : tasks.entrySet()) {
+			by.add(assertOneResult(task.getKey(), "racer", task.getValue(), "copy-a", "copy-b"));
+		}
+		assertThat(by).as("which copy answered each task").contains("copy-a", "copy-b");
+		assertNothingLeftBehind();
+	}
+
+	@Test
+	void aCopyFrozenPastStaleAfterPublishesNothingWhenWoken() throws Exception {
+		String id = createTasks("sleeper", 1, "").keySet().iterator().next();
+		Process frozen = copy("sleeper", "frozen", "4");
+		awaitFile(id + "_inprogress_sleeper.md");
+		signal(frozen, "STOP");
+		copy("sleeper", "awake", "4");
+
+		// Taken back once stale, and claimed again by the copy that is awake.
+		await().atMost(PATIENCE).until(() -> history(id).contains("STALE"));
+		awaitFile(id + "_inprogress_sleeper.md");
+		signal(frozen, "CONT");
+
+		awaitDone(id);
+		assertOneResult(id, "sleeper", prompt(id), "awake");
+		Thread.sleep(1000);
+		assertOneResult(id, "sleeper", prompt(id), "awake");
+		assertThat(frozen.isAlive()).as("the woken copy goes on").isTrue();
+		assertNothingLeftBehind();
+	}
+
+	@Test
+	void aTaskOfACopyKilledMidTaskIsFinishedByTheOtherAndOneStoppedWithSigtermGivesItsClaimBack() throws Exception {
+		String killedTask = createTasks("killed", 1, "").keySet().iterator().next();
+		Process killed = copy("killed", "killed", "3");
+		awaitFile(killedTask + "_inprogress_killed.md");
+		killed.descendants().forEach(ProcessHandle::destroyForcibly);
+		killed.destroyForcibly();
+		copy("killed", "survivor", "0.1");
+		awaitDone(killedTask);
+		assertOneResult(killedTask, "killed", prompt(killedTask), "survivor");
+		assertThat(history(killedTask)).as("the killed copy's attempt, taken back when stale").contains("STALE");
+
+		String stoppedTask = createTasks("stopped", 1, "").keySet().iterator().next();
+		Process stopped = copy("stopped", "stopped", "30");
+		awaitFile(stoppedTask + "_inprogress_stopped.md");
+		stopped.destroy();
+		assertThat(stopped.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(workspace.resolve("tasks/" + stoppedTask + "_pending.md")).as("given back at once, not when stale")
+			.exists();
+		assertThat(history(stoppedTask)).as("no attempt counted").isEmpty();
+	}
+
+	@Test
+	void aFailingCommandFailsTheAttemptAndTheTaskOnceItsBudgetIsSpent() throws Exception {
+		String failing = "task_" + nextId.getAndIncrement();
+		String fine = createTasks("failer", 1, "").keySet().iterator().next();
+		publishTask(failing, "---\nagent: failer\nmax_attempts: 2\n---\n\nFAIL, " + UUID.randomUUID() + "\n");
+		copy("failer", "copy-f", "0.1");
+
+		awaitDone(fine);
+		assertOneResult(fine, "failer", prompt(fine), "copy-f");
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			JsonNode entry = manifestEntry(failing);
+			assertThat(entry.path("status").asString()).isEqualTo("failed");
+			assertThat(entry.path("attempts").asInt()).isEqualTo(2);
+			assertThat(entry.path("owner").asString()).isEqualTo("failer");
+			assertThat(entry.path("error").asString()).isEqualTo("the command exited with status 3 (attempt 2 of 2)");
+		});
+		assertThat(workspace.resolve("outputs/" + failing + "_result.md")).doesNotExist();
+		assertThat(list("failures")).as("notes are removed once counted").isEmpty();
+	}
+
+	// Tasks and copies
+
+	private Map<String, String> createTasks(String agent, int count, String frontMatter) throws IOException {
+		Map<String, String> tasks = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			String id = "task_" + nextId.getAndIncrement();
+			String prompt = "Prompt " + id + " for " + agent + ", " + UUID.randomUUID();
+			publishTask(id, "---\nagent: " + agent + "\npriority: " + (i % 3) + "\n" + frontMatter + "---\n\n" + prompt
+					+ "\n");
+			tasks.put(id, prompt);
+		}
+		return tasks;
+	}
+
+	/** Writes a task under a dot-name and renames it into place, as the protocol asks. */
+	private void publishTask(String id, String content) throws IOException {
+		Path tasks = workspace.resolve("tasks");
+		Files.createDirectories(tasks);
+		Path temporary = tasks.resolve("." + id + ".tmp");
+		Files.writeString(temporary, content, StandardCharsets.UTF_8);
+		Files.move(temporary, tasks.resolve(id + "_pending.md"), StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	private String prompt(String id) throws IOException {
+		for (Path path : Files.newDirectoryStream(workspace.resolve("tasks"), id + "_*.md")) {
+			String text = Files.readString(path);
+			return text.substring(text.indexOf("\n---\n") + 5).strip();
+		}
+		throw new AssertionError("no file for " + id);
+	}
+
+	private Process copy(String agent, String name, String pause) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder("bash", AGENT.toString(), workspace.toString(), agent, "bash", "-c",
+				COMMAND, name, pause);
+		builder.environment().put("SPOOL_HEARTBEAT_MS", "300");
+		Process process = builder.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve(name + ".log").toFile()))
+			.start();
+		this.copies.add(process);
+		return process;
+	}
+
+	private static void signal(Process process, String signal) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).isZero();
+	}
+
+	// What the files say
+
+	private static void awaitFile(String name) {
+		await().atMost(PATIENCE).until(() -> Files.exists(workspace.resolve("tasks").resolve(name)));
+	}
+
+	private static void awaitDone(String id) {
+		await().atMost(PATIENCE).until(() -> Files.exists(workspace.resolve("outputs/" + id + "_result.md")));
+	}
+
+	/**
+	 * One done file, one result from one of the copies for exactly this prompt, and a manifest that names its agent
+	 * and completion time as the result's header does.
+	 * @return the copy that answered
+	 */
+	private String assertOneResult(String id, String agent, String prompt, String... copies) throws Exception {
+		assertThat(list("tasks")).filteredOn((name) -> name.startsWith(id + "_")).containsExactly(id + "_done.md");
+		ResultHeader.Parsed result = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/" + id + "_result.md")));
+		assertThat(result.header().agent()).isEqualTo(agent);
+		assertThat(result.header().startedAt()).isBefore(result.header().finishedAt());
+		String copy = result.text().substring(0, Math.max(result.text().indexOf(' '), 0));
+		assertThat(copy).as("the copy that answered %s", id).isIn((Object[]) copies);
+		assertThat(result.text()).isEqualTo(copy + " answered: " + prompt + "\n");
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			JsonNode entry = manifestEntry(id);
+			assertThat(entry.path("status").asString()).isEqualTo("done");
+			assertThat(entry.path("owner").asString()).isEqualTo(agent);
+			assertThat(Instant.parse(entry.path("completed_at").asString())).isEqualTo(result.header().finishedAt());
+		});
+		return copy;
+	}
+
+	private void assertNothingLeftBehind() throws IOException {
+		assertThat(list("outputs")).as("outputs/: results only").allMatch((name) -> name.endsWith("_result.md"));
+		assertThat(list(".spool/staging")).as("answers staged and never published").isEmpty();
+		assertThat(list("failures")).isEmpty();
+	}
+
+	private static JsonNode manifestEntry(String id) throws IOException {
+		JsonNode manifest = ModelStub.JSON.readTree(Files.readAllBytes(workspace.resolve("manifest.json")));
+		for (JsonNode entry : manifest.path("tasks")) {
+			if (entry.path("id").asString().equals(id)) {
+				return entry;
+			}
+		}
+		throw new AssertionError("no " + id + " in the manifest");
+	}
+
+	/** The outcomes in a task's history, in order, from its records. */
+	private static List<String> history(String id) throws IOException {
+		List<String> outcomes = new ArrayList<>();
+		for (int number = 1; Files.exists(workspace.resolve(".spool/attempts/" + id + "." + number + ".json")); number++) {
+			outcomes.add(ModelStub.JSON
+				.readTree(Files.readAllBytes(workspace.resolve(".spool/attempts/" + id + "." + number + ".json")))
+				.path("outcome")
+				.asString());
+		}
+		return outcomes;
+	}
+
+	private static List<String> list(String sub) throws IOException {
+		Path path = workspace.resolve(sub);
+		if (!Files.isDirectory(path)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(path)) {
+			return files.map((file) -> file.getFileName().toString()).sorted().toList();
+		}
+	}
+
+}
