@@ -23,7 +23,12 @@ spool_stamp() {
 }
 spool_held() { [ -n "${SPOOL_STAMP:-}" ] && [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$SPOOL_STAMP" ]; }
 
-spool_claim() { spool_move "$(spool_task "$1" pending)" "$(spool_mine "$1")" && spool_stamp "$(spool_mine "$1")"; }
+# Claim: stamp the pending file, rename it, then check the stamp came along. Stamping after the rename could stamp
+# another copy's claim, if this one stopped in between and the task was taken back and claimed again meanwhile.
+spool_claim() {
+  spool_stamp "$(spool_task "$1" pending)" && spool_move "$(spool_task "$1" pending)" "$(spool_mine "$1")" &&
+    spool_held "$1"
+}
 spool_heartbeat() { spool_held "$1" && spool_stamp "$(spool_mine "$1")"; }
 spool_release() { spool_held "$1" && spool_move "$(spool_mine "$1")" "$(spool_task "$1" pending)"; }
 
@@ -71,7 +76,13 @@ spool_takeable() {
   [ -z "${F[role]:-}" ] || [[ ${roles,,} == *",${F[role],,},"* ]] || return 1
   [ "${F[kind]:-}" != goal ] || return 1                              # goals are planned by Spool's orchestrator
   [ "${F[transport]:-}" != fifo ] || [ "${F[stage]:-1}" = 1 ] || return 1   # fifo stages run together
-  for dep in $(spool_items "${F[depends_on]:-}"); do [ -e "$(spool_task "$dep" done)" ] || return 1; done
+  for dep in $(spool_items "${F[depends_on]:-}"); do spool_handed_over "$dep" || return 1; done
+}
+# spool_handed_over ID: done, and its result linked, or done (renamed: ctime) ten seconds ago and never given one.
+spool_handed_over() {
+  local done; done=$(spool_task "$1" done)
+  [ -e "$done" ] || return 1
+  [ -e "$SPOOL_WS/outputs/$1_result.md" ] || [ $(( $(date +%s) - $(stat -c %Z "$done") )) -ge 10 ]
 }
 
 # spool_next: the id of the pending task to take: higher priority first, then the lower id number.

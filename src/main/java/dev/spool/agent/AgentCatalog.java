@@ -191,8 +191,14 @@ public final class AgentCatalog {
 		if (temperature != null && temperature < 0) {
 			throw new IllegalArgumentException("temperature: must not be negative");
 		}
+		Boolean outside = front.value("outside", "true or false", AgentCatalog::bool);
 		return new AgentDefinition(name, front.text("model"), temperature, (concurrency != null) ? concurrency : 1,
-				front.list("roles", "text", Optional::of), front.body());
+				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside));
+	}
+
+	private static Optional<Boolean> bool(String text) {
+		String word = text.strip();
+		return word.equals("true") ? Optional.of(true) : word.equals("false") ? Optional.of(false) : Optional.empty();
 	}
 
 }

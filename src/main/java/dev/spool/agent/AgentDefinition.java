@@ -11,9 +11,11 @@ import java.util.List;
  * @param concurrency how many tasks it works on at once
  * @param roles what it is for, free-form
  * @param systemPrompt the body of its file
+ * @param outside whether a program outside Spool is this agent ({@code outside: true}): Spool runs no loop for it,
+ * but routes tasks to its roles
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt) {
+		String systemPrompt, boolean outside) {
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);

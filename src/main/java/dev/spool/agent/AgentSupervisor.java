@@ -143,6 +143,14 @@ public final class AgentSupervisor implements SmartLifecycle {
 			}
 		}
 		for (AgentDefinition definition : this.catalog.all()) {
+			if (definition.outside()) {
+				// A program outside Spool is this agent; its definition only says what it is for.
+				List<AgentWorker> running = this.workers.remove(definition.name());
+				if (running != null) {
+					running.forEach(AgentWorker::stop);
+				}
+				continue;
+			}
 			List<AgentWorker> slots = new ArrayList<>(this.workers.getOrDefault(definition.name(), List.of()));
 			while (slots.size() > definition.concurrency()) {
 				slots.remove(slots.size() - 1).stop();

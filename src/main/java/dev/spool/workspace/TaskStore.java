@@ -273,7 +273,22 @@ public final class TaskStore {
 	 * @return the state the task went to, or empty when the file had already moved
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
+		unstamp(inProgress);
 		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason);
+	}
+
+	/**
+	 * Gives a claim's file a stamp of Spool's own before it is taken back. A rename keeps the modification time, so
+	 * without this the late holder's stamp would still be on the file when an agent of the same name claims it again,
+	 * until that agent stamps it: a late holder that checked its stamp in that moment would commit the new claim.
+	 */
+	private void unstamp(TaskFile inProgress) {
+		try {
+			stamp(inProgress);
+		}
+		catch (IOException ex) {
+			// Gone already (completed, cancelled, taken back): the rename that follows finds so too.
+		}
 	}
 
 	/**
@@ -282,6 +297,7 @@ public final class TaskStore {
 	 * @return false when the file had already moved
 	 */
 	public boolean requeue(TaskFile inProgress) {
+		unstamp(inProgress);
 		if (!move(inProgress, inProgress.to(TaskState.PENDING, null))) {
 			return false;
 		}

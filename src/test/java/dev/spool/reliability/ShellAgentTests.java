@@ -146,7 +146,7 @@ class ShellAgentTests {
 		Process stopped = copy("stopped", "stopped", "30");
 		awaitFile(stoppedTask + "_inprogress_stopped.md");
 		stopped.destroy();
-		assertThat(stopped.waitFor(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(stopped.waitFor(15, TimeUnit.SECONDS)).as("the copy stopped with SIGTERM has ended").isTrue();
 		assertThat(workspace.resolve("tasks/" + stoppedTask + "_pending.md")).as("given back at once, not when stale")
 			.exists();
 		assertThat(history(stoppedTask)).as("no attempt counted").isEmpty();
