@@ -200,6 +200,90 @@ class PipelineFifoTests {
 
 	@Nested
 	@TestPropertySource(properties = "spool.max-attempts=1")
+	class WhenStageOneBreaksOffOnceAndStageTwoMayTryOnlyOnce {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("restarted"), "second");
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void stageTwoIsHandedBackWithoutSpendingItsOnlyAttemptAndIsDoneWithTheRetriedAnswer() throws Exception {
+			int broken = answers.incrementAndGet();
+			int whole = answers.incrementAndGet();
+			AtomicInteger stageOneCalls = new AtomicInteger();
+			endpoint.otherwise((request) -> {
+				if (!isStageOne(request)) {
+					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+				}
+				if (stageOneCalls.incrementAndGet() == 1) {
+					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").to(request));
+				}
+				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
+					.to(request));
+			});
+			// Written by hand, as the protocol allows, for stage one's own budget of three; stage two has the
+			// default, one. Stage two first, so that stage one, once claimed, has a reader to stream to.
+			Path tasks = endpoint.workspace().resolve("tasks");
+			publish(tasks, "task_902_pending.md", "---\nagent: second\npipeline: pipeline_900\nstage: 2\n"
+					+ "transport: fifo\n---\n" + STAGE_TWO + "\n");
+			publish(tasks, "task_901_pending.md", "---\nagent: tester\nmax_attempts: 3\npipeline: pipeline_900\n"
+					+ "stage: 1\ntransport: fifo\n---\n" + STAGE_ONE + "\n");
+
+			Task one = ModelEndpointTests.finished(this.store, dev.spool.workspace.TaskId.parse("task_901").orElseThrow());
+			Task two = ModelEndpointTests.finished(this.store, dev.spool.workspace.TaskId.parse("task_902").orElseThrow());
+
+			assertThat(one.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(two.state()).as("stage two (error: %s)", two.error()).isEqualTo(TaskState.DONE);
+			assertThat(two.history()).extracting(Attempt::outcome)
+				.as("stage two was reading when stage one broke off, and was handed back uncounted")
+				.containsExactly(Attempt.Outcome.RESTARTED, Attempt.Outcome.DONE);
+			assertThat(two.history().get(0).error()).contains("stage 1 of pipeline_900",
+					"ended without its end marker", "failed (it is pending)");
+			assertThat(two.attempts()).isEqualTo(1);
+			String answer = "Whole #" + whole + ": every word arrived.";
+			assertThat(stageTwoPrompts(endpoint)).as("only one request of stage two, with the whole answer only")
+				.singleElement()
+				.asString()
+				.endsWith(":\n\n" + answer)
+				.doesNotContain("BROKEN");
+		}
+
+		private static void publish(Path tasks, String name, String content) throws IOException {
+			Path temporary = tasks.resolve("." + name + ".test.tmp");
+			Files.writeString(temporary, content);
+			Files.move(temporary, tasks.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenAnOutsideWriterIsKilledMidStream {
 
 		static ModelEndpoint endpoint;
