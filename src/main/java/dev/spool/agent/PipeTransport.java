@@ -174,6 +174,7 @@ final class PipeTransport {
 				throw new PipeException(broken + ", and " + name + " is gone");
 			}
 			if (now.state() == TaskState.DONE) {
+				logger.info(broken + ", but " + name + " is done: its output is the answer");
 				return committedOutput(previous, name, null);
 			}
 			boolean failedSince = now.history()

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -26,6 +27,7 @@ import dev.spool.workspace.PipelineStage;
 import dev.spool.workspace.Pipelines;
 import dev.spool.workspace.Pipes;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -164,11 +166,13 @@ class PipelineFifoTests {
 			int broken = answers.incrementAndGet();
 			int whole = answers.incrementAndGet();
 			AtomicInteger stageOneCalls = new AtomicInteger();
+			AtomicReference<TaskId> stageTwo = new AtomicReference<>();
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
+					awaitReading(this.store, stageTwo.get());
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -177,6 +181,7 @@ class PipelineFifoTests {
 			});
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
+			stageTwo.set(pipeline.stages().get(1).id());
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
 			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
 
@@ -187,6 +192,7 @@ class PipelineFifoTests {
 			assertThat(two.history()).extracting(Attempt::error)
 				.as("stage two was reading when the stream broke, and refused it")
 				.anySatisfy((error) -> assertThat(error).contains("ended without its end marker"));
+			assertThat(two.attempts()).as("the break cost stage two no attempt").isEqualTo(1);
 			String answer = "Whole #" + whole + ": every word arrived.";
 			assertThat(this.store.readOutput(one.id())).hasValue(answer);
 			assertThat(stageTwoPrompts(endpoint)).as("only one request of stage two, with the whole answer only")
@@ -240,6 +246,7 @@ class PipelineFifoTests {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
+					awaitReading(this.store, TaskId.parse("task_902").orElseThrow());
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -254,8 +261,8 @@ class PipelineFifoTests {
 			publish(tasks, "task_901_pending.md", "---\nagent: tester\nmax_attempts: 3\npipeline: pipeline_900\n"
 					+ "stage: 1\ntransport: fifo\n---\n" + STAGE_ONE + "\n");
 
-			Task one = ModelEndpointTests.finished(this.store, dev.spool.workspace.TaskId.parse("task_901").orElseThrow());
-			Task two = ModelEndpointTests.finished(this.store, dev.spool.workspace.TaskId.parse("task_902").orElseThrow());
+			Task one = ModelEndpointTests.finished(this.store, TaskId.parse("task_901").orElseThrow());
+			Task two = ModelEndpointTests.finished(this.store, TaskId.parse("task_902").orElseThrow());
 
 			assertThat(one.history()).extracting(Attempt::outcome)
 				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
@@ -442,6 +449,25 @@ class PipelineFifoTests {
 	/** The user messages of stage two's requests, by the prompt they start with. */
 	static List<String> stageTwoPrompts(ModelEndpoint endpoint) {
 		return endpoint.prompts().stream().filter((prompt) -> prompt.startsWith(STAGE_TWO)).toList();
+	}
+
+	/**
+	 * Holds stage one's first answer until stage two has claimed its task and, a moment later, opened the pipe (it
+	 * looks every 20 ms), so that the break is read, not missed; bounded, the test's assertions tell if it was not.
+	 */
+	static void awaitReading(TaskStore store, TaskId stageTwo) {
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> store.index()
+					.find(stageTwo)
+					.map((task) -> task.state() == TaskState.IN_PROGRESS)
+					.orElse(false));
+			Thread.sleep(200);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static void assertNothingLeftBehind(Pipes pipes) {
