@@ -2,6 +2,8 @@
 //  - Elements with data-live="URL" are fetched again (as an htmx request, which the server answers with only that
 //    fragment) when /api/events reports a task change, and every data-live-every milliseconds if set.
 //  - Elements with data-stream="URL" show a model's answer as it is written, from that URL's server-sent events.
+//  - A form with data-kinds shows only the fieldsets whose data-for lists the checked kind, and disables the others so
+//    that what they hold is not sent.
 (() => {
   'use strict';
 
@@ -93,5 +95,23 @@
     });
   }
 
-  document.addEventListener('DOMContentLoaded', connect);
+  function followKinds(form) {
+    const apply = () => {
+      const checked = form.querySelector('input[name="kind"]:checked');
+      const kind = checked ? checked.value : 'task';
+      form.querySelectorAll('fieldset[data-for]').forEach((group) => {
+        const shown = group.dataset.for.split(' ').includes(kind);
+        group.hidden = !shown;
+        group.disabled = !shown;
+      });
+      form.querySelectorAll('[data-kind-label]').forEach((button) => { button.textContent = `Submit ${kind}`; });
+    };
+    form.addEventListener('change', apply);
+    apply();
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    document.querySelectorAll('form[data-kinds]').forEach(followKinds);
+    connect();
+  });
 })();

@@ -191,6 +191,10 @@ final class AgentWorker {
 			failed(claim, "no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null);
 		}
 		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof PipeTransport.WriterFailedException writerFailed) { // spool: pipelines
+				restart(claim, writerFailed.getMessage());
+				return;
+			}
 			failed(claim, (ex.getCause() instanceof PipeTransport.PipeException) ? ex.getCause().getMessage() // spool: pipelines
 					: ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
 		}
@@ -238,6 +242,20 @@ final class AgentWorker {
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	/**
+	 * The attempt ended through no fault of its own (the fifo stage it read from broke off): the claim goes back to
+	 * pending uncounted, and the agent does not pause, since neither it nor its model failed.
+	 */
+	private void restart(Claim claim, String reason) {
+		if (this.stopped) {
+			releaseIfStopping(claim);
+			return;
+		}
+		boolean handedBack = this.store.restart(claim, reason);
+		logger.info(this.agent + (handedBack ? " handed " + claim.id() + " back without counting the attempt: "
+				: " lost its claim on " + claim.id() + " as it gave it back: ") + reason);
 	}
 
 	private void failed(Claim claim, String error, Duration retryAfter) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.PipeReader;
 import dev.spool.workspace.PipeWriter;
@@ -89,6 +90,7 @@ final class PipeTransport {
 		Task previous = Pipelines.stage(this.store.index(), where.pipeline(), from)
 			.orElseThrow(() -> new PipeException(name + " does not exist"));
 		PipeReader reader = null;
+		int recordsAtOpen = 0;
 		long lastProgress = System.nanoTime();
 		try {
 			while (true) {
@@ -101,13 +103,19 @@ final class PipeTransport {
 						// Finished before this stage could read it: its output is the answer.
 						return committedOutput(previous, name, null);
 					}
+					if (state == null) {
+						throw new PipeException(name + " (" + previous.id() + ") is gone, so there is no answer to read");
+					}
 					if (state != TaskState.IN_PROGRESS && state != TaskState.PENDING) {
-						throw new PipeException(name + " (" + previous.id() + ") is "
-								+ ((state != null) ? state.word() : "gone") + ", so there is no answer to read");
+						throw new WriterFailedException(name + " (" + previous.id() + ") is " + state.word()
+								+ ", so there is no answer to read");
 					}
 					reader = this.pipes.openReader(where).orElse(null);
 					if (reader == null) {
 						Thread.sleep(20);
+					}
+					else {
+						recordsAtOpen = records(previous);
 					}
 					continue;
 				}
@@ -144,11 +152,48 @@ final class PipeTransport {
 		byte[] bytes = reader.received();
 		int end = indexOf(bytes, END_MARKER);
 		if (end != bytes.length - 1) {
-			throw new PipeException(name + "'s stream through " + this.pipes.path(where.pipeline(), from).getFileName()
-					+ " ended without its end marker after " + bytes.length
-					+ " bytes: its attempt failed or its writer stopped mid-stream");
+			return afterBrokenStream(previous, name, recordsAtOpen, name + "'s stream through "
+					+ this.pipes.path(where.pipeline(), from).getFileName() + " ended without its end marker after "
+					+ bytes.length + " bytes");
 		}
 		return committedOutput(previous, name, new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * A stream that ended without its marker: waits (at most the stall timeout) to see how the writing stage's attempt
+	 * ended. Failed (the stage is pending or failed again, or has a failed attempt recorded since the pipe was opened):
+	 * the writer's failure, so this stage is restarted without counting an attempt. Done: its output is the answer.
+	 * Still in progress (a writer that died keeps its claim until it goes stale): this stage's attempt fails.
+	 */
+	private String afterBrokenStream(Task previous, String name, int recordsAtOpen, String broken)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + this.stall.toNanos();
+		while (true) {
+			Task now = this.store.index().find(previous.id()).orElse(null);
+			if (now == null) {
+				throw new PipeException(broken + ", and " + name + " is gone");
+			}
+			if (now.state() == TaskState.DONE) {
+				logger.info(broken + ", but " + name + " is done: its output is the answer");
+				return committedOutput(previous, name, null);
+			}
+			boolean failedSince = now.history()
+				.stream()
+				.skip(recordsAtOpen)
+				.anyMatch((entry) -> entry.outcome().isAttempt() && entry.outcome() != Attempt.Outcome.DONE);
+			if (now.state() != TaskState.IN_PROGRESS || failedSince) {
+				throw new WriterFailedException(broken + ": the attempt of " + name + " failed (it is "
+						+ now.state().word() + ")");
+			}
+			if (System.nanoTime() > deadline) {
+				throw new PipeException(broken + ": its writer stopped mid-stream, and " + name + " is still in progress");
+			}
+			Thread.sleep(20);
+		}
+	}
+
+	private int records(Task previous) {
+		return this.store.index().find(previous.id()).map((task) -> task.history().size()).orElse(0);
 	}
 
 	/**
@@ -167,9 +212,12 @@ final class PipeTransport {
 				}
 				return output.get();
 			}
+			if (state == null) {
+				throw new PipeException(name + " streamed an answer but is gone");
+			}
 			if (state != TaskState.IN_PROGRESS && state != TaskState.DONE) {
-				throw new PipeException(name + " streamed an answer but did not commit it (it is "
-						+ ((state != null) ? state.word() : "gone") + ")");
+				throw new WriterFailedException(name + " streamed an answer but did not commit it (it is "
+						+ state.word() + ")");
 			}
 			if (System.nanoTime() > deadline) {
 				throw new PipeException(name + " streamed its whole answer but did not commit it within "
@@ -252,9 +300,21 @@ final class PipeTransport {
 	}
 
 	/** Why a stage could not have the previous stage's answer whole; its attempt fails with this message. */
-	static final class PipeException extends RuntimeException {
+	static class PipeException extends RuntimeException {
 
 		PipeException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * The stage read from ended its attempt without committing what it streamed: not the reading stage's failure, so
+	 * its claim goes back to pending without counting an attempt (PROTOCOL.md, Pipelines).
+	 */
+	static final class WriterFailedException extends PipeException {
+
+		WriterFailedException(String message) {
 			super(message);
 		}
 

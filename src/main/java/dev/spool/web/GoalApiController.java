@@ -41,9 +41,6 @@ class GoalApiController {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"goal\": \"...\"}");
 		}
-		if (request.goal() == null || request.goal().isBlank()) {
-			throw new InvalidTaskException("the goal is missing or empty");
-		}
 		Task task = this.store.create(createGoal(request.goal(), request.title(),
 				(request.priority() != null) ? request.priority() : 0));
 		return ResponseEntity.created(URI.create("/api/goals/" + task.id())).body(find(task.id()));
@@ -58,8 +55,15 @@ class GoalApiController {
 		return this.goals.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}
 
-	/** A goal is a task for the orchestrator: {@code kind: goal}, which no other agent takes. */
+	/**
+	 * A goal is a task for the orchestrator: {@code kind: goal}, which no other agent takes. The API and the dashboard's
+	 * form both make goals here.
+	 * @throws InvalidTaskException if the goal is missing or empty
+	 */
 	static NewTask createGoal(String goal, String title, int priority) {
+		if (goal == null || goal.isBlank()) {
+			throw new InvalidTaskException("the goal is missing or empty");
+		}
 		return new NewTask(goal, title, null, null, TaskDocument.Kind.GOAL, priority, List.of(), null, null, null);
 	}
 

@@ -6,9 +6,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
-import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Pipes;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -34,15 +33,18 @@ class TaskBoardController {
 
 	private final AgentDirectory agents;
 
-	private final Routing routing;
+	private final FormSubmissions submissions;
+
+	private final Pipes pipes;
 
 	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents,
-			Routing routing) {
+			FormSubmissions submissions, Pipes pipes) {
 		this.board = board;
 		this.activity = activity;
 		this.store = store;
 		this.agents = agents;
-		this.routing = routing;
+		this.submissions = submissions;
+		this.pipes = pipes;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only the board. */
@@ -57,30 +59,31 @@ class TaskBoardController {
 		if (fragment != null) {
 			return "index :: board";
 		}
-		model.addAttribute("form", (retryOf != null) ? rework(retryOf) : TaskForm.empty());
-		model.addAttribute("agentNames", agentNames());
-		model.addAttribute("roles", roles());
+		addForm(model, (retryOf != null) ? rework(retryOf) : TaskForm.empty());
 		return "index";
 	}
 
+	/** A task, a goal or a pipeline from the form; refused, the board again with the error beside the form kept. */
 	@PostMapping("/tasks")
 	String create(@ModelAttribute TaskForm form, Model model, HttpServletResponse response) {
 		try {
-			NewTask request = form.toNewTask();
-			this.routing.check(request);
-			Task task = this.store.create(request);
-			return "redirect:/?created=" + task.id();
+			return "redirect:" + this.submissions.submit(form);
 		}
 		catch (InvalidTaskException ex) {
 			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
 			model.addAttribute("formError", ex.getMessage());
-			model.addAttribute("form", form);
-			model.addAttribute("agentNames", agentNames());
-			model.addAttribute("roles", roles());
 			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
 			model.addAttribute("activity", this.activity.chart());
+			addForm(model, form);
 			return "index";
 		}
+	}
+
+	private void addForm(Model model, TaskForm form) {
+		model.addAttribute("form", form);
+		model.addAttribute("agentNames", agentNames());
+		model.addAttribute("roles", roles());
+		model.addAttribute("fifoAvailable", this.pipes.available());
 	}
 
 	private TaskForm rework(String retryOf) {

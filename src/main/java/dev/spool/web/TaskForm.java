@@ -2,18 +2,22 @@ package dev.spool.web;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 
-/** The submit form's fields, as a person typed them. */
+/**
+ * The submit form's fields, as a person typed them: a task, a goal (the prompt is the goal) or a pipeline (the prompt
+ * holds the stages, see {@link PipelineText}).
+ */
 record TaskForm(String prompt, String title, String agent, String priority, String dependsOn, String retryOf,
-		String role) {
+		String role, String kind, String transport) {
 
 	static TaskForm empty() {
-		return new TaskForm("", "", "", "0", "", "", "");
+		return new TaskForm("", "", "", "0", "", "", "", Kind.TASK.word(), "files");
 	}
 
 	/** The form filled with a task's prompt and settings, to fix and run again as a new task. */
@@ -22,24 +26,94 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		return new TaskForm(prompt, (task.title() != null) ? task.title() : "",
 				(task.document().agent() != null) ? task.document().agent() : "",
 				String.valueOf(task.document().priority()), dependencies, task.id().text(),
-				(task.document().role() != null) ? task.document().role() : "");
+				(task.document().role() != null) ? task.document().role() : "", Kind.TASK.word(), "files");
+	}
+
+	/** What the form makes; a form without the choice (an older page, a script) makes a task. */
+	Kind chosen() {
+		if (this.kind == null || this.kind.isBlank()) {
+			return Kind.TASK;
+		}
+		return Arrays.stream(Kind.values())
+			.filter((candidate) -> candidate.word().equals(this.kind.strip()))
+			.findFirst()
+			.orElseThrow(() -> new InvalidTaskException("unknown kind '" + this.kind + "': task, goal or pipeline"));
+	}
+
+	/** The kind as the page's radio buttons name it, for a form sent back with an error. */
+	public String kindWord() {
+		try {
+			return chosen().word();
+		}
+		catch (InvalidTaskException ex) {
+			return Kind.TASK.word();
+		}
+	}
+
+	public String transportWord() {
+		return (this.transport == null || this.transport.isBlank()) ? "files" : this.transport.strip();
 	}
 
 	NewTask toNewTask() {
-		int priorityValue;
+		int priorityValue = priorityValue();
+		List<TaskId> dependencies = (this.dependsOn == null || this.dependsOn.isBlank()) ? List.of()
+				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();
+		TaskId rework = blank(this.retryOf) ? null : TaskIds.parse(this.retryOf.strip());
+		return new NewTask(this.prompt, this.title, stripped(this.agent), stripped(this.role), null, priorityValue,
+				dependencies, rework, null, null);
+	}
+
+	int priorityValue() {
 		try {
-			priorityValue = (this.priority == null || this.priority.isBlank()) ? 0 : Integer.parseInt(this.priority.strip());
+			return blank(this.priority) ? 0 : Integer.parseInt(this.priority.strip());
 		}
 		catch (NumberFormatException ex) {
 			throw new InvalidTaskException("priority must be a whole number");
 		}
-		List<TaskId> dependencies = (this.dependsOn == null || this.dependsOn.isBlank()) ? List.of()
-				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();
-		TaskId rework = (this.retryOf == null || this.retryOf.isBlank()) ? null : TaskIds.parse(this.retryOf.strip());
-		String routed = (this.agent == null || this.agent.isBlank()) ? null : this.agent.strip();
-		String wanted = (this.role == null || this.role.isBlank()) ? null : this.role.strip();
-		return new NewTask(this.prompt, this.title, routed, wanted, null, priorityValue, dependencies, rework, null,
-				null);
+	}
+
+	/**
+	 * Refuses the task-only fields for a goal or a pipeline, rather than dropping what a person chose: only a browser
+	 * without JavaScript sends them, since the page disables the fields that do not apply.
+	 */
+	void requireOnlyWhatApplies() {
+		Kind chosen = chosen();
+		if (chosen == Kind.TASK) {
+			return;
+		}
+		String what = (chosen == Kind.GOAL) ? "a goal, which goes to the orchestrator"
+				: "a pipeline, whose stages each start with agent: or role: when they need one";
+		if (!blank(this.agent) || !blank(this.role)) {
+			throw new InvalidTaskException("leave Agent and Role empty for " + what);
+		}
+		if (!blank(this.dependsOn)) {
+			throw new InvalidTaskException("leave Depends on empty for " + what);
+		}
+		if (!blank(this.retryOf)) {
+			throw new InvalidTaskException("reworking a task makes a task, not a " + chosen.word());
+		}
+		if (chosen == Kind.PIPELINE && priorityValue() != 0) {
+			throw new InvalidTaskException("a pipeline's stages have no priority: leave Priority at 0");
+		}
+	}
+
+	private static boolean blank(String text) {
+		return text == null || text.isBlank();
+	}
+
+	private static String stripped(String text) {
+		return blank(text) ? null : text.strip();
+	}
+
+	/** What the form makes. */
+	enum Kind {
+
+		TASK, GOAL, PIPELINE;
+
+		String word() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
 	}
 
 }

@@ -127,6 +127,7 @@ class TaskPageController {
 			case RETRIED -> "retried";
 			case REQUEUED -> "requeued by a person";
 			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
+			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
 		};
 	}
 

@@ -35,7 +35,12 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		/** A person took a claim back to pending; the attempt under way is not counted. */
 		REQUEUED,
 		/** A task it depends on failed or was cancelled, so it failed too without being tried. */
-		BLOCKED;
+		BLOCKED,
+		/**
+		 * Its claim was handed back to pending because what the attempt waited for failed, not the attempt: a fifo
+		 * stage whose writer's attempt broke off mid-stream. Not counted.
+		 */
+		RESTARTED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;

@@ -268,6 +268,20 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Hands a claim back to pending without counting an attempt, because the attempt failed through no fault of its
+	 * own (the fifo stage it read from broke off); a {@code RESTARTED} record says why.
+	 * @return false when the claim was already lost
+	 */
+	public boolean restart(Claim claim, String reason) {
+		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.PENDING, null))) {
+			return false;
+		}
+		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.RESTARTED, claim.agent(), claim.startedAt(),
+				this.clock.instant(), reason, null, null, null));
+		return true;
+	}
+
+	/**
 	 * Takes back a claim whose heartbeat went quiet: exactly this in-progress file is renamed, so an agent that is
 	 * only late finds its claim gone when it tries to complete.
 	 * @return the state the task went to, or empty when the file had already moved

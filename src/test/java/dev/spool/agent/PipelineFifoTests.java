@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -26,6 +27,7 @@ import dev.spool.workspace.PipelineStage;
 import dev.spool.workspace.Pipelines;
 import dev.spool.workspace.Pipes;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -164,11 +166,13 @@ class PipelineFifoTests {
 			int broken = answers.incrementAndGet();
 			int whole = answers.incrementAndGet();
 			AtomicInteger stageOneCalls = new AtomicInteger();
+			AtomicReference<TaskId> stageTwo = new AtomicReference<>();
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
+					awaitReading(this.store, stageTwo.get());
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -177,6 +181,7 @@ class PipelineFifoTests {
 			});
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
+			stageTwo.set(pipeline.stages().get(1).id());
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
 			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
 
@@ -187,6 +192,7 @@ class PipelineFifoTests {
 			assertThat(two.history()).extracting(Attempt::error)
 				.as("stage two was reading when the stream broke, and refused it")
 				.anySatisfy((error) -> assertThat(error).contains("ended without its end marker"));
+			assertThat(two.attempts()).as("the break cost stage two no attempt").isEqualTo(1);
 			String answer = "Whole #" + whole + ": every word arrived.";
 			assertThat(this.store.readOutput(one.id())).hasValue(answer);
 			assertThat(stageTwoPrompts(endpoint)).as("only one request of stage two, with the whole answer only")
@@ -194,6 +200,91 @@ class PipelineFifoTests {
 				.asString()
 				.endsWith(":\n\n" + answer)
 				.doesNotContain("BROKEN");
+		}
+
+	}
+
+	@Nested
+	@TestPropertySource(properties = "spool.max-attempts=1")
+	class WhenStageOneBreaksOffOnceAndStageTwoMayTryOnlyOnce {
+
+		static ModelEndpoint endpoint;
+
+		@BeforeAll
+		static void start() throws IOException {
+			endpoint = ModelEndpoint.start(workspaces.resolve("restarted"), "second");
+		}
+
+		@AfterAll
+		static void stop() throws IOException {
+			endpoint.close();
+		}
+
+		@DynamicPropertySource
+		static void endpoint(DynamicPropertyRegistry registry) {
+			ModelEndpoint.register(registry, () -> endpoint);
+		}
+
+		@Autowired
+		TaskStore store;
+
+		@Autowired
+		Pipes pipes;
+
+		@AfterEach
+		void nothingLeftBehind() {
+			assertNothingLeftBehind(this.pipes);
+		}
+
+		@Test
+		void stageTwoIsHandedBackWithoutSpendingItsOnlyAttemptAndIsDoneWithTheRetriedAnswer() throws Exception {
+			int broken = answers.incrementAndGet();
+			int whole = answers.incrementAndGet();
+			AtomicInteger stageOneCalls = new AtomicInteger();
+			endpoint.otherwise((request) -> {
+				if (!isStageOne(request)) {
+					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+				}
+				if (stageOneCalls.incrementAndGet() == 1) {
+					awaitReading(this.store, TaskId.parse("task_902").orElseThrow());
+					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").to(request));
+				}
+				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
+					.to(request));
+			});
+			// Written by hand, as the protocol allows, for stage one's own budget of three; stage two has the
+			// default, one. Stage two first, so that stage one, once claimed, has a reader to stream to.
+			Path tasks = endpoint.workspace().resolve("tasks");
+			publish(tasks, "task_902_pending.md", "---\nagent: second\npipeline: pipeline_900\nstage: 2\n"
+					+ "transport: fifo\n---\n" + STAGE_TWO + "\n");
+			publish(tasks, "task_901_pending.md", "---\nagent: tester\nmax_attempts: 3\npipeline: pipeline_900\n"
+					+ "stage: 1\ntransport: fifo\n---\n" + STAGE_ONE + "\n");
+
+			Task one = ModelEndpointTests.finished(this.store, TaskId.parse("task_901").orElseThrow());
+			Task two = ModelEndpointTests.finished(this.store, TaskId.parse("task_902").orElseThrow());
+
+			assertThat(one.history()).extracting(Attempt::outcome)
+				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
+			assertThat(two.state()).as("stage two (error: %s)", two.error()).isEqualTo(TaskState.DONE);
+			assertThat(two.history()).extracting(Attempt::outcome)
+				.as("stage two was reading when stage one broke off, and was handed back uncounted")
+				.containsExactly(Attempt.Outcome.RESTARTED, Attempt.Outcome.DONE);
+			assertThat(two.history().get(0).error()).contains("stage 1 of pipeline_900",
+					"ended without its end marker", "failed (it is pending)");
+			assertThat(two.attempts()).isEqualTo(1);
+			String answer = "Whole #" + whole + ": every word arrived.";
+			assertThat(stageTwoPrompts(endpoint)).as("only one request of stage two, with the whole answer only")
+				.singleElement()
+				.asString()
+				.endsWith(":\n\n" + answer)
+				.doesNotContain("BROKEN");
+		}
+
+		private static void publish(Path tasks, String name, String content) throws IOException {
+			Path temporary = tasks.resolve("." + name + ".test.tmp");
+			Files.writeString(temporary, content);
+			Files.move(temporary, tasks.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 		}
 
 	}
@@ -358,6 +449,25 @@ class PipelineFifoTests {
 	/** The user messages of stage two's requests, by the prompt they start with. */
 	static List<String> stageTwoPrompts(ModelEndpoint endpoint) {
 		return endpoint.prompts().stream().filter((prompt) -> prompt.startsWith(STAGE_TWO)).toList();
+	}
+
+	/**
+	 * Holds stage one's first answer until stage two has claimed its task and, a moment later, opened the pipe (it
+	 * looks every 20 ms), so that the break is read, not missed; bounded, the test's assertions tell if it was not.
+	 */
+	static void awaitReading(TaskStore store, TaskId stageTwo) {
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> store.index()
+					.find(stageTwo)
+					.map((task) -> task.state() == TaskState.IN_PROGRESS)
+					.orElse(false));
+			Thread.sleep(200);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static void assertNothingLeftBehind(Pipes pipes) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,14 +46,26 @@ final class ModelStub extends Dispatcher {
 
 	private final AtomicInteger numbers = new AtomicInteger();
 
-	private ModelStub(int minDelayMillis, int maxDelayMillis) {
+	private final BiFunction<Integer, String, String> script;
+
+	private ModelStub(int minDelayMillis, int maxDelayMillis, BiFunction<Integer, String, String> script) {
 		this.minDelayMillis = minDelayMillis;
 		this.maxDelayMillis = maxDelayMillis;
+		this.script = script;
 	}
 
 	static ModelStub start(int minDelayMillis, int maxDelayMillis) throws IOException {
+		return start(minDelayMillis, maxDelayMillis, (number, prompt) -> null);
+	}
+
+	/**
+	 * A stub whose answers a script may choose: given the call's number and the prompt, it returns the answer, or null
+	 * for the usual {@code answer N to <prompt>}. A scripted answer should carry the number too, to stay unique.
+	 */
+	static ModelStub start(int minDelayMillis, int maxDelayMillis, BiFunction<Integer, String, String> script)
+			throws IOException {
 		SERVER_LOGGER.setLevel(Level.WARNING);
-		ModelStub stub = new ModelStub(minDelayMillis, maxDelayMillis);
+		ModelStub stub = new ModelStub(minDelayMillis, maxDelayMillis, script);
 		stub.server.setDispatcher(stub);
 		stub.server.start();
 		return stub;
@@ -113,7 +126,9 @@ final class ModelStub extends Dispatcher {
 		AtomicInteger count = this.inFlight.computeIfAbsent(model, (key) -> new AtomicInteger());
 		count.incrementAndGet();
 		try {
-			String answer = "answer " + this.numbers.incrementAndGet() + " to " + prompt;
+			int number = this.numbers.incrementAndGet();
+			String scripted = this.script.apply(number, prompt);
+			String answer = (scripted != null) ? scripted : "answer " + number + " to " + prompt;
 			this.calls.add(new Call(model, prompt, stream, answer));
 			Thread.sleep(ThreadLocalRandom.current().nextInt(this.minDelayMillis, this.maxDelayMillis + 1));
 			return stream ? streamed(model, answer) : whole(model, answer);

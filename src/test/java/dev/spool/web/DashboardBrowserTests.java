@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,6 +61,8 @@ class DashboardBrowserTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(20);
 
 	private static final Pattern CREATED = Pattern.compile("created=(task_\\d+)");
+
+	private static final Pattern GOAL_PAGE = Pattern.compile("/goals/(task_\\d+)$");
 
 	private static BrowserSupport browser;
 
@@ -102,7 +105,7 @@ class DashboardBrowserTests {
 	}
 
 	@Test
-	void aTaskSubmittedWithTheFormGoesToDoneOnTheBoardWithoutAReload() {
+	void aTaskSubmittedWithTheFormGoesToDoneOnTheBoardWithoutAReload() throws Exception {
 		browser.open(url("/"));
 		browser.awaitLive();
 		browser.screenshot("home-before-submit");
@@ -119,6 +122,12 @@ class DashboardBrowserTests {
 		assertThat(browser.script("return window.__noReload === true")).as("the page was not reloaded").isEqualTo(true);
 		assertThat(rowText(id)).contains("Slow haiku");
 		browser.screenshot("home-task-done");
+
+		String goal = submitAGoalWithTheKeyboard("Count the owls in the wood.", "Owl census");
+		assertThat(browser.text("main")).contains("Owl census", "Count the owls in the wood.");
+		HttpResponse<String> fromTheApi = this.http.send(
+				HttpRequest.newBuilder(URI.create(url("/api/goals/" + goal))).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(fromTheApi.statusCode()).as("a goal, not a plain task: " + fromTheApi.body()).isEqualTo(200);
 	}
 
 	@Test
@@ -300,6 +309,25 @@ class DashboardBrowserTests {
 		assertThat(created.find()).as("the form leads to the board with the new task: " + browser.driver().getCurrentUrl())
 			.isTrue();
 		return created.group(1);
+	}
+
+	/**
+	 * Picks Goal with the arrow key in the form's radio group (the task-only fields then hide), fills in and posts the
+	 * form; returns the goal's id from the goal page it leads to.
+	 */
+	private String submitAGoalWithTheKeyboard(String goal, String title) {
+		WebElement form = browser.driver().findElement(By.cssSelector("#submit form"));
+		form.findElement(By.cssSelector("input[name=kind][value=task]")).sendKeys(Keys.ARROW_RIGHT);
+		assertThat(form.findElement(By.cssSelector("input[name=kind][value=goal]")).isSelected()).isTrue();
+		assertThat(form.findElement(By.name("agent")).isDisplayed()).as("the agent field, which a goal has not")
+			.isFalse();
+		assertThat(form.findElement(By.cssSelector("button[type=submit]")).getText()).isEqualTo("Submit goal");
+		form.findElement(By.name("prompt")).sendKeys(goal);
+		form.findElement(By.name("title")).sendKeys(title);
+		browser.navigateBy(() -> form.findElement(By.cssSelector("button[type=submit]")).click());
+		Matcher page = GOAL_PAGE.matcher(browser.driver().getCurrentUrl());
+		assertThat(page.find()).as("the form leads to the goal's page: " + browser.driver().getCurrentUrl()).isTrue();
+		return page.group(1);
 	}
 
 	// --- the REST API, as another tool would use it

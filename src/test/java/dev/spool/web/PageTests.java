@@ -8,6 +8,8 @@ import java.util.List;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.Pipes;
+import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import org.awaitility.Awaitility;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -50,6 +53,9 @@ class PageTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	Pipes pipes;
 
 	@Test
 	void theBoardShowsCountsRowsTheFormTheChartAndTheOfflineBanner() throws Exception {
@@ -130,6 +136,126 @@ class PageTests {
 					containsString("kept text"))));
 		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", " ")).andExpect(status().isBadRequest());
 		assertThat(this.store.index().size()).isEqualTo(before);
+	}
+
+	@Test
+	void theFormMakesAGoalForTheOrchestratorAndLeadsToItsPage() throws Exception {
+		String page = this.mvc.perform(post("/tasks").with(csrf()).param("kind", "goal")
+			.param("prompt", "Count the owls in the wood.").param("title", "Owl census").param("priority", "3")
+			.param("agent", "").param("role", "").param("dependsOn", ""))
+			.andExpect(status().isFound())
+			.andExpect(redirectedUrlPattern("/goals/task_*"))
+			.andReturn()
+			.getResponse()
+			.getRedirectedUrl();
+		Task goal = this.store.index().find(TaskIds.parse(page.substring("/goals/".length()))).orElseThrow();
+
+		assertThat(goal.document().kind()).isEqualTo(TaskDocument.Kind.GOAL);
+		assertThat(goal.title()).isEqualTo("Owl census");
+		assertThat(goal.document().priority()).isEqualTo(3);
+		assertThat(goal.document().agent()).isNull();
+		assertThat(this.store.readPrompt(goal.id())).isEqualTo("Count the owls in the wood.");
+		assertThat(taskFile(goal)).contains("kind: goal", "priority: 3");
+		this.mvc.perform(get(page)).andExpect(status().isOk()).andExpect(content().string(containsString("Owl census")));
+	}
+
+	@Test
+	void theFormMakesAPipelineOneTaskPerStageAndLeadsToItsPage() throws Exception {
+		String stages = "agent: nobody\r\nDraft a haiku about pipes\r\n---\r\nagent: nobody\r\n"
+				+ "title: Translation\r\nTranslate it into French.\r\nKeep the form.\r\n---\r\nrole: general\r\n"
+				+ "Check it";
+		String page = this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "files")
+			.param("prompt", stages).param("title", "Haiku").param("priority", "0"))
+			.andExpect(redirectedUrlPattern("/pipelines/pipeline_*"))
+			.andReturn()
+			.getResponse()
+			.getRedirectedUrl();
+		String pipeline = page.substring("/pipelines/".length());
+		List<Task> made = this.store.index()
+			.all()
+			.stream()
+			.filter((task) -> task.document().pipeline() != null
+					&& task.document().pipeline().pipeline().equals(pipeline))
+			.sorted(java.util.Comparator.comparingInt((Task task) -> task.document().pipeline().stage()))
+			.toList();
+
+		assertThat(made).extracting(Task::title).containsExactly("Haiku, stage 1", "Translation", "Haiku, stage 3");
+		assertThat(made).extracting((task) -> task.document().agent()).containsExactly("nobody", "nobody", null);
+		assertThat(made.get(2).document().role()).isEqualTo("general");
+		assertThat(this.store.readPrompt(made.get(0).id())).isEqualTo("Draft a haiku about pipes");
+		assertThat(this.store.readPrompt(made.get(1).id())).isEqualTo("Translate it into French.\nKeep the form.");
+		assertThat(made.get(1).dependsOn()).containsExactly(made.get(0).id());
+		assertThat(made.get(2).dependsOn()).containsExactly(made.get(1).id());
+		assertThat(taskFile(made.get(1))).contains("pipeline: " + pipeline, "stage: 2", "transport: files",
+				"depends_on: [" + made.get(0).id() + "]");
+		this.mvc.perform(get(page)).andExpect(status().isOk()).andExpect(content().string(containsString("Translation")));
+	}
+
+	@Test
+	void theFormMakesAFifoPipelineWhereNamedPipesExist() throws Exception {
+		assumeTrue(this.pipes.available(), "this system cannot make named pipes");
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(allOf(containsString("value=\"fifo\""), not(containsString("id=\"fifo-note\"")))));
+
+		String page = this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "fifo")
+			.param("prompt", "agent: nobody\nWrite\n---\nagent: nobody\nRead"))
+			.andExpect(redirectedUrlPattern("/pipelines/pipeline_*"))
+			.andReturn()
+			.getResponse()
+			.getRedirectedUrl();
+		String pipeline = page.substring("/pipelines/".length());
+		List<Task> made = this.store.index()
+			.all()
+			.stream()
+			.filter((task) -> task.document().pipeline() != null
+					&& task.document().pipeline().pipeline().equals(pipeline))
+			.toList();
+
+		assertThat(made).hasSize(2).allSatisfy((task) -> {
+			assertThat(task.dependsOn()).as("a fifo stage streams, it does not depend").isEmpty();
+			assertThat(taskFile(task)).contains("transport: fifo");
+		});
+	}
+
+	@Test
+	void aRefusedGoalOrPipelineWritesNothingAndShowsTheErrorBesideTheKeptForm() throws Exception {
+		long tasks = this.store.index().size();
+		List<String> reservations = reservedPipelines();
+
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "goal").param("prompt", "  "))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(allOf(containsString("the goal is missing or empty"),
+					containsString("id=\"form-error\""), containsString("value=\"goal\" checked"))));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "goal").param("prompt", "Plan a party")
+			.param("agent", "agent_a"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(allOf(containsString("leave Agent and Role empty for a goal"),
+					containsString(">Plan a party</textarea>"))));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "files")
+			.param("prompt", "Only one stage"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(allOf(containsString("a pipeline has two or more stages"),
+					containsString("value=\"pipeline\" checked"), containsString(">Only one stage</textarea>"))));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "files")
+			.param("prompt", "First\n---\nagent: not a name!\nSecond"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("stage 2: ")));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "files")
+			.param("prompt", "First\n---\n\n---\nThird"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("stage 2: the prompt is missing or empty")));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "carrier pigeon")
+			.param("prompt", "First\n---\nSecond"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("unknown transport")));
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "poem").param("prompt", "Roses"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("unknown kind")));
+		this.mvc.perform(post("/tasks").param("kind", "goal").param("prompt", "Without a token"))
+			.andExpect(status().isForbidden());
+
+		assertThat(this.store.index().size()).isEqualTo(tasks);
+		assertThat(reservedPipelines()).as("no pipeline id was reserved").isEqualTo(reservations);
 	}
 
 	@Test
@@ -235,6 +361,34 @@ class PageTests {
 			.andExpect(status().isOk())
 			.andExpect(content().string(allOf(containsString("<details"), containsString(task.id().text()),
 					containsString("&quot;status&quot; : &quot;pending&quot;"), containsString("/api/manifest"))));
+	}
+
+	private List<String> reservedPipelines() throws java.io.IOException {
+		Path folder = WORKSPACE.resolve(".spool/pipelines");
+		if (!Files.isDirectory(folder)) {
+			return List.of();
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+			return files.map((file) -> file.getFileName().toString()).sorted().toList();
+		}
+	}
+
+	/** The task's file as it is on disk now, whatever state its name says. */
+	private static String taskFile(Task task) throws java.io.IOException {
+		for (int look = 1;; look++) {
+			try (java.util.stream.Stream<Path> files = Files.list(WORKSPACE.resolve("tasks"))) {
+				Path file = files.filter((path) -> path.getFileName().toString().startsWith(task.id() + "_"))
+					.findFirst()
+					.orElseThrow();
+				return Files.readString(file);
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				// An agent renamed it between the listing and the read; look again.
+				if (look == 5) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private TaskState state(Task task) {

@@ -16,8 +16,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -48,6 +52,21 @@ class PipelineWithoutFifoTests {
 
 		assertThat(taskFiles()).isEqualTo(before);
 		assertThat(WORKSPACE.resolve("pipes")).as("the probe's pipe is gone").isEmptyDirectory();
+	}
+
+	@Test
+	void theFormOffersFifoDisabledWithTheReasonAndRefusesItWithoutWriting() throws Exception {
+		java.util.List<Path> before = taskFiles();
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(allOf(containsString("id=\"fifo-note\""), containsString("needs named"),
+					containsString("value=\"fifo\" aria-describedby=\"fifo-note\" disabled=\"disabled\">"))));
+
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "fifo")
+			.param("prompt", "Write\n---\nRead"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("transport fifo needs named pipes")));
+
+		assertThat(taskFiles()).isEqualTo(before);
 	}
 
 	@Test

@@ -1,0 +1,58 @@
+package dev.spool.web;
+
+import dev.spool.agent.Routing;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Pipeline;
+import dev.spool.workspace.Pipelines;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes what the board's submit form asks for (a task, a goal or a pipeline) through the same services as the API, so
+ * the form is refused exactly where the API would be, and before anything is written.
+ */
+@Component
+class FormSubmissions {
+
+	private final TaskStore store;
+
+	private final Routing routing;
+
+	private final Pipelines pipelines;
+
+	FormSubmissions(TaskStore store, Routing routing, Pipelines pipelines) {
+		this.store = store;
+		this.routing = routing;
+		this.pipelines = pipelines;
+	}
+
+	/**
+	 * Creates it and says where to see it.
+	 * @return the path of the page of what was made
+	 * @throws InvalidTaskException if the form is refused; nothing was written
+	 */
+	String submit(TaskForm form) {
+		form.requireOnlyWhatApplies();
+		return switch (form.chosen()) {
+			case TASK -> {
+				NewTask request = form.toNewTask();
+				this.routing.check(request);
+				yield "/?created=" + this.store.create(request).id();
+			}
+			case GOAL -> {
+				Task goal = this.store
+					.create(GoalApiController.createGoal(form.prompt(), form.title(), form.priorityValue()));
+				yield "/goals/" + goal.id();
+			}
+			case PIPELINE -> {
+				Pipeline pipeline = this.pipelines.create(PipelineApiController.transport(form.transportWord()),
+						PipelineText.stages(form.prompt(), form.title()));
+				yield "/pipelines/" + pipeline.id();
+			}
+		};
+	}
+
+}
