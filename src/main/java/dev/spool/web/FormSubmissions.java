@@ -1,5 +1,7 @@
 package dev.spool.web;
 
+import java.util.List;
+
 import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
@@ -48,8 +50,9 @@ class FormSubmissions {
 				yield "/goals/" + goal.id();
 			}
 			case PIPELINE -> {
-				Pipeline pipeline = this.pipelines.create(PipelineApiController.transport(form.transportWord()),
-						PipelineText.stages(form.prompt(), form.title()));
+				List<Pipelines.StageRequest> stages = PipelineText.stages(form.prompt(), form.title());
+				this.routing.checkStages(stages);
+				Pipeline pipeline = this.pipelines.create(PipelineApiController.transport(form.transportWord()), stages);
 				yield "/pipelines/" + pipeline.id();
 			}
 		};

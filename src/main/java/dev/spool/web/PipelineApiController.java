@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.Pipeline;
 import dev.spool.workspace.PipelineStage;
@@ -28,8 +29,11 @@ class PipelineApiController {
 
 	private final Pipelines pipelines;
 
-	PipelineApiController(Pipelines pipelines) {
+	private final Routing routing;
+
+	PipelineApiController(Pipelines pipelines, Routing routing) {
 		this.pipelines = pipelines;
+		this.routing = routing;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -38,7 +42,10 @@ class PipelineApiController {
 			throw new InvalidTaskException(
 					"the request body is empty; send {\"transport\": \"files\", \"stages\": [{\"prompt\": \"...\"}, ...]}");
 		}
-		Pipeline pipeline = this.pipelines.create(transport(request.transport()), stages(request.stages()));
+		PipelineStage.Transport transport = transport(request.transport());
+		List<Pipelines.StageRequest> stages = stages(request.stages());
+		this.routing.checkStages(stages);
+		Pipeline pipeline = this.pipelines.create(transport, stages);
 		return ResponseEntity.created(URI.create("/api/pipelines/" + pipeline.id())).body(PipelineJson.of(pipeline));
 	}
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.spool.workspace.ResultHeader;
 import dev.spool.workspace.TaskDocument;
 
 import org.springframework.util.FileSystemUtils;
@@ -210,9 +211,15 @@ class GoalCrashTests {
 			.map((task) -> task.getKey().substring(0, task.getKey().indexOf("_done.md")))
 			.findFirst()
 			.orElseThrow();
-		String result = Files.readString(this.workspace.resolve("outputs/" + goal + "_result.md"));
+		ResultHeader.Parsed goalResult = ResultHeader
+			.parse(Files.readString(this.workspace.resolve("outputs/" + goal + "_result.md")));
+		String result = goalResult.text();
 		assertThat(result).as("the result of " + goal)
-			.isEqualTo(Files.readString(this.workspace.resolve("outputs/" + finalTask + "_result.md")));
+			.isEqualTo(ResultHeader.parse(Files.readString(this.workspace.resolve("outputs/" + finalTask + "_result.md")))
+				.text());
+		assertThat(goalResult.header()).as("the header of the result of " + goal).isNotNull()
+			.extracting(ResultHeader::agent)
+			.isEqualTo("orchestrator");
 		ModelStub.Call call = this.model.callThatGot(result.strip())
 			.orElseThrow(() -> new AssertionError("no call of the model answered " + result));
 		assertThat(call.prompt()).as("the final task's prompt").contains("Combine the results", goalText(round(goal)));

@@ -43,7 +43,10 @@ class PipelineApiTests {
 	private static final Path WORKSPACE = TestWorkspaces.create("pipelines");
 
 	@DynamicPropertySource
-	static void workspace(DynamicPropertyRegistry registry) {
+	static void workspace(DynamicPropertyRegistry registry) throws IOException {
+		// An editor that is a program outside Spool: stages for its role are accepted and left to it.
+		Path agents = Files.createDirectories(WORKSPACE.resolve("agents"));
+		Files.writeString(agents.resolve("editor.md"), "---\noutside: true\nroles: [editor]\n---\nEdits.\n");
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spool.max-prompt-size", () -> "2KB");
 	}
@@ -142,6 +145,9 @@ class PipelineApiTests {
 		}
 		create("{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"" + "x".repeat(3000) + "\"}]}")
 			.andExpect(status().isContentTooLarge());
+		create("{\"transport\":\"files\",\"stages\":[{\"prompt\":\"a\"},{\"prompt\":\"b\",\"role\":\"astronaut\"}]}")
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value(containsString("stage 2: no agent lists the role 'astronaut'")));
 
 		assertThat(written()).isEqualTo(this.before);
 	}
