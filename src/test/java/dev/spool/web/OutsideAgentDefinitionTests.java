@@ -68,8 +68,11 @@ class OutsideAgentDefinitionTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(review.state()).as("no loop of Spool's runs as shellbot").isEqualTo(TaskState.PENDING);
-		assertThat(this.store.index().claimable("shellbot", List.of("reviewer"), 10)).extracting(Task::id)
-			.containsExactly(review.id());
+		// Offered to an agent named shellbot that lists the role, once the file has settled.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.store.index().claimable("shellbot", List.of("reviewer"), 10))
+				.extracting(Task::id)
+				.containsExactly(review.id()));
 	}
 
 }
