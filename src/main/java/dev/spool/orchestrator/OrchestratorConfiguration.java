@@ -12,7 +12,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
-/** Schedules the sweeps for stale claims and for dependants of failed tasks at the heartbeat interval. */
+/**
+ * Schedules the sweeps for stale claims and for dependants of failed tasks at the heartbeat interval, and the search
+ * for committed answers left unpublished at the rescan interval.
+ */
 @Configuration(proxyBeanMethods = false)
 class OrchestratorConfiguration implements SchedulingConfigurer {
 
@@ -22,8 +25,11 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 
 	private final DependencyFailureSweeper dependencies;
 
+	private final TaskStore store;
+
 	OrchestratorConfiguration(SpoolProperties properties, TaskStore store, Clock clock) {
 		this.properties = properties;
+		this.store = store;
 		this.sweeper = new StaleClaimSweeper(store, clock, properties.staleAfter(), properties.heartbeatInterval());
 		this.dependencies = new DependencyFailureSweeper(store);
 	}
@@ -47,6 +53,7 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 	public void configureTasks(ScheduledTaskRegistrar registrar) {
 		registrar.addFixedDelayTask(this.sweeper::sweep, this.properties.heartbeatInterval());
 		registrar.addFixedDelayTask(this.dependencies::sweep, this.properties.heartbeatInterval());
+		registrar.addFixedDelayTask(this.store::publishStalledCommits, this.properties.rescanInterval());
 	}
 
 }

@@ -95,7 +95,17 @@ final class StagedAnswers {
 	 * @return the tasks whose answers were published
 	 */
 	List<TaskId> recover() throws IOException {
+		return recover(Duration.ZERO);
+	}
+
+	/**
+	 * Like {@link #recover()}, but leaves alone answers staged less than {@code minimumAge} ago, whose agents may be
+	 * between their commit and their link right now: for a running workspace, where a commit whose link failed would
+	 * otherwise wait for the next start.
+	 */
+	List<TaskId> recover(Duration minimumAge) throws IOException {
 		Instant expired = this.clock.instant().minus(GRACE);
+		Instant settled = this.clock.instant().minus(minimumAge);
 		List<TaskId> published = new ArrayList<>();
 		for (Path path : list(null)) {
 			String name = path.getFileName().toString();
@@ -103,7 +113,8 @@ final class StagedAnswers {
 			if (id.isEmpty() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
 				continue;
 			}
-			if (committedButUnpublished(id.get())) {
+			boolean oldEnough = minimumAge.isZero() || !modified(path).toInstant().isAfter(settled);
+			if (committedButUnpublished(id.get()) && oldEnough) {
 				// Look again: the committing agent may have staged its answer after the first listing.
 				Path newest = list(id.get()).stream().findFirst().orElse(path);
 				logger.info("Publishing the answer to " + id.get() + " that a stopped process had committed");

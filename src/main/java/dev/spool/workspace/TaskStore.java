@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,9 @@ import org.apache.commons.logging.LogFactory;
 public final class TaskStore {
 
 	private static final Log logger = LogFactory.getLog(TaskStore.class);
+
+	/** How long a committed answer may wait for its link before a running process publishes it itself. */
+	static final Duration STALLED_COMMIT = Duration.ofMinutes(1);
 
 	private final WorkspaceLayout layout;
 
@@ -492,6 +496,19 @@ public final class TaskStore {
 	/** Publishes answers a stopped process had committed but not linked; see {@link StagedAnswers#recover()}. */
 	void recoverStagedAnswers() throws IOException {
 		this.staged.recover().forEach(this.index::refresh);
+	}
+
+	/**
+	 * Publishes answers committed a minute or more ago and still not linked, as after a failed link or folder flush,
+	 * or an agent that died between its commit and its link while this process ran.
+	 */
+	public void publishStalledCommits() {
+		try {
+			this.staged.recover(STALLED_COMMIT).forEach(this.index::refresh);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not look for committed answers left unpublished: " + ex.getMessage());
+		}
 	}
 
 	private boolean move(TaskFile from, TaskFile to) {
