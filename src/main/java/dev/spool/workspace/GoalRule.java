@@ -14,12 +14,9 @@ public final class GoalRule {
 	private GoalRule() {
 	}
 
-	static boolean allows(Task task, String agent, TaskIndex index) {
-		boolean goal = task.document().kind() == TaskDocument.Kind.GOAL;
-		if (goal != ORCHESTRATOR.equals(agent)) {
-			return false;
-		}
-		return !goal || ready(task, index);
+	/** Whether this agent takes this kind of task: the orchestrator goal tasks only, every other agent no goal task. */
+	static boolean takes(String agent, Task task) {
+		return (task.document().kind() == TaskDocument.Kind.GOAL) == ORCHESTRATOR.equals(agent);
 	}
 
 	static boolean ready(Task goal, TaskIndex index) {

@@ -126,10 +126,8 @@ public final class TaskIndex {
 		List<Task> found = new ArrayList<>();
 		Instant settled = this.clock.instant().minus(SETTLE);
 		for (Task task : this.pending) {
-			// Goals: only the orchestrator takes goal tasks, and a planned goal waits for its final task.
-			if (task.isClaimableBy(agent, roles) && GoalRule.allows(task, agent, this)
-					&& !task.readAt().isAfter(settled) && dependenciesDone(task)
-					&& Pipelines.previousStageStarted(task, this)) { // spool: pipelines
+			if (task.isClaimableBy(agent, roles) && GoalRule.takes(agent, task) && !task.readAt().isAfter(settled)
+					&& ready(task)) {
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -140,14 +138,16 @@ public final class TaskIndex {
 	}
 
 	public boolean hasClaimable() {
-		return this.pending.stream()
-			.anyMatch((task) -> task.problem() == null && dependenciesDone(task)
-					&& Pipelines.previousStageStarted(task, this) // spool: pipelines
-					&& (task.document().kind() != TaskDocument.Kind.GOAL || GoalRule.ready(task, this)));
+		return this.pending.stream().anyMatch((task) -> task.problem() == null && ready(task));
 	}
 
-	private boolean dependenciesDone(Task task) {
-		return dependencies().ready(task);
+	/**
+	 * Whether a pending task may start as far as other tasks go: every dependency is done and handed over, a fifo
+	 * stage's previous stage has started, and a planned goal's final task has finished.
+	 */
+	private boolean ready(Task task) {
+		return dependencies().ready(task) && Pipelines.previousStageStarted(task, this)
+				&& (task.document().kind() != TaskDocument.Kind.GOAL || GoalRule.ready(task, this));
 	}
 
 	/** What the tasks' dependencies mean, as this index knows the files now. */
