@@ -94,8 +94,19 @@ public final class ManifestWriter {
 		return owners;
 	}
 
-	void shutdown() {
+	/** Writes what is still waiting to be written, then stops: nothing is written after this returns. */
+	void close() {
+		// Delayed writes still run after shutdown(), so waiting for the executor flushes the last change.
 		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(10, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** The manifest's shape: {@code {"tasks": [...]}}. */

@@ -65,6 +65,11 @@ public final class Workspace {
 		return new Workspace(layout, index, store, manifest, failureNotes);
 	}
 
+	/** Writes the manifest's last change and stops writing it; Spring calls this when Spool stops. */
+	public void close() {
+		this.manifest.close();
+	}
+
 	public WorkspaceLayout layout() {
 		return this.layout;
 	}

@@ -45,6 +45,9 @@ class OrderlyStopTests {
 
 			assertThat(taskFiles()).containsExactly(id + "_pending.md");
 			assertThat(this.workspace.resolve(".spool/attempts")).isEmptyDirectory();
+			// Once Spool has stopped, the manifest says what the files say.
+			assertThat(this.workspace.resolve("manifest.json")).content()
+				.containsPattern("\"id\" : \"" + id + "\",\\s+\"status\" : \"pending\"");
 		}
 	}
 
