@@ -82,7 +82,8 @@ static void drop(const char *dir, int id, int width) {
 }
 
 /* pickup DIR FIRST_ID N WIDTH TIMEOUT_MS GAP_MS: drop N tasks one at a time; for each, time from the rename until the
- * pending name is gone (claimed), polling every 1 ms; then wait (bounded) for its done file before the next drop. */
+ * pending name is gone (claimed), polling every 1 ms; then wait (bounded) for its done file and pause a random 0 to GAP_MS before the next drop, so that drops do not
+ * fall in step with a periodic loop being measured. */
 static int cmd_pickup(char **a) {
 	const char *dir = a[0];
 	int first = atoi(a[1]), n = atoi(a[2]), width = atoi(a[3]);
