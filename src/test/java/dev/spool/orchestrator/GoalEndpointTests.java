@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class GoalEndpointTests {
 
-	static final Duration PATIENCE = Duration.ofSeconds(20);
+	static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -46,7 +46,7 @@ class ShellAgentTests {
 
 	private static final Duration STALE_AFTER = Duration.ofSeconds(3);
 
-	private static final Duration PATIENCE = Duration.ofSeconds(40);
+	private static final Duration PATIENCE = Duration.ofSeconds(90);
 
 	@TempDir
 	static Path folder;

@@ -129,13 +129,15 @@ class PageTests {
 		assertThat(this.store.index().all()).anyMatch((task) -> "Form task".equals(task.title())
 				&& task.document().priority() == 4 && "nobody".equals(task.document().agent()));
 
-		long before = this.store.index().size();
 		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "kept text").param("dependsOn", "task_99999"))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().string(allOf(containsString("depends on task_99999, which does not exist"),
 					containsString("kept text"))));
 		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", " ")).andExpect(status().isBadRequest());
-		assertThat(this.store.index().size()).isEqualTo(before);
+		// Other tests' goals are planned into tasks meanwhile, so look for these tasks rather than count them all.
+		this.store.index().rescan();
+		assertThat(this.store.index().all()).as("tasks written for refused forms")
+			.noneMatch((task) -> task.summary().contains("kept text"));
 	}
 
 	@Test
