@@ -14,7 +14,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * Schedules the sweeps for stale claims and for dependants of failed tasks at the heartbeat interval, and the search
- * for committed answers left unpublished at the rescan interval.
+ * for committed answers left unpublished and for half-done moves at the rescan interval.
  */
 @Configuration(proxyBeanMethods = false)
 class OrchestratorConfiguration implements SchedulingConfigurer {
@@ -54,6 +54,7 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 		registrar.addFixedDelayTask(this.sweeper::sweep, this.properties.heartbeatInterval());
 		registrar.addFixedDelayTask(this.dependencies::sweep, this.properties.heartbeatInterval());
 		registrar.addFixedDelayTask(this.store::publishStalledCommits, this.properties.rescanInterval());
+		registrar.addFixedDelayTask(this.store::repairInterruptedMoves, this.properties.rescanInterval());
 	}
 
 }

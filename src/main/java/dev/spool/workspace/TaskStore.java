@@ -499,6 +499,22 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Finishes moves that a stopped process left half-done a minute or more ago: one task file with two names, as a
+	 * link-and-unlink move (a shell agent's, or Spool's where the system has no no-replace rename) leaves when it is
+	 * killed between the two. Until then agents leave the task alone.
+	 */
+	public void repairInterruptedMoves() {
+		try {
+			if (!new InterruptedMoves(this.layout).repair(this.clock.instant().minus(STALLED_COMMIT)).isEmpty()) {
+				this.index.rescan();
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not look for moves a stopped process left half-done: " + ex.getMessage());
+		}
+	}
+
+	/**
 	 * Publishes answers committed a minute or more ago and still not linked, as after a failed link or folder flush,
 	 * or an agent that died between its commit and its link while this process ran.
 	 */

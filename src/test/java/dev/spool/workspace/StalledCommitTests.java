@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.spool.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -12,13 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A committed answer whose link never came is published by a running process, not only at the next start. */
+/** What a stopped process left half-done is finished by a running process, not only by the next one to start. */
 class StalledCommitTests {
 
 	@TempDir
 	Path root;
 
-	private final MutableClock clock = MutableClock.startingNow();
+	/** The real time, moved on by hand: a file's change time, which no test can set, is compared with it. */
+	private final MutableClock clock = new MutableClock(Instant.now());
 
 	@Test
 	void anAnswerCommittedButNotLinkedForAMinuteIsPublishedWhileSpoolRuns() throws IOException {
@@ -45,6 +47,31 @@ class StalledCommitTests {
 		workspace.index().rescan();
 		assertThat(workspace.index().find(task.id()).orElseThrow().hasOutput()).isTrue();
 		assertThat(workspace.layout().staging()).isEmptyDirectory();
+	}
+
+	@Test
+	void aMoveKilledBetweenItsLinkAndItsUnlinkIsFinishedWhileSpoolRuns() throws IOException {
+		Workspace workspace = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock,
+				(change) -> {
+				});
+		Task task = workspace.store().create(NewTask.of("half claimed"));
+		// A shell agent's claim killed after `ln pending inprogress` and before `rm pending`: one file, two names.
+		Path tasks = workspace.layout().tasks();
+		Files.createLink(tasks.resolve(task.id() + "_inprogress_shellbot.md"), tasks.resolve(task.id() + "_pending.md"));
+		workspace.index().rescan();
+		assertThat(workspace.index().find(task.id()).orElseThrow().problem()).as("left alone meanwhile").isNotNull();
+
+		workspace.store().repairInterruptedMoves();
+		assertThat(tasks.resolve(task.id() + "_pending.md")).as("too soon: the move may be under way").exists();
+
+		this.clock.advance(TaskStore.STALLED_COMMIT.plus(Duration.ofSeconds(1)));
+		workspace.store().repairInterruptedMoves();
+
+		assertThat(tasks.resolve(task.id() + "_pending.md")).doesNotExist();
+		Task repaired = workspace.index().find(task.id()).orElseThrow();
+		assertThat(repaired.problem()).isNull();
+		assertThat(repaired.state()).as("the claim, which the stale sweep takes back if its agent is gone")
+			.isEqualTo(TaskState.IN_PROGRESS);
 	}
 
 }
