@@ -23,11 +23,13 @@ spool_stamp() {
 }
 spool_held() { [ -n "${SPOOL_STAMP:-}" ] && [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$SPOOL_STAMP" ]; }
 
-# Claim: stamp the pending file, rename it, then check the stamp came along. Stamping after the rename could stamp
-# another copy's claim, if this one stopped in between and the task was taken back and claimed again meanwhile.
+# Claim: note the pending file's time, rename it (a rename keeps the time), and stamp it only if the time is still the
+# one noted. If this copy stopped after its rename and the task was taken back (Spool stamps it first) and claimed
+# again meanwhile, the time differs and the claim is not this copy's any more.
 spool_claim() {
-  spool_stamp "$(spool_task "$1" pending)" && spool_move "$(spool_task "$1" pending)" "$(spool_mine "$1")" &&
-    spool_held "$1"
+  local before; before=$(stat -c %y -- "$(spool_task "$1" pending)" 2>/dev/null) || return 1
+  spool_move "$(spool_task "$1" pending)" "$(spool_mine "$1")" || return 1
+  [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$before" ] && spool_stamp "$(spool_mine "$1")"
 }
 spool_heartbeat() { spool_held "$1" && spool_stamp "$(spool_mine "$1")"; }
 spool_release() { spool_held "$1" && spool_move "$(spool_mine "$1")" "$(spool_task "$1" pending)"; }
