@@ -37,7 +37,8 @@ class HostileWorkspaceStartTests {
 			.run("--server.port=0", "--spool.workspace=" + this.workspace)) {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
-				.until(() -> Files.exists(tasks.resolve("task_002_done.md")));
+				.until(() -> Files.exists(tasks.resolve("task_002_done.md"))
+						&& Files.exists(this.workspace.resolve("outputs/task_002_result.md")));
 
 			assertThat(this.workspace.resolve("outputs/task_002_result.md")).content().contains("Offline model");
 			assertThat(tasks.resolve("task_001_pending.md")).exists();
