@@ -19,6 +19,7 @@ import dev.spool.SpoolProperties;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
+import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.context.SmartLifecycle;
@@ -31,6 +32,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  */
 public final class AgentSupervisor implements SmartLifecycle {
 
+	/** A safety net: agents are woken the moment work appears, and look again this often whatever happens. */
 	private static final Duration TICK = Duration.ofSeconds(1);
 
 	private final AgentCatalog catalog;
@@ -123,10 +125,12 @@ public final class AgentSupervisor implements SmartLifecycle {
 	@EventListener
 	void on(TaskChanged changed) {
 		// Any change of state may free work: a new or returned task, a dependency done or its output linked, or a
-		// pipeline stage that started, whose next stage reads it as it is written.
+		// pipeline stage that started, whose next stage reads it as it is written. So may any change to a pending
+		// task: its file is now known whole (closed by its writer, or unchanged for its settling time), or edited.
 		boolean outputArrived = changed.before() != null && changed.after() != null && !changed.before().hasOutput()
 				&& changed.after().hasOutput();
-		if (changed.after() != null && (changed.stateChanged() || outputArrived)) {
+		if (changed.after() != null
+				&& (changed.stateChanged() || outputArrived || changed.after().state() == TaskState.PENDING)) {
 			wakeAll();
 		}
 	}

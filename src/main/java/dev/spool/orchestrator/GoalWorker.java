@@ -104,7 +104,14 @@ public final class GoalWorker implements SmartLifecycle {
 	@EventListener
 	void on(TaskChanged changed) {
 		Task after = changed.after();
-		if (after == null || !changed.stateChanged()) {
+		if (after == null) {
+			return;
+		}
+		if (!changed.stateChanged()) {
+			// A goal file written by hand became whole, or was edited: it may be claimable now.
+			if (after.document().kind() == TaskDocument.Kind.GOAL && after.state() == TaskState.PENDING) {
+				wake();
+			}
 			return;
 		}
 		if (after.document().kind() == TaskDocument.Kind.GOAL) {

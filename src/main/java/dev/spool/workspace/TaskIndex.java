@@ -39,10 +39,10 @@ public final class TaskIndex {
 
 
 	/**
-	 * How long a task file written by someone else must stay unchanged before agents take it, so that a person's
-	 * editor or a {@code cat >} is not caught half-way. Files written by Spool are whole when they appear.
+	 * How long a task file written by someone else must stay unchanged before agents take it when nothing tells
+	 * whether its writer is done; see {@link WholeFiles}.
 	 */
-	public static final Duration SETTLE = Duration.ofMillis(200);
+	public static final Duration SETTLE = WholeFiles.SETTLE;
 
 	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
 	private static final Comparator<Task> TAKING_ORDER = Comparator
@@ -74,14 +74,19 @@ public final class TaskIndex {
 
 	private final AtomicLong highestNumber = new AtomicLong();
 
-	/** Task files this process has just published whole, which need no settling time. */
-	private final Set<String> publishedHere = ConcurrentHashMap.newKeySet();
+	/** Which task files are whole, as events, this process's own writes and settling times tell. */
+	private final WholeFiles whole;
 
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this.layout = layout;
 		this.clock = clock;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
 		this.listener = listener;
+		this.whole = new WholeFiles(clock, (name) -> taskFileChanged(name, true));
+	}
+
+	WholeFiles whole() {
+		return this.whole;
 	}
 
 	/**
@@ -124,9 +129,9 @@ public final class TaskIndex {
 	/** Pending tasks this agent, listing these roles, may take now, in taking order. */
 	public List<Task> claimable(String agent, Collection<String> roles, int limit) {
 		List<Task> found = new ArrayList<>();
-		Instant settled = this.clock.instant().minus(SETTLE);
+		Instant now = this.clock.instant();
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent, roles) && GoalRule.takes(agent, task) && !task.readAt().isAfter(settled)
+			if (task.isClaimableBy(agent, roles) && GoalRule.takes(agent, task) && WholeFiles.isWhole(task, now)
 					&& ready(task)) {
 				found.add(task);
 				if (found.size() == limit) {
@@ -244,9 +249,13 @@ public final class TaskIndex {
 		return counts;
 	}
 
-	/** Records that this process published a whole new task file, then takes it in. */
+	/** Records that this process is about to publish a whole new task file, before anyone can see it. */
+	void taskFilePublishing(String name) {
+		this.whole.whole(name);
+	}
+
+	/** Takes in a task file this process has just published whole. */
 	void taskFilePublished(String name) {
-		this.publishedHere.add(name);
 		taskFilesChanged(List.of(name), Set.of(name));
 	}
 
@@ -333,7 +342,7 @@ public final class TaskIndex {
 		Task after = null;
 		while (!now.isEmpty()) {
 			try {
-				after = this.reader.load(id, now, known, reread, this.publishedHere::remove);
+				after = this.reader.load(id, now, known, reread, this.whole);
 				break;
 			}
 			catch (TaskReader.VanishedException ex) {
@@ -367,7 +376,9 @@ public final class TaskIndex {
 		boolean seenAgain = before == null && after != null;
 		Task previous = seenAgain ? known : before;
 		// A heartbeat only touches the file: nothing anyone reads changes, so nothing is rewritten or sent.
-		boolean unchanged = (previous == null) ? after == null : previous.looksLike(after);
+		// Nor does a file read again unchanged, unless it is now known whole: agents may take it, so they are told.
+		boolean unchanged = (previous == null) ? after == null
+				: previous.looksLike(after) && WholeFiles.isKnownWhole(previous) == WholeFiles.isKnownWhole(after);
 		if ((before != null || after != null) && !unchanged) {
 			changes.add(new TaskChanged(previous, after));
 		}

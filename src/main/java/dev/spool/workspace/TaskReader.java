@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -61,13 +60,13 @@ final class TaskReader {
 	 * Reads a task from its file names.
 	 * @param before what was known of it, whose document is kept unless the file changed
 	 * @param reread whether its content may have changed
-	 * @param publishedHere whether this process published the file whole (and forgets it)
+	 * @param whole what is known of whether the file is whole
 	 * @throws VanishedException if its file was renamed or deleted meanwhile; nothing else: whatever else goes wrong
 	 * gives a task flagged with the reason
 	 */
-	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
+	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, WholeFiles whole) {
 		try {
-			return read(id, fileNames, before, reread, publishedHere);
+			return read(id, fileNames, before, reread, whole);
 		}
 		catch (VanishedException ex) {
 			throw ex;
@@ -87,7 +86,7 @@ final class TaskReader {
 				(before != null) ? before.createdAt() : now, null, false, List.of(), document.problem(), -1, now, now);
 	}
 
-	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
+	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, WholeFiles whole) {
 		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
 		String problem = (fileNames.size() > 1)
 				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
@@ -96,7 +95,7 @@ final class TaskReader {
 		TaskDocument document;
 		Instant modified;
 		long size;
-		Instant readAt = (before != null) ? before.readAt() : Instant.MIN;
+		Instant readAt = (before != null) ? before.readAt() : null;
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);
@@ -112,8 +111,8 @@ final class TaskReader {
 			}
 			else {
 				document = readDocument(path, attributes);
-				readAt = publishedHere.test(file.fileName()) ? Instant.MIN : this.clock.instant();
 			}
+			readAt = whole.readAt(file, readAt, !known);
 		}
 		catch (NoSuchFileException ex) {
 			throw new VanishedException(file.fileName());
@@ -122,6 +121,7 @@ final class TaskReader {
 			document = unreadable("cannot be read: " + ProblemText.describe(ex));
 			modified = this.clock.instant();
 			size = -1;
+			readAt = this.clock.instant();
 		}
 		if (problem == null) {
 			problem = document.problem();

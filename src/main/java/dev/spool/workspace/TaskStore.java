@@ -82,6 +82,8 @@ public final class TaskStore {
 		try {
 			TaskId id = this.ids.next();
 			TaskFile file = TaskFile.pending(id);
+			// Known whole before it has its name: the watcher may read it before this thread does.
+			this.index.taskFilePublishing(file.fileName());
 			this.ids.publish(file, content);
 			this.index.taskFilePublished(file.fileName());
 			// An agent may have claimed it already, renaming the file before the index saw it.

@@ -97,7 +97,12 @@ public final class Workspace {
 	 * @param watchEvents whether to listen for the filesystem's change events as well as rescanning
 	 */
 	public WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
-		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents,
+		return watcher(rescanInterval, watchEvents, true, events);
+	}
+
+	/** @param inotify whether to use Linux's inotify where there is one, rather than Java's WatchService */
+	WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, boolean inotify, Consumer<Object> events) {
+		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents, inotify,
 				this.manifest::requestWrite, this.failureNotes::takeAll);
 	}
 

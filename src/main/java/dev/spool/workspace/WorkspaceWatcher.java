@@ -2,19 +2,15 @@ package dev.spool.workspace;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -24,11 +20,15 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Turns file events into index updates within milliseconds, and rescans the whole workspace periodically because
- * events are only hints: they overflow, they miss other NFS clients, and on some systems they are polled.
+ * events are only hints: they overflow, they miss other NFS clients, and on some systems they are polled. On Linux
+ * the events come from inotify, which also says when a task file became whole (renamed in, closed, linked).
  */
 public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkspaceWatcher.class);
+
+	/** Starts before the agents and stops after them, so that they never work on an index nobody updates. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
 
 	private final WorkspaceLayout layout;
 
@@ -38,25 +38,23 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private final Duration rescanInterval;
 
-	private volatile WatchService watchService;
+	private final boolean watchEvents;
 
-	private volatile Thread thread;
-
-	private Map<WatchKey, Path> folders = Map.of();
-
-	/** Starts before the agents and stops after them, so that they never work on an index nobody updates. */
-	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
+	private final boolean inotify;
 
 	private final Runnable afterResync;
 
-	private final boolean watchEvents;
-
 	private final Runnable failureNotes;
 
+	private volatile FileEvents fileEvents;
+
+	private volatile Thread thread;
+
 	WorkspaceWatcher(WorkspaceLayout layout, TaskIndex index, Consumer<Object> events, Duration rescanInterval,
-			boolean watchEvents, Runnable afterResync, Runnable failureNotes) {
+			boolean watchEvents, boolean inotify, Runnable afterResync, Runnable failureNotes) {
 		this.failureNotes = failureNotes;
 		this.watchEvents = watchEvents;
+		this.inotify = inotify;
 		this.afterResync = afterResync;
 		this.layout = layout;
 		this.index = index;
@@ -82,90 +80,108 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 	}
 
 	private void watch() {
+		List<Path> folders = List.of(this.layout.tasks(), this.layout.outputs(), this.layout.attempts(),
+				this.layout.agents(), this.layout.failures());
+		this.fileEvents = this.inotify ? Inotify.watch(folders).orElse(null) : null;
+		if (this.fileEvents != null) {
+			logger.debug("Watching the workspace with inotify");
+			return;
+		}
 		try {
-			this.watchService = FileSystems.getDefault().newWatchService();
-			this.folders = Map.of(register(this.layout.tasks()), this.layout.tasks(), register(this.layout.outputs()),
-					this.layout.outputs(), register(this.layout.attempts()), this.layout.attempts(),
-					register(this.layout.agents()), this.layout.agents(), register(this.layout.failures()),
-					this.layout.failures());
+			this.fileEvents = WatchServiceEvents.watch(folders);
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
 		}
 	}
 
-	private WatchKey register(Path folder) throws IOException {
-		return folder.register(this.watchService, StandardWatchEventKinds.ENTRY_CREATE,
-				StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
-	}
-
 	private void run() {
 		long nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
-		while (!Thread.currentThread().isInterrupted()) {
-			try {
-				long waitNanos = Math.max(0, nextRescan - System.nanoTime());
-				WatchKey key = (this.watchService != null)
-						? this.watchService.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
-				if (this.watchService == null) {
-					Thread.sleep(Math.max(1, waitNanos / 1_000_000));
+		try {
+			while (!Thread.currentThread().isInterrupted()) {
+				try {
+					long waitNanos = Math.max(0, nextRescan - System.nanoTime());
+					FileEvents source = this.fileEvents;
+					if (source != null) {
+						List<FileEvent> batch = source.next(waitNanos);
+						if (!batch.isEmpty()) {
+							handle(batch);
+						}
+					}
+					else {
+						Thread.sleep(Math.max(1, waitNanos / 1_000_000));
+					}
+					if (System.nanoTime() - nextRescan >= 0) {
+						this.index.rescan();
+						this.failureNotes.run();
+						nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+					}
 				}
-				if (key != null) {
-					handle(key);
+				catch (InterruptedException | ClosedWatchServiceException ex) {
+					return;
 				}
-				if (System.nanoTime() - nextRescan >= 0) {
-					this.index.rescan();
-					this.failureNotes.run();
-					nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+				catch (IOException ex) {
+					logger.warn("Lost the file events (" + ex.getMessage() + "); relying on the periodic rescan");
+					this.fileEvents.release();
+					this.fileEvents = null;
+					this.index.whole().forgetAll();
+				}
+				catch (RuntimeException ex) {
+					logger.error("The workspace watcher hit an error and goes on", ex);
 				}
 			}
-			catch (InterruptedException | ClosedWatchServiceException ex) {
-				return;
-			}
-			catch (RuntimeException ex) {
-				logger.error("The workspace watcher hit an error and goes on", ex);
+		}
+		finally {
+			FileEvents source = this.fileEvents;
+			if (source != null) {
+				source.release();
 			}
 		}
 	}
 
-	private void handle(WatchKey key) {
-		Path folder = this.folders.get(key);
+	private void handle(List<FileEvent> batch) {
 		List<String> taskNames = new ArrayList<>();
 		Set<String> modified = new HashSet<>();
+		Set<TaskId> refreshed = new LinkedHashSet<>();
 		boolean overflowed = false;
 		boolean notes = false;
-		for (WatchEvent<?> event : key.pollEvents()) {
-			if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+		boolean agents = false;
+		for (FileEvent event : batch) {
+			if (event.kind() == FileEvent.Kind.OVERFLOW) {
 				overflowed = true;
 				continue;
 			}
-			String name = event.context().toString();
+			String name = event.name();
+			Path folder = event.folder();
 			if (name.startsWith(".")) {
 				continue;
 			}
 			if (this.layout.tasks().equals(folder)) {
+				taskFileEvent(event, modified);
 				taskNames.add(name);
-				if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
-					modified.add(name);
-				}
 			}
 			else if (this.layout.agents().equals(folder)) {
-				this.events.accept(new AgentsFolderChanged());
+				agents = true;
 			}
 			else if (this.layout.failures().equals(folder)) {
 				notes = true;
 			}
 			else {
 				int end = name.indexOf(this.layout.outputs().equals(folder) ? "_result" : ".");
-				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(this.index::refresh);
+				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(refreshed::add);
 			}
 		}
-		key.reset();
+		refreshed.forEach(this.index::refresh);
+		if (agents) {
+			this.events.accept(new AgentsFolderChanged());
+		}
 		if (notes || overflowed) {
 			this.failureNotes.run();
 		}
 		if (overflowed) {
 			// Events were dropped, edits of task files among them, which a rescan of names cannot see.
-			logger.info("Missed file events in " + folder + "; reading the whole workspace again");
+			logger.info("Missed file events; reading the whole workspace again");
+			this.index.whole().forgetAll();
 			this.index.resync();
 			this.events.accept(new AgentsFolderChanged());
 			this.afterResync.run();
@@ -175,19 +191,51 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		}
 	}
 
+	/** Notes what an event says of whether a task file is whole, before the index reads it. */
+	private void taskFileEvent(FileEvent event, Set<String> modified) {
+		WholeFiles whole = this.index.whole();
+		String name = event.name();
+		switch (event.kind()) {
+			case MOVED_IN -> whole.whole(name);
+			case CLOSED -> {
+				whole.whole(name);
+				modified.add(name);
+			}
+			case CREATED -> {
+				// A hard link makes a whole file appear with no writer to close it; a new file has one link.
+				if (linkCount(this.layout.tasks().resolve(name)) > 1) {
+					whole.whole(name);
+				}
+			}
+			case WRITTEN -> {
+				whole.writing(name);
+				modified.add(name);
+			}
+			case TOUCHED -> modified.add(name);
+			case GONE -> whole.forget(name);
+			default -> {
+			}
+		}
+	}
+
+	private static int linkCount(Path file) {
+		try {
+			return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return 1;
+		}
+	}
+
 	@Override
 	public void stop() {
 		Thread running = this.thread;
 		if (running != null) {
 			running.interrupt();
 		}
-		try {
-			if (this.watchService != null) {
-				this.watchService.close();
-			}
-		}
-		catch (IOException ex) {
-			// Closing on shutdown; nothing to do.
+		FileEvents source = this.fileEvents;
+		if (source != null) {
+			source.close();
 		}
 	}
 

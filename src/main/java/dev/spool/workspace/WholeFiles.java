@@ -1,0 +1,130 @@
+package dev.spool.workspace;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Decides when a task file is whole, so that agents may take it: at once when the kernel said it was renamed in,
+ * closed after writing or linked, or when this process published it; never while someone is writing it; otherwise
+ * once it has stayed unchanged for {@link #SETTLE}, when it is looked at again so that agents are woken then.
+ * <p>
+ * What it decided travels in {@link Task#readAt()}: {@link #KNOWN_WHOLE}, {@link #BEING_WRITTEN}, or the instant
+ * the file was last seen to change.
+ */
+final class WholeFiles {
+
+	/**
+	 * How long a task file must stay unchanged before agents take it when nothing tells whether its writer is done:
+	 * a file found by a scan rather than an event, on a system without inotify, or with events switched off.
+	 */
+	static final Duration SETTLE = Duration.ofMillis(200);
+
+	/** The {@link Task#readAt()} of a file known to be whole. */
+	static final Instant KNOWN_WHOLE = Instant.MIN;
+
+	/** The {@link Task#readAt()} of a file written to and not yet closed. */
+	static final Instant BEING_WRITTEN = Instant.MAX;
+
+	private enum Mark {
+
+		WHOLE, WRITING
+
+	}
+
+	private final Clock clock;
+
+	private final Consumer<String> lookAgain;
+
+	/** What events said of names not yet read since; a file being written keeps its mark until it is closed. */
+	private final Map<String, Mark> marks = new ConcurrentHashMap<>();
+
+	private final ScheduledThreadPoolExecutor alarms;
+
+	/** @param lookAgain reads a task file again by name, when its settling time ends */
+	WholeFiles(Clock clock, Consumer<String> lookAgain) {
+		this.clock = clock;
+		this.lookAgain = lookAgain;
+		this.alarms = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "spool-settle");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.alarms.setKeepAliveTime(5, TimeUnit.SECONDS);
+		this.alarms.allowCoreThreadTimeOut(true);
+		this.alarms.setRemoveOnCancelPolicy(true);
+	}
+
+	/** Whether agents may take a pending task now. The one rule; callers never compare times themselves. */
+	static boolean isWhole(Task task, Instant now) {
+		Instant readAt = task.readAt();
+		return readAt.equals(KNOWN_WHOLE) || (!readAt.equals(BEING_WRITTEN) && !readAt.plus(SETTLE).isAfter(now));
+	}
+
+	/** Whether the task's file is known whole, not merely settled by time so far. */
+	static boolean isKnownWhole(Task task) {
+		return task != null && task.readAt().equals(KNOWN_WHOLE);
+	}
+
+	/** The file was renamed into the folder, closed after writing, linked, or published by this process. */
+	void whole(String name) {
+		if (isPending(name)) {
+			this.marks.put(name, Mark.WHOLE);
+		}
+	}
+
+	/** The file was written to; it is not whole until its writer closes it. */
+	void writing(String name) {
+		if (isPending(name)) {
+			this.marks.put(name, Mark.WRITING);
+		}
+	}
+
+	/** The name is gone. */
+	void forget(String name) {
+		this.marks.remove(name);
+	}
+
+	/** Events were missed: what they said may be stale, so files are judged by their settling time again. */
+	void forgetAll() {
+		this.marks.clear();
+	}
+
+	/**
+	 * The {@link Task#readAt()} of a file just looked at, and, for a pending file judged by time, an alarm to look at
+	 * it again when its settling time ends.
+	 * @param before the value it had, or null for a file not known before
+	 * @param documentRead whether the file had changed, so its document was read again
+	 */
+	Instant readAt(TaskFile file, Instant before, boolean documentRead) {
+		String name = file.fileName();
+		Mark mark = this.marks.get(name);
+		if (mark == Mark.WHOLE) {
+			this.marks.remove(name, Mark.WHOLE);
+			return KNOWN_WHOLE;
+		}
+		if (mark == Mark.WRITING) {
+			return BEING_WRITTEN;
+		}
+		Instant now = this.clock.instant();
+		if (documentRead || before == null || before.equals(BEING_WRITTEN)) {
+			if (file.state() == TaskState.PENDING) {
+				this.alarms.schedule(() -> this.lookAgain.accept(name), SETTLE.toNanos() + 1_000_000,
+						TimeUnit.NANOSECONDS);
+			}
+			return now;
+		}
+		// Looked at again and found unchanged once its settling time is over: whole.
+		return (!before.equals(KNOWN_WHOLE) && !before.plus(SETTLE).isAfter(now)) ? KNOWN_WHOLE : before;
+	}
+
+	private static boolean isPending(String name) {
+		return TaskFile.parse(name).map((file) -> file.state() == TaskState.PENDING).orElse(false);
+	}
+
+}
