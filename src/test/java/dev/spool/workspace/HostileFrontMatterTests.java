@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +78,27 @@ class HostileFrontMatterTests {
 		Files.writeString(layout.tasks().resolve("task_001_pending.md"), "Prompt\n");
 		TaskReader reader = new TaskReader(layout, new AttemptLog(layout, new AtomicFiles(false)), this.clock, 1024);
 
-		Task task = reader.load(TaskId.of(1), Set.of("task_001_pending.md"), null, true, (name) -> {
-			throw new IllegalStateException("a bug\nwith a second line");
-		});
+		Clock broken = new Clock() {
+
+			@Override
+			public Instant instant() {
+				throw new IllegalStateException("a bug\nwith a second line");
+			}
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+		};
+
+		Task task = reader.load(TaskId.of(1), Set.of("task_001_pending.md"), null, true, new WholeFiles(broken, (name) -> {
+		}));
 
 		assertThat(task.problem()).isEqualTo("the task file could not be read: a bug");
 		assertThat(task.isClaimableBy("agent_a")).isFalse();
