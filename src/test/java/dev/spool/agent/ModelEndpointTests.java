@@ -678,8 +678,7 @@ class ModelEndpointTests {
 			assertThat(waiting.owner()).isEqualTo("tester");
 			assertThat(waiting.history()).isEmpty();
 			assertThat(this.store.readOutput(stuck)).isEmpty();
-			// The helper usually takes them in order, but the test does not insist: the stuck task's agent and the
-			// helper race for the index's attention.
+			// The helper takes them in order of their ids, as a rule; the test does not insist on it.
 			assertThat(endpoint.prompts()).first().isEqualTo(STUCK);
 			assertThat(endpoint.prompts()).hasSize(4).containsExactlyInAnyOrder(STUCK, "First", "Second", "Third");
 		}
