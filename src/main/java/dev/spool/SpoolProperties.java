@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param rescanInterval the period of the full rescan that backs up the file watcher
  * @param watch whether to listen for the filesystem's change events; without them (other NFS clients' changes raise
  * none) changes are read by the rescan alone
+ * @param wakeInterval how often idle agents look for work though nothing woke them: a safety net behind the wakes on
+ * file events, task creation and the end of a file's settling time
  * @param fsync whether files are flushed to disk before the rename that publishes them
  * @param retryBackoff the pause an agent takes after a failed attempt, doubled per consecutive failure
  * @param apiToken when set, every API call needs it as a bearer token and every page a login with it
@@ -43,6 +45,7 @@ public record SpoolProperties(
 		@NotNull @DefaultValue("1MB") DataSize maxPromptSize,
 		@NotNull @DefaultValue("5s") Duration rescanInterval,
 		@DefaultValue("true") boolean watch,
+		@NotNull @DefaultValue("1s") Duration wakeInterval,
 		@DefaultValue("true") boolean fsync,
 		@NotNull @DefaultValue("1s") Duration retryBackoff,
 		String apiToken,

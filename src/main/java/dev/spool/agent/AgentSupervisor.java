@@ -3,7 +3,6 @@ package dev.spool.agent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,6 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * them the moment work appears, and beats their hearts.
  */
 public final class AgentSupervisor implements SmartLifecycle {
-
-	/** A safety net: agents are woken the moment work appears, and look again this often whatever happens. */
-	private static final Duration TICK = Duration.ofSeconds(1);
 
 	private final AgentCatalog catalog;
 
@@ -87,7 +83,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 		this.scheduler.initialize();
 		this.running = true;
 		reconcile();
-		this.schedules.add(this.scheduler.scheduleWithFixedDelay(this::wakeAll, TICK));
+		// A safety net: agents are woken the moment work appears, and look again this often whatever happens.
+		this.schedules.add(this.scheduler.scheduleWithFixedDelay(this::wakeAll, this.properties.wakeInterval()));
 		this.schedules.add(this.scheduler.scheduleWithFixedDelay(this::heartbeat, this.properties.heartbeatInterval()));
 	}
 
