@@ -3,7 +3,9 @@ package dev.spool.workspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Decides when a task file is whole, so that agents may take it: at once when the kernel said it was renamed in,
  * closed after writing or linked, or when this process published it; never while someone is writing it; otherwise
- * once it has stayed unchanged for {@link #SETTLE}, when it is looked at again so that agents are woken then.
+ * once it has stayed unchanged for {@link #SETTLE}, when it is looked at again (once the workspace is watched) so that
+ * agents are woken then.
  * <p>
  * What it decided travels in {@link Task#readAt()}: {@link #KNOWN_WHOLE}, {@link #BEING_WRITTEN}, or the instant
  * the file was last seen to change.
@@ -45,6 +48,11 @@ final class WholeFiles {
 	private final Map<String, Mark> marks = new ConcurrentHashMap<>();
 
 	private final ScheduledThreadPoolExecutor alarms;
+
+	/** Files whose settling time began before alarms were switched on. */
+	private final Set<String> deferred = new HashSet<>();
+
+	private boolean ringing;
 
 	/** @param lookAgain reads a task file again by name, when its settling time ends */
 	WholeFiles(Clock clock, Consumer<String> lookAgain) {
@@ -114,13 +122,30 @@ final class WholeFiles {
 		Instant now = this.clock.instant();
 		if (documentRead || before == null || before.equals(BEING_WRITTEN)) {
 			if (file.state() == TaskState.PENDING) {
-				this.alarms.schedule(() -> this.lookAgain.accept(name), SETTLE.toNanos() + 1_000_000,
-						TimeUnit.NANOSECONDS);
+				alarm(name);
 			}
 			return now;
 		}
 		// Looked at again and found unchanged once its settling time is over: whole.
 		return (!before.equals(KNOWN_WHOLE) && !before.plus(SETTLE).isAfter(now)) ? KNOWN_WHOLE : before;
+	}
+
+	/**
+	 * Lets the alarms ring from now on, and sets those asked for before. They call back into the index, whose
+	 * listeners may not be ready while the workspace is still being opened.
+	 */
+	synchronized void startAlarms() {
+		this.ringing = true;
+		this.deferred.forEach(this::alarm);
+		this.deferred.clear();
+	}
+
+	private synchronized void alarm(String name) {
+		if (!this.ringing) {
+			this.deferred.add(name);
+			return;
+		}
+		this.alarms.schedule(() -> this.lookAgain.accept(name), SETTLE.toNanos() + 1_000_000, TimeUnit.NANOSECONDS);
 	}
 
 	private static boolean isPending(String name) {

@@ -73,6 +73,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		}
 		// What other processes changed while this one was starting, before the watch began, is read now.
 		this.index.resync();
+		this.index.whole().startAlarms();
 		this.afterResync.run();
 		this.thread = new Thread(this::run, "spool-watcher");
 		this.thread.setDaemon(true);
