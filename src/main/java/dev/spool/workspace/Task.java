@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param problem why agents leave it alone (unreadable front matter, two files with one id), or null
  * @param fileSize the size of the file when its document was read
  * @param fileModified the file's modification time when its document was read
- * @param readAt when its document was last read after a change by someone else, for the settling time of
- * hand-written files
+ * @param readAt when its file was last seen to change, for the settling time of hand-written files; {@code
+ * Instant.MIN} once it is known whole, {@code Instant.MAX} while it is being written (see {@link WholeFiles})
  */
 public record Task(TaskId id, TaskFile file, String owner, TaskDocument document, Instant createdAt,
 		Instant completedAt, boolean hasOutput, List<Attempt> history, String problem, long fileSize,
