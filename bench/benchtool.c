@@ -81,6 +81,17 @@ static void drop(const char *dir, int id, int width) {
 	if (rename(tmp, dst)) die("rename drop");
 }
 
+/* Writes task_<id>_pending.md in place, as an editor or `cat >` would: create, write, close (no rename). */
+static void write_in_place(const char *dir, int id, int width) {
+	char dst[4096];
+	snprintf(dst, sizeof dst, "%s/tasks/task_%0*d_pending.md", dir, width, id);
+	char text[256];
+	snprintf(text, sizeof text, "---\ntitle: \"bench %d\"\n---\n\nBenchmark task %d: say anything.\n", id, id);
+	write_file(dst, text, 0);
+}
+
+static int in_place = 0;
+
 /* pickup DIR FIRST_ID N WIDTH TIMEOUT_MS GAP_MS: drop N tasks one at a time; for each, time from the rename until the
  * pending name is gone (claimed), polling every 1 ms; then wait (bounded) for its done file and pause a random 0 to GAP_MS before the next drop, so that drops do not
  * fall in step with a periodic loop being measured. */
@@ -97,7 +108,13 @@ static int cmd_pickup(char **a) {
 		snprintf(pending, sizeof pending, "%s/tasks/task_%0*d_pending.md", dir, width, id);
 		snprintf(done, sizeof done, "%s/tasks/task_%0*d_done.md", dir, width, id);
 		double t0 = now_ms();
-		drop(dir, id, width);
+		if (in_place) {
+			write_in_place(dir, id, width);
+			t0 = now_ms(); /* from the close */
+		}
+		else {
+			drop(dir, id, width);
+		}
 		while (exists(pending) && now_ms() - t0 < timeout) sleep_ms(1);
 		double t1 = now_ms();
 		if (!exists(pending)) lat[ok++] = t1 - t0;
@@ -329,11 +346,12 @@ static int cmd_prefill(char **a) {
 
 int main(int argc, char **argv) {
 	if (argc >= 8 && !strcmp(argv[1], "pickup")) return cmd_pickup(argv + 2);
+	if (argc >= 8 && !strcmp(argv[1], "pickup-in-place")) return in_place = 1, cmd_pickup(argv + 2);
 	if (argc >= 7 && !strcmp(argv[1], "pickup-api")) return cmd_pickup_api(argv + 2);
 	if (argc >= 7 && !strcmp(argv[1], "throughput")) return cmd_throughput(argv + 2);
 	if (argc >= 5 && !strcmp(argv[1], "floor")) return cmd_floor(argv + 2);
 	if (argc >= 5 && !strcmp(argv[1], "get")) return cmd_get(argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "prefill")) return cmd_prefill(argv + 2);
-	fprintf(stderr, "usage: benchtool pickup|pickup-api|throughput|floor|get ...\n");
+	fprintf(stderr, "usage: benchtool pickup|pickup-in-place|pickup-api|throughput|floor|get ...\n");
 	return 2;
 }
