@@ -196,15 +196,24 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 	private void taskFileEvent(FileEvent event, Set<String> modified) {
 		WholeFiles whole = this.index.whole();
 		String name = event.name();
+		Path path = this.layout.tasks().resolve(name);
 		switch (event.kind()) {
-			case MOVED_IN -> whole.whole(name);
+			// Only a name that still exists is marked: a mark left on a name gone since would vouch for the next file
+			// that someone creates under it.
+			case MOVED_IN -> {
+				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+					whole.whole(name);
+				}
+			}
 			case CLOSED -> {
-				whole.whole(name);
+				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+					whole.whole(name);
+				}
 				modified.add(name);
 			}
 			case CREATED -> {
 				// A hard link makes a whole file appear with no writer to close it; a new file has one link.
-				if (linkCount(this.layout.tasks().resolve(name)) > 1) {
+				if (linkCount(path) > 1) {
 					whole.whole(name);
 				}
 			}
