@@ -18,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.spool.Durations;
+import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
 import dev.spool.workspace.Answer;

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -45,8 +46,11 @@ class SecurityConfiguration {
 		String token = properties.apiToken();
 		boolean protectedByToken = StringUtils.hasText(token);
 		if (!protectedByToken && !isLoopback(address)) {
-			throw new IllegalStateException("Spool would listen on " + ((address != null) ? address : "every address")
-					+ " (server.address) without an access token: set spool.api-token, or listen on 127.0.0.1 only");
+			throw new SettingProblem("server.address", String.valueOf(address),
+					"Spool would serve other machines without an access token, and anyone who reaches it could spend "
+							+ "model tokens and read every answer.",
+					"Set spool.api-token (the API's bearer token and the dashboard's password), or remove "
+							+ "server.address so that Spool listens on 127.0.0.1 only.");
 		}
 		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
 		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
