@@ -55,7 +55,7 @@ class SecurityConfiguration {
 		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
 		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
 		// The API is protected from cross-site calls by JsonOnlyApiFilter (and the token); forms by CSRF tokens.
-		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**").csrfTokenRepository(csrfTokens()));
+		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**", "/mcp").csrfTokenRepository(csrfTokens()));
 		// Spring Security makes a token only when a form asks for it, and a form near the end of a long page asks after
 		// Tomcat has sent the first 8 KB, headers included: the token could no longer be stored (in a new session, as
 		// it was, or a cookie) and the page was cut off there. So every page settles its token first.
@@ -66,7 +66,8 @@ class SecurityConfiguration {
 		}
 		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error")
+			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error",
+					"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
@@ -74,7 +75,7 @@ class SecurityConfiguration {
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.exceptionHandling((handling) -> handling
 			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
-					(request) -> request.getRequestURI().startsWith("/api/")
+					(request) -> request.getRequestURI().startsWith("/api/") || request.getRequestURI().equals("/mcp")
 							|| request.getRequestURI().startsWith("/actuator/"))
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
 		return http.build();
