@@ -9,6 +9,8 @@ import java.util.Set;
 import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,6 +68,10 @@ class SecurityConfiguration {
 		}
 		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
 		http.authorizeHttpRequests((requests) -> requests
+			// A stream's later dispatches (server-sent events, MCP) continue a request that was already let in; the
+			// bearer token is checked once, on the request itself.
+			.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+			.permitAll()
 			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error",
 					"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()

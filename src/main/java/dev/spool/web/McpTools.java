@@ -100,7 +100,7 @@ class McpTools {
 	}
 
 	@McpTool(name = "wait_task", description = "Waits until a task is done, failed or cancelled, or the time is up, "
-			+ "then returns it as get_task does; 'finished' says whether it ended.")
+			+ "then returns it as get_task does; 'finished' says whether it ended (a done task with its answer).")
 	McpTask waitTask(@McpToolParam(description = "the task's id, such as task_001") String id,
 			@McpToolParam(description = "the longest to wait, in seconds (default 60, at most 300)",
 					required = false) Integer seconds) throws InterruptedException {
@@ -112,7 +112,7 @@ class McpTools {
 		long deadline = System.nanoTime() + patience.toNanos();
 		Task task = find(taskId);
 		synchronized (this.ended) {
-			while (!task.state().isFinished() && deadline - System.nanoTime() > 0) {
+			while (!ended(task) && deadline - System.nanoTime() > 0) {
 				this.ended.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
 				task = find(taskId);
 			}
@@ -120,9 +120,14 @@ class McpTools {
 		return withAnswer(task);
 	}
 
+	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */
+	private static boolean ended(Task task) {
+		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
+	}
+
 	@EventListener
 	void on(TaskChanged changed) {
-		if (changed.after() != null && changed.after().state().isFinished()) {
+		if (changed.after() != null && ended(changed.after())) {
 			synchronized (this.ended) {
 				this.ended.notifyAll();
 			}
@@ -134,7 +139,7 @@ class McpTools {
 	}
 
 	private McpTask withAnswer(Task task) {
-		return new McpTask(TaskJson.summary(task), task.state().isFinished(),
+		return new McpTask(TaskJson.summary(task), ended(task),
 				this.store.readOutput(task.id()).orElse(null));
 	}
 
