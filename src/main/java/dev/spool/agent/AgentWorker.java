@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -16,8 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.slf4j.MDC;
 
 import dev.spool.Durations;
+import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
 import dev.spool.workspace.Answer;
@@ -157,11 +161,39 @@ final class AgentWorker {
 		for (Task candidate : candidates) {
 			Optional<Claim> claim = this.store.claim(candidate, this.agent);
 			if (claim.isPresent()) {
-				work(claim.get());
+				workNamed(claim.get());
 				return true;
 			}
 		}
 		return !candidates.isEmpty();
+	}
+
+	/** Works on a claim with the task and the agent named in every log line written meanwhile, on any thread. */
+	private void workNamed(Claim claim) {
+		MDC.put("task", claim.id().text());
+		MDC.put("agent", this.agent);
+		try {
+			work(claim);
+		}
+		finally {
+			MDC.remove("task");
+			MDC.remove("agent");
+		}
+	}
+
+	private static <T> Callable<T> withLogContext(Callable<T> call) {
+		Map<String, String> context = MDC.getCopyOfContextMap();
+		return () -> {
+			if (context != null) {
+				MDC.setContextMap(context);
+			}
+			try {
+				return call.call();
+			}
+			finally {
+				MDC.clear();
+			}
+		};
 	}
 
 	private void work(Claim claim) {
@@ -177,7 +209,7 @@ final class AgentWorker {
 			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
 					definition.temperature());
 			this.live.started(claim.id());
-			this.call = this.calls.submit(() -> ask(claim, request));
+			this.call = this.calls.submit(withLogContext(() -> ask(claim, request)));
 			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;

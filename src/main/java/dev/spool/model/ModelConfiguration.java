@@ -1,5 +1,7 @@
 package dev.spool.model;
 
+import java.time.Clock;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -33,14 +35,14 @@ class ModelConfiguration {
 
 	@Bean
 	ModelGateway modelGateway(ChatModel chatModel, ObjectProvider<ObservationRegistry> observations,
-			Environment environment, SpoolProperties properties) {
+			Environment environment, SpoolProperties properties, Clock clock) {
 		ChatClient chatClient = ChatClient.create(chatModel,
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		boolean offline = chatModel instanceof OfflineChatModel;
 		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
 				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", OpenAiChatOptions.DEFAULT_CHAT_MODEL),
 						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
-		return new ModelGateway(chatClient, info, properties.taskTimeout());
+		return new ModelGateway(chatClient, info, properties.taskTimeout(), clock);
 	}
 
 }

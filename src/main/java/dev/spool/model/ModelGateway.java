@@ -1,9 +1,12 @@
 package dev.spool.model;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.metadata.Usage;
@@ -29,14 +32,24 @@ public final class ModelGateway {
 
 	private final Duration timeout;
 
-	ModelGateway(ChatClient chatClient, ModelInfo info, Duration timeout) {
+	private final Clock clock;
+
+	private final AtomicReference<ModelOutcome> lastOutcome = new AtomicReference<>();
+
+	ModelGateway(ChatClient chatClient, ModelInfo info, Duration timeout, Clock clock) {
 		this.chatClient = chatClient;
 		this.info = info;
 		this.timeout = timeout;
+		this.clock = clock;
 	}
 
 	public ModelInfo info() {
 		return this.info;
+	}
+
+	/** How the last call to the model ended, or empty before the first one. */
+	public Optional<ModelOutcome> lastOutcome() {
+		return Optional.ofNullable(this.lastOutcome.get());
 	}
 
 	/**
@@ -44,6 +57,33 @@ public final class ModelGateway {
 	 * answer once the stream ends.
 	 */
 	public Answer ask(ModelRequest request, Consumer<String> onPiece) {
+		return recorded(() -> stream(request, onPiece));
+	}
+
+	/**
+	 * Asks the model once, without streaming, for an answer read whole: a goal's plan, which Spring AI's structured
+	 * output converter then reads (the caller adds its format instructions to the prompt).
+	 */
+	public Answer call(ModelRequest request) {
+		return recorded(() -> callWhole(request));
+	}
+
+	private Answer recorded(Supplier<Answer> call) {
+		try {
+			Answer answer = call.get();
+			this.lastOutcome.set(ModelOutcome.success(this.clock.instant()));
+			return answer;
+		}
+		catch (RuntimeException ex) {
+			if (!Thread.currentThread().isInterrupted()) {
+				// A call cut short by a stop or a cancel says nothing about the endpoint.
+				this.lastOutcome.set(ModelOutcome.failure(this.clock.instant(), ModelErrors.describe(ex)));
+			}
+			throw ex;
+		}
+	}
+
+	private Answer stream(ModelRequest request, Consumer<String> onPiece) {
 		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
 		if (StringUtils.hasText(request.systemPrompt())) {
 			spec = spec.system(request.systemPrompt());
@@ -81,11 +121,7 @@ public final class ModelGateway {
 		return new Answer(text.toString(), model.get(), this.info.offline(), tokens.get());
 	}
 
-	/**
-	 * Asks the model once, without streaming, for an answer read whole: a goal's plan, which Spring AI's structured
-	 * output converter then reads (the caller adds its format instructions to the prompt).
-	 */
-	public Answer call(ModelRequest request) {
+	private Answer callWhole(ModelRequest request) {
 		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
 		if (StringUtils.hasText(request.systemPrompt())) {
 			spec = spec.system(request.systemPrompt());

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.spool.agent.AgentCatalog;
 import dev.spool.agent.AgentDefinition;
-import dev.spool.agent.ModelErrors;
+import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
 import dev.spool.workspace.AgentNames;

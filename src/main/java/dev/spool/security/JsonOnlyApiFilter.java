@@ -13,7 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses API calls that change something unless they say they send JSON. A page on another site can make a browser
+ * Refuses API calls that change something (and MCP messages) unless they say they send JSON. A page on another site can make a browser
  * post a form or plain text to localhost without asking, but not JSON: that needs a CORS preflight, which Spool never
  * grants.
  */
@@ -23,8 +23,12 @@ final class JsonOnlyApiFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !request.getRequestURI().startsWith(request.getContextPath() + "/api/")
-				|| !CHANGING.contains(request.getMethod());
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (path.equals("/mcp")) {
+			// MCP messages are JSON-RPC posts; a client ends its session with a DELETE that has no body.
+			return !request.getMethod().equals("POST");
+		}
+		return !path.startsWith("/api/") || !CHANGING.contains(request.getMethod());
 	}
 
 	@Override

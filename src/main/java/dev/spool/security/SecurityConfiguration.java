@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
+
+import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -45,13 +48,16 @@ class SecurityConfiguration {
 		String token = properties.apiToken();
 		boolean protectedByToken = StringUtils.hasText(token);
 		if (!protectedByToken && !isLoopback(address)) {
-			throw new IllegalStateException("Spool would listen on " + ((address != null) ? address : "every address")
-					+ " (server.address) without an access token: set spool.api-token, or listen on 127.0.0.1 only");
+			throw new SettingProblem("server.address", String.valueOf(address),
+					"Spool would serve other machines without an access token, and anyone who reaches it could spend "
+							+ "model tokens and read every answer.",
+					"Set spool.api-token (the API's bearer token and the dashboard's password), or remove "
+							+ "server.address so that Spool listens on 127.0.0.1 only.");
 		}
 		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
 		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
 		// The API is protected from cross-site calls by JsonOnlyApiFilter (and the token); forms by CSRF tokens.
-		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**").csrfTokenRepository(csrfTokens()));
+		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**", "/mcp").csrfTokenRepository(csrfTokens()));
 		// Spring Security makes a token only when a form asks for it, and a form near the end of a long page asks after
 		// Tomcat has sent the first 8 KB, headers included: the token could no longer be stored (in a new session, as
 		// it was, or a cookie) and the page was cut off there. So every page settles its token first.
@@ -62,7 +68,12 @@ class SecurityConfiguration {
 		}
 		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error")
+			// A stream's later dispatches (server-sent events, MCP) continue a request that was already let in; the
+			// bearer token is checked once, on the request itself.
+			.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+			.permitAll()
+			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error",
+					"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
@@ -70,7 +81,7 @@ class SecurityConfiguration {
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.exceptionHandling((handling) -> handling
 			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
-					(request) -> request.getRequestURI().startsWith("/api/")
+					(request) -> request.getRequestURI().startsWith("/api/") || request.getRequestURI().equals("/mcp")
 							|| request.getRequestURI().startsWith("/actuator/"))
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
 		return http.build();

@@ -8,6 +8,13 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskNotFoundException;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.ProblemDetail;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,8 +41,14 @@ class AnswerStreamController {
 		this.streams = streams;
 	}
 
+	@Operation(summary = "Follow an answer as it is written", description = "Server-sent events: 'text' events with "
+			+ "the answer's pieces while an agent works on the task, then 'end'.", tags = "Tasks")
+	@ApiResponse(responseCode = "200", description = "the answer's event stream",
+			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping(path = "/api/tasks/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter stream(@PathVariable String id) {
+	SseEmitter stream(@Parameter(description = "a task id", example = "task_001") @PathVariable String id) {
 		TaskId taskId = TaskIds.parse(id);
 		this.index.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
 		AtomicReference<Runnable> unfollow = new AtomicReference<>(() -> {

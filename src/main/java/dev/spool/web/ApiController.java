@@ -11,6 +11,12 @@ import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelInfo;
 import dev.spool.workspace.WorkspaceLayout;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
@@ -23,6 +29,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** The manifest, the agents, the model, the protocol's timings and the event stream. */
 @RestController
 @RequestMapping("/api")
+@Tag(name = "Workspace", description = "The manifest, the agents, the model, the protocol's timings and the events")
 class ApiController {
 
 	private final WorkspaceLayout layout;
@@ -45,6 +52,9 @@ class ApiController {
 	}
 
 	/** The manifest exactly as it is on disk. */
+	@Operation(summary = "The manifest", description = "manifest.json exactly as it is on disk: an index of every "
+			+ "task, derived from the files.")
+	@ApiResponse(responseCode = "200", description = "the manifest")
 	@GetMapping(path = "/manifest", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Resource> manifest() throws IOException {
 		byte[] content = Files.readAllBytes(this.layout.manifest());
@@ -53,22 +63,34 @@ class ApiController {
 			.body(new ByteArrayResource(content));
 	}
 
+	@Operation(summary = "The agents", description = "Each agent: name, model, state (idle, working, stale), current "
+			+ "tasks, done and failed counts, last heartbeat.")
+	@ApiResponse(responseCode = "200", description = "the agents")
 	@GetMapping("/agents")
 	List<AgentStatus> agents() {
 		return this.agents.list();
 	}
 
+	@Operation(summary = "The model", description = "Which model answers, and whether it is the built-in offline one.")
+	@ApiResponse(responseCode = "200", description = "the model")
 	@GetMapping("/model")
 	ModelInfo model() {
 		return this.model.info();
 	}
 
 	/** The timings an outside agent must keep to, as this process applies them. */
+	@Operation(summary = "The protocol's timings", description = "What an outside agent must keep to: stale-after, "
+			+ "heartbeat interval, attempts, rescan interval, settling time.")
+	@ApiResponse(responseCode = "200", description = "the timings")
 	@GetMapping("/protocol")
 	ProtocolSettings protocol() {
 		return ProtocolSettings.of(this.properties);
 	}
 
+	@Operation(summary = "Task events", description = "Server-sent events: one 'task' event per change of state, "
+			+ "whoever made it (this process, another, an outside agent or a person).")
+	@ApiResponse(responseCode = "200", description = "an endless event stream",
+			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	SseEmitter events() {
 		return this.events.subscribe();

@@ -13,6 +13,14 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskStore;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ProblemDetail;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Goals for other tools: submit one for the orchestrator to plan, and follow it. */
 @RestController
 @RequestMapping("/api/goals")
+@Tag(name = "Goals", description = "Goals the orchestrator plans into subtasks and a final task")
 class GoalApiController {
 
 	private final TaskStore store;
@@ -36,6 +45,11 @@ class GoalApiController {
 		this.goals = goals;
 	}
 
+	@Operation(summary = "Submit a goal", description = "A task for the orchestrator, which plans it into steps and a "
+			+ "final task that combines their results; the goal's result is the final task's.")
+	@ApiResponse(responseCode = "201", description = "the goal; its address is in the Location header")
+	@ApiResponse(responseCode = "400", description = "no goal, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "413", description = "the goal is larger than spool.max-prompt-size", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<GoalView> create(@RequestBody(required = false) CreateGoalRequest request) {
 		if (request == null) {
@@ -46,8 +60,13 @@ class GoalApiController {
 		return ResponseEntity.created(URI.create("/api/goals/" + task.id())).body(find(task.id()));
 	}
 
+	@Operation(summary = "Read a goal", description = "Its state, the plan's steps with their tasks and states, the "
+			+ "final task, and the result once done.")
+	@ApiResponse(responseCode = "200", description = "the goal")
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such goal", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping("/{id}")
-	GoalView get(@PathVariable String id) {
+	GoalView get(@Parameter(description = "the goal's task id", example = "task_001") @PathVariable String id) {
 		return find(TaskIds.parse(id));
 	}
 
@@ -68,7 +87,12 @@ class GoalApiController {
 	}
 
 	/** The body of {@code POST /api/goals}. */
-	record CreateGoalRequest(String goal, String title, Integer priority) {
+	@Schema(example = "{\"goal\": \"Write a one-page brief on heat pumps for a homeowner.\", \"priority\": 1}")
+	record CreateGoalRequest(
+			@Schema(description = "what the orchestrator plans for", requiredMode = Schema.RequiredMode.REQUIRED,
+					example = "Write a one-page brief on heat pumps for a homeowner.") String goal,
+			@Schema(description = "a short name for the board") String title,
+			@Schema(description = "higher is taken first; 0 when missing") Integer priority) {
 	}
 
 }

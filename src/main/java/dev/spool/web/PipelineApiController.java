@@ -10,6 +10,13 @@ import dev.spool.workspace.Pipeline;
 import dev.spool.workspace.PipelineStage;
 import dev.spool.workspace.Pipelines;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -25,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Pipelines for other tools: create one (a task per stage) and follow it. */
 @RestController
 @RequestMapping("/api/pipelines")
+@Tag(name = "Pipelines", description = "Stages that hand their answers on, as files or through named pipes")
 class PipelineApiController {
 
 	private final Pipelines pipelines;
@@ -36,6 +44,10 @@ class PipelineApiController {
 		this.routing = routing;
 	}
 
+	@Operation(summary = "Create a pipeline", description = "One task per stage; each stage reads the previous "
+			+ "stage's answer, once written (files) or as it is written (fifo).")
+	@ApiResponse(responseCode = "201", description = "the pipeline's id and each stage's task")
+	@ApiResponse(responseCode = "400", description = "fewer than two stages, an unknown transport or role, fifo without named pipes, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) CreatePipelineRequest request) {
 		if (request == null) {
@@ -49,8 +61,14 @@ class PipelineApiController {
 		return ResponseEntity.created(URI.create("/api/pipelines/" + pipeline.id())).body(PipelineJson.of(pipeline));
 	}
 
+	@Operation(summary = "Read a pipeline", description = "Its transport, state, and each stage's task, state, owner "
+			+ "and error, from the task files.")
+	@ApiResponse(responseCode = "200", description = "the pipeline")
+	@ApiResponse(responseCode = "400", description = "not a pipeline id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such pipeline", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Object> get(@PathVariable String id) {
+	Map<String, Object> get(
+			@Parameter(description = "a pipeline id", example = "pipeline_001") @PathVariable String id) {
 		if (!PipelineStage.isPipelineId(id)) {
 			throw new InvalidTaskException("'" + id + "' is not a pipeline id such as pipeline_001");
 		}

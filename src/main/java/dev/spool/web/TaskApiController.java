@@ -14,7 +14,15 @@ import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Tasks for other tools: create, list, read, retry, cancel. */
 @RestController
 @RequestMapping("/api/tasks")
+@Tag(name = "Tasks", description = "Tasks: create, list, read, retry and cancel")
 class TaskApiController {
 
 	static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
@@ -46,6 +55,11 @@ class TaskApiController {
 	}
 
 	// Declaring what it produces makes an unacceptable Accept header fail before anything is written.
+	@Operation(summary = "Create a task", description = "Writes tasks/task_NNN_pending.md; an agent that may take it "
+			+ "claims it at once. Unknown fields and values of the wrong JSON type are refused.")
+	@ApiResponse(responseCode = "201", description = "the task, pending; its address is in the Location header")
+	@ApiResponse(responseCode = "400", description = "no prompt, an unknown role, a dependency that does not exist or depends on itself, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "413", description = "the prompt is larger than spool.max-prompt-size", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TaskJson> create(@RequestBody(required = false) CreateTaskRequest request) {
 		if (request == null) {
@@ -61,9 +75,15 @@ class TaskApiController {
 			.body(TaskJson.summary(task, this.notes.snapshot()));
 	}
 
+	@Operation(summary = "List tasks, newest first", description = "Returns {tasks, total, limit, offset}.")
+	@ApiResponse(responseCode = "200", description = "one page of tasks and the number that match")
+	@ApiResponse(responseCode = "400", description = "an unknown status, or a limit or offset out of range", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping
-	Map<String, Object> list(@RequestParam(required = false) String status,
-			@RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+	Map<String, Object> list(
+			@Parameter(description = "only tasks in this state", schema = @Schema(allowableValues = { "pending",
+					"inprogress", "done", "failed", "cancelled" })) @RequestParam(required = false) String status,
+			@Parameter(description = "tasks per page, 1 to 1000") @RequestParam(defaultValue = "100") int limit,
+			@Parameter(description = "tasks to skip") @RequestParam(defaultValue = "0") int offset) {
 		if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
 			throw new InvalidTaskException("limit must be 1 to " + MAX_LIMIT + " and offset 0 or more");
 		}
@@ -84,15 +104,26 @@ class TaskApiController {
 		return Map.of("tasks", page, "total", matching.size(), "limit", limit, "offset", offset);
 	}
 
+	@Operation(summary = "Read a task", description = "Its prompt, state, owner, times, attempts, error, tokens and "
+			+ "history.")
+	@ApiResponse(responseCode = "200", description = "the task")
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping("/{id}")
-	TaskJson get(@PathVariable String id) {
+	TaskJson get(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		TaskId taskId = TaskIds.parse(id);
 		Task task = this.store.index().find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
 		return TaskJson.detail(task, this.store.readPrompt(taskId), this.notes.snapshot());
 	}
 
+	@Operation(summary = "Read a task's result", description = "The answer as Markdown, without the header that says "
+			+ "who wrote it and when.")
+	@ApiResponse(responseCode = "200", description = "the result",
+			content = @Content(mediaType = "text/markdown", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task, or no result yet", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping("/{id}/output")
-	ResponseEntity<String> output(@PathVariable String id) {
+	ResponseEntity<String> output(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		TaskId taskId = TaskIds.parse(id);
 		this.store.index().find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
 		return this.store.readOutput(taskId)
@@ -100,13 +131,25 @@ class TaskApiController {
 			.orElseThrow(() -> new OutputNotReadyException(taskId));
 	}
 
+	@Operation(summary = "Retry a failed or cancelled task", description = "It becomes pending with a fresh budget "
+			+ "of attempts. Send Content-Type: application/json (no body is needed).")
+	@ApiResponse(responseCode = "200", description = "the task, pending again")
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "the task is not failed or cancelled", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(path = "/{id}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
-	TaskJson retry(@PathVariable String id) {
+	TaskJson retry(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		return TaskJson.summary(this.store.retry(TaskIds.parse(id)));
 	}
 
+	@Operation(summary = "Cancel a pending or in-progress task", description = "An agent working on it stops and "
+			+ "publishes nothing. Send Content-Type: application/json (no body is needed).")
+	@ApiResponse(responseCode = "200", description = "the task, cancelled")
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "the task has already finished", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
-	TaskJson cancel(@PathVariable String id) {
+	TaskJson cancel(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
 	}
 

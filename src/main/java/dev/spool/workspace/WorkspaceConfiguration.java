@@ -1,8 +1,12 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.time.Clock;
 
+import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,11 +19,31 @@ import org.springframework.context.event.EventListener;
 class WorkspaceConfiguration {
 
 	@Bean
-	Workspace workspace(SpoolProperties properties, Clock clock, ApplicationEventPublisher events)
-			throws IOException {
+	Workspace workspace(SpoolProperties properties, Clock clock, ApplicationEventPublisher events) {
 		Workspace.Settings settings = new Workspace.Settings(properties.fsync(),
 				properties.maxPromptSize().toBytes(), properties.maxAttempts());
-		return Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
+		try {
+			return Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
+		}
+		catch (IOException ex) {
+			throw unusable(properties.workspace(), ex);
+		}
+	}
+
+	/** Says which file stood in the way, and why, instead of a stack trace from deep inside the file layer. */
+	private static SettingProblem unusable(Path workspace, IOException ex) {
+		String where = workspace.toString();
+		String why = ex.toString();
+		if (ex instanceof FileSystemException failed) {
+			where = (failed.getFile() != null) ? failed.getFile() : where;
+			why = (failed.getReason() != null) ? failed.getReason()
+					: (ex instanceof AccessDeniedException) ? "permission denied" : failed.getClass().getSimpleName();
+		}
+		return new SettingProblem("spool.workspace", workspace.toString(),
+				"Spool cannot use it as its workspace: " + where + ": " + why + ".",
+				"Set spool.workspace to a folder this user can create and write (Spool makes tasks/, outputs/, agents/ "
+						+ "and .spool/ in it), or move away the file that stands in the way.",
+				ex);
 	}
 
 	@Bean

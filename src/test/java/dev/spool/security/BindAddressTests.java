@@ -7,14 +7,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.spool.SettingProblem;
 import dev.spool.SpoolApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -28,7 +31,12 @@ class BindAddressTests {
 				.run("--server.address=0.0.0.0", "--server.port=0",
 						"--spool.workspace=" + OpenSecurityTests.workspace("bind"))
 				.close())
-			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("spool.api-token", "0.0.0.0"));
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("server.address is '0.0.0.0'"))
+			.satisfies((ex) -> assertThat(NestedExceptionUtils.getMostSpecificCause(ex))
+				.asInstanceOf(InstanceOfAssertFactories.type(SettingProblem.class))
+				.extracting(SettingProblem::action)
+				.asString()
+				.contains("spool.api-token"));
 	}
 
 	@Test

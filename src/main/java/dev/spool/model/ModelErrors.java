@@ -1,4 +1,4 @@
-package dev.spool.agent;
+package dev.spool.model;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -54,7 +54,7 @@ public final class ModelErrors {
 	}
 
 	/** How long the endpoint asked us to wait, from a {@code Retry-After} header in seconds or as a date. */
-	static Duration retryAfter(Throwable error) {
+	public static Duration retryAfter(Throwable error) {
 		OpenAIServiceException service = serviceError(error);
 		if (service == null) {
 			return null;

@@ -1,0 +1,23 @@
+# Spool as a container image: built with the project's own Maven wrapper, run as a user without privileges.
+#   docker build -t spool .
+# See docker-compose.yml for Spool with its workspace on the host, an Ollama model server and a worker.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+# The dependencies change less often than the code: fetched in their own layer, reused while only src/ changes.
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN ./mvnw -B -ntp -q dependency:go-offline
+COPY src src
+COPY frontend frontend
+COPY workspace/agents workspace/agents
+RUN ./mvnw -B -ntp -q -DskipTests package && cp target/spool-*.jar /spool.jar
+
+FROM eclipse-temurin:17-jre
+# Spool writes only to its workspace (a bind mount): the image's own files stay read-only to it.
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin spool
+COPY --from=build /spool.jar /app/spool.jar
+USER 10001
+ENV SPOOL_WORKSPACE=/workspace
+EXPOSE 8080
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-jar", "/app/spool.jar"]

@@ -1,0 +1,156 @@
+package dev.spool.metrics;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskChanged;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
+
+import org.springframework.context.event.EventListener;
+
+/**
+ * Turns the changes of what is known of the tasks into meters: tasks by state, transitions, pickup latency, attempts
+ * and their durations, retries, stale claims taken back, and tokens per agent and model. Every process counts what it
+ * sees happen in the workspace, its own work and others' alike; the gauges of tasks by state agree across processes.
+ */
+final class SpoolMetrics {
+
+	private static final Duration STATES_MAX_AGE = Duration.ofSeconds(1);
+
+	private final MeterRegistry registry;
+
+	private final TaskIndex index;
+
+	/** When this process first saw each pending task pending, on its own monotonic clock. */
+	private final Map<TaskId, Long> pendingSince = new ConcurrentHashMap<>();
+
+	private final Timer pickup;
+
+	private volatile Map<TaskState, Long> states = Map.of();
+
+	private final AtomicLong statesCountedAt = new AtomicLong(Long.MIN_VALUE);
+
+	SpoolMetrics(MeterRegistry registry, TaskIndex index) {
+		this.registry = registry;
+		this.index = index;
+		for (TaskState state : TaskState.values()) {
+			Gauge.builder("spool.tasks", () -> states().getOrDefault(state, 0L))
+				.description("Tasks in the workspace by state")
+				.tag("state", state.word())
+				.register(registry);
+		}
+		this.pickup = Timer.builder("spool.pickup.latency")
+			.description("From a task being seen pending to its claim")
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	@EventListener
+	void on(TaskChanged changed) {
+		Task before = changed.before();
+		Task after = changed.after();
+		if (after == null) {
+			this.pendingSince.remove(changed.id());
+			return;
+		}
+		TaskState from = (before != null) ? before.state() : null;
+		if (from != after.state()) {
+			transition(from, after);
+		}
+		int seen = (before != null) ? before.history().size() : 0;
+		List<Attempt> history = after.history();
+		for (Attempt attempt : history.subList(Math.min(seen, history.size()), history.size())) {
+			recorded(attempt);
+		}
+	}
+
+	private void transition(TaskState from, Task task) {
+		Counter.builder("spool.transitions")
+			.description("Changes of a task's state seen in the workspace")
+			.tag("from", (from != null) ? from.word() : "new")
+			.tag("to", task.state().word())
+			.register(this.registry)
+			.increment();
+		if (task.state() == TaskState.PENDING) {
+			this.pendingSince.putIfAbsent(task.id(), System.nanoTime());
+			return;
+		}
+		Long since = this.pendingSince.remove(task.id());
+		if (since != null && task.state() == TaskState.IN_PROGRESS) {
+			this.pickup.record(Duration.ofNanos(System.nanoTime() - since));
+		}
+	}
+
+	private void recorded(Attempt attempt) {
+		String agent = (attempt.agent() != null) ? attempt.agent() : "unknown";
+		switch (attempt.outcome()) {
+			case RETRIED -> Counter.builder("spool.retries")
+				.description("Failed or cancelled tasks sent back to pending")
+				.register(this.registry)
+				.increment();
+			case STALE -> count("spool.stale.resets", "Claims taken back because the heartbeat went quiet", agent);
+			default -> {
+			}
+		}
+		if (attempt.outcome().isAttempt()) {
+			Timer.builder("spool.attempt.duration")
+				.description("How long attempts took, by agent and outcome")
+				.tag("agent", agent)
+				.tag("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT))
+				.register(this.registry)
+				.record((attempt.startedAt() != null && attempt.finishedAt() != null)
+						? Duration.between(attempt.startedAt(), attempt.finishedAt()) : Duration.ZERO);
+		}
+		if (attempt.tokens() != null) {
+			String model = (attempt.model() != null) ? attempt.model() : "unknown";
+			tokens(agent, model, "input", attempt.tokens().prompt());
+			tokens(agent, model, "output", attempt.tokens().completion());
+		}
+	}
+
+	private void count(String name, String description, String agent) {
+		Counter.builder(name).description(description).tag("agent", agent).register(this.registry).increment();
+	}
+
+	private void tokens(String agent, String model, String type, long amount) {
+		Counter.builder("spool.tokens")
+			.description("Model tokens spent, by agent, model and type")
+			.baseUnit("tokens")
+			.tag("agent", agent)
+			.tag("model", model)
+			.tag("type", type)
+			.register(this.registry)
+			.increment(amount);
+	}
+
+	/** Tasks by state, counted at most once a second however many gauges are read. */
+	private Map<TaskState, Long> states() {
+		long now = System.nanoTime();
+		long counted = this.statesCountedAt.get();
+		if (counted == Long.MIN_VALUE || now - counted > STATES_MAX_AGE.toNanos()) {
+			if (this.statesCountedAt.compareAndSet(counted, now)) {
+				Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+				for (Task task : this.index.unordered()) {
+					counts.merge(task.state(), 1L, Long::sum);
+				}
+				this.states = counts;
+			}
+		}
+		return this.states;
+	}
+
+}

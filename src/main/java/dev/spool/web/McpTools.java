@@ -1,0 +1,156 @@
+package dev.spool.web;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import dev.spool.agent.Routing;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskChanged;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.ai.mcp.annotation.McpTool;
+import org.springframework.ai.mcp.annotation.McpToolParam;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Spool as an MCP server: an IDE assistant or any MCP client submits tasks and goals, reads them, lists them, cancels
+ * them and waits for them to end. Every result is JSON with the task's {@code id}, as the REST API shows it; a refused
+ * call is a tool error that says why, as the API's {@code 400} would. The endpoint ({@code /mcp}) sits behind the same
+ * protections as {@code /api}.
+ */
+@Component
+class McpTools {
+
+	/** The longest a client may ask {@code wait_task} to wait in one call. */
+	static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
+
+	private static final int MAX_LIST = 200;
+
+	private final TaskStore store;
+
+	private final Routing routing;
+
+	private final Object ended = new Object();
+
+	McpTools(TaskStore store, Routing routing) {
+		this.store = store;
+		this.routing = routing;
+	}
+
+	@McpTool(name = "submit_task", description = "Hands a task to Spool's agents and returns it, with its id; "
+			+ "follow it with wait_task or get_task.")
+	McpTask submitTask(@McpToolParam(description = "what the agent is asked to do") String prompt,
+			@McpToolParam(description = "a short name for the board", required = false) String title,
+			@McpToolParam(description = "only this agent may take the task", required = false) String agent,
+			@McpToolParam(description = "only agents listing this role may take the task",
+					required = false) String role,
+			@McpToolParam(description = "ids of tasks whose results this one needs, such as task_001",
+					required = false) List<String> dependsOn) {
+		List<TaskId> dependencies = (dependsOn != null) ? dependsOn.stream().map(TaskIds::parse).toList() : List.of();
+		NewTask task = new NewTask(prompt, title, agent, role, null, 0, dependencies, null, null, null);
+		this.routing.check(task);
+		return McpTask.of(this.store.create(task));
+	}
+
+	@McpTool(name = "submit_goal", description = "Hands a goal to the orchestrator, which plans it into subtasks and a "
+			+ "final task that combines their results; returns the goal's task, with its id.")
+	McpTask submitGoal(@McpToolParam(description = "what the plan must achieve") String goal,
+			@McpToolParam(description = "a short name for the board", required = false) String title) {
+		return McpTask.of(this.store.create(GoalApiController.createGoal(goal, title, 0)));
+	}
+
+	@McpTool(name = "get_task", description = "A task: its state, error, and its answer once done.")
+	McpTask getTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
+		return withAnswer(find(TaskIds.parse(id)));
+	}
+
+	@McpTool(name = "list_tasks", description = "Tasks, newest first, optionally only those in one state.")
+	List<McpTask> listTasks(
+			@McpToolParam(description = "pending, inprogress, done, failed or cancelled", required = false) String state,
+			@McpToolParam(description = "how many, 1 to 200 (default 20)", required = false) Integer limit) {
+		int count = (limit != null) ? limit : 20;
+		if (count < 1 || count > MAX_LIST) {
+			throw new InvalidTaskException("limit must be 1 to " + MAX_LIST);
+		}
+		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
+			.orElseThrow(() -> new InvalidTaskException(
+					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
+		return this.store.index()
+			.newestFirst()
+			.stream()
+			.filter((task) -> only == null || task.state() == only)
+			.limit(count)
+			.map(McpTask::of)
+			.toList();
+	}
+
+	@McpTool(name = "cancel_task", description = "Cancels a pending or in-progress task; an agent working on it stops "
+			+ "and publishes nothing.")
+	McpTask cancelTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
+		return McpTask.of(this.store.cancel(TaskIds.parse(id)));
+	}
+
+	@McpTool(name = "wait_task", description = "Waits until a task is done, failed or cancelled, or the time is up, "
+			+ "then returns it as get_task does; 'finished' says whether it ended (a done task with its answer).")
+	McpTask waitTask(@McpToolParam(description = "the task's id, such as task_001") String id,
+			@McpToolParam(description = "the longest to wait, in seconds (default 60, at most 300)",
+					required = false) Integer seconds) throws InterruptedException {
+		TaskId taskId = TaskIds.parse(id);
+		Duration patience = Duration.ofSeconds((seconds != null) ? seconds : 60);
+		if (patience.isNegative() || patience.compareTo(LONGEST_WAIT) > 0) {
+			throw new InvalidTaskException("seconds must be 0 to " + LONGEST_WAIT.toSeconds());
+		}
+		long deadline = System.nanoTime() + patience.toNanos();
+		Task task = find(taskId);
+		synchronized (this.ended) {
+			while (!ended(task) && deadline - System.nanoTime() > 0) {
+				this.ended.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+				task = find(taskId);
+			}
+		}
+		return withAnswer(task);
+	}
+
+	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */
+	private static boolean ended(Task task) {
+		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
+	}
+
+	@EventListener
+	void on(TaskChanged changed) {
+		if (changed.after() != null && ended(changed.after())) {
+			synchronized (this.ended) {
+				this.ended.notifyAll();
+			}
+		}
+	}
+
+	private Task find(TaskId id) {
+		return this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	private McpTask withAnswer(Task task) {
+		return new McpTask(TaskJson.summary(task), ended(task),
+				this.store.readOutput(task.id()).orElse(null));
+	}
+
+	/** A task as an MCP tool returns it: as the API shows it, with whether it ended and its answer once there. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record McpTask(@JsonUnwrapped TaskJson task, Boolean finished, String answer) {
+
+		static McpTask of(Task task) {
+			return new McpTask(TaskJson.summary(task), null, null);
+		}
+
+	}
+
+}
