@@ -8,9 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -23,8 +20,8 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ChatCompletions;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
@@ -47,8 +44,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class MetricsTests {
 
-	private static final JsonMapper JSON = JsonMapper.shared();
-
 	@TempDir
 	Path workspace;
 
@@ -69,7 +64,8 @@ class MetricsTests {
 							.setHeader("Content-Type", "application/json")
 							.setBody("{\"error\":{\"message\":\"broken " + call + "\"}}");
 					}
-					return streamed("answer " + call + " " + UUID.randomUUID(), 10 + call, 5 + call);
+					return ChatCompletions.streamed("metered-0613", "answer " + call + " " + UUID.randomUUID(),
+							ChatCompletions.usage(10 + call, 5 + call));
 				}
 			});
 			endpoint.start();
@@ -147,32 +143,6 @@ class MetricsTests {
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response.body();
-	}
-
-	private static MockResponse streamed(String content, int input, int output) {
-		Map<String, Object> piece = new LinkedHashMap<>();
-		piece.put("index", 0);
-		piece.put("delta", Map.of("content", content));
-		piece.put("finish_reason", null);
-		Map<String, Object> stop = new LinkedHashMap<>();
-		stop.put("index", 0);
-		stop.put("delta", Map.of());
-		stop.put("finish_reason", "stop");
-		Map<String, Object> last = chunk(stop);
-		last.put("usage", Map.of("prompt_tokens", input, "completion_tokens", output, "total_tokens", input + output));
-		String events = "data: " + JSON.writeValueAsString(chunk(piece)) + "\n\n" + "data: "
-				+ JSON.writeValueAsString(last) + "\n\n" + "data: [DONE]\n\n";
-		return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events);
-	}
-
-	private static Map<String, Object> chunk(Map<String, Object> choice) {
-		Map<String, Object> completion = new LinkedHashMap<>();
-		completion.put("id", "x");
-		completion.put("object", "chat.completion.chunk");
-		completion.put("created", 1);
-		completion.put("model", "metered-0613");
-		completion.put("choices", List.of(choice));
-		return completion;
 	}
 
 }

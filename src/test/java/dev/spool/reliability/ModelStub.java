@@ -1,7 +1,6 @@
 package dev.spool.reliability;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +18,8 @@ import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.spool.ChatCompletions;
 
 /**
  * An OpenAI-compatible chat endpoint that answers every request after a random pause, so that a process killed at a
@@ -168,28 +169,11 @@ final class ModelStub extends Dispatcher {
 	}
 
 	private static MockResponse streamed(String model, String content) {
-		Map<String, Object> piece = new LinkedHashMap<>();
-		piece.put("index", 0);
-		piece.put("delta", Map.of("content", content));
-		piece.put("finish_reason", null);
-		Map<String, Object> stop = new LinkedHashMap<>();
-		stop.put("index", 0);
-		stop.put("delta", Map.of());
-		stop.put("finish_reason", "stop");
-		String events = "data: " + JSON.writeValueAsString(completion(model, "chat.completion.chunk", piece)) + "\n\n"
-				+ "data: " + JSON.writeValueAsString(completion(model, "chat.completion.chunk", stop)) + "\n\n"
-				+ "data: [DONE]\n\n";
-		return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events);
+		return ChatCompletions.streamed(model, content, null);
 	}
 
 	private static Map<String, Object> completion(String model, String object, Map<String, Object> choice) {
-		Map<String, Object> completion = new LinkedHashMap<>();
-		completion.put("id", "x");
-		completion.put("object", object);
-		completion.put("created", 1);
-		completion.put("model", model);
-		completion.put("choices", List.of(choice));
-		return completion;
+		return ChatCompletions.completion(model, object, choice);
 	}
 
 	private static MockResponse error(int status, String message) {
