@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +78,8 @@ public final class TaskIndex {
 	/** Task files this process has just published whole, which need no settling time. */
 	private final Set<String> publishedHere = ConcurrentHashMap.newKeySet();
 
+	private final TaskQueries queries = new TaskQueries();
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this.layout = layout;
 		this.clock = clock;
@@ -114,6 +117,16 @@ public final class TaskIndex {
 
 	public int size() {
 		return this.tasks.size();
+	}
+
+	/** How many files the index has read, for tests that count them. */
+	TaskReader.Reads reads() {
+		return this.reader.reads();
+	}
+
+	/** Indexes over the tasks for pages and hot paths, kept up to date with this index. */
+	public TaskQueries queries() {
+		return this.queries;
 	}
 
 	/** Pending tasks this agent, listing no roles, may take now, in taking order. */
@@ -200,7 +213,8 @@ public final class TaskIndex {
 				Set<String> now = listed.getOrDefault(id, Set.of());
 				if (!now.equals(this.names.getOrDefault(id, Set.of()))
 						|| !matches(this.tasks.get(id), withOutput.contains(id), records.getOrDefault(id, 0))) {
-					update(id, now, false, changes);
+					update(id, now, false, new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0)),
+							changes);
 				}
 			}
 			this.departed.keySet().retainAll(listed.keySet());
@@ -250,10 +264,34 @@ public final class TaskIndex {
 		taskFilesChanged(List.of(name), Set.of(name));
 	}
 
-	/** Lists {@code tasks/} and reads every task's history and output again: for when events may have been missed. */
+	/**
+	 * Lists the workspace as {@link #rescan()} does, and reads again every task file whose size or modification time
+	 * changed since it was read: for when events may have been missed, edits among them. Attempt records and results
+	 * are never rewritten, so the listing tells all that can change in them.
+	 */
 	public void resync() {
 		rescan();
-		this.tasks.keySet().forEach(this::refresh);
+		List<String> changed = new ArrayList<>();
+		for (Task task : this.tasks.values()) {
+			if (!sameAsRead(task)) {
+				changed.add(task.file().fileName());
+			}
+		}
+		if (!changed.isEmpty()) {
+			taskFilesChanged(changed, Set.copyOf(changed));
+		}
+	}
+
+	private boolean sameAsRead(Task task) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(this.layout.task(task.file()),
+					BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+			return attributes.size() == task.fileSize()
+					&& attributes.lastModifiedTime().toInstant().equals(task.fileModified());
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
@@ -296,7 +334,7 @@ public final class TaskIndex {
 						now.remove(name);
 					}
 				}
-				update(entry.getKey(), now, reread, changes);
+				update(entry.getKey(), now, reread, null, changes);
 			}
 		}
 		publish(changes);
@@ -308,15 +346,16 @@ public final class TaskIndex {
 		synchronized (this.lock) {
 			Set<String> now = this.names.get(id);
 			if (now != null) {
-				update(id, now, false, changes);
+				update(id, now, false, null, changes);
 			}
 		}
 		publish(changes);
 	}
 
-	private void update(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
+	private void update(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
+			List<TaskChanged> changes) {
 		try {
-			apply(id, listed, reread, changes);
+			apply(id, listed, reread, hint, changes);
 		}
 		catch (RuntimeException ex) {
 			// A bug met on one task must not keep the others out of the index. Forgetting its names makes the next
@@ -326,14 +365,15 @@ public final class TaskIndex {
 		}
 	}
 
-	private void apply(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
+	private void apply(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
+			List<TaskChanged> changes) {
 		Task before = this.tasks.get(id);
 		Task known = (before != null) ? before : this.departed.remove(id);
 		Set<String> now = new TreeSet<>(listed);
 		Task after = null;
 		while (!now.isEmpty()) {
 			try {
-				after = this.reader.load(id, now, known, reread, this.publishedHere::remove);
+				after = this.reader.load(id, now, known, reread, hint, this.publishedHere::remove);
 				break;
 			}
 			catch (TaskReader.VanishedException ex) {
@@ -363,6 +403,7 @@ public final class TaskIndex {
 				this.pending.add(after);
 			}
 		}
+		this.queries.replace(before, after);
 		// A task seen again after vanishing (a rename seen as two events) changes from what was known of it.
 		boolean seenAgain = before == null && after != null;
 		Task previous = seenAgain ? known : before;
