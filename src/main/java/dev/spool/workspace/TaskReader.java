@@ -69,6 +69,14 @@ final class TaskReader {
 	 * @throws VanishedException if its file was renamed or deleted meanwhile; nothing else: whatever else goes wrong
 	 * gives a task flagged with the reason
 	 */
+	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Predicate<String> publishedHere) {
+		return load(id, fileNames, before, reread, null, publishedHere);
+	}
+
+	/**
+	 * Reads a task from its file names and what a listing said of its other files.
+	 * @see #load(TaskId, Set, Task, boolean, Predicate)
+	 */
 	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed,
 			Predicate<String> publishedHere) {
 		try {
