@@ -80,11 +80,15 @@ public final class TaskIndex {
 
 	private final TaskQueries queries = new TaskQueries();
 
+	private final FolderTimes folderTimes;
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this.layout = layout;
 		this.clock = clock;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
 		this.listener = listener;
+		this.folderTimes = new FolderTimes(List.of(layout.tasks(), layout.outputs(), layout.attempts()),
+				System::nanoTime);
 	}
 
 	/**
@@ -183,6 +187,7 @@ public final class TaskIndex {
 	 * date: a task renamed, given its output or given a record since it was last read, by anyone.
 	 */
 	public void rescan() {
+		this.folderTimes.listingStarts();
 		Set<TaskId> withOutput = listIds(this.layout.outputs(), "_result.md");
 		Map<TaskId, Integer> records = countRecords();
 		Map<TaskId, Set<String>> listed = new HashMap<>();
@@ -220,6 +225,17 @@ public final class TaskIndex {
 			this.departed.keySet().retainAll(listed.keySet());
 		}
 		publish(changes);
+	}
+
+	/**
+	 * Rescans unless no name was added to, removed from or renamed in {@code tasks/}, {@code outputs/} or the
+	 * attempt records since a rescan that began well after their last change: the periodic safety net, cheap on a
+	 * quiet workspace of any size.
+	 */
+	public void rescanIfChanged() {
+		if (!this.folderTimes.unchangedSinceConfirmed()) {
+			rescan();
+		}
 	}
 
 	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */

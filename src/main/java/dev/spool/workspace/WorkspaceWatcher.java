@@ -113,7 +113,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 					handle(key);
 				}
 				if (System.nanoTime() - nextRescan >= 0) {
-					this.index.rescan();
+					this.index.rescanIfChanged();
 					this.failureNotes.run();
 					nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 				}
