@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -34,16 +35,19 @@ public final class AgentDirectory {
 	}
 
 	public List<AgentStatus> list() {
-		Map<String, List<Task>> byOwner = this.store.index()
-			.unordered()
+		TaskQueries queries = this.store.index().queries();
+		// Only claims in progress are looked at one by one; finished tasks are counted by the index.
+		Map<String, List<Task>> holding = queries.newestFirst(TaskState.IN_PROGRESS)
 			.stream()
 			.filter((task) -> task.owner() != null)
+			.sorted(Comparator.comparing(Task::id))
 			.collect(Collectors.groupingBy(Task::owner, TreeMap::new, Collectors.toList()));
-		TreeSet<String> names = new TreeSet<>(byOwner.keySet());
+		TreeSet<String> names = new TreeSet<>(queries.owners());
+		names.addAll(holding.keySet());
 		this.catalog.all().forEach((definition) -> names.add(definition.name()));
 		List<AgentStatus> statuses = new ArrayList<>();
 		for (String name : names) {
-			statuses.add(status(name, byOwner.getOrDefault(name, List.of())));
+			statuses.add(status(name, holding.getOrDefault(name, List.of()), queries));
 		}
 		return statuses;
 	}
@@ -52,17 +56,16 @@ public final class AgentDirectory {
 		return list().stream().filter((status) -> status.name().equals(name)).findFirst();
 	}
 
-	private AgentStatus status(String name, List<Task> owned) {
+	private AgentStatus status(String name, List<Task> holding, TaskQueries queries) {
 		Optional<AgentDefinition> definition = this.catalog.find(name);
-		List<Task> holding = owned.stream().filter((task) -> task.state() == TaskState.IN_PROGRESS).toList();
 		boolean quiet = !holding.isEmpty()
 				&& holding.stream().allMatch((task) -> this.sweeper.quietFor(task.file()).isPresent());
 		AgentStatus.State state = holding.isEmpty() ? AgentStatus.State.IDLE
 				: quiet ? AgentStatus.State.STALE : AgentStatus.State.WORKING;
 		Instant lastBeat = lastHeartbeat(name, holding);
 		return new AgentStatus(name, definition.isPresent(), definition.map(AgentDefinition::model).orElse(null),
-				state, holding.stream().map((task) -> task.id().text()).toList(), count(owned, TaskState.DONE),
-				count(owned, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
+				state, holding.stream().map((task) -> task.id().text()).toList(),
+				queries.ownedBy(name, TaskState.DONE), queries.ownedBy(name, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
 				definition.map(AgentDefinition::roles).orElse(List.of()),
 				definition.map(AgentDefinition::systemPrompt).orElse(null));
 	}
@@ -77,10 +80,6 @@ public final class AgentDirectory {
 			.map((time) -> time.toInstant())
 			.max(Comparator.naturalOrder());
 		return inProcess.or(() -> onDisk).orElse(null);
-	}
-
-	private static long count(List<Task> owned, TaskState state) {
-		return owned.stream().filter((task) -> task.state() == state).count();
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import dev.spool.workspace.Attempt;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Pipelines;
@@ -87,12 +86,7 @@ public final class Routing {
 	public Set<String> seenAgents() {
 		Set<String> seen = new TreeSet<>();
 		this.catalog.all().forEach((definition) -> seen.add(definition.name()));
-		for (Task task : this.index.unordered()) {
-			if (task.owner() != null) {
-				seen.add(task.owner());
-			}
-			task.history().stream().map(Attempt::agent).filter((name) -> name != null).forEach(seen::add);
-		}
+		seen.addAll(this.index.queries().agentsSeen());
 		return seen;
 	}
 

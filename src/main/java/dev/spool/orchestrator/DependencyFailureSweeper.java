@@ -64,7 +64,7 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 		while (changed) {
 			changed = false;
 			Dependencies dependencies = this.store.index().dependencies();
-			for (Task task : this.store.index().unordered()) {
+			for (Task task : this.store.index().queries().newestFirst(TaskState.PENDING)) {
 				if (task.state() != TaskState.PENDING || !dependencies.hasUpstream(task)) {
 					continue;
 				}

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,6 +22,7 @@ import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import dev.spool.workspace.TransitionNotAllowedException;
@@ -141,10 +143,10 @@ public final class GoalWorker implements SmartLifecycle {
 	private void tick() {
 		try {
 			Set<TaskId> cancelled = this.store.index()
-				.unordered()
+				.queries()
+				.newestFirst(TaskState.CANCELLED)
 				.stream()
-				.filter((task) -> task.document().kind() == TaskDocument.Kind.GOAL
-						&& task.state() == TaskState.CANCELLED)
+				.filter((task) -> task.document().kind() == TaskDocument.Kind.GOAL)
 				.map(Task::id)
 				.collect(Collectors.toSet());
 			cancelOpenTasks(cancelled);
@@ -160,9 +162,10 @@ public final class GoalWorker implements SmartLifecycle {
 		if (goals.isEmpty()) {
 			return;
 		}
-		List<Task> open = this.store.index()
-			.unordered()
-			.stream()
+		TaskQueries queries = this.store.index().queries();
+		List<Task> open = Stream
+			.concat(queries.newestFirst(TaskState.PENDING).stream(),
+					queries.newestFirst(TaskState.IN_PROGRESS).stream())
 			.filter((task) -> task.document().goal() != null && goals.contains(task.document().goal().goal())
 					&& !task.state().isFinished())
 			.toList();

@@ -54,7 +54,7 @@ public final class StaleClaimSweeper {
 	public void sweep() {
 		Instant now = this.clock.instant();
 		Set<TaskFile> seen = new HashSet<>();
-		for (Task task : this.store.index().unordered()) {
+		for (Task task : this.store.index().queries().newestFirst(TaskState.IN_PROGRESS)) {
 			if (task.state() != TaskState.IN_PROGRESS) {
 				continue;
 			}

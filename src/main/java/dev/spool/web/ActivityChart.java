@@ -7,9 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.spool.workspace.Attempt;
-import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskQueries;
 
 import org.springframework.stereotype.Component;
 
@@ -37,17 +36,11 @@ class ActivityChart {
 		Instant start = end.minus(Duration.ofMinutes(MINUTES));
 		long[] finished = new long[MINUTES];
 		long[] latencySum = new long[MINUTES];
-		for (Task task : this.index.unordered()) {
-			for (Attempt attempt : task.history()) {
-				if (attempt.outcome() != Attempt.Outcome.DONE || attempt.finishedAt() == null
-						|| attempt.finishedAt().isBefore(start) || !attempt.finishedAt().isBefore(end)) {
-					continue;
-				}
-				int minute = (int) Duration.between(start, attempt.finishedAt()).toMinutes();
-				finished[minute]++;
-				if (attempt.startedAt() != null) {
-					latencySum[minute] += Duration.between(attempt.startedAt(), attempt.finishedAt()).toMillis();
-				}
+		for (TaskQueries.Finish finish : this.index.queries().finishedBetween(start, end)) {
+			int minute = (int) Duration.between(start, finish.at()).toMinutes();
+			finished[minute]++;
+			if (finish.startedAt() != null) {
+				latencySum[minute] += Duration.between(finish.startedAt(), finish.at()).toMillis();
 			}
 		}
 		long maxFinished = 1;

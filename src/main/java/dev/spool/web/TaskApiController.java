@@ -11,6 +11,7 @@ import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -90,18 +91,13 @@ class TaskApiController {
 		TaskState state = (status != null) ? TaskState.fromWord(status)
 			.orElseThrow(() -> new InvalidTaskException("unknown status '" + status
 					+ "': use pending, inprogress, done, failed or cancelled")) : null;
-		List<Task> matching = this.store.index()
-			.newestFirst()
-			.stream()
-			.filter((task) -> state == null || task.state() == state)
-			.toList();
+		TaskQueries queries = this.store.index().queries();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
-		List<TaskJson> page = matching.stream()
-			.skip(offset)
-			.limit(limit)
+		List<TaskJson> page = queries.page(state, offset, limit)
+			.stream()
 			.map((task) -> TaskJson.summary(task, snapshot))
 			.toList();
-		return Map.of("tasks", page, "total", matching.size(), "limit", limit, "offset", offset);
+		return Map.of("tasks", page, "total", queries.size(state), "limit", limit, "offset", offset);
 	}
 
 	@Operation(summary = "Read a task", description = "Its prompt, state, owner, times, attempts, error, tokens and "

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Component;
@@ -37,29 +38,32 @@ class TaskBoard {
 	}
 
 	View view(BoardFilter filter) {
-		List<Task> all = this.index.newestFirst();
+		TaskQueries queries = this.index.queries();
 		Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
 		for (TaskState state : TaskState.values()) {
-			counts.put(state, 0L);
+			counts.put(state, (long) queries.count(state));
 		}
-		all.forEach((task) -> counts.merge(task.state(), 1L, Long::sum));
-		List<Task> matching = all.stream().filter(matches(filter)).toList();
-		int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+		TaskState state = TaskState.fromWord(filter.state()).orElse(null);
+		// Without a search, the state's own index is the list; a search looks through that state's tasks.
+		boolean searching = blankToNull(filter.agent()) != null || blankToNull(filter.q()) != null;
+		List<Task> found = searching ? queries.newestFirst(state).stream().filter(matches(filter)).toList() : null;
+		int matching = searching ? found.size() : queries.size(state);
+		int pages = Math.max(1, (matching + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
+		long skipped = (long) (page - 1) * PAGE_SIZE;
+		List<Task> shown = searching ? found.stream().skip(skipped).limit(PAGE_SIZE).toList()
+				: queries.page(state, skipped, PAGE_SIZE);
 		Instant now = this.clock.instant();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
-		List<TaskRow> rows = matching.stream()
-			.skip((long) (page - 1) * PAGE_SIZE)
-			.limit(PAGE_SIZE)
-			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
-			.toList();
-		List<TaskRow> flagged = all.stream()
+		List<TaskRow> rows = shown.stream().map((task) -> TaskRow.of(task, this.sweeper, now, snapshot)).toList();
+		List<TaskRow> flagged = queries.flaggableNewestFirst()
+			.stream()
 			.filter((task) -> snapshot.problem(task) != null)
 			.limit(PAGE_SIZE)
 			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
 			.toList();
 		List<String> strays = this.index.strays().stream().sorted().limit(PAGE_SIZE).toList();
-		return new View(counts, all.size(), matching.size(), rows, page, pages, filter, flagged, strays);
+		return new View(counts, queries.total(), matching, rows, page, pages, filter, flagged, strays);
 	}
 
 	private static Predicate<Task> matches(BoardFilter filter) {

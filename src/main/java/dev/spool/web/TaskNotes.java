@@ -1,5 +1,8 @@
 package dev.spool.web;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,6 +13,7 @@ import dev.spool.workspace.Dependencies;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Component;
@@ -37,6 +41,9 @@ class TaskNotes {
 
 	/** Notes on tasks, against one view of the agents seen. */
 	static final class Snapshot {
+
+		/** The longest chain of blocked dependants followed. */
+		private static final int MAX_CHAIN = 100;
 
 		private final TaskIndex index;
 
@@ -86,27 +93,31 @@ class TaskNotes {
 
 		/** Tasks that depend on this one, directly or not, and failed with it; a retry of it does not revive them. */
 		List<Task> failedWith(Task task) {
-			return this.index.all()
-				.stream()
-				.filter((other) -> other.state() == TaskState.FAILED && blocked(other)
-						&& dependsOn(other, task.id(), 0))
-				.toList();
+			// Walks the dependants up from the task, through blocked ones only, as far as a chain of 100.
+			TaskQueries queries = this.index.queries();
+			Set<TaskId> reached = new HashSet<>();
+			List<Task> level = queries.dependants(task.id());
+			List<Task> found = new ArrayList<>();
+			for (int depth = 0; depth <= MAX_CHAIN && !level.isEmpty(); depth++) {
+				List<Task> next = new ArrayList<>();
+				for (Task other : level) {
+					if (!reached.add(other.id()) || !blocked(other)) {
+						continue;
+					}
+					if (other.state() == TaskState.FAILED) {
+						found.add(other);
+					}
+					next.addAll(queries.dependants(other.id()));
+				}
+				level = next;
+			}
+			found.sort(Comparator.comparing(Task::id));
+			return found;
 		}
 
 		private static boolean blocked(Task task) {
 			List<Attempt> history = task.history();
 			return !history.isEmpty() && history.get(history.size() - 1).outcome() == Attempt.Outcome.BLOCKED;
-		}
-
-		private boolean dependsOn(Task task, TaskId id, int depth) {
-			if (depth > 100) {
-				return false;
-			}
-			return task.dependsOn().contains(id) || task.dependsOn()
-				.stream()
-				.flatMap((dependency) -> this.index.find(dependency).stream())
-				.filter(Snapshot::blocked)
-				.anyMatch((dependency) -> dependsOn(dependency, id, depth + 1));
 		}
 
 	}

@@ -60,9 +60,9 @@ class TaskPageController {
 		model.addAttribute("timeline", timeline(task));
 		model.addAttribute("dependencies", task.dependsOn().stream().map(this::rowOrMissing).toList());
 		model.addAttribute("dependants", this.store.index()
-			.all()
+			.queries()
+			.dependants(task.id())
 			.stream()
-			.filter((other) -> other.dependsOn().contains(task.id()))
 			.map((other) -> TaskRow.of(other, this.sweeper, this.clock.instant()))
 			.toList());
 		return (fragment != null) ? "task :: detail" : "task";

@@ -30,11 +30,7 @@ public final class GoalRule {
 
 	/** The task made for one step of the goal's plan, if there is one; the lowest id should there be two. */
 	public static Optional<Task> step(TaskId goal, String step, TaskIndex index) {
-		return index.unordered()
-			.stream()
-			.filter((task) -> task.document().goal() != null && task.document().goal().goal().equals(goal)
-					&& task.document().goal().step().equals(step))
-			.min((a, b) -> a.id().compareTo(b.id()));
+		return index.queries().goalStep(goal, step);
 	}
 
 }

@@ -94,9 +94,9 @@ public final class Pipelines {
 	/** The pipeline as the task files tell it, or empty when no task names it. */
 	public Optional<Pipeline> find(String id) {
 		List<Task> stages = this.store.index()
-			.unordered()
+			.queries()
+			.pipeline(id)
 			.stream()
-			.filter((task) -> task.document().pipeline() != null && task.document().pipeline().pipeline().equals(id))
 			.sorted(Comparator.comparingInt((Task task) -> task.document().pipeline().stage()).thenComparing(Task::id))
 			.toList();
 		if (stages.isEmpty()) {
@@ -107,12 +107,11 @@ public final class Pipelines {
 
 	/** The task that is a given stage of a pipeline, if there is one. */
 	public static Optional<Task> stage(TaskIndex index, String pipeline, int stage) {
-		return index.unordered()
+		return index.queries()
+			.pipeline(pipeline)
 			.stream()
-			.filter((task) -> task.document().pipeline() != null
-					&& task.document().pipeline().pipeline().equals(pipeline)
-					&& task.document().pipeline().stage() == stage)
-			.min(Comparator.comparing(Task::id));
+			.filter((task) -> task.document().pipeline().stage() == stage)
+			.findFirst();
 	}
 
 	/**
@@ -172,10 +171,10 @@ public final class Pipelines {
 
 	private long highestInTasks() {
 		return this.store.index()
-			.unordered()
+			.queries()
+			.pipelines()
 			.stream()
-			.filter((task) -> task.document().pipeline() != null)
-			.mapToLong((task) -> number(task.document().pipeline().pipeline()))
+			.mapToLong(Pipelines::number)
 			.max()
 			.orElse(0);
 	}

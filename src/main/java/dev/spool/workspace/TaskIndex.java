@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,11 +78,17 @@ public final class TaskIndex {
 	/** Which task files are whole, as events, this process's own writes and settling times tell. */
 	private final WholeFiles whole;
 
+	private final TaskQueries queries = new TaskQueries();
+
+	private final FolderTimes folderTimes;
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this.layout = layout;
 		this.clock = clock;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
 		this.listener = listener;
+		this.folderTimes = new FolderTimes(List.of(layout.tasks(), layout.outputs(), layout.attempts()),
+				System::nanoTime);
 		this.whole = new WholeFiles(clock, (name) -> taskFileChanged(name, true));
 	}
 
@@ -119,6 +126,16 @@ public final class TaskIndex {
 
 	public int size() {
 		return this.tasks.size();
+	}
+
+	/** How many files the index has read, for tests that count them. */
+	TaskReader.Reads reads() {
+		return this.reader.reads();
+	}
+
+	/** Indexes over the tasks for pages and hot paths, kept up to date with this index. */
+	public TaskQueries queries() {
+		return this.queries;
 	}
 
 	/** Pending tasks this agent, listing no roles, may take now, in taking order. */
@@ -175,6 +192,7 @@ public final class TaskIndex {
 	 * date: a task renamed, given its output or given a record since it was last read, by anyone.
 	 */
 	public void rescan() {
+		this.folderTimes.listingStarts();
 		Set<TaskId> withOutput = listIds(this.layout.outputs(), "_result.md");
 		Map<TaskId, Integer> records = countRecords();
 		Map<TaskId, Set<String>> listed = new HashMap<>();
@@ -205,12 +223,24 @@ public final class TaskIndex {
 				Set<String> now = listed.getOrDefault(id, Set.of());
 				if (!now.equals(this.names.getOrDefault(id, Set.of()))
 						|| !matches(this.tasks.get(id), withOutput.contains(id), records.getOrDefault(id, 0))) {
-					update(id, now, false, changes);
+					update(id, now, false, new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0)),
+							changes);
 				}
 			}
 			this.departed.keySet().retainAll(listed.keySet());
 		}
 		publish(changes);
+	}
+
+	/**
+	 * Rescans unless no name was added to, removed from or renamed in {@code tasks/}, {@code outputs/} or the
+	 * attempt records since a rescan that began well after their last change: the periodic safety net, cheap on a
+	 * quiet workspace of any size.
+	 */
+	public void rescanIfChanged() {
+		if (!this.folderTimes.unchangedSinceConfirmed()) {
+			rescan();
+		}
 	}
 
 	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
@@ -259,10 +289,34 @@ public final class TaskIndex {
 		taskFilesChanged(List.of(name), Set.of(name));
 	}
 
-	/** Lists {@code tasks/} and reads every task's history and output again: for when events may have been missed. */
+	/**
+	 * Lists the workspace as {@link #rescan()} does, and reads again every task file whose size or modification time
+	 * changed since it was read: for when events may have been missed, edits among them. Attempt records and results
+	 * are never rewritten, so the listing tells all that can change in them.
+	 */
 	public void resync() {
 		rescan();
-		this.tasks.keySet().forEach(this::refresh);
+		List<String> changed = new ArrayList<>();
+		for (Task task : this.tasks.values()) {
+			if (!sameAsRead(task)) {
+				changed.add(task.file().fileName());
+			}
+		}
+		if (!changed.isEmpty()) {
+			taskFilesChanged(changed, Set.copyOf(changed));
+		}
+	}
+
+	private boolean sameAsRead(Task task) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(this.layout.task(task.file()),
+					BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+			return attributes.size() == task.fileSize()
+					&& attributes.lastModifiedTime().toInstant().equals(task.fileModified());
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** A hint that a file in {@code tasks/} appeared, vanished or changed. */
@@ -305,7 +359,7 @@ public final class TaskIndex {
 						now.remove(name);
 					}
 				}
-				update(entry.getKey(), now, reread, changes);
+				update(entry.getKey(), now, reread, null, changes);
 			}
 		}
 		publish(changes);
@@ -317,15 +371,16 @@ public final class TaskIndex {
 		synchronized (this.lock) {
 			Set<String> now = this.names.get(id);
 			if (now != null) {
-				update(id, now, false, changes);
+				update(id, now, false, null, changes);
 			}
 		}
 		publish(changes);
 	}
 
-	private void update(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
+	private void update(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
+			List<TaskChanged> changes) {
 		try {
-			apply(id, listed, reread, changes);
+			apply(id, listed, reread, hint, changes);
 		}
 		catch (RuntimeException ex) {
 			// A bug met on one task must not keep the others out of the index. Forgetting its names makes the next
@@ -335,14 +390,15 @@ public final class TaskIndex {
 		}
 	}
 
-	private void apply(TaskId id, Set<String> listed, boolean reread, List<TaskChanged> changes) {
+	private void apply(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
+			List<TaskChanged> changes) {
 		Task before = this.tasks.get(id);
 		Task known = (before != null) ? before : this.departed.remove(id);
 		Set<String> now = new TreeSet<>(listed);
 		Task after = null;
 		while (!now.isEmpty()) {
 			try {
-				after = this.reader.load(id, now, known, reread, this.whole);
+				after = this.reader.load(id, now, known, reread, hint, this.whole);
 				break;
 			}
 			catch (TaskReader.VanishedException ex) {
@@ -372,6 +428,7 @@ public final class TaskIndex {
 				this.pending.add(after);
 			}
 		}
+		this.queries.replace(before, after);
 		// A task seen again after vanishing (a rename seen as two events) changes from what was known of it.
 		boolean seenAgain = before == null && after != null;
 		Task previous = seenAgain ? known : before;

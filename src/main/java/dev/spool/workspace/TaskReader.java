@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,6 +45,8 @@ final class TaskReader {
 
 	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
 
+	private final Reads reads = new Reads();
+
 	TaskReader(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize) {
 		this.layout = layout;
 		this.log = log;
@@ -65,8 +68,17 @@ final class TaskReader {
 	 * gives a task flagged with the reason
 	 */
 	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, WholeFiles whole) {
+		return load(id, fileNames, before, reread, null, whole);
+	}
+
+	/**
+	 * Reads a task from its file names and what a listing said of its other files.
+	 * @param listed what a listing of the workspace just said of its output and records, or null to look
+	 * @see #load(TaskId, Set, Task, boolean, WholeFiles)
+	 */
+	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed, WholeFiles whole) {
 		try {
-			return read(id, fileNames, before, reread, whole);
+			return read(id, fileNames, before, reread, listed, whole);
 		}
 		catch (VanishedException ex) {
 			throw ex;
@@ -86,7 +98,8 @@ final class TaskReader {
 				(before != null) ? before.createdAt() : now, null, false, List.of(), document.problem(), -1, now, now);
 	}
 
-	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, WholeFiles whole) {
+	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed,
+			WholeFiles whole) {
 		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
 		String problem = (fileNames.size() > 1)
 				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
@@ -126,8 +139,11 @@ final class TaskReader {
 		if (problem == null) {
 			problem = document.problem();
 		}
-		List<Attempt> history = this.log.read(id);
-		boolean hasOutput = Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+		// A listing that shows no record or no output spares a probe per task; one added since is seen next time.
+		List<Attempt> history = (listed != null && listed.records() == 0) ? List.of() : this.log.read(id);
+		this.reads.records.addAndGet(history.size());
+		boolean hasOutput = (listed == null || listed.output())
+				&& Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
 		ResultHeader result = (hasOutput && file.state() == TaskState.DONE) ? resultHeader(id) : null;
@@ -147,6 +163,7 @@ final class TaskReader {
 			return unreadable("is " + attributes.size() + " bytes, more than the limit of " + this.maxFileSize);
 		}
 		String text;
+		this.reads.documents.incrementAndGet();
 		try {
 			text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
@@ -180,6 +197,7 @@ final class TaskReader {
 	private ResultHeader resultHeader(TaskId id) {
 		byte[] start = new byte[HEADER_LIMIT];
 		int read = 0;
+		this.reads.results.incrementAndGet();
 		try (InputStream in = Files.newInputStream(this.layout.output(id), LinkOption.NOFOLLOW_LINKS)) {
 			for (int n; read < start.length && (n = in.read(start, read, start.length - read)) > 0;) {
 				read += n;
@@ -244,6 +262,31 @@ final class TaskReader {
 			}
 		}
 		return this.clock.instant();
+	}
+
+	/** How many task files and results this reader has read, for tests that count them. */
+	Reads reads() {
+		return this.reads;
+	}
+
+	/**
+	 * What a listing of the workspace said of a task's other files.
+	 *
+	 * @param output whether {@code outputs/} lists its result
+	 * @param records how many attempt records {@code .spool/attempts/} lists for it
+	 */
+	record Listed(boolean output, int records) {
+	}
+
+	/** Counts of file reads, a seam for tests that check each file is read once. */
+	static final class Reads {
+
+		final AtomicLong documents = new AtomicLong();
+
+		final AtomicLong results = new AtomicLong();
+
+		final AtomicLong records = new AtomicLong();
+
 	}
 
 	/** A task file that was renamed or deleted between listing and reading it. */

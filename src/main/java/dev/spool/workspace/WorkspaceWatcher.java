@@ -113,7 +113,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 						Thread.sleep(Math.max(1, waitNanos / 1_000_000));
 					}
 					if (System.nanoTime() - nextRescan >= 0) {
-						this.index.rescan();
+						this.index.rescanIfChanged();
 						this.failureNotes.run();
 						nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 					}

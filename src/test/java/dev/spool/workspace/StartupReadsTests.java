@@ -1,0 +1,99 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.spool.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starting on a workspace reads each task file, result and attempt record once, whether the watcher then resyncs or
+ * not, and a resync reads again only the task files whose size or modification time changed.
+ */
+class StartupReadsTests {
+
+	private static final Workspace.Settings SETTINGS = new Workspace.Settings(false, 1 << 20, 3);
+
+	private static final int TASKS = 30;
+
+	@TempDir
+	Path root;
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	@Test
+	void startingReadsEveryFileOnce() throws IOException {
+		int records = writeWorkspace();
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		WorkspaceWatcher watcher = workspace.watcher(Duration.ofHours(1), false, (event) -> {
+		});
+		watcher.start();
+		try {
+			TaskReader.Reads reads = workspace.index().reads();
+			assertThat(workspace.index().size()).isEqualTo(TASKS);
+			assertThat(reads.documents).as("task files read").hasValue(TASKS);
+			assertThat(reads.results).as("results read").hasValue(TASKS / 2);
+			assertThat(reads.records).as("attempt records read").hasValue(records);
+			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().history()).hasSize(1);
+			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().owner()).isEqualTo("agent_b");
+		}
+		finally {
+			watcher.stop();
+			workspace.close();
+		}
+	}
+
+	@Test
+	void aResyncReadsOnlyTheFilesThatChanged() throws IOException {
+		writeWorkspace();
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		TaskReader.Reads reads = workspace.index().reads();
+		long before = reads.documents.get();
+		Path edited = this.root.resolve("tasks/task_003_pending.md");
+		FileTime time = Files.getLastModifiedTime(edited);
+		// Same size, new time: an edit that a size check alone would miss.
+		Files.writeString(edited, Files.readString(edited).replace("Task 3.", "Tusk 3."));
+		Files.setLastModifiedTime(edited, FileTime.from(time.toInstant().plusSeconds(5)));
+
+		workspace.index().resync();
+
+		assertThat(reads.documents.get() - before).as("task files read again").isEqualTo(1);
+		assertThat(workspace.index().find(TaskId.of(3)).orElseThrow().summary()).isEqualTo("Tusk 3.");
+		workspace.close();
+	}
+
+	/** Half the tasks done with a result and a record, half pending; returns the number of records. */
+	private int writeWorkspace() throws IOException {
+		Files.createDirectories(this.root.resolve("tasks"));
+		Files.createDirectories(this.root.resolve("outputs"));
+		Files.createDirectories(this.root.resolve(".spool/attempts"));
+		int records = 0;
+		Instant at = Instant.parse("2026-11-28T09:00:00Z");
+		for (int n = 1; n <= TASKS; n++) {
+			TaskId id = TaskId.of(n);
+			boolean done = n % 2 == 0;
+			Files.writeString(this.root.resolve("tasks/" + id + (done ? "_done.md" : "_pending.md")),
+					"---\ntitle: \"task " + n + "\"\n---\n\nTask " + n + ".\n");
+			if (done) {
+				Files.writeString(this.root.resolve("outputs/" + id + "_result.md"),
+						new ResultHeader("agent_b", at, at.plusSeconds(1)).prepend("Answer " + n + ".\n"));
+				Attempt attempt = new Attempt(1, Attempt.Outcome.DONE, "agent_b", at, at.plusSeconds(1), null, "m",
+						false, null);
+				Files.write(this.root.resolve(".spool/attempts/" + id + ".1.json"),
+						WorkspaceJson.MAPPER.writeValueAsBytes(attempt));
+				records++;
+			}
+		}
+		return records;
+	}
+
+}
