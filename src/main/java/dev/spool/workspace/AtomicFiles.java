@@ -89,6 +89,17 @@ public final class AtomicFiles {
 	}
 
 	/**
+	 * Appends to an existing file in one write, without flushing it: for the manifest's journal, which is derived
+	 * from the files and whose readers ignore a last line cut off by a crash.
+	 * @throws NoSuchFileException if the file is gone
+	 */
+	public void appendUnflushed(Path target, byte[] content) throws IOException {
+		try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+			this.disk.write(target, channel, ByteBuffer.wrap(content));
+		}
+	}
+
+	/**
 	 * Renames a file, never over an existing file: in one atomic step, or by linking and unlinking where the system
 	 * cannot.
 	 * @return false when the source is gone: another process moved it first

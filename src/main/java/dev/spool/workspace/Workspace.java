@@ -65,7 +65,10 @@ public final class Workspace {
 		return new Workspace(layout, index, store, manifest, failureNotes);
 	}
 
-	/** Writes the manifest's last change and stops writing it; Spring calls this when Spool stops. */
+	/**
+	 * Writes the manifest's last change, leaving a whole {@code manifest.json} and an empty journal, and stops writing
+	 * it; Spring calls this when Spool stops.
+	 */
 	public void close() {
 		this.manifest.close();
 	}
@@ -97,6 +100,7 @@ public final class Workspace {
 	 * @param watchEvents whether to listen for the filesystem's change events as well as rescanning
 	 */
 	public WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
+		this.manifest.checkEvery(rescanInterval);
 		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents,
 				this.manifest::requestWrite, this.failureNotes::takeAll);
 	}

@@ -59,7 +59,7 @@ class WorkspaceConfiguration {
 
 		@EventListener
 		void on(TaskChanged changed) {
-			this.manifest.requestWrite();
+			this.manifest.requestWrite(changed.id());
 		}
 
 	}
