@@ -2,10 +2,8 @@ package dev.spool.workspace;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -66,7 +64,7 @@ public final class ManifestWriter {
 	private Map<TaskId, ManifestEntry> recorded = new HashMap<>();
 
 	/** The files as this process last left them; different means another process wrote. */
-	private Seen left;
+	private ManifestState left;
 
 	ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
 		this.layout = layout;
@@ -119,7 +117,7 @@ public final class ManifestWriter {
 			this.changed.remove(id);
 			ids.add(id);
 		}
-		Seen seen = Seen.of(this.layout);
+		ManifestState seen = ManifestState.of(this.layout);
 		if (!seen.whole() || seen.journalSize() > seen.snapshotSize()) {
 			write();
 			return;
@@ -184,7 +182,7 @@ public final class ManifestWriter {
 			TaskId.parse(entry.id()).ifPresent((id) -> written.put(id, entry));
 		}
 		this.recorded = written;
-		this.left = new Seen(generation, snapshot.length, generation, header.length, true);
+		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
 	}
 
 	/** The merged manifest as entries, for when another process wrote since this one did. */
@@ -263,53 +261,6 @@ public final class ManifestWriter {
 
 	/** A journal line for a task whose file is gone: {@code {"id": "...", "removed": true}}. */
 	record Removed(String id, boolean removed) {
-	}
-
-	/**
-	 * The two files as seen before a write: their generations and sizes, and whether the journal ends a line.
-	 */
-	record Seen(String snapshotGeneration, long snapshotSize, String journalGeneration, long journalSize,
-			boolean endsWithNewline) {
-
-		/** Whether both files exist and the journal belongs to the snapshot. */
-		boolean whole() {
-			return this.snapshotGeneration != null && this.snapshotGeneration.equals(this.journalGeneration);
-		}
-
-		Seen appended(long bytes) {
-			return new Seen(this.snapshotGeneration, this.snapshotSize, this.journalGeneration,
-					this.journalSize + bytes, true);
-		}
-
-		static Seen of(WorkspaceLayout layout) throws IOException {
-			Head snapshot = Head.of(layout.manifest());
-			Head journal = Head.of(layout.manifestJournal());
-			return new Seen(ManifestReader.generation(snapshot.start()), snapshot.size(),
-					ManifestReader.generation(journal.start()), journal.size(), journal.endsWithNewline());
-		}
-
-	}
-
-	/** A file's first bytes, size and last byte; empty for a file that is missing. */
-	private record Head(byte[] start, long size, boolean endsWithNewline) {
-
-		static Head of(Path file) throws IOException {
-			try (RandomAccessFile open = new RandomAccessFile(file.toFile(), "r")) {
-				long size = open.length();
-				byte[] start = new byte[(int) Math.min(size, 512)];
-				open.readFully(start);
-				boolean newline = true;
-				if (size > 0) {
-					open.seek(size - 1);
-					newline = open.read() == '\n';
-				}
-				return new Head(start, size, newline);
-			}
-			catch (java.io.FileNotFoundException | NoSuchFileException ex) {
-				return new Head(null, 0, true);
-			}
-		}
-
 	}
 
 }
