@@ -217,21 +217,44 @@ static int count_suffix(const char *dir, const char *suffix) {
 	return c;
 }
 
+/* Bytes written to manifest.journal, seen by polling: a new inode is a replacement (its whole size counts), a larger
+ * size on the same inode is an append (the growth counts). Appends to a journal replaced between two polls are missed,
+ * so this is a lower bound. */
+struct journal_watch { struct stat last; long replacements, appends; long long bytes; };
+
+static void poll_journal(const char *path, struct journal_watch *w) {
+	struct stat js;
+	if (stat(path, &js) != 0) return;
+	if (js.st_ino != w->last.st_ino) {
+		w->replacements++;
+		w->bytes += js.st_size;
+	} else if (js.st_size > w->last.st_size) {
+		w->appends++;
+		w->bytes += js.st_size - w->last.st_size;
+	}
+	w->last = js;
+}
+
 /* throughput DIR FIRST_ID N WIDTH TIMEOUT_MS: drop N tasks at once (tmp + rename each), then wait until N more done
  * files exist than before, polling the folder every 5 ms and manifest.json every 1 ms (a new inode or mtime or size is
- * one rewrite; its size at that moment is added). Prints: seconds done tasks/s manifest_rewrites manifest_bytes
- * last_manifest_size. */
+ * one rewrite; its size at that moment is added), and manifest.journal likewise (see poll_journal). Prints: seconds
+ * done tasks/s manifest_rewrites manifest_bytes last_manifest_size drop_ms journal_replacements journal_appends
+ * journal_bytes. */
 static int cmd_throughput(char **a) {
 	const char *dir = a[0];
 	int first = atoi(a[1]), n = atoi(a[2]), width = atoi(a[3]);
 	double timeout = atof(a[4]);
-	char tasks[4096], manifest[4096];
+	char tasks[4096], manifest[4096], journal[4096];
 	snprintf(tasks, sizeof tasks, "%s/tasks", dir);
 	snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
+	snprintf(journal, sizeof journal, "%s/manifest.journal", dir);
 	int before = count_suffix(tasks, "_done.md");
 	struct stat ms, last;
 	memset(&last, 0, sizeof last);
 	stat(manifest, &last);
+	struct journal_watch jw;
+	memset(&jw, 0, sizeof jw);
+	stat(journal, &jw.last);
 	long rewrites = 0;
 	long long bytes = 0;
 	double t0 = now_ms();
@@ -245,6 +268,7 @@ static int cmd_throughput(char **a) {
 			bytes += ms.st_size;
 			last = ms;
 		}
+		poll_journal(journal, &jw);
 		if (now_ms() - lastcount >= 5) {
 			lastcount = now_ms();
 			done = count_suffix(tasks, "_done.md") - before;
@@ -262,9 +286,11 @@ static int cmd_throughput(char **a) {
 			bytes += ms.st_size;
 			last = ms;
 		}
+		poll_journal(journal, &jw);
 		sleep_ms(1);
 	}
-	printf("%.2f %d %.0f %ld %lld %lld %.0f\n", secs, done, done / secs, rewrites, bytes, (long long)last.st_size, tdrop);
+	printf("%.2f %d %.0f %ld %lld %lld %.0f %ld %ld %lld\n", secs, done, done / secs, rewrites, bytes,
+			(long long)last.st_size, tdrop, jw.replacements, jw.appends, jw.bytes);
 	return 0;
 }
 

@@ -1,7 +1,6 @@
 package dev.spool.web;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 
 import dev.spool.SpoolProperties;
@@ -9,6 +8,7 @@ import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelInfo;
+import dev.spool.workspace.ManifestReader;
 import dev.spool.workspace.WorkspaceLayout;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -51,13 +51,13 @@ class ApiController {
 		this.events = events;
 	}
 
-	/** The manifest exactly as it is on disk. */
-	@Operation(summary = "The manifest", description = "manifest.json exactly as it is on disk: an index of every "
-			+ "task, derived from the files.")
+	/** The manifest: its snapshot with its journal applied, as {@link ManifestReader} reads it. */
+	@Operation(summary = "The manifest", description = "An index of every task, derived from the files: "
+			+ "manifest.json with manifest.journal applied (see PROTOCOL.md).")
 	@ApiResponse(responseCode = "200", description = "the manifest")
 	@GetMapping(path = "/manifest", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Resource> manifest() throws IOException {
-		byte[] content = Files.readAllBytes(this.layout.manifest());
+		byte[] content = ManifestReader.readBytes(this.layout);
 		return ResponseEntity.ok()
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(new ByteArrayResource(content));

@@ -11,13 +11,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.workspace.ManifestReader;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The manifest as it is on disk, one collapsible entry per task, with a link to the raw file. */
+/** The manifest (its snapshot with its journal applied), one collapsible entry per task, with a link to the JSON. */
 @Controller
 class ManifestPageController {
 
@@ -33,10 +34,10 @@ class ManifestPageController {
 	String manifest(Model model) throws IOException {
 		byte[] content = Files.readAllBytes(this.layout.manifest());
 		model.addAttribute("path", this.layout.manifest().toString());
-		model.addAttribute("size", content.length);
+		model.addAttribute("size", content.length + journalSize());
 		try {
 			List<Entry> entries = new ArrayList<>();
-			for (JsonNode task : PRETTY.readTree(content).path("tasks")) {
+			for (JsonNode task : ManifestReader.read(this.layout).path("tasks")) {
 				entries.add(new Entry(task.path("id").asString(""), task.path("status").asString(""),
 						task.path("title").asString(null), PRETTY.writeValueAsString(task)));
 			}
@@ -47,6 +48,15 @@ class ManifestPageController {
 			model.addAttribute("raw", new String(content, StandardCharsets.UTF_8));
 		}
 		return "manifest";
+	}
+
+	private long journalSize() {
+		try {
+			return Files.size(this.layout.manifestJournal());
+		}
+		catch (IOException ex) {
+			return 0;
+		}
 	}
 
 	/** One task's entry. */

@@ -28,7 +28,8 @@ import org.apache.commons.logging.LogFactory;
  * which {@link InterruptedMoves} resolves when a workspace is next opened.
  * <p>
  * With {@code fsync}, every file is flushed before it gets its name, and every folder that got a new name is flushed
- * once before the method returns. A failed flush is never retried: a temporary file whose flush failed is deleted
+ * once before the method returns; threads renaming into one folder at once share that flush ({@link FolderFlushes}).
+ * A failed flush is never retried: a temporary file whose flush failed is deleted
  * and never linked; a folder whose flush failed keeps its new name, which others may already see, and the method
  * throws to say that the change may not survive a power cut.
  */
@@ -39,6 +40,8 @@ public final class AtomicFiles {
 	private final boolean fsync;
 
 	private final Disk disk;
+
+	private final FolderFlushes folderFlushes;
 
 	private volatile boolean linkInsteadOfRename;
 
@@ -54,6 +57,7 @@ public final class AtomicFiles {
 	AtomicFiles(boolean fsync, Disk disk) {
 		this.fsync = fsync;
 		this.disk = disk;
+		this.folderFlushes = new FolderFlushes(disk);
 	}
 
 	/**
@@ -82,6 +86,17 @@ public final class AtomicFiles {
 			throw ex;
 		}
 		syncFolder(target.getParent(), target);
+	}
+
+	/**
+	 * Appends to an existing file in one write, without flushing it: for the manifest's journal, which is derived
+	 * from the files and whose readers ignore a last line cut off by a crash.
+	 * @throws NoSuchFileException if the file is gone
+	 */
+	public void appendUnflushed(Path target, byte[] content) throws IOException {
+		try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+			this.disk.write(target, channel, ByteBuffer.wrap(content));
+		}
 	}
 
 	/**
@@ -220,13 +235,16 @@ public final class AtomicFiles {
 		}
 	}
 
-	/** Flushes a folder that changed, for a name that was just created. */
+	/**
+	 * Flushes a folder that changed, for a name that was just created. Threads that need one folder flushed at once
+	 * share a flush that began after their change (group commit), so the cost is paid once per burst, not per name.
+	 */
 	private void syncFolder(Path folder, Path name) throws IOException {
 		if (!this.fsync || this.folderSyncUnsupported) {
 			return;
 		}
 		try {
-			this.disk.forceFolder(folder);
+			this.folderFlushes.flush(folder);
 		}
 		catch (IOException ex) {
 			// Windows cannot open a folder for flushing; its renames are journaled by NTFS instead.

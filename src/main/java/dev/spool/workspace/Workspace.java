@@ -65,7 +65,10 @@ public final class Workspace {
 		return new Workspace(layout, index, store, manifest, failureNotes);
 	}
 
-	/** Writes the manifest's last change and stops writing it; Spring calls this when Spool stops. */
+	/**
+	 * Writes the manifest's last change, leaving a whole {@code manifest.json} and an empty journal, and stops writing
+	 * it; Spring calls this when Spool stops.
+	 */
 	public void close() {
 		this.manifest.close();
 	}
@@ -102,6 +105,7 @@ public final class Workspace {
 
 	/** @param inotify whether to use Linux's inotify where there is one, rather than Java's WatchService */
 	WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, boolean inotify, Consumer<Object> events) {
+		this.manifest.checkEvery(rescanInterval);
 		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents, inotify,
 				this.manifest::requestWrite, this.failureNotes::takeAll);
 	}

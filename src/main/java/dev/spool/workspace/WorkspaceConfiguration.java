@@ -83,7 +83,7 @@ class WorkspaceConfiguration {
 
 		@EventListener
 		void on(TaskChanged changed) {
-			this.manifest.requestWrite();
+			this.manifest.requestWrite(changed.id());
 		}
 
 	}

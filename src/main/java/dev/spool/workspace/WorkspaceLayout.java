@@ -36,6 +36,11 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve("manifest.json");
 	}
 
+	/** Changes to the manifest since its last snapshot, one entry per line; see {@link ManifestReader}. */
+	public Path manifestJournal() {
+		return this.root.resolve("manifest.journal");
+	}
+
 	public Path reservations() {
 		return this.root.resolve(".spool").resolve("ids");
 	}

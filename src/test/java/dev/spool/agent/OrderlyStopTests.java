@@ -48,6 +48,8 @@ class OrderlyStopTests {
 			// Once Spool has stopped, the manifest says what the files say.
 			assertThat(this.workspace.resolve("manifest.json")).content()
 				.containsPattern("\"id\" : \"" + id + "\",\\s+\"status\" : \"pending\"");
+			assertThat(Files.readAllLines(this.workspace.resolve("manifest.journal")))
+				.as("the journal after a stop: its header alone, every change is in manifest.json").hasSize(1);
 		}
 	}
 

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.spool.workspace.ResultHeader;
+import dev.spool.workspace.ManifestReader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -365,6 +366,8 @@ class CrashRecoveryTests {
 		}
 		assertThat(manifest.path("tasks").isArray()).as("manifest.json has a tasks array " + when + ": %s", manifest)
 			.isTrue();
+		assertThat(ManifestReader.read(this.workspace).path("tasks").isArray())
+			.as("the manifest with its journal applied has a tasks array " + when).isTrue();
 	}
 
 	/** Waits until the files and the manifest say every task is done with its output; fails at once if a process dies. */
@@ -403,7 +406,7 @@ class CrashRecoveryTests {
 		}
 		assertNothingLeftToPublish(tasks);
 
-		JsonNode manifest = ModelStub.JSON.readTree(Files.readAllBytes(this.workspace.resolve("manifest.json")));
+		JsonNode manifest = ManifestReader.read(this.workspace);
 		List<String> listed = new ArrayList<>();
 		for (JsonNode entry : manifest.path("tasks")) {
 			listed.add(entry.path("id").asString());
@@ -493,7 +496,7 @@ class CrashRecoveryTests {
 	}
 
 	private Map<String, String> manifestStatuses() throws IOException {
-		JsonNode manifest = ModelStub.JSON.readTree(Files.readAllBytes(this.workspace.resolve("manifest.json")));
+		JsonNode manifest = ManifestReader.read(this.workspace);
 		Map<String, String> statuses = new TreeMap<>();
 		for (JsonNode entry : manifest.path("tasks")) {
 			statuses.put(entry.path("id").asString(), entry.path("status").asString());
@@ -515,7 +518,7 @@ class CrashRecoveryTests {
 			.collect(Collectors.groupingBy((call) -> call.prompt().replace("prompt for ", ""), TreeMap::new,
 					Collectors.counting()));
 		long repeated = callsPerTask.values().stream().filter((count) -> count > 1).count();
-		JsonNode manifest = ModelStub.JSON.readTree(Files.readAllBytes(this.workspace.resolve("manifest.json")));
+		JsonNode manifest = ManifestReader.read(this.workspace);
 		int maxAttempts = 0;
 		int retried = 0;
 		for (JsonNode entry : manifest.path("tasks")) {

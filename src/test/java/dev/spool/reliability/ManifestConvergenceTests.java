@@ -20,6 +20,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spool.workspace.ManifestReader;
+
 /**
  * A Spool process and another process sharing one workspace: whatever order the other's renames, links and records
  * arrive in relative to this one's rescans, the manifest ends up saying what the files say.
@@ -107,14 +109,14 @@ class ManifestConvergenceTests {
 
 	private Optional<JsonNode> entry() {
 		try {
-			JsonNode manifest = ModelStub.JSON.readTree(this.workspace.resolve("manifest.json").toFile());
+			JsonNode manifest = ManifestReader.read(this.workspace);
 			for (JsonNode entry : manifest.path("tasks")) {
 				if (entry.path("id").asString().equals("task_001")) {
 					return Optional.of(entry);
 				}
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			// Not written yet.
 		}
 		return Optional.empty();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.spool.workspace.ResultHeader;
+import dev.spool.workspace.ManifestReader;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -260,7 +261,7 @@ class ShellAgentTests {
 	}
 
 	private static JsonNode manifestEntry(String id) throws IOException {
-		JsonNode manifest = ModelStub.JSON.readTree(Files.readAllBytes(workspace.resolve("manifest.json")));
+		JsonNode manifest = ManifestReader.read(workspace);
 		for (JsonNode entry : manifest.path("tasks")) {
 			if (entry.path("id").asString().equals(id)) {
 				return entry;

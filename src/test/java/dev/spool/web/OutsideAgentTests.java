@@ -24,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.workspace.ManifestReader;
+
 /**
  * The workspace as the interface: a shell script that follows the protocol with {@code mv}, a task file dropped in by
  * hand and a claim left by a dead agent all show up correctly, over real HTTP and the event stream.
@@ -174,7 +176,7 @@ class OutsideAgentTests {
 	}
 
 	private JsonNode manifestEntry(String id) throws IOException {
-		for (JsonNode entry : JSON.readTree(Files.readString(WORKSPACE.resolve("manifest.json"))).path("tasks")) {
+		for (JsonNode entry : ManifestReader.read(WORKSPACE).path("tasks")) {
 			if (entry.path("id").asString().equals(id)) {
 				return entry;
 			}

@@ -12,6 +12,7 @@ import dev.spool.workspace.Pipes;
 import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.ManifestReader;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -357,7 +358,7 @@ class PageTests {
 		Task task = this.store.create(new NewTask("in manifest", "Listed", "nobody", 0, List.of(), null));
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(5))
-			.until(() -> Files.readString(WORKSPACE.resolve("manifest.json")).contains(task.id().text()));
+			.until(() -> ManifestReader.read(WORKSPACE).toString().contains(task.id().text()));
 
 		this.mvc.perform(get("/manifest"))
 			.andExpect(status().isOk())

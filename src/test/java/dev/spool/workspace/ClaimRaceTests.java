@@ -29,7 +29,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -91,7 +90,7 @@ class ClaimRaceTests {
 
 		creator.index().rescan();
 		creator.manifest().write();
-		JsonNode manifest = JsonMapper.builder().build().readTree(Files.readAllBytes(root.resolve("manifest.json")));
+		JsonNode manifest = ManifestReader.read(root);
 		Map<String, String> statuses = new TreeMap<>();
 		for (JsonNode entry : manifest.path("tasks")) {
 			assertThat(statuses.put(entry.path("id").asString(), entry.path("status").asString()))

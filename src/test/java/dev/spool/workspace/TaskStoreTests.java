@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -229,7 +228,7 @@ class TaskStoreTests {
 
 		open(this.root);
 
-		JsonNode manifest = JsonMapper.builder().build().readTree(this.root.resolve("manifest.json").toFile());
+		JsonNode manifest = ManifestReader.read(this.root);
 		JsonNode entry = manifest.path("tasks").get(0);
 		assertThat(entry.path("id").asString()).isEqualTo("task_7");
 		assertThat(entry.path("status").asString()).isEqualTo("done");
@@ -252,7 +251,7 @@ class TaskStoreTests {
 		assertThat(done.owner()).as("not agent_a, whose failed attempt is the last record").isEqualTo("shellbot");
 		assertThat(done.completedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:09.5Z"));
 		assertThat(reopened.store().readOutput(task.id())).hasValue("42\n");
-		JsonNode entry = JsonMapper.builder().build().readTree(this.root.resolve("manifest.json").toFile())
+		JsonNode entry = ManifestReader.read(this.root)
 			.path("tasks").get(0);
 		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
 		assertThat(entry.path("completed_at").asString()).isEqualTo("2026-01-02T03:04:09.500Z");
