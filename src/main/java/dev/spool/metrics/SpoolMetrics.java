@@ -1,12 +1,10 @@
 package dev.spool.metrics;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,26 +27,17 @@ import org.springframework.context.event.EventListener;
  */
 final class SpoolMetrics {
 
-	private static final Duration STATES_MAX_AGE = Duration.ofSeconds(1);
-
 	private final MeterRegistry registry;
-
-	private final TaskIndex index;
 
 	/** When this process first saw each pending task pending, on its own monotonic clock. */
 	private final Map<TaskId, Long> pendingSince = new ConcurrentHashMap<>();
 
 	private final Timer pickup;
 
-	private volatile Map<TaskState, Long> states = Map.of();
-
-	private final AtomicLong statesCountedAt = new AtomicLong(Long.MIN_VALUE);
-
 	SpoolMetrics(MeterRegistry registry, TaskIndex index) {
 		this.registry = registry;
-		this.index = index;
 		for (TaskState state : TaskState.values()) {
-			Gauge.builder("spool.tasks", () -> states().getOrDefault(state, 0L))
+			Gauge.builder("spool.tasks", () -> index.queries().count(state))
 				.description("Tasks in the workspace by state")
 				.tag("state", state.word())
 				.register(registry);
@@ -135,22 +124,6 @@ final class SpoolMetrics {
 			.tag("type", type)
 			.register(this.registry)
 			.increment(amount);
-	}
-
-	/** Tasks by state, counted at most once a second however many gauges are read. */
-	private Map<TaskState, Long> states() {
-		long now = System.nanoTime();
-		long counted = this.statesCountedAt.get();
-		if (counted == Long.MIN_VALUE || now - counted > STATES_MAX_AGE.toNanos()) {
-			if (this.statesCountedAt.compareAndSet(counted, now)) {
-				Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
-				for (Task task : this.index.unordered()) {
-					counts.merge(task.state(), 1L, Long::sum);
-				}
-				this.states = counts;
-			}
-		}
-		return this.states;
 	}
 
 }

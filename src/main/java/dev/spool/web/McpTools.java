@@ -84,13 +84,7 @@ class McpTools {
 		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
 			.orElseThrow(() -> new InvalidTaskException(
 					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
-		return this.store.index()
-			.newestFirst()
-			.stream()
-			.filter((task) -> only == null || task.state() == only)
-			.limit(count)
-			.map(McpTask::of)
-			.toList();
+		return this.store.index().queries().page(only, 0, count).stream().map(McpTask::of).toList();
 	}
 
 	@McpTool(name = "cancel_task", description = "Cancels a pending or in-progress task; an agent working on it stops "
