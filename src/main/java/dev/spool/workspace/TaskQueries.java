@@ -63,19 +63,22 @@ public final class TaskQueries {
 	 * @param after what is known now, or null for a task no longer known
 	 */
 	void replace(Task before, Task after) {
-		if (before != null) {
-			remove(before);
-		}
+		// The new version goes in before the old one goes out: a reader on another thread (a goal's planner asking
+		// whether a step has its task) must never find a known task missing while it changes.
 		if (after != null) {
 			add(after);
+		}
+		if (before != null) {
+			remove(before, after);
 		}
 	}
 
 	private void add(Task task) {
 		TaskId id = task.id();
 		this.byId.put(id, task);
-		this.byState.get(task.state()).put(id, task);
-		this.counts.get(task.state()).incrementAndGet();
+		if (this.byState.get(task.state()).put(id, task) == null) {
+			this.counts.get(task.state()).incrementAndGet();
+		}
 		if (isFlaggable(task)) {
 			this.flaggable.put(id, task);
 		}
@@ -99,22 +102,35 @@ public final class TaskQueries {
 		}
 	}
 
-	private void remove(Task task) {
+	/** Takes out what the old version of a task put in and the new one, if any, does not have. */
+	private void remove(Task task, Task replacement) {
 		TaskId id = task.id();
-		this.byId.remove(id);
-		if (this.byState.get(task.state()).remove(id) != null) {
+		if (replacement == null) {
+			this.byId.remove(id);
+		}
+		if ((replacement == null || replacement.state() != task.state())
+				&& this.byState.get(task.state()).remove(id) != null) {
 			this.counts.get(task.state()).decrementAndGet();
 		}
-		this.flaggable.remove(id);
-		finishes(task).forEach(this.finishes::remove);
+		if (replacement == null || !isFlaggable(replacement)) {
+			this.flaggable.remove(id);
+		}
+		List<Finish> kept = (replacement != null) ? finishes(replacement) : List.of();
+		finishes(task).stream().filter((finish) -> !kept.contains(finish)).forEach(this.finishes::remove);
+		List<TaskId> stillDependsOn = (replacement != null) ? replacement.dependsOn() : List.of();
 		for (TaskId dependency : task.dependsOn()) {
-			removeFrom(this.dependants, dependency, id);
+			if (!stillDependsOn.contains(dependency)) {
+				removeFrom(this.dependants, dependency, id);
+			}
 		}
-		if (task.document().pipeline() != null) {
-			removeFrom(this.pipelines, task.document().pipeline().pipeline(), id);
+		PipelineStage stage = task.document().pipeline();
+		if (stage != null && (replacement == null || replacement.document().pipeline() == null
+				|| !replacement.document().pipeline().pipeline().equals(stage.pipeline()))) {
+			removeFrom(this.pipelines, stage.pipeline(), id);
 		}
-		if (task.document().goal() != null) {
-			removeFrom(this.goalSteps, task.document().goal(), id);
+		GoalStep step = task.document().goal();
+		if (step != null && (replacement == null || !step.equals(replacement.document().goal()))) {
+			removeFrom(this.goalSteps, step, id);
 		}
 		for (String name : agentsNamedBy(task)) {
 			this.agents.computeIfPresent(name, (key, count) -> (count.decrementAndGet() > 0) ? count : null);
