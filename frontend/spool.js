@@ -53,10 +53,11 @@
       }
       time.dataset.local = 'yes';
       time.title = time.textContent.trim();
-      time.textContent = date.toLocaleString(undefined, {
-        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-        hour12: false, timeZoneName: 'short',
-      });
+      const two = (number) => String(number).padStart(2, '0');
+      const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(date)
+        .find((part) => part.type === 'timeZoneName');
+      time.textContent = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`
+        + ` ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}${zone ? ` ${zone.value}` : ''}`;
     });
   }
 
