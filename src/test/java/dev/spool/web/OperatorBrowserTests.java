@@ -123,6 +123,8 @@ class OperatorBrowserTests {
 		browser.until(PATIENCE, (driver) -> browser.text("#board tr[data-task='" + id + "'] .quiet"));
 
 		assertThat(browser.text("#board tr[data-task='" + id + "'] .quiet")).startsWith("quiet");
+		assertThat(browser.text("#board tr[data-task='" + id + "'] .timer")).as("how long it has been running")
+			.matches("\\d+ s");
 		assertThat(browser.script("return document.activeElement.getAttribute('href')"))
 			.as("keyboard focus after the board refreshed")
 			.isEqualTo("/tasks/" + id);
