@@ -233,11 +233,15 @@ class OperatorBrowserTests {
 		browser.driver()
 			.executeCdpCommand("Browser.grantPermissions", Map.of("origin", url(""), "permissions",
 					List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
-		browser.script("document.getElementById('copy-answer').click()"); // the live region may be replaced
-		browser.until(PATIENCE, (driver) -> "Copied.".equals(browser.text("#copy-status")) ? true : null);
-		assertThat(browser.driver()
-			.executeAsyncScript("navigator.clipboard.readText().then(arguments[arguments.length - 1])"))
-			.isEqualTo(DashboardModelStub.ANSWER);
+		// The live region holding the button may be replaced by a refresh at any moment, so the button is clicked,
+		// and what it did read, in one step, until a click lands.
+		List<String> copied = List.of(DashboardModelStub.ANSWER, "Copied.");
+		browser.until(PATIENCE, (driver) -> copied.equals(browser.driver()
+			.executeAsyncScript("const done = arguments[arguments.length - 1];"
+					+ " document.getElementById('copy-answer').click();"
+					+ " setTimeout(() => navigator.clipboard.readText().then((text) => done([text,"
+					+ " document.getElementById('copy-status').textContent]), () => done(null)), 300);")) ? true
+							: null);
 
 		browser.script("document.getElementById('raw').open = true");
 		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModelStub.ANSWER);
