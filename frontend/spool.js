@@ -1,7 +1,7 @@
 // Spool's dashboard, progressively enhanced: the pages work without JavaScript; with it they stay live.
 //  - Elements with data-live="URL" are fetched again (as an htmx request, which the server answers with only that
 //    fragment) when /api/events reports a task change, and every data-live-every milliseconds if set. Keyboard focus,
-//    and a text field's caret, stay where they were.
+//    a text field's caret, and which <details id> are open, stay as they were.
 //  - The header says whether the page is live, reconnecting, or cannot reach Spool (then it retries with backoff and
 //    a banner says the page may be out of date); live updates can be paused.
 //  - Elements with data-stream="URL" show a model's answer as it is written, from that URL's server-sent events.
@@ -165,7 +165,14 @@
       const fresh = template.content.firstElementChild;
       if (fresh) {
         const focus = focusIn(region);
+        const opened = [...region.querySelectorAll('details[id][open]')].map((details) => details.id);
         region.replaceWith(fresh);
+        opened.forEach((id) => {
+          const details = document.getElementById(id);
+          if (details) {
+            details.open = true;
+          }
+        });
         restoreFocus(fresh, focus);
         enhance(fresh);
         if (fresh.id === 'board') {
