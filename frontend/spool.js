@@ -1,17 +1,129 @@
 // Spool's dashboard, progressively enhanced: the pages work without JavaScript; with it they stay live.
 //  - Elements with data-live="URL" are fetched again (as an htmx request, which the server answers with only that
-//    fragment) when /api/events reports a task change, and every data-live-every milliseconds if set.
+//    fragment) when /api/events reports a task change, and every data-live-every milliseconds if set. Keyboard focus,
+//    a text field's caret, and which <details id> are open, stay as they were.
+//  - The header says whether the page is live, reconnecting, or cannot reach Spool (then it retries with backoff and
+//    a banner says the page may be out of date); live updates can be paused.
 //  - Elements with data-stream="URL" show a model's answer as it is written, from that URL's server-sent events.
+//  - Elements .timer[data-elapsed] count up from the milliseconds they were rendered with; <time datetime> elements
+//    show the viewer's local time.
 //  - A form with data-kinds shows only the fieldsets whose data-for lists the checked kind, and disables the others so
 //    that what they hold is not sent.
 (() => {
   'use strict';
+
+  const MAX_RETRY_MS = 8000;
 
   // (The html element's own data-live says whether the event stream is connected; it is not a region.)
   const liveRegions = () => document.querySelectorAll('body [data-live]');
   let pending = null;
   let changed = new Set();
   let everything = false;
+  let source = null;
+  let failures = 0;
+  let retryAt = 0;
+  let retryTimer = null;
+  let paused = sessionStorage.getItem('spool.paused') === 'yes';
+
+  // --- durations and times
+
+  function age(millis) {
+    const seconds = Math.max(0, Math.floor(millis / 1000));
+    if (seconds < 90) {
+      return `${seconds} s`;
+    }
+    if (seconds < 90 * 60) {
+      return `${Math.floor(seconds / 60)} min`;
+    }
+    if (seconds < 36 * 3600) {
+      return `${Math.floor(seconds / 3600)} h`;
+    }
+    return `${Math.floor(seconds / 86400)} d`;
+  }
+
+  function followTimes(root) {
+    const now = performance.now();
+    root.querySelectorAll('.timer[data-elapsed]').forEach((timer) => {
+      timer.spoolBase = now - Number(timer.dataset.elapsed);
+    });
+    root.querySelectorAll('time[datetime]:not([data-local])').forEach((time) => {
+      const date = new Date(time.getAttribute('datetime'));
+      if (Number.isNaN(date.getTime())) {
+        return;
+      }
+      time.dataset.local = 'yes';
+      time.title = time.textContent.trim();
+      const two = (number) => String(number).padStart(2, '0');
+      const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(date)
+        .find((part) => part.type === 'timeZoneName');
+      time.textContent = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`
+        + ` ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}${zone ? ` ${zone.value}` : ''}`;
+    });
+  }
+
+  function tick() {
+    const now = performance.now();
+    document.querySelectorAll('.timer[data-elapsed]').forEach((timer) => {
+      if (timer.spoolBase !== undefined) {
+        timer.textContent = age(now - timer.spoolBase);
+      }
+    });
+    if (retryTimer) {
+      const retryIn = document.getElementById('retry-in');
+      if (retryIn) {
+        retryIn.textContent = `in ${Math.max(0, Math.ceil((retryAt - Date.now()) / 1000))} s`;
+      }
+    }
+  }
+
+  // --- keeping keyboard focus across a refresh
+
+  function focusIn(region) {
+    const element = document.activeElement;
+    if (!element || element === document.body || !region.contains(element)) {
+      return null;
+    }
+    const field = typeof element.selectionStart === 'number';
+    return {
+      id: element.id,
+      tag: element.tagName,
+      href: element.getAttribute('href'),
+      name: element.getAttribute('name'),
+      text: element.textContent.trim(),
+      action: element.form ? element.form.getAttribute('action') : null,
+      selection: field ? [element.selectionStart, element.selectionEnd, element.selectionDirection] : null,
+    };
+  }
+
+  function sameElement(candidate, focus) {
+    if (focus.href !== null) {
+      return candidate.getAttribute('href') === focus.href && candidate.textContent.trim() === focus.text;
+    }
+    if (focus.action !== null) {
+      return candidate.form && candidate.form.getAttribute('action') === focus.action
+        && candidate.getAttribute('name') === focus.name && candidate.textContent.trim() === focus.text;
+    }
+    return focus.name !== null && candidate.getAttribute('name') === focus.name;
+  }
+
+  function restoreFocus(fresh, focus) {
+    if (!focus) {
+      return;
+    }
+    let element = focus.id ? document.getElementById(focus.id) : null;
+    if (!element || !fresh.contains(element)) {
+      element = [...fresh.querySelectorAll(focus.tag)].find((candidate) => sameElement(candidate, focus));
+    }
+    if (!element) {
+      return;
+    }
+    element.focus({ preventScroll: true });
+    if (focus.selection && typeof element.setSelectionRange === 'function') {
+      element.setSelectionRange(...focus.selection);
+    }
+  }
+
+  // --- live regions
 
   function followAnswers(root) {
     root.querySelectorAll('[data-stream]:not([data-streaming])').forEach((element) => {
@@ -25,22 +137,50 @@
     });
   }
 
+  function enhance(root) {
+    followAnswers(root);
+    followTimes(root);
+    followCopies(root);
+  }
+
+  // The tab's title leads with the board's counts, so a background tab tells how the work goes.
+  function titleFromBoard(board) {
+    const count = (state) => {
+      const element = board.querySelector(`[data-count="${state}"]`);
+      return element ? element.textContent.trim() : '0';
+    };
+    document.title = `${count('inprogress')} running · ${count('pending')} pending · ${count('failed')} failed`
+      + ' · Tasks · Spool';
+  }
+
   async function refresh(region) {
     const url = region.getAttribute('data-live');
     try {
       const response = await fetch(url, { headers: { 'HX-Request': 'true' } });
-      if (!response.ok || !region.isConnected) {
+      if (!response.ok || !region.isConnected || paused) {
         return;
       }
       const template = document.createElement('template');
       template.innerHTML = (await response.text()).trim();
       const fresh = template.content.firstElementChild;
       if (fresh) {
+        const focus = focusIn(region);
+        const opened = [...region.querySelectorAll('details[id][open]')].map((details) => details.id);
         region.replaceWith(fresh);
-        followAnswers(fresh);
+        opened.forEach((id) => {
+          const details = document.getElementById(id);
+          if (details) {
+            details.open = true;
+          }
+        });
+        restoreFocus(fresh, focus);
+        enhance(fresh);
+        if (fresh.id === 'board') {
+          titleFromBoard(fresh);
+        }
       }
     } catch (error) {
-      // The service may be restarting; the next event or tick tries again.
+      // The service may be restarting; the event stream notices, and refreshes everything once it is back.
     }
   }
 
@@ -61,6 +201,9 @@
       pending = null;
       changed = new Set();
       everything = false;
+      if (paused) {
+        return;
+      }
       liveRegions().forEach((region) => {
         const only = region.getAttribute('data-live-task');
         if (all || !only || ids.has(only)) {
@@ -70,28 +213,145 @@
     }, 150);
   }
 
-  function connect() {
-    followAnswers(document);
-    if (!liveRegions().length) {
+  // --- the connection, its indicator, and pausing
+
+  function show(state, words) {
+    document.documentElement.dataset.live = state;
+    const status = document.getElementById('live-status');
+    if (status) {
+      status.textContent = words;
+      status.dataset.state = state;
+    }
+    const down = state === 'reconnecting' && failures > 1;
+    document.documentElement.dataset.server = down ? 'down' : 'up';
+    const banner = document.getElementById('server-down');
+    if (banner) {
+      banner.hidden = !down;
+    }
+    liveRegions().forEach((region) => region.classList.toggle('stale', state !== 'connected'));
+    const toggle = document.getElementById('live-toggle');
+    if (toggle) {
+      toggle.textContent = paused ? 'Resume live updates' : 'Pause live updates';
+      toggle.setAttribute('aria-pressed', paused ? 'true' : 'false');
+    }
+  }
+
+  function open() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (paused || source) {
       return;
     }
     const events = new EventSource('/api/events');
+    source = events;
     events.addEventListener('open', () => {
-      document.documentElement.dataset.live = 'connected';
-      // Whatever changed before the stream opened (or while it was reconnecting) is fetched now.
+      failures = 0;
+      show('connected', 'Live');
+      // Whatever changed before the stream opened (or while it was away) is fetched now.
       refreshSoon();
     });
-    events.addEventListener('error', () => { document.documentElement.dataset.live = 'reconnecting'; });
+    events.addEventListener('error', () => {
+      // Spool restarts, or is gone: retry with backoff rather than the browser's fixed pace, and say so.
+      events.close();
+      if (source !== events) {
+        return;
+      }
+      source = null;
+      failures += 1;
+      const delay = Math.min(1000 * 2 ** (failures - 1), MAX_RETRY_MS);
+      retryAt = Date.now() + delay;
+      retryTimer = setTimeout(open, delay);
+      show('reconnecting', failures > 1 ? 'Spool is not answering' : 'Reconnecting…');
+    });
     events.addEventListener('task', (event) => refreshSoon(JSON.parse(event.data).id));
+    events.addEventListener('quiet', (event) => refreshSoon(JSON.parse(event.data).id));
+  }
+
+  function pause(yes) {
+    paused = yes;
+    sessionStorage.setItem('spool.paused', yes ? 'yes' : 'no');
+    if (yes) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+      if (source) {
+        source.close();
+        source = null;
+      }
+      show('paused', 'Paused');
+    } else {
+      failures = 0;
+      show('reconnecting', 'Connecting…');
+      open();
+    }
+  }
+
+  function connect() {
+    enhance(document);
+    if (!liveRegions().length) {
+      return;
+    }
+    document.querySelectorAll('.live-status').forEach((item) => { item.hidden = false; });
+    const toggle = document.getElementById('live-toggle');
+    if (toggle) {
+      toggle.addEventListener('click', () => pause(!paused));
+    }
+    const retryNow = document.getElementById('retry-now');
+    if (retryNow) {
+      retryNow.addEventListener('click', open);
+    }
+    window.addEventListener('online', open);
+    if (paused) {
+      show('paused', 'Paused');
+    } else {
+      open();
+    }
     liveRegions().forEach((region) => {
       const every = Number(region.getAttribute('data-live-every'));
       if (every > 0) {
         setInterval(() => liveRegions().forEach((current) => {
-          if (current.id === region.id) {
+          if (current.id === region.id && source && source.readyState === EventSource.OPEN) {
             refresh(current);
           }
         }), every);
       }
+    });
+  }
+
+  // --- the answer's tools, the notice, the form
+
+  function followCopies(root) {
+    root.querySelectorAll('[data-copy]').forEach((button) => {
+      button.hidden = false;
+      button.addEventListener('click', async () => {
+        const text = document.getElementById(button.dataset.copy).textContent;
+        const status = document.getElementById('copy-status');
+        try {
+          await navigator.clipboard.writeText(text);
+          status.textContent = 'Copied.';
+        } catch (error) {
+          status.textContent = 'Could not copy: open Markdown source and copy it from there.';
+        }
+      });
+    });
+  }
+
+  function followDismiss() {
+    document.querySelectorAll('[data-dismiss]').forEach((link) => {
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        const notice = document.getElementById(link.dataset.dismiss);
+        if (notice) {
+          notice.remove();
+        }
+        const address = new URL(window.location.href);
+        address.searchParams.delete('created');
+        history.replaceState(null, '', address);
+        const heading = document.querySelector('main h1');
+        if (heading) {
+          heading.setAttribute('tabindex', '-1');
+          heading.focus();
+        }
+      });
     });
   }
 
@@ -110,8 +370,20 @@
     apply();
   }
 
+  // A refused form comes back with its error beside it: bring both into view, and the error to a screen reader.
+  function showFormError() {
+    const error = document.getElementById('form-error');
+    if (error) {
+      error.scrollIntoView({ block: 'center' });
+      error.focus({ preventScroll: true });
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
     document.querySelectorAll('form[data-kinds]').forEach(followKinds);
+    followDismiss();
+    showFormError();
     connect();
+    setInterval(tick, 1000);
   });
 })();

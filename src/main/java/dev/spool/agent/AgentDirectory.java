@@ -63,11 +63,16 @@ public final class AgentDirectory {
 		AgentStatus.State state = holding.isEmpty() ? AgentStatus.State.IDLE
 				: quiet ? AgentStatus.State.STALE : AgentStatus.State.WORKING;
 		Instant lastBeat = lastHeartbeat(name, holding);
+		Optional<AgentWorker.Pause> pause = this.supervisor.workers(name)
+			.stream()
+			.flatMap((worker) -> worker.pause().stream())
+			.max(Comparator.comparing(AgentWorker.Pause::until));
 		return new AgentStatus(name, definition.isPresent(), definition.map(AgentDefinition::model).orElse(null),
 				state, holding.stream().map((task) -> task.id().text()).toList(),
 				queries.ownedBy(name, TaskState.DONE), queries.ownedBy(name, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
 				definition.map(AgentDefinition::roles).orElse(List.of()),
-				definition.map(AgentDefinition::systemPrompt).orElse(null));
+				definition.map(AgentDefinition::systemPrompt).orElse(null),
+				pause.map(AgentWorker.Pause::until).orElse(null), pause.map(AgentWorker.Pause::because).orElse(null));
 	}
 
 	private Instant lastHeartbeat(String name, List<Task> holding) {

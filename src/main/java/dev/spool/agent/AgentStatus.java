@@ -18,9 +18,13 @@ import java.util.Locale;
  * @param concurrency how many tasks it works on at once
  * @param roles what it is for
  * @param systemPrompt its instructions
+ * @param pausedUntil when it takes tasks again, while it pauses after a failed attempt ({@code spool.retry-backoff});
+ * null otherwise
+ * @param pausedBecause the error of the attempt it pauses after, or null
  */
 public record AgentStatus(String name, boolean defined, String model, State state, List<String> currentTasks,
-		long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles, String systemPrompt) {
+		long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles, String systemPrompt,
+		Instant pausedUntil, String pausedBecause) {
 
 	/** What an agent is doing. */
 	public enum State {

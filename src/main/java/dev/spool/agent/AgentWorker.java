@@ -76,6 +76,8 @@ final class AgentWorker {
 
 	private volatile Instant pausedUntil = Instant.MIN;
 
+	private volatile String pausedBecause;
+
 	private int consecutiveFailures;
 
 	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
@@ -104,6 +106,13 @@ final class AgentWorker {
 
 	Optional<Instant> lastBeat() {
 		return Optional.ofNullable(this.lastBeat);
+	}
+
+	/** Until when this slot takes no task after a failed attempt, and why; empty when it is not pausing. */
+	Optional<Pause> pause() {
+		Instant until = this.pausedUntil;
+		return this.clock.instant().isBefore(until) ? Optional.of(new Pause(until, this.pausedBecause))
+				: Optional.empty();
 	}
 
 	/** Asks for a drain; returns at once. A wake during a drain makes the drain look again before it ends. */
@@ -306,7 +315,17 @@ final class AgentWorker {
 		if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
 			backoff = retryAfter;
 		}
+		this.pausedBecause = error;
 		this.pausedUntil = this.clock.instant().plus(backoff);
+	}
+
+	/**
+	 * A slot's pause after a failed attempt.
+	 *
+	 * @param until when it takes tasks again
+	 * @param because the error of the attempt that failed
+	 */
+	record Pause(Instant until, String because) {
 	}
 
 }

@@ -6,6 +6,7 @@ import dev.spool.SpoolProperties;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskStore;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -27,10 +28,12 @@ class OrchestratorConfiguration implements SchedulingConfigurer {
 
 	private final TaskStore store;
 
-	OrchestratorConfiguration(SpoolProperties properties, TaskStore store, Clock clock) {
+	OrchestratorConfiguration(SpoolProperties properties, TaskStore store, Clock clock,
+			ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.store = store;
-		this.sweeper = new StaleClaimSweeper(store, clock, properties.staleAfter(), properties.heartbeatInterval());
+		this.sweeper = new StaleClaimSweeper(store, clock, properties.staleAfter(), properties.heartbeatInterval(),
+				events::publishEvent);
 		this.dependencies = new DependencyFailureSweeper(store);
 	}
 

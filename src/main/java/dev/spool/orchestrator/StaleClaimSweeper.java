@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,11 +39,26 @@ public final class StaleClaimSweeper {
 
 	private final Map<TaskFile, Observation> observations = new ConcurrentHashMap<>();
 
+	private final Set<TaskFile> reportedQuiet = ConcurrentHashMap.newKeySet();
+
+	private final Consumer<ClaimQuietChanged> quietChanges;
+
 	/**
 	 * @param staleAfter how long a heartbeat may stay unchanged before the claim is taken back
 	 * @param heartbeatInterval how often agents beat; a claim that misses two beats is shown as quiet
 	 */
 	public StaleClaimSweeper(TaskStore store, Clock clock, Duration staleAfter, Duration heartbeatInterval) {
+		this(store, clock, staleAfter, heartbeatInterval, (change) -> {
+		});
+	}
+
+	/**
+	 * @param quietChanges told when a claim goes quiet and when its heartbeat comes back, so that pages showing the
+	 * flag can refresh: no file changes at either moment
+	 */
+	public StaleClaimSweeper(TaskStore store, Clock clock, Duration staleAfter, Duration heartbeatInterval,
+			Consumer<ClaimQuietChanged> quietChanges) {
+		this.quietChanges = quietChanges;
 		this.store = store;
 		this.clock = clock;
 		this.staleAfter = staleAfter;
@@ -67,13 +83,25 @@ public final class StaleClaimSweeper {
 			Observation last = this.observations.get(file);
 			if (last == null || !last.touched().equals(touched.get())) {
 				this.observations.put(file, new Observation(touched.get(), now));
+				report(file, false);
 			}
 			else if (Duration.between(last.since(), now).compareTo(this.staleAfter) >= 0) {
 				takeBack(file, Duration.between(last.since(), now));
 				seen.remove(file);
 			}
+			else if (Duration.between(last.since(), now).compareTo(this.quietAfter) >= 0) {
+				report(file, true);
+			}
 		}
 		this.observations.keySet().retainAll(seen);
+		this.reportedQuiet.retainAll(seen);
+	}
+
+	private void report(TaskFile file, boolean quiet) {
+		boolean changed = quiet ? this.reportedQuiet.add(file) : this.reportedQuiet.remove(file);
+		if (changed) {
+			this.quietChanges.accept(new ClaimQuietChanged(file.id(), quiet));
+		}
 	}
 
 	private void takeBack(TaskFile file, Duration silent) {

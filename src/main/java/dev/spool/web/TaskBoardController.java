@@ -63,8 +63,11 @@ class TaskBoardController {
 		return "index";
 	}
 
-	/** A task, a goal or a pipeline from the form; refused, the board again with the error beside the form kept. */
-	@PostMapping("/tasks")
+	/**
+	 * A task, a goal or a pipeline from the form, then a redirect to what was made; refused, the board again with the
+	 * error beside the form kept. The form posts to {@code /}, so that a refused form keeps the board's address.
+	 */
+	@PostMapping({ "/", "/tasks" })
 	String create(@ModelAttribute TaskForm form, Model model, HttpServletResponse response) {
 		try {
 			return "redirect:" + this.submissions.submit(form);

@@ -3,6 +3,7 @@ package dev.spool.web;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.spool.orchestrator.ClaimQuietChanged;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 
@@ -13,7 +14,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /api/events}: one server-sent event named {@code task} per change to what is known of a task (its state,
- * and then its recorded attempt, error or output), whoever made it.
+ * and then its recorded attempt, error or output), whoever made it, and one named {@code quiet} when an in-progress
+ * task's heartbeat stops or comes back.
  */
 @Component
 class TaskEventStream {
@@ -41,6 +43,25 @@ class TaskEventStream {
 		TaskStateEvent event = TaskStateEvent.of(changed);
 		this.subscribers.forEach((emitter) -> this.streams.send(emitter,
 				SseEmitter.event().name("task").id(event.id()).data(event, MediaType.APPLICATION_JSON)));
+	}
+
+	@EventListener
+	void on(ClaimQuietChanged changed) {
+		if (this.subscribers.isEmpty()) {
+			return;
+		}
+		QuietEvent event = new QuietEvent(changed.id().text(), changed.quiet());
+		this.subscribers.forEach((emitter) -> this.streams.send(emitter,
+				SseEmitter.event().name("quiet").data(event, MediaType.APPLICATION_JSON)));
+	}
+
+	/**
+	 * The data of a {@code quiet} event.
+	 *
+	 * @param id the task in progress
+	 * @param quiet whether its agent has gone quiet (true) or beats again (false)
+	 */
+	record QuietEvent(String id, boolean quiet) {
 	}
 
 	/**

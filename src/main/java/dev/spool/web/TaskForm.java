@@ -7,6 +7,7 @@ import java.util.Locale;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 
 /**
@@ -20,8 +21,15 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		return new TaskForm("", "", "", "0", "", "", "", Kind.TASK.word(), "files");
 	}
 
-	/** The form filled with a task's prompt and settings, to fix and run again as a new task. */
+	/**
+	 * The form filled with a task's prompt and settings, to fix and run again as a new task; for a goal, the goal form
+	 * with its goal, title and priority, to run as a new goal.
+	 */
 	static TaskForm reworking(Task task, String prompt) {
+		if (task.document().kind() == TaskDocument.Kind.GOAL) {
+			return new TaskForm(prompt, (task.title() != null) ? task.title() : "", "",
+					String.valueOf(task.document().priority()), "", "", "", Kind.GOAL.word(), "files");
+		}
 		String dependencies = String.join(", ", task.dependsOn().stream().map(TaskId::text).toList());
 		return new TaskForm(prompt, (task.title() != null) ? task.title() : "",
 				(task.document().agent() != null) ? task.document().agent() : "",

@@ -56,7 +56,9 @@ class TaskPageController {
 		model.addAttribute("warning", snapshot.warning(task));
 		model.addAttribute("failedWith", snapshot.failedWith(task).stream().map((other) -> other.id().text()).toList());
 		model.addAttribute("promptHtml", this.markdown.toHtml(this.store.readPrompt(task.id())));
-		model.addAttribute("outputHtml", this.store.readOutput(task.id()).map(this.markdown::toHtml).orElse(null));
+		String output = this.store.readOutput(task.id()).orElse(null);
+		model.addAttribute("outputText", output);
+		model.addAttribute("outputHtml", (output != null) ? this.markdown.toHtml(output) : null);
 		model.addAttribute("timeline", timeline(task));
 		model.addAttribute("dependencies", task.dependsOn().stream().map(this::rowOrMissing).toList());
 		model.addAttribute("dependants", this.store.index()

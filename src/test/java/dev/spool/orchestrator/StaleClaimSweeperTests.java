@@ -3,6 +3,8 @@ package dev.spool.orchestrator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.spool.MutableClock;
 import dev.spool.workspace.Claim;
@@ -98,6 +100,30 @@ class StaleClaimSweeperTests {
 		assertThat(task.state()).isEqualTo(TaskState.FAILED);
 		assertThat(task.attempts()).isEqualTo(3);
 		assertThat(task.error()).contains("no heartbeat", "attempt 3 of 3");
+	}
+
+	@Test
+	void aClaimGoingQuietAndBeatingAgainIsToldOnceEachSoThatPagesCanShowItLive() {
+		List<ClaimQuietChanged> told = new ArrayList<>();
+		StaleClaimSweeper telling = new StaleClaimSweeper(this.store, this.clock, STALE_AFTER, BEAT, told::add);
+		Claim claim = claimATask();
+		telling.sweep();
+		this.clock.advance(BEAT);
+		telling.sweep();
+		assertThat(told).as("one beat missed is not quiet yet").isEmpty();
+
+		this.clock.advance(BEAT);
+		telling.sweep();
+		this.clock.advance(BEAT);
+		telling.sweep();
+		assertThat(told).containsExactly(new ClaimQuietChanged(claim.id(), true));
+
+		this.clock.advance(BEAT);
+		assertThat(this.store.heartbeat(claim)).isTrue();
+		telling.sweep();
+		telling.sweep();
+		assertThat(told).containsExactly(new ClaimQuietChanged(claim.id(), true),
+				new ClaimQuietChanged(claim.id(), false));
 	}
 
 	private Claim claimATask() {

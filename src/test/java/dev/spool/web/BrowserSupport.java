@@ -150,6 +150,40 @@ final class BrowserSupport implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * What axe-core, run inside the open page, finds against WCAG 2.1 A and AA and its best practices: one line per
+	 * rule broken, with the elements that break it.
+	 */
+	List<String> accessibilityProblems() {
+		if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object'"))) {
+			script(AxeSource.TEXT);
+		}
+		Object found = this.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+				+ " axe.run(document, { resultTypes: ['violations'] })"
+				+ ".then((result) => done(result.violations.map((rule) => rule.id + ' (' + rule.impact + '): '"
+				+ " + rule.help + ' at ' + rule.nodes.map((node) => node.target.join(' ')).join(', '))))"
+				+ ".catch((error) => done(['axe failed: ' + error]));");
+		@SuppressWarnings("unchecked")
+		List<String> problems = (List<String>) found;
+		return problems;
+	}
+
+	/** Shows pages as a 400 px wide screen would, or back at the window's own size with {@code 0}. */
+	void width(int pixels) {
+		if (pixels == 0) {
+			this.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+			return;
+		}
+		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", pixels, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+	}
+
+	/** How many pixels the page's body is wider than the window, so that it scrolls sideways; 0 when it fits. */
+	long sidewaysOverflow() {
+		return ((Number) script("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"))
+			.longValue();
+	}
+
 	/** Messages the page logged that point at a problem (script errors, failed loads). */
 	List<String> consoleProblems() {
 		return this.driver.manage()
@@ -161,6 +195,22 @@ final class BrowserSupport implements AutoCloseable {
 			.map(LogEntry::getMessage)
 			.filter((message) -> !message.contains("favicon.ico"))
 			.toList();
+	}
+
+	/** axe-core's script, vendored under {@code src/test/resources/axe-core} from its npm package. */
+	private static final class AxeSource {
+
+		static final String TEXT = read();
+
+		private static String read() {
+			try (var in = BrowserSupport.class.getResourceAsStream("/axe-core/axe.min.js")) {
+				return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
 	}
 
 	private byte[] fullPage() {

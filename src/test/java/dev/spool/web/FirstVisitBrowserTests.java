@@ -89,9 +89,16 @@ class FirstVisitBrowserTests {
 			spool.close();
 			browser.until(PATIENCE, (driver) -> "reconnecting"
 				.equals(browser.script("return document.documentElement.dataset.live || null")) ? true : null);
+			browser.until(PATIENCE, (driver) -> browser.script("return !document.getElementById('server-down').hidden"));
+			assertThat(browser.text("#live-status")).as("the header while Spool is down")
+				.isEqualTo("Spool is not answering");
+			assertThat(browser.text("#server-down")).contains("Spool is not answering", "tries again in");
+			browser.screenshot("first-visit-server-down");
 			spool = start();
 
 			browser.awaitLive();
+			assertThat(browser.text("#live-status")).as("the header once Spool is back").isEqualTo("Live");
+			assertThat(browser.script("return document.getElementById('server-down').hidden")).isEqualTo(true);
 			String madeAfter = createTask("Made after the restart");
 			awaitRow(browser, madeAfter);
 			assertThat(browser.script("return window.__noReload === true"))

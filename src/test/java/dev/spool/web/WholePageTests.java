@@ -105,7 +105,7 @@ class WholePageTests {
 					.isEqualTo(count(html, "name=\"_csrf\""));
 			}
 			assertThat(fetchWhole("/", cookies, visitor).body()).as("the board for %s", visitor)
-				.contains("<h2>New task</h2>", "action=\"/tasks\"", "name=\"_csrf\"")
+				.contains("<h2>New task</h2>", "<form method=\"post\" action=\"/\"", "name=\"_csrf\"")
 				.containsPattern("/spool-[0-9a-f]{32}\\.js");
 		});
 		assertThat(logOfThisTest(output)).doesNotContain("Cannot create a session").doesNotContain(" ERROR ");

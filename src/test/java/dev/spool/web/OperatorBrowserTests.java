@@ -1,0 +1,385 @@
+package dev.spool.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskStore;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard as an operator uses it all day, on a workspace that already holds many tasks, each journey in a fresh
+ * browser profile: flags and counts that change live, focus that stays put, forms that answer where the person is,
+ * answers to copy and download, and every page checked by axe-core and at 400 px wide.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.ai.openai.api-key=test")
+@DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
+class OperatorBrowserTests {
+
+	private static final Path WORKSPACE = TestWorkspaces.create("operator");
+
+	private static final DashboardModelStub MODEL = DashboardModelStub.start();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	private static List<TaskId> examples;
+
+	private static BrowserSupport browser;
+
+	@DynamicPropertySource
+	static void spool(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+		registry.add("spool.fsync", () -> "false");
+		registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
+		registry.add("spring.ai.openai.max-retries", () -> "0");
+		registry.add("spool.max-attempts", () -> "1");
+		registry.add("spool.retry-backoff", () -> "2m");
+		registry.add("spool.heartbeat-interval", () -> "500ms");
+		registry.add("spool.stale-after", () -> "60s");
+		registry.add("spool.rescan-interval", () -> "1s");
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	TaskStore store;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final List<String> pagesSeen = new ArrayList<>();
+
+	@BeforeEach
+	void aBusyWorkspaceAndAFreshBrowser() {
+		if (examples == null) {
+			examples = BusyWorkspace.fill(this.store, 120);
+		}
+		browser = BrowserSupport.start();
+	}
+
+	@AfterEach
+	void closeTheBrowserOnceItsConsoleIsClean(CapturedOutput output) {
+		try {
+			assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
+		}
+		finally {
+			browser.close();
+		}
+		assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ") || line.startsWith("\tat ")))
+			.as("errors in Spool's log")
+			.isEmpty();
+	}
+
+	@AfterAll
+	static void stopModel() {
+		MODEL.stop();
+	}
+
+	@Test
+	void aQuietClaimIsFlaggedLiveAndRefreshesKeepFocusWhereItWas() throws Exception {
+		open("/");
+		browser.script("window.__noReload = true");
+		String id = createTask(Map.of("prompt", "Claimed by a shell agent that then hangs", "agent", "shellbot"));
+		awaitRow(id);
+		Path tasks = WORKSPACE.resolve("tasks");
+		Files.move(tasks.resolve(id + "_pending.md"), tasks.resolve(id + "_inprogress_shellbot.md"),
+				StandardCopyOption.ATOMIC_MOVE);
+		awaitRowState(id, "inprogress");
+		browser.script("document.querySelector(arguments[0]).focus()", "#board a[href='/tasks/" + id + "']");
+
+		browser.until(PATIENCE, (driver) -> browser.text("#board tr[data-task='" + id + "'] .quiet"));
+
+		assertThat(browser.text("#board tr[data-task='" + id + "'] .quiet")).startsWith("quiet");
+		assertThat(browser.text("#board tr[data-task='" + id + "'] .timer")).as("how long it has been running")
+			.matches("\\d+ s");
+		assertThat(browser.script("return document.activeElement.getAttribute('href')"))
+			.as("keyboard focus after the board refreshed")
+			.isEqualTo("/tasks/" + id);
+
+		browser.script("const box = document.querySelector('input[name=q]'); box.value = 'Busy task';"
+				+ " box.focus(); box.setSelectionRange(2, 6);");
+		String next = createTask(Map.of("prompt", "Arrives while the search box has focus", "agent", "nobody"));
+		awaitRow(next);
+		assertThat(browser.script("const e = document.activeElement; return [e.name, e.selectionStart, e.selectionEnd]"))
+			.as("the search box keeps focus and its selection")
+			.isEqualTo(List.of("q", 2L, 6L));
+		assertThat(browser.script("return window.__noReload === true")).isEqualTo(true);
+		browser.screenshot("operator-quiet-flag");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void aRefusedFormAnswersBesideItAndASentOneIsNotSentAgain() throws Exception {
+		open("/?page=2");
+		WebElement form = browser.driver().findElement(By.cssSelector("#submit form"));
+		form.findElement(By.name("prompt")).sendKeys("Depends on a task that is not there");
+		form.findElement(By.name("dependsOn")).sendKeys("task_99999");
+		browser.navigateBy(() -> form.findElement(By.cssSelector("button[type=submit]")).click());
+
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("the address after a refused form")
+			.isEqualTo("/");
+		// Chromium reports the page's own status, 400 for a refused form, as a failed load; nothing else may show.
+		assertThat(browser.consoleProblems()).as("the console after a refused form")
+			.allMatch((message) -> message.endsWith("/ - Failed to load resource: the server responded with a status of 400 ()"));
+		assertThat(browser.text("#form-error")).contains("task_99999");
+		assertThat(browser.script("const box = document.getElementById('form-error').getBoundingClientRect();"
+				+ " return box.top >= 0 && box.bottom <= window.innerHeight"))
+			.as("the error is in view")
+			.isEqualTo(true);
+		assertThat(browser.script("return document.activeElement.id")).isEqualTo("form-error");
+		assertThat(browser.driver().findElement(By.name("prompt")).getDomProperty("value"))
+			.isEqualTo("Depends on a task that is not there");
+		browser.screenshot("operator-form-refused");
+		assertThat(browser.accessibilityProblems()).as("axe-core on the refused form").isEmpty();
+
+		WebElement again = browser.driver().findElement(By.cssSelector("#submit form"));
+		again.findElement(By.name("dependsOn")).clear();
+		browser.navigateBy(() -> again.findElement(By.cssSelector("button[type=submit]")).click());
+		assertThat(browser.driver().getCurrentUrl()).contains("created=task_");
+		int tasks = taskCount();
+		browser.navigateBy(() -> browser.driver().navigate().refresh());
+		assertThat(taskCount()).as("tasks after reloading the page a sent form led to").isEqualTo(tasks);
+
+		browser.awaitLive();
+		awaitRow(createTask(Map.of("prompt", "Arrives while the notice shows", "agent", "nobody")));
+		assertThat(browser.text("#created")).as("the notice after a live refresh").startsWith("Created task_");
+		browser.driver().findElement(By.cssSelector("#created .dismiss")).click();
+		assertThat(browser.driver().findElements(By.id("created"))).isEmpty();
+		assertThat(browser.driver().getCurrentUrl()).doesNotContain("created=");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void theHeaderSaysWhetherThePageIsLiveAndTheTabCountsTheTasks() throws Exception {
+		open("/");
+		assertThat(browser.text("#live-status")).isEqualTo("Live");
+		String pendingBefore = pendingInTitle();
+
+		createTask(Map.of("prompt", "Counted in the tab's title", "agent", "nobody"));
+		browser.until(PATIENCE, (driver) -> !pendingInTitle().equals(pendingBefore));
+		assertThat(Integer.parseInt(pendingInTitle())).isEqualTo(Integer.parseInt(pendingBefore) + 1);
+
+		browser.driver().findElement(By.id("live-toggle")).click();
+		assertThat(browser.text("#live-status")).isEqualTo("Paused");
+		String whilePaused = createTask(Map.of("prompt", "Made while live updates are paused", "agent", "nobody"));
+		Thread.sleep(1500); // a live board shows a new task well within this; a paused one must not
+		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + whilePaused + "']")))
+			.as("a paused board does not change")
+			.isEmpty();
+		browser.driver().findElement(By.id("live-toggle")).click();
+		awaitRow(whilePaused);
+		assertThat(browser.text("#live-status")).isEqualTo("Live");
+
+		String failing = createTask(Map.of("prompt", DashboardModelStub.FAIL + " so that agent_a pauses", "agent",
+				"agent_a"));
+		awaitStatus(failing, "failed");
+		open("/agents");
+		browser.until(PATIENCE, (driver) -> browser.text("article.agent[data-agent=agent_a] .paused"));
+		assertThat(browser.text("article.agent[data-agent=agent_a] .paused")).contains("Pausing after a failed attempt",
+				"500");
+		browser.screenshot("operator-agent-pausing");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void aTaskPageTimesTheTaskInLocalTimeAndHandsOverItsAnswer() throws Exception {
+		browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
+		String slow = createTask(Map.of("prompt", DashboardModelStub.SLOW + ": a task to watch run", "agent",
+				"agent_b"));
+		awaitStatus(slow, "inprogress");
+		open("/tasks/" + slow);
+		String first = browser.text("#ran .timer");
+		browser.until(PATIENCE, (driver) -> !first.equals(browser.text("#ran .timer")));
+		assertThat(browser.text("#detail dl.meta")).contains("Waited", "Ran");
+		assertThat(browser.text("#detail time")).as("a time in the viewer's zone").contains("GMT+9");
+		assertThat(browser.attribute("#detail time", "title")).endsWith("UTC");
+
+		browser.until(PATIENCE, (driver) -> "done".equals(browser.text("#detail h1 .state")) ? true : null);
+		open("/tasks/" + slow);
+		assertThat(browser.text("#ran")).matches("\\d+ s");
+		browser.driver()
+			.executeCdpCommand("Browser.grantPermissions", Map.of("origin", url(""), "permissions",
+					List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+		// The live region holding the button may be replaced by a refresh at any moment, so the button is clicked,
+		// and what it did read, in one step, until a click lands.
+		List<String> copied = List.of(DashboardModelStub.ANSWER, "Copied.");
+		browser.until(PATIENCE, (driver) -> copied.equals(browser.driver()
+			.executeAsyncScript("const done = arguments[arguments.length - 1];"
+					+ " document.getElementById('copy-answer').click();"
+					+ " setTimeout(() => navigator.clipboard.readText().then((text) => done([text,"
+					+ " document.getElementById('copy-status').textContent]), () => done(null)), 300);")) ? true
+							: null);
+
+		browser.script("document.getElementById('raw').open = true");
+		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModelStub.ANSWER);
+
+		Path downloads = Files.createTempDirectory(WORKSPACE, "downloads");
+		browser.driver()
+			.executeCdpCommand("Browser.setDownloadBehavior",
+					Map.of("behavior", "allow", "downloadPath", downloads.toAbsolutePath().toString()));
+		browser.script("document.getElementById('download-answer').click()");
+		Path file = downloads.resolve(slow + "_result.md");
+		Awaitility.await().atMost(PATIENCE).until(() -> Files.isRegularFile(file));
+		assertThat(Files.readString(file)).isEqualTo(DashboardModelStub.ANSWER);
+		browser.screenshot("operator-task-answer");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void retryWithChangesOnAGoalOpensTheGoalForm() throws Exception {
+		JsonNode goal = post("/api/goals", Map.of("goal", "Plan a picnic for the owls.", "title", "Owl picnic"));
+		String id = goal.path("id").asString();
+		open("/tasks/" + id);
+		// The page's live region may be replaced at any moment, so the link is found and clicked in one step.
+		browser.navigateBy(() -> browser.script("document.querySelector('#detail a[href*=retryOf]').click()"));
+		browser.awaitLive();
+		pagesSeen.add(browser.driver().getCurrentUrl());
+
+		WebElement form = browser.driver().findElement(By.cssSelector("#submit form"));
+		assertThat(form.findElement(By.cssSelector("input[name=kind][value=goal]")).isSelected()).isTrue();
+		assertThat(form.findElement(By.name("prompt")).getDomProperty("value")).isEqualTo("Plan a picnic for the owls.");
+		assertThat(form.findElement(By.name("title")).getDomProperty("value")).isEqualTo("Owl picnic");
+		assertThat(form.findElement(By.name("agent")).isDisplayed()).isFalse();
+		assertThat(browser.text("#reworking")).contains(id, "goal");
+		browser.navigateBy(() -> form.findElement(By.cssSelector("button[type=submit]")).click());
+		assertThat(browser.driver().getCurrentUrl()).as("a new goal").matches(".*/goals/task_\\d+$");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void everyPagePassesAxeAndFitsFourHundredPixels() throws Exception {
+		open("/");
+		open("/?q=no+such+words+anywhere");
+		assertThat(browser.text("#board tbody")).contains("No tasks match.");
+		open("/?page=3&state=failed");
+		open("/tasks/" + examples.get(0));
+		open("/tasks/" + examples.get(1));
+		open("/tasks/" + examples.get(2));
+		open("/tasks/" + examples.get(3));
+		open("/?retryOf=" + examples.get(1));
+		open("/agents");
+		browser.open(url("/manifest"));
+		this.pagesSeen.add(url("/manifest"));
+		checkEveryPageSeen();
+	}
+
+	// --- what a person sees
+
+	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
+	private void open(String path) {
+		browser.open(url(path));
+		browser.awaitLive();
+		this.pagesSeen.add(url(path));
+	}
+
+	/** Every page this journey saw, again: axe-core finds nothing, and at 400 px wide nothing scrolls sideways. */
+	private void checkEveryPageSeen() {
+		String back = browser.driver().getCurrentUrl();
+		List<String> problems = new ArrayList<>();
+		for (String page : this.pagesSeen) {
+			browser.open(page);
+			browser.accessibilityProblems().forEach((problem) -> problems.add(page + ": " + problem));
+			browser.width(400);
+			try {
+				long overflow = browser.sidewaysOverflow();
+				if (overflow > 0) {
+					problems.add(page + ": scrolls sideways by " + overflow + " px at 400 px wide");
+					browser.screenshot("operator-400px-" + this.pagesSeen.indexOf(page));
+				}
+				browser.accessibilityProblems().forEach((problem) -> problems.add(page + " at 400 px: " + problem));
+			}
+			finally {
+				browser.width(0);
+			}
+		}
+		this.pagesSeen.clear();
+		assertThat(problems).as("accessibility and width").isEmpty();
+		browser.open(back);
+	}
+
+	private String pendingInTitle() {
+		String title = browser.driver().getTitle();
+		assertThat(title).matches("\\d+ running · \\d+ pending · \\d+ failed · Tasks · Spool");
+		return title.split(" · ")[1].replace(" pending", "");
+	}
+
+	private void awaitRow(String id) {
+		browser.until(PATIENCE, (driver) -> driver.findElements(By.cssSelector("#board tr[data-task='" + id + "']"))
+			.isEmpty() ? null : true);
+	}
+
+	private void awaitRowState(String id, String state) {
+		browser.until(PATIENCE, (driver) -> driver
+			.findElements(By.cssSelector("#board tr[data-task='" + id + "'][data-state='" + state + "']"))
+			.isEmpty() ? null : true);
+	}
+
+	// --- the REST API, as another tool would use it
+
+	private String createTask(Map<String, String> task) throws Exception {
+		return post("/api/tasks", task).path("id").asString();
+	}
+
+	private JsonNode post(String path, Map<String, String> body) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		return JSON.readTree(response.body());
+	}
+
+	private int taskCount() throws Exception {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(url("/api/tasks?limit=1"))).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JSON.readTree(response.body()).path("total").asInt();
+	}
+
+	private void awaitStatus(String id, String status) {
+		Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			HttpResponse<String> response = this.http.send(
+					HttpRequest.newBuilder(URI.create(url("/api/tasks/" + id))).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(JSON.readTree(response.body()).path("status").asString()).isEqualTo(status);
+		});
+	}
+
+	private String url(String path) {
+		return "http://127.0.0.1:" + this.port + path;
+	}
+
+}
