@@ -1,10 +1,9 @@
 package dev.spool.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +13,6 @@ import io.micrometer.core.instrument.Timer;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
-import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskState;
 
@@ -29,9 +27,6 @@ final class SpoolMetrics {
 
 	private final MeterRegistry registry;
 
-	/** When this process first saw each pending task pending, on its own monotonic clock. */
-	private final Map<TaskId, Long> pendingSince = new ConcurrentHashMap<>();
-
 	private final Timer pickup;
 
 	SpoolMetrics(MeterRegistry registry, TaskIndex index) {
@@ -43,7 +38,8 @@ final class SpoolMetrics {
 				.register(registry);
 		}
 		this.pickup = Timer.builder("spool.pickup.latency")
-			.description("From a task being seen pending to its claim")
+			.description("From a task becoming pending (created, or sent back) to the claim of an attempt, as its "
+					+ "record tells once the attempt ends")
 			.publishPercentileHistogram()
 			.register(registry);
 	}
@@ -53,7 +49,6 @@ final class SpoolMetrics {
 		Task before = changed.before();
 		Task after = changed.after();
 		if (after == null) {
-			this.pendingSince.remove(changed.id());
 			return;
 		}
 		TaskState from = (before != null) ? before.state() : null;
@@ -62,8 +57,9 @@ final class SpoolMetrics {
 		}
 		int seen = (before != null) ? before.history().size() : 0;
 		List<Attempt> history = after.history();
-		for (Attempt attempt : history.subList(Math.min(seen, history.size()), history.size())) {
-			recorded(attempt);
+		for (int i = Math.min(seen, history.size()); i < history.size(); i++) {
+			recorded(history.get(i));
+			pickedUp(after, i);
 		}
 	}
 
@@ -74,14 +70,6 @@ final class SpoolMetrics {
 			.tag("to", task.state().word())
 			.register(this.registry)
 			.increment();
-		if (task.state() == TaskState.PENDING) {
-			this.pendingSince.putIfAbsent(task.id(), System.nanoTime());
-			return;
-		}
-		Long since = this.pendingSince.remove(task.id());
-		if (since != null && task.state() == TaskState.IN_PROGRESS) {
-			this.pickup.record(Duration.ofNanos(System.nanoTime() - since));
-		}
 	}
 
 	private void recorded(Attempt attempt) {
@@ -108,6 +96,20 @@ final class SpoolMetrics {
 			String model = (attempt.model() != null) ? attempt.model() : "unknown";
 			tokens(agent, model, "input", attempt.tokens().prompt());
 			tokens(agent, model, "output", attempt.tokens().completion());
+		}
+	}
+
+	/**
+	 * The pickup latency of an attempt, from its record: from when the task became pending (its creation, or the end
+	 * of the entry before, after which it went back to pending) to when the attempt's claim began. Derived from the
+	 * files, so every process agrees and none misses a claim that came and went between two looks.
+	 */
+	private void pickedUp(Task task, int index) {
+		Attempt attempt = task.history().get(index);
+		Instant since = (index == 0) ? task.createdAt() : task.history().get(index - 1).finishedAt();
+		if (attempt.outcome().isAttempt() && attempt.startedAt() != null && since != null
+				&& !attempt.startedAt().isBefore(since)) {
+			this.pickup.record(Duration.between(since, attempt.startedAt()));
 		}
 	}
 
