@@ -146,8 +146,9 @@
   // The tab's title leads with the board's counts, so a background tab tells how the work goes.
   function titleFromBoard(board) {
     const count = (state) => {
+      // The whole workspace's count, which a search does not narrow (the chip shows what the search found).
       const element = board.querySelector(`[data-count="${state}"]`);
-      return element ? element.textContent.trim() : '0';
+      return element ? element.getAttribute('data-total') : '0';
     };
     document.title = `${count('inprogress')} running · ${count('pending')} pending · ${count('failed')} failed`
       + ' · Tasks · Spool';

@@ -30,6 +30,11 @@ record BoardFilter(String state, String agent, String q, int page) {
 			.toUriString();
 	}
 
+	/** The board's first page for another state, keeping the agent and the words searched for. */
+	public String inState(String other) {
+		return new BoardFilter(other, this.agent, this.q, 1).link(1);
+	}
+
 	/** The board fragment's address with this filter, for live refreshes. */
 	public String fragmentLink() {
 		return link(this.page);

@@ -6,8 +6,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
+import dev.spool.agent.AgentCatalog;
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
@@ -30,7 +33,10 @@ class TaskBoard {
 
 	private final TaskNotes notes;
 
-	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes) {
+	private final AgentCatalog catalog;
+
+	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes, AgentCatalog catalog) {
+		this.catalog = catalog;
 		this.index = index;
 		this.sweeper = sweeper;
 		this.clock = clock;
@@ -44,14 +50,27 @@ class TaskBoard {
 			counts.put(state, (long) queries.count(state));
 		}
 		TaskState state = TaskState.fromWord(filter.state()).orElse(null);
-		// Without a search, the state's own index is the list; a search looks through that state's tasks.
+		// Without a search, the state's own index is the list; a search looks through every task, so that the chips
+		// count what it finds in each state.
 		boolean searching = blankToNull(filter.agent()) != null || blankToNull(filter.q()) != null;
-		List<Task> found = searching ? queries.newestFirst(state).stream().filter(matches(filter)).toList() : null;
-		int matching = searching ? found.size() : queries.size(state);
+		Map<TaskState, Long> found = counts;
+		List<Task> listed = null;
+		if (searching) {
+			List<Task> everyMatch = queries.newestFirst(null).stream().filter(matches(filter)).toList();
+			found = new EnumMap<>(TaskState.class);
+			for (TaskState each : TaskState.values()) {
+				found.put(each, 0L);
+			}
+			for (Task task : everyMatch) {
+				found.merge(task.state(), 1L, Long::sum);
+			}
+			listed = everyMatch.stream().filter((task) -> state == null || task.state() == state).toList();
+		}
+		int matching = searching ? listed.size() : queries.size(state);
 		int pages = Math.max(1, (matching + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
 		long skipped = (long) (page - 1) * PAGE_SIZE;
-		List<Task> shown = searching ? found.stream().skip(skipped).limit(PAGE_SIZE).toList()
+		List<Task> shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
 				: queries.page(state, skipped, PAGE_SIZE);
 		Instant now = this.clock.instant();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
@@ -63,16 +82,26 @@ class TaskBoard {
 			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
 			.toList();
 		List<String> strays = this.index.strays().stream().sorted().limit(PAGE_SIZE).toList();
-		return new View(counts, queries.total(), matching, rows, page, pages, filter, flagged, strays);
+		return new View(counts, queries.total(), found, matching, rows, page, pages, filter, flagged, strays,
+				agents(filter));
 	}
 
+	/** The agents to filter by: those defined, and those that held a task (an outside agent, one since removed). */
+	private List<String> agents(BoardFilter filter) {
+		Set<String> names = new TreeSet<>(this.index.queries().agentsSeen());
+		this.catalog.all().forEach((definition) -> names.add(definition.name()));
+		if (blankToNull(filter.agent()) != null) {
+			names.add(filter.agent().strip());
+		}
+		return List.copyOf(names);
+	}
+
+	/** Whether a task matches the filter's agent and words, in any state. */
 	private static Predicate<Task> matches(BoardFilter filter) {
-		TaskState state = TaskState.fromWord(filter.state()).orElse(null);
 		String agent = blankToNull(filter.agent());
 		String query = blankToNull(filter.q());
 		String needle = (query != null) ? query.toLowerCase(Locale.ROOT) : null;
-		return (task) -> (state == null || task.state() == state)
-				&& (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
+		return (task) -> (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
 				&& (needle == null || contains(task.title(), needle) || contains(task.summary(), needle)
 						|| task.id().text().equals(query));
 	}
@@ -90,6 +119,7 @@ class TaskBoard {
 	 *
 	 * @param counts tasks per state, over the whole workspace
 	 * @param total tasks in the workspace
+	 * @param found tasks per state that match the filter's agent and words (the counts when there are none)
 	 * @param matching tasks that match the filter
 	 * @param rows this page of them
 	 * @param page this page's number, from 1
@@ -97,12 +127,24 @@ class TaskBoard {
 	 * @param filter the filter
 	 * @param flagged tasks agents leave alone because their file is unreadable or shares its id (the first page)
 	 * @param strays files in {@code tasks/} that are not task files (the first page)
+	 * @param agents the agents to filter by
 	 */
-	record View(Map<TaskState, Long> counts, int total, int matching, List<TaskRow> rows, int page, int pages,
-			BoardFilter filter, List<TaskRow> flagged, List<String> strays) {
+	record View(Map<TaskState, Long> counts, int total, Map<TaskState, Long> found, int matching, List<TaskRow> rows,
+			int page, int pages, BoardFilter filter, List<TaskRow> flagged, List<String> strays, List<String> agents) {
 
+		/** Tasks in a state in the whole workspace. */
 		public long count(String state) {
 			return TaskState.fromWord(state).map(this.counts::get).orElse(0L);
+		}
+
+		/** Tasks in a state that match the filter's agent and words: what a state's chip counts. */
+		public long found(String state) {
+			return TaskState.fromWord(state).map(this.found::get).orElse(0L);
+		}
+
+		/** Tasks in any state that match the filter's agent and words. */
+		public long foundInAll() {
+			return this.found.values().stream().mapToLong(Long::longValue).sum();
 		}
 
 	}

@@ -1,0 +1,101 @@
+package dev.spool.web;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+/**
+ * A search narrows the state chips' counts as well as the rows, choosing a chip keeps the search, and the agent filter
+ * offers the agents Spool knows: those defined and those that held a task.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class BoardSearchTests {
+
+	private static final Path WORKSPACE = TestWorkspaces.create("board-search");
+
+	/** A word only the searched-for tasks carry. */
+	private static final String WORD = "heron" + UUID.randomUUID().toString().substring(0, 8);
+
+	@DynamicPropertySource
+	static void workspace(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+	}
+
+	@Autowired
+	MockMvc mvc;
+
+	@BeforeAll
+	static void fill(@Autowired TaskStore store) {
+		for (int i = 0; i < 7; i++) {
+			store.create(new NewTask("About a " + WORD + ", " + i, null, "nobody", 0, List.of(), null));
+		}
+		for (int i = 0; i < 30; i++) {
+			store.create(new NewTask("Something else " + UUID.randomUUID(), null, "nobody", 0, List.of(), null));
+		}
+		store.cancel(store.create(new NewTask("A cancelled " + WORD, null, "nobody", 0, List.of(), null)).id());
+		store.create(new NewTask("For the outsider " + UUID.randomUUID(), null, "outsider", 0, List.of(), null));
+	}
+
+	@Test
+	void theChipsCountWhatTheSearchFindsAndKeepItWhileTheTitleCountsTheWorkspace() throws Exception {
+		String page = page("/?q=" + WORD);
+
+		assertThat(chip(page, "pending")).isEqualTo(7);
+		assertThat(chip(page, "cancelled")).isEqualTo(1);
+		assertThat(page).containsPattern("all <strong>8</strong>");
+		assertThat(page).contains("href=\"/?state=cancelled&amp;q=" + WORD + "&amp;page=1\"");
+		assertThat(page).contains("data-count=\"pending\" data-total=\"38\"");
+		assertThat(page).contains("<title>0 running · 38 pending · 0 failed · Tasks · Spool</title>");
+
+		String cancelled = page("/?state=cancelled&q=" + WORD);
+		assertThat(rows(cancelled)).hasSize(1);
+		assertThat(chip(cancelled, "pending")).as("the other chips still count the search").isEqualTo(7);
+	}
+
+	@Test
+	void theAgentFilterOffersTheAgentsSpoolKnows() throws Exception {
+		String page = page("/");
+
+		assertThat(page).contains("<select name=\"agent\">", "<option value=\"agent_a\">agent_a</option>",
+				"<option value=\"agent_b\">agent_b</option>");
+		String outsider = page("/?agent=outsider");
+		assertThat(rows(outsider)).hasSize(1);
+		assertThat(outsider).as("a name given in the address is offered, chosen")
+			.contains("<option value=\"outsider\" selected=\"selected\">outsider</option>");
+		assertThat(chip(outsider, "pending")).isEqualTo(1);
+	}
+
+	private String page(String address) throws Exception {
+		return this.mvc.perform(get(address)).andReturn().getResponse().getContentAsString();
+	}
+
+	private static long chip(String page, String state) {
+		Matcher matcher = Pattern.compile("<strong data-count=\"" + state + "\"[^>]*>(\\d+)</strong>").matcher(page);
+		assertThat(matcher.find()).as("the %s chip", state).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+	private static List<String> rows(String page) {
+		return Pattern.compile("<tr data-task=\"(task_\\d+)\"").matcher(page).results().map((m) -> m.group(1)).toList();
+	}
+
+}
