@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -458,7 +459,8 @@ public final class TaskStore {
 			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			try {
 				Path path = this.layout.task(task.file());
-				if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+				// A file renamed since the index saw it (a claim, a completion) is missing, not empty: look again.
+				if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
 					return "";
 				}
 				return TaskDocument.parse(Files.readString(path, StandardCharsets.UTF_8)).prompt();
