@@ -90,6 +90,9 @@ public final class ManifestWriter {
 				TimeUnit.MILLISECONDS);
 	}
 
+	/** Whether the last scheduled write failed, so that a failure that lasts is logged once. */
+	private volatile boolean failing;
+
 	private void schedule() {
 		if (this.scheduled.compareAndSet(false, true)) {
 			this.executor.schedule(this::writeScheduled, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
@@ -100,9 +103,18 @@ public final class ManifestWriter {
 		this.scheduled.set(false);
 		try {
 			writeChanges();
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Wrote " + this.layout.manifest() + " again");
+			}
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.error("Could not write " + this.layout.manifest() + "; the previous one stays: " + ex.getMessage());
+			// The periodic check tries again every interval: say it once, not every time, until a write succeeds.
+			if (!this.failing) {
+				this.failing = true;
+				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
+						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
+			}
 		}
 	}
 
