@@ -1,13 +1,17 @@
 package dev.spool.metrics;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import okhttp3.mockwebserver.MockResponse;
+import org.apache.commons.logging.LogFactory;
 import okhttp3.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +25,15 @@ import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingInitializationContext;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.support.ResourcePropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +44,22 @@ class StructuredLogTests {
 
 	@TempDir
 	Path workspace;
+
+	/**
+	 * Puts the usual log format back: the logging system is one per JVM, and contexts cached by other test classes
+	 * would otherwise go on writing JSON, which their checks for " ERROR " lines cannot read.
+	 */
+	@AfterEach
+	void restoreTheUsualLogFormat() throws IOException {
+		// Spring Boot hands the format to Logback as a system property, which outlives the context that set it.
+		System.clearProperty(LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addLast(new ResourcePropertySource("classpath:application.properties"));
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.cleanUp();
+		logging.beforeInitialize();
+		logging.initialize(new LoggingInitializationContext(environment), null, null);
+	}
 
 	@Test
 	void withStructuredLoggingALineAboutATaskIsJsonNamingTheTaskAndTheAgent(CapturedOutput output) throws Exception {
@@ -63,6 +89,32 @@ class StructuredLogTests {
 				});
 			}
 		}
+	}
+
+	@Test
+	void theUsualFormatComesBackForTheTestsThatFollow(CapturedOutput output) throws IOException {
+		StandardEnvironment structured = new StandardEnvironment();
+		structured.getPropertySources()
+			.addFirst(new MapPropertySource("test",
+					Map.of("logging.structured.format.console", "ecs")));
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.cleanUp();
+		logging.beforeInitialize();
+		logging.initialize(new LoggingInitializationContext(structured), null, null);
+		String json = "as json " + UUID.randomUUID();
+		LogFactory.getLog(StructuredLogTests.class).warn(json);
+
+		restoreTheUsualLogFormat();
+		String plain = "plain again " + UUID.randomUUID();
+		LogFactory.getLog(StructuredLogTests.class).warn(plain);
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains(json))).singleElement()
+			.asString()
+			.startsWith("{");
+		assertThat(output.getOut().lines().filter((line) -> line.contains(plain))).singleElement()
+			.asString()
+			.doesNotStartWith("{")
+			.contains(" WARN ");
 	}
 
 	private static List<JsonNode> jsonLinesWith(CapturedOutput output, String text) {
