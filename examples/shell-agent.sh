@@ -11,7 +11,7 @@ trap 'stop=1' TERM INT                                    # acted on between ste
 while [ -z "$stop" ]; do
   id=$(spool_next) || { id=; sleep 0.2; continue; }
   spool_claim "$id" || { id=; continue; }                  # lost the race: another agent took it
-  started=$(spool_now) out=$(mktemp) lost= n=0
+  started=$(spool_now); out=$(mktemp); lost= n=0
   spool_prompt "$id" | "$@" > "$out" & pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.1

@@ -2,6 +2,8 @@
 # Source it, then set SPOOL_WS (the workspace folder) and SPOOL_AGENT (this agent's name).
 # Every function that changes a file returns non-zero when it lost: the claim is gone, or the name is taken.
 # One claim at a time per shell: SPOOL_STAMP holds the claim's stamp.
+# At most one command substitution per word or assignment list: bash 5.2 drops a trap (an agent's SIGTERM handler)
+# that fires between two of them ("trap: unexpected EOF while looking for matching `)'").
 
 spool_now() { local t=$EPOCHREALTIME; TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T.%sZ' "${t%[.,]*}" "${t#*[.,]}"; }
 spool_task() { printf '%s/tasks/%s_%s.md' "$SPOOL_WS" "$1" "$2"; }   # ID STATE-WORD
@@ -18,8 +20,8 @@ spool_move() {
 # A stamp of our own in the claim's modification time: two copies of one agent name the same in-progress file, and
 # this tells them apart. touch -c never creates a file that was taken away.
 spool_stamp() {
-  touch -c -d "@$(date +%s).$(printf '%09d' $(( (RANDOM << 15 | RANDOM) % 1000000000 )))" -- "$1" 2>/dev/null &&
-    SPOOL_STAMP=$(stat -c %y -- "$1" 2>/dev/null)
+  local nanos; printf -v nanos '%09d' $(( (RANDOM << 15 | RANDOM) % 1000000000 ))
+  touch -c -d "@$EPOCHSECONDS.$nanos" -- "$1" 2>/dev/null && SPOOL_STAMP=$(stat -c %y -- "$1" 2>/dev/null)
 }
 spool_held() { [ -n "${SPOOL_STAMP:-}" ] && [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$SPOOL_STAMP" ]; }
 
@@ -84,7 +86,8 @@ spool_takeable() {
 spool_handed_over() {
   local done; done=$(spool_task "$1" done)
   [ -e "$done" ] || return 1
-  [ -e "$SPOOL_WS/outputs/$1_result.md" ] || [ $(( $(date +%s) - $(stat -c %Z "$done") )) -ge 10 ]
+  [ -e "$SPOOL_WS/outputs/$1_result.md" ] && return 0
+  local renamed; renamed=$(stat -c %Z "$done") && [ $(( EPOCHSECONDS - renamed )) -ge 10 ]
 }
 
 # spool_next: the id of the pending task to take: higher priority first, then the lower id number.

@@ -45,11 +45,13 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final PipeTransport pipes; // spool: pipelines
 
-	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+	// Made anew at each start: a context may be stopped and started again (Spring's test context cache pauses the
+	// contexts not in use), and a stopped executor takes no more work.
+	private volatile ThreadPoolTaskScheduler scheduler;
 
-	private final ExecutorService drains = Executors.newCachedThreadPool(named("spool-agent-"));
+	private volatile ExecutorService drains;
 
-	private final ExecutorService calls = Executors.newCachedThreadPool(named("spool-model-"));
+	private volatile ExecutorService calls;
 
 	private final Map<String, List<AgentWorker>> workers = new ConcurrentHashMap<>();
 
@@ -66,13 +68,10 @@ public final class AgentSupervisor implements SmartLifecycle {
 		this.model = model;
 		this.clock = clock;
 		this.properties = properties;
-		this.scheduler.setPoolSize(2);
-		this.scheduler.setThreadNamePrefix("spool-schedule-");
-		this.scheduler.setDaemon(true);
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
 		try {
 			this.catalog.writeDefaultsIfEmpty();
 		}
@@ -80,7 +79,13 @@ public final class AgentSupervisor implements SmartLifecycle {
 			throw new UncheckedIOException("could not write the default agent definitions", ex);
 		}
 		this.catalog.reload();
+		this.scheduler = new ThreadPoolTaskScheduler();
+		this.scheduler.setPoolSize(2);
+		this.scheduler.setThreadNamePrefix("spool-schedule-");
+		this.scheduler.setDaemon(true);
 		this.scheduler.initialize();
+		this.drains = Executors.newCachedThreadPool(named("spool-agent-"));
+		this.calls = Executors.newCachedThreadPool(named("spool-model-"));
 		this.running = true;
 		reconcile();
 		// A safety net: agents are woken the moment work appears, and look again this often whatever happens.
@@ -89,10 +94,12 @@ public final class AgentSupervisor implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		this.running = false;
 		this.schedules.forEach((schedule) -> schedule.cancel(false));
+		this.schedules.clear();
 		this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::stop));
+		this.workers.clear();
 		this.scheduler.shutdown();
 		// Cut the model calls short; each worker then hands its claim back before its thread ends.
 		this.calls.shutdownNow();
@@ -138,6 +145,9 @@ public final class AgentSupervisor implements SmartLifecycle {
 	}
 
 	private synchronized void reconcile() {
+		if (!this.running) {
+			return;
+		}
 		for (String agent : new ArrayList<>(this.workers.keySet())) {
 			if (this.catalog.find(agent).isEmpty()) {
 				this.workers.remove(agent).forEach(AgentWorker::stop);

@@ -47,17 +47,11 @@ public final class GoalWorker implements SmartLifecycle {
 
 	private final Duration heartbeatInterval;
 
-	private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "spool-orchestrator-timer");
-		thread.setDaemon(true);
-		return thread;
-	});
+	// Made anew at each start: a context may be stopped and started again (Spring's test context cache pauses the
+	// contexts not in use), and a stopped executor takes no more work.
+	private volatile ScheduledExecutorService timer;
 
-	private final ExecutorService drains = Executors.newSingleThreadExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "spool-orchestrator");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private volatile ExecutorService drains;
 
 	private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -75,6 +69,9 @@ public final class GoalWorker implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.timer = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "spool-orchestrator-timer"));
+		this.drains = Executors.newSingleThreadExecutor((runnable) -> daemon(runnable, "spool-orchestrator"));
+		this.draining.set(false);
 		this.running = true;
 		this.timer.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
 		this.timer.scheduleWithFixedDelay(this::heartbeat, this.heartbeatInterval.toMillis(),
@@ -96,6 +93,12 @@ public final class GoalWorker implements SmartLifecycle {
 		if (claim != null && this.store.release(claim)) {
 			logger.info("The orchestrator handed " + claim.id() + " back to pending as Spool stops");
 		}
+	}
+
+	private static Thread daemon(Runnable runnable, String name) {
+		Thread thread = new Thread(runnable, name);
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	@Override

@@ -84,12 +84,6 @@ public final class ManifestWriter {
 		schedule();
 	}
 
-	/** Compares the manifest with the index every interval, so that appends another process lost are made good. */
-	void checkEvery(Duration interval) {
-		this.executor.scheduleWithFixedDelay(this::requestWrite, interval.toMillis(), interval.toMillis(),
-				TimeUnit.MILLISECONDS);
-	}
-
 	/** Whether the last scheduled write failed, so that a failure that lasts is logged once. */
 	private volatile boolean failing;
 
@@ -109,7 +103,7 @@ public final class ManifestWriter {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			// The periodic check tries again every interval: say it once, not every time, until a write succeeds.
+			// The watcher's rescan asks again every interval: say it once, not every time, until a write succeeds.
 			if (!this.failing) {
 				this.failing = true;
 				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "

@@ -105,7 +105,6 @@ public final class Workspace {
 
 	/** @param inotify whether to use Linux's inotify where there is one, rather than Java's WatchService */
 	WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, boolean inotify, Consumer<Object> events) {
-		this.manifest.checkEvery(rescanInterval);
 		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents, inotify,
 				this.manifest::requestWrite, this.failureNotes::takeAll);
 	}

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -115,6 +116,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 					if (System.nanoTime() - nextRescan >= 0) {
 						this.index.rescanIfChanged();
 						this.failureNotes.run();
+						// Appends to the manifest that another process lost are made good.
+						this.afterResync.run();
 						nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 					}
 				}
@@ -246,6 +249,15 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		FileEvents source = this.fileEvents;
 		if (source != null) {
 			source.close();
+		}
+		if (running != null) {
+			// Until the thread has ended this watcher is still running, and a start would be skipped.
+			try {
+				running.join(TimeUnit.SECONDS.toMillis(10));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

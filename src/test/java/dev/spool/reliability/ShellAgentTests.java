@@ -153,6 +153,32 @@ class ShellAgentTests {
 		assertThat(history(stoppedTask)).as("no attempt counted").isEmpty();
 	}
 
+	/**
+	 * SIGTERM at any moment of a claim, however early, ends the copy and gives the claim back. Bash 5.2 dropped the
+	 * trap when the signal came between two command substitutions of one command, as once in the claim's stamp, and
+	 * the copy then ran on.
+	 */
+	@Test
+	void aCopyStoppedWithSigtermAtAnyMomentOfItsClaimEndsAndGivesItBack() throws Exception {
+		java.util.Random random = new java.util.Random();
+		for (int round = 0; round < 12; round++) {
+			// An agent of its own each round: the task given back is not taken again by the next round's copy.
+			String agent = "early" + round;
+			String id = createTasks(agent, 1, "").keySet().iterator().next();
+			Process copy = copy(agent, agent, "30");
+			await().atMost(PATIENCE)
+				.pollInterval(Duration.ofMillis(2))
+				.until(() -> Files.exists(workspace.resolve("tasks/" + id + "_inprogress_" + agent + ".md")));
+			Thread.sleep(random.nextInt(150));
+			copy.destroy();
+
+			assertThat(copy.waitFor(10, TimeUnit.SECONDS)).as("round %d: the copy stopped with SIGTERM has ended", round)
+				.isTrue();
+			copy.descendants().forEach(ProcessHandle::destroyForcibly);
+			assertThat(workspace.resolve("tasks/" + id + "_pending.md")).as("round %d: given back", round).exists();
+		}
+	}
+
 	@Test
 	void aFailingCommandFailsTheAttemptAndTheTaskOnceItsBudgetIsSpent() throws Exception {
 		String failing = "task_" + nextId.getAndIncrement();
