@@ -1,6 +1,7 @@
 package dev.spool.agent;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,12 +168,13 @@ class PipelineFifoTests {
 			int whole = answers.incrementAndGet();
 			AtomicInteger stageOneCalls = new AtomicInteger();
 			AtomicReference<TaskId> stageTwo = new AtomicReference<>();
+			AtomicReference<String> pipelineId = new AtomicReference<>();
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
-					awaitReading(this.store, stageTwo.get());
+					awaitReading(this.store, stageTwo.get(), this.pipes.path(pipelineId.get(), 1));
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -181,6 +183,7 @@ class PipelineFifoTests {
 			});
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
+			pipelineId.set(pipeline.id());
 			stageTwo.set(pipeline.stages().get(1).id());
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
 			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
@@ -246,7 +249,8 @@ class PipelineFifoTests {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
-					awaitReading(this.store, TaskId.parse("task_902").orElseThrow());
+					awaitReading(this.store, TaskId.parse("task_902").orElseThrow(),
+							this.pipes.path("pipeline_900", 1));
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -452,22 +456,42 @@ class PipelineFifoTests {
 	}
 
 	/**
-	 * Holds stage one's first answer until stage two has claimed its task and, a moment later, opened the pipe (it
-	 * looks every 20 ms), so that the break is read, not missed; bounded, the test's assertions tell if it was not.
+	 * Holds stage one's first answer until stage two has claimed its task and opened the pipe for reading (this JVM
+	 * then holds a read-only descriptor on it), so that the break is read, not missed; bounded, the test's assertions
+	 * tell if it was not.
 	 */
-	static void awaitReading(TaskStore store, TaskId stageTwo) {
-		try {
-			await().atMost(Duration.ofSeconds(10))
-				.pollInterval(Duration.ofMillis(10))
-				.until(() -> store.index()
-					.find(stageTwo)
-					.map((task) -> task.state() == TaskState.IN_PROGRESS)
-					.orElse(false));
-			Thread.sleep(200);
+	static void awaitReading(TaskStore store, TaskId stageTwo, Path pipe) {
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> store.index()
+				.find(stageTwo)
+				.map((task) -> task.state() == TaskState.IN_PROGRESS)
+				.orElse(false) && openForReading(pipe));
+	}
+
+	private static boolean openForReading(Path pipe) throws IOException {
+		try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+			for (Path descriptor : descriptors) {
+				try {
+					if (pipe.toAbsolutePath().normalize().equals(Files.readSymbolicLink(descriptor))) {
+						String info = Files.readString(Path.of("/proc/self/fdinfo").resolve(descriptor.getFileName()));
+						String flags = info.lines()
+							.filter((line) -> line.startsWith("flags:"))
+							.findFirst()
+							.orElse("flags: 1")
+							.substring("flags:".length())
+							.strip();
+						if ((Integer.parseInt(flags, 8) & 3) == 0) {
+							return true;
+						}
+					}
+				}
+				catch (IOException ex) {
+					// Closed while looked at.
+				}
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		return false;
 	}
 
 	static void assertNothingLeftBehind(Pipes pipes) {
