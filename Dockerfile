@@ -16,8 +16,15 @@ RUN ./mvnw -B -ntp -q -DskipTests package && cp target/spool-*.jar /spool.jar
 FROM eclipse-temurin:17-jre
 # Spool writes only to its workspace (a bind mount): the image's own files stay read-only to it.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin spool
-COPY --from=build /spool.jar /app/spool.jar
+COPY --from=build /spool.jar /tmp/spool.jar
+# Class data sharing (README, "Faster start-up"): the jar extracted, and one training run with this image's own Java,
+# which exits once the application context is ready, writes the archive that every start then maps.
+RUN java -Djarmode=tools -jar /tmp/spool.jar extract --destination /app && rm /tmp/spool.jar \
+ && java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:ArchiveClassesAtExit=/app/spool.jsa \
+      -Dspring.context.exit=onRefresh -jar /app/spool.jar --spool.workspace=/tmp/training \
+ && rm -rf /tmp/training
 USER 10001
 ENV SPOOL_WORKSPACE=/workspace
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-jar", "/app/spool.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:SharedArchiveFile=/app/spool.jsa", \
+  "-jar", "/app/spool.jar"]

@@ -109,6 +109,25 @@ class ContainerFilesTests {
 		assertThat(user.group(1)).isNotIn("root", "0");
 	}
 
+	@Test
+	void theImageMapsTheClassDataSharingArchiveItsTrainingRunWrote() throws IOException {
+		// Continued lines joined, as the shell sees them.
+		String dockerfile = Files.readString(Path.of("Dockerfile")).replaceAll("\\s*\\\\\n\\s*", " ");
+		Matcher training = Pattern.compile("java ((?:-XX:\\S+ )+)-XX:ArchiveClassesAtExit=(\\S+) "
+				+ "-Dspring.context.exit=onRefresh -jar (\\S+)").matcher(dockerfile);
+		assertThat(training.find()).as("a training run").isTrue();
+		Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]").matcher(dockerfile);
+		assertThat(entrypoint.find()).as("an ENTRYPOINT").isTrue();
+		List<String> arguments = Pattern.compile("\"([^\"]*)\"")
+			.matcher(entrypoint.group(1))
+			.results()
+			.map((argument) -> argument.group(1))
+			.toList();
+		assertThat(arguments).as("the archive, the same collector and heap options, and the same jar")
+			.contains("-XX:SharedArchiveFile=" + training.group(2), training.group(3))
+			.containsAll(List.of(training.group(1).strip().split(" ")));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> environment(String service) {
 		return (Map<String, Object>) services.get(service).get("environment");
