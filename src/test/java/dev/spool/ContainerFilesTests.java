@@ -113,7 +113,7 @@ class ContainerFilesTests {
 	void theImageMapsTheClassDataSharingArchiveItsTrainingRunWrote() throws IOException {
 		// Continued lines joined, as the shell sees them.
 		String dockerfile = Files.readString(Path.of("Dockerfile")).replaceAll("\\s*\\\\\n\\s*", " ");
-		Matcher training = Pattern.compile("java ((?:-XX:\\S+ )+)-XX:ArchiveClassesAtExit=(\\S+) "
+		Matcher training = Pattern.compile("java ((?:-X\\S+ )+)-XX:ArchiveClassesAtExit=(\\S+) "
 				+ "-Dspring.context.exit=onRefresh -jar (\\S+)").matcher(dockerfile);
 		assertThat(training.find()).as("a training run").isTrue();
 		Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]").matcher(dockerfile);
