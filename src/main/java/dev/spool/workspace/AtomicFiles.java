@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -145,13 +146,17 @@ public final class AtomicFiles {
 		syncFolder(target.getParent(), target);
 	}
 
-	/** Removes temporary files that a process which died while writing left behind in these folders. */
+	/**
+	 * Removes temporary files that a process which died while writing left behind in these folders, once they are
+	 * {@code olderThan} old by the clock that stamps the folder's files (see {@link #folderSkew}).
+	 */
 	public void removeLeftovers(List<Path> folders, Duration olderThan) {
-		long cutoff = System.currentTimeMillis() - olderThan.toMillis();
 		for (Path folder : folders) {
 			try (DirectoryStream<Path> temps = Files.newDirectoryStream(folder, ".*.tmp")) {
+				Instant cutoff = null;
 				for (Path temp : temps) {
-					if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+					cutoff = (cutoff != null) ? cutoff : Instant.now().plus(folderSkew(folder)).minus(olderThan);
+					if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
 						Files.deleteIfExists(temp);
 					}
 				}
@@ -159,6 +164,32 @@ public final class AtomicFiles {
 			catch (IOException ex) {
 				logger.warn("Could not clear leftover temporary files in " + folder + ": " + ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * How far the clock that stamps this folder's files is from this host's: the modification time of a file made in
+	 * it and removed at once, less this host's time then. On a network filesystem the server stamps files, and its
+	 * clock may be minutes from this host's; the age of a file another host wrote is judged by this host's time plus
+	 * this, never by this host's time alone. Zero where the folder cannot be written.
+	 */
+	public Duration folderSkew(Path folder) {
+		Path probe = folder.resolve(".now-" + UUID.randomUUID());
+		try {
+			long before = System.currentTimeMillis();
+			this.disk.createNew(probe);
+			long after = System.currentTimeMillis();
+			try {
+				long stamped = Files.getLastModifiedTime(probe, LinkOption.NOFOLLOW_LINKS).toMillis();
+				return Duration.ofMillis(stamped - (before + after) / 2);
+			}
+			finally {
+				Files.deleteIfExists(probe);
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not read the clock of " + folder + "; judging ages by this host's: " + ex.getMessage());
+			return Duration.ZERO;
 		}
 	}
 

@@ -7,11 +7,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,14 +33,20 @@ final class InterruptedMoves {
 	}
 
 	/**
-	 * Removes the earlier of two names that one task file has, when its names last changed before {@code cutoff}: a
-	 * move still running in another process holds both for an instant only. Two files that merely share an id, or
-	 * two names no legal transition joins, are left for a person.
+	 * Removes the earlier of two names that one task file has, when its names last changed {@code olderThan} ago or
+	 * more: a move still running in another process holds both for an instant only. Two files that merely share an
+	 * id, or two names no legal transition joins, are left for a person.
+	 * @param now the time by the clock that stamps {@code tasks/}, asked only when two names share an id
 	 * @return the names removed
 	 */
-	List<String> repair(Instant cutoff) throws IOException {
+	List<String> repair(Supplier<Instant> now, Duration olderThan) throws IOException {
 		List<String> removed = new ArrayList<>();
-		for (List<TaskFile> names : namesSharingAnId().values()) {
+		Map<TaskId, List<TaskFile>> sharing = namesSharingAnId();
+		if (sharing.isEmpty()) {
+			return removed;
+		}
+		Instant cutoff = now.get().minus(olderThan);
+		for (List<TaskFile> names : sharing.values()) {
 			for (int i = 0; i < names.size(); i++) {
 				for (int j = i + 1; j < names.size(); j++) {
 					TaskFile first = names.get(i);

@@ -104,10 +104,16 @@ final class StagedAnswers {
 	 * otherwise wait for the next start.
 	 */
 	List<TaskId> recover(Duration minimumAge) throws IOException {
-		Instant expired = this.clock.instant().minus(GRACE);
-		Instant settled = this.clock.instant().minus(minimumAge);
 		List<TaskId> published = new ArrayList<>();
-		for (Path path : list(null)) {
+		List<Path> staged = list(null);
+		if (staged.isEmpty()) {
+			return published;
+		}
+		// Ages by the clock that stamped the files, which on a network filesystem is the server's, not this host's.
+		Instant now = this.clock.instant().plus(this.files.folderSkew(this.layout.staging()));
+		Instant expired = now.minus(GRACE);
+		Instant settled = now.minus(minimumAge);
+		for (Path path : staged) {
 			String name = path.getFileName().toString();
 			Optional<TaskId> id = TaskId.parse(name.substring(0, Math.max(name.indexOf('.'), 0)));
 			if (id.isEmpty() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -509,7 +510,8 @@ public final class TaskStore {
 	 */
 	public void repairInterruptedMoves() {
 		try {
-			if (!new InterruptedMoves(this.layout).repair(this.clock.instant().minus(STALLED_COMMIT)).isEmpty()) {
+			Supplier<Instant> now = () -> this.clock.instant().plus(this.files.folderSkew(this.layout.tasks()));
+			if (!new InterruptedMoves(this.layout).repair(now, STALLED_COMMIT).isEmpty()) {
 				this.index.rescan();
 			}
 		}

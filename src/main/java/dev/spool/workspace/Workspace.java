@@ -54,7 +54,7 @@ public final class Workspace {
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts());
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
-		new InterruptedMoves(layout).repair(clock.instant().minus(LEFTOVER_AGE));
+		new InterruptedMoves(layout).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
 		store.loadReservations();
 		index.rememberOwners(manifest.readOwners());
 		index.rescan();

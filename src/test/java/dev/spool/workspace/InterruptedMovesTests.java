@@ -80,7 +80,7 @@ class InterruptedMovesTests {
 		Files.createLink(task(second), task(first));
 
 		List<String> removed = new InterruptedMoves(new WorkspaceLayout(this.root))
-			.repair(Clock.systemUTC().instant().plusSeconds(60));
+			.repair(() -> Clock.systemUTC().instant().plusSeconds(60), java.time.Duration.ZERO);
 
 		if (kept.equals("both")) {
 			assertThat(removed).isEmpty();
