@@ -18,12 +18,18 @@ spool_move() {
 }
 
 # A stamp of our own in the claim's modification time: two copies of one agent name the same in-progress file, and
-# this tells them apart. touch -c never creates a file that was taken away.
+# this tells them apart. touch -c never creates a file that was taken away. The stamp is read back and must be the
+# one set (at the filesystem's precision: trailing zeros of the nanoseconds may be cut): another one means the claim
+# was taken back and claimed again, by a copy that stamped it after this one, and is that copy's now.
 spool_stamp() {
-  local nanos; printf -v nanos '%09d' $(( (RANDOM << 15 | RANDOM) % 1000000000 ))
-  touch -c -d "@$EPOCHSECONDS.$nanos" -- "$1" 2>/dev/null && SPOOL_STAMP=$(stat -c %y -- "$1" 2>/dev/null)
+  local secs=$EPOCHSECONDS nanos got kept
+  printf -v nanos '%09d' $(( (RANDOM << 15 | RANDOM) % 1000000000 ))
+  touch -c -d "@$secs.$nanos" -- "$1" 2>/dev/null || return 1
+  got=$(stat -c %.9Y -- "$1" 2>/dev/null) || return 1
+  kept=${got#*.}; while [ "${kept%0}" != "$kept" ]; do kept=${kept%0}; done
+  [ "${got%%.*}" = "$secs" ] && [[ $nanos == "$kept"* ]] && SPOOL_STAMP=$got
 }
-spool_held() { [ -n "${SPOOL_STAMP:-}" ] && [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$SPOOL_STAMP" ]; }
+spool_held() { [ -n "${SPOOL_STAMP:-}" ] && [ "$(stat -c %.9Y -- "$(spool_mine "$1")" 2>/dev/null)" = "$SPOOL_STAMP" ]; }
 
 # Claim: note the pending file's time, rename it (a rename keeps the time), and stamp it only if the time is still the
 # one noted. If this copy stopped after its rename and the task was taken back (Spool stamps it first) and claimed

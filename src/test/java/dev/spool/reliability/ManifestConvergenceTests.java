@@ -45,7 +45,7 @@ class ManifestConvergenceTests {
 		this.spool = SpoolProcess.launch("convergence", this.workspace, this.model,
 				Path.of("target", "convergence").toAbsolutePath(),
 				Map.of("spool.watch", "false", "spool.rescan-interval", RESCAN.toMillis() + "ms"));
-		this.spool.awaitStarted(Duration.ofSeconds(60));
+		this.spool.awaitStarted(Duration.ofSeconds(180));
 	}
 
 	@AfterEach

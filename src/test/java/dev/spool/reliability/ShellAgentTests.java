@@ -70,7 +70,7 @@ class ShellAgentTests {
 		model = ModelStub.start(10, 20);
 		spool = SpoolProcess.launch("shell", workspace, model, Path.of("target", "shell-agent").toAbsolutePath(),
 				Map.of("spool.stale-after", STALE_AFTER.toMillis() + "ms", "spool.max-attempts", "3"));
-		spool.awaitStarted(Duration.ofSeconds(60));
+		spool.awaitStarted(Duration.ofSeconds(180));
 	}
 
 	@AfterAll
@@ -115,6 +115,11 @@ class ShellAgentTests {
 		String id = createTasks("sleeper", 1, "").keySet().iterator().next();
 		Process frozen = copy("sleeper", "frozen", "4");
 		awaitFile(id + "_inprogress_sleeper.md");
+		// Frozen mid-task: its claim made and stamped, its command running (the command's pause is a `sleep`).
+		await().atMost(PATIENCE)
+			.until(() -> frozen.descendants()
+				.anyMatch((process) -> process.info().command().orElse("").endsWith("/sleep")
+						&& process.info().arguments().map((arguments) -> List.of(arguments).contains("4")).orElse(false)));
 		signal(frozen, "STOP");
 		copy("sleeper", "awake", "4");
 
