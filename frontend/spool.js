@@ -18,7 +18,7 @@
   const liveRegions = () => document.querySelectorAll('body [data-live]');
   let pending = null;
   let changed = new Set();
-  let everything = false;
+  let stale = new Set();
   let source = null;
   let failures = 0;
   let retryAt = 0;
@@ -154,7 +154,29 @@
       + ' · Tasks · Spool';
   }
 
-  async function refresh(region) {
+  // One fetch per region at a time: a second one asked for meanwhile runs once the first is in, on the region it
+  // left. (Two at once used to race: the first to arrive replaced the region, and the second, perhaps the only one
+  // with the latest change, found its region gone and was dropped, or an older answer overwrote a newer one.)
+  const fetching = new Map();
+
+  function refresh(region) {
+    const key = region.id || region;
+    if (fetching.has(key)) {
+      fetching.set(key, 'again');
+      return;
+    }
+    fetching.set(key, 'fetching');
+    fetchRegion(region).finally(() => {
+      const again = fetching.get(key) === 'again';
+      fetching.delete(key);
+      const current = region.id ? document.getElementById(region.id) : null;
+      if (again && !paused && current) {
+        refresh(current);
+      }
+    });
+  }
+
+  async function fetchRegion(region) {
     const url = region.getAttribute('data-live');
     try {
       const response = await fetch(url, { headers: { 'HX-Request': 'true' } });
@@ -186,28 +208,27 @@
   }
 
   // Gathers the tasks that changed within 150 ms, then refreshes each region once: a region tied to one task
-  // (data-live-task) only when that task changed, the others always.
+  // (data-live-task) only when that task changed, the others on any change; and the regions found behind the
+  // stream's version.
   function refreshSoon(taskId) {
     if (taskId) {
       changed.add(taskId);
-    } else {
-      everything = true;
     }
     if (pending) {
       return;
     }
     pending = setTimeout(() => {
       const ids = changed;
-      const all = everything;
+      const behind = stale;
       pending = null;
       changed = new Set();
-      everything = false;
+      stale = new Set();
       if (paused) {
         return;
       }
       liveRegions().forEach((region) => {
         const only = region.getAttribute('data-live-task');
-        if (all || !only || ids.has(only)) {
+        if ((!only && ids.size) || ids.has(only) || behind.has(region.id)) {
           refresh(region);
         }
       });
@@ -248,7 +269,17 @@
     events.addEventListener('open', () => {
       failures = 0;
       show('connected', 'Live');
-      // Whatever changed before the stream opened (or while it was away) is fetched now.
+    });
+    // The stream's first event says how many changes Spool has sent: a region rendered at that version (its
+    // data-version) missed nothing and is not fetched again; any other changed before the stream opened, or while
+    // it was away, and is fetched now.
+    events.addEventListener('version', (event) => {
+      const { version } = JSON.parse(event.data);
+      liveRegions().forEach((region) => {
+        if (region.getAttribute('data-version') !== version) {
+          stale.add(region.id);
+        }
+      });
       refreshSoon();
     });
     events.addEventListener('error', () => {
