@@ -2,6 +2,7 @@ package dev.spool.web;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Component;
 
-/** One page of the task board: counts per state, and the tasks that match a filter, newest first. */
+/** One page of the task board: counts per state, and the tasks that match a filter, newest first or sorted. */
 @Component
 class TaskBoard {
 
@@ -70,8 +71,18 @@ class TaskBoard {
 		int pages = Math.max(1, (matching + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
 		long skipped = (long) (page - 1) * PAGE_SIZE;
-		List<Task> shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
-				: queries.page(state, skipped, PAGE_SIZE);
+		List<Task> shown;
+		if (filter.newestFirst()) {
+			shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
+					: queries.page(state, skipped, PAGE_SIZE);
+		}
+		else {
+			Collection<Task> candidates = searching ? listed : queries.newestFirst(state);
+			shown = BoardSort.first(candidates, filter.sortBy().order(filter.descending()), (int) skipped + PAGE_SIZE)
+				.stream()
+				.skip(skipped)
+				.toList();
+		}
 		Instant now = this.clock.instant();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
 		List<TaskRow> rows = shown.stream().map((task) -> TaskRow.of(task, this.sweeper, now, snapshot)).toList();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -280,6 +282,37 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void theBoardSortsByAColumnFromTheKeyboardAndKeepsTheOrderLive() throws Exception {
+		open("/");
+		assertThat(browser.attribute("#board th[aria-sort]", "aria-sort")).as("newest first, by id")
+			.isEqualTo("descending");
+		browser.script("document.querySelector('#board a.sort[data-sort=attempts]').focus()");
+		browser.navigateBy(() -> browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER));
+		browser.awaitLive();
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.driver().getCurrentUrl()).contains("sort=attempts", "dir=desc");
+		assertThat(browser.text("#board th[aria-sort=descending]")).startsWith("Attempts");
+		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder()).first().isNotEqualTo(0);
+
+		String made = createTask(Map.of("prompt", "Sorted among the tasks with no attempt", "agent", "nobody"));
+		String total = taskCount() + " tasks";
+		browser.until(PATIENCE, (driver) -> browser.text("#board .pages").contains(total) ? true : null);
+		assertThat(browser.text("#board th[aria-sort=descending]")).as("after a live refresh").startsWith("Attempts");
+		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + made + "']")))
+			.as("a task with no attempt is not on the first page of the most tried")
+			.isEmpty();
+
+		WebElement search = browser.driver().findElement(By.name("q"));
+		search.sendKeys("Busy task");
+		browser.navigateBy(() -> search.sendKeys(Keys.ENTER));
+		browser.awaitLive();
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.driver().getCurrentUrl()).as("a search keeps the order").contains("sort=attempts");
+		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder());
+		checkEveryPageSeen();
+	}
+
+	@Test
 	void everyPagePassesAxeAndFitsFourHundredPixels() throws Exception {
 		open("/");
 		open("/?q=no+such+words+anywhere");
@@ -328,6 +361,13 @@ class OperatorBrowserTests {
 		this.pagesSeen.clear();
 		assertThat(problems).as("accessibility and width").isEmpty();
 		browser.open(back);
+	}
+
+	private List<Integer> attemptsShown() {
+		@SuppressWarnings("unchecked")
+		List<String> cells = (List<String>) browser
+			.script("return [...document.querySelectorAll('#board tr[data-task] td:last-child')].map((td) => td.innerText.trim())");
+		return cells.stream().map(Integer::valueOf).toList();
 	}
 
 	private String pendingInTitle() {
