@@ -9,7 +9,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  *
  * @param state a state word, or empty for all
  * @param agent an agent that holds, held or is routed the task, or empty for all
- * @param q words to find in titles and prompts
+ * @param q words to find in titles, prompts and the start of answers (see {@link AnswerTexts})
  * @param page the page, from 1
  * @param sort the column sorted by ({@link BoardSort}'s words), or null for the newest first
  * @param dir {@code asc} or {@code desc}, or null for the column's first direction

@@ -36,8 +36,12 @@ class TaskBoard {
 
 	private final AgentCatalog catalog;
 
-	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes, AgentCatalog catalog) {
+	private final AnswerTexts answers;
+
+	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes, AgentCatalog catalog,
+			AnswerTexts answers) {
 		this.catalog = catalog;
+		this.answers = answers;
 		this.index = index;
 		this.sweeper = sweeper;
 		this.clock = clock;
@@ -57,6 +61,10 @@ class TaskBoard {
 		Map<TaskState, Long> found = counts;
 		List<Task> listed = null;
 		if (searching) {
+			String words = blankToNull(filter.q());
+			if (words != null && words.length() >= AnswerTexts.MIN_QUERY) {
+				this.answers.catchUp();
+			}
 			List<Task> everyMatch = queries.newestFirst(null).stream().filter(matches(filter)).toList();
 			found = new EnumMap<>(TaskState.class);
 			for (TaskState each : TaskState.values()) {
@@ -107,14 +115,14 @@ class TaskBoard {
 		return List.copyOf(names);
 	}
 
-	/** Whether a task matches the filter's agent and words, in any state. */
-	private static Predicate<Task> matches(BoardFilter filter) {
+	/** Whether a task matches the filter's agent and words (in its title, prompt or answer), in any state. */
+	private Predicate<Task> matches(BoardFilter filter) {
 		String agent = blankToNull(filter.agent());
 		String query = blankToNull(filter.q());
 		String needle = (query != null) ? query.toLowerCase(Locale.ROOT) : null;
 		return (task) -> (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
 				&& (needle == null || contains(task.title(), needle) || contains(task.summary(), needle)
-						|| task.id().text().equals(query));
+						|| task.id().text().equals(query) || this.answers.contains(task.id(), needle));
 	}
 
 	private static boolean contains(String text, String needle) {
