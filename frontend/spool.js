@@ -92,10 +92,14 @@
       text: element.textContent.trim(),
       action: element.form ? element.form.getAttribute('action') : null,
       selection: field ? [element.selectionStart, element.selectionEnd, element.selectionDirection] : null,
+      value: element.type === 'checkbox' ? element.value : null,
     };
   }
 
   function sameElement(candidate, focus) {
+    if (focus.value !== null && candidate.value !== focus.value) {
+      return false;
+    }
     if (focus.href !== null) {
       return candidate.getAttribute('href') === focus.href && candidate.textContent.trim() === focus.text;
     }
@@ -137,7 +141,20 @@
     });
   }
 
+  // The board's select-all box: shown only with a script, since only a script can tick the others.
+  function followSelection(root) {
+    const all = root.querySelector('#select-all');
+    if (!all) {
+      return;
+    }
+    all.hidden = false;
+    all.addEventListener('change', () => {
+      document.querySelectorAll('input[type=checkbox][name=ids]').forEach((box) => { box.checked = all.checked; });
+    });
+  }
+
   function enhance(root) {
+    followSelection(root);
     followAnswers(root);
     followTimes(root);
     followCopies(root);
@@ -189,7 +206,12 @@
       if (fresh) {
         const focus = focusIn(region);
         const opened = [...region.querySelectorAll('details[id][open]')].map((details) => details.id);
+        const ticked = new Set([...region.querySelectorAll('input[type=checkbox]:checked')]
+          .map((box) => box.id || box.value));
         region.replaceWith(fresh);
+        fresh.querySelectorAll('input[type=checkbox]').forEach((box) => {
+          box.checked = ticked.has(box.id || box.value);
+        });
         opened.forEach((id) => {
           const details = document.getElementById(id);
           if (details) {
