@@ -313,6 +313,40 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void tickedTasksAreCancelledTogetherOnceConfirmed() throws Exception {
+		open("/?state=pending&agent=nobody");
+		browser.script("document.getElementById('select-all').click()");
+		List<String> ticked = ticked();
+		assertThat(ticked).as("select-all ticks the page").hasSize(TaskBoard.PAGE_SIZE);
+		String kept = ticked.get(0);
+		browser.script("document.querySelector(arguments[0]).focus()", "#board input[name=ids][value='" + kept + "']");
+		browser.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
+
+		String made = createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody"));
+		awaitRow(made);
+		List<String> stillTicked = ticked();
+		assertThat(stillTicked).as("ticks kept by the live refresh")
+			.doesNotContain(kept, made)
+			.hasSizeGreaterThanOrEqualTo(TaskBoard.PAGE_SIZE - 2);
+		assertThat(browser.script("return document.activeElement.value")).as("focus stays on the box it was on")
+			.isEqualTo(kept);
+
+		browser.navigateBy(() -> browser.script("document.querySelector('#bulk button[value=cancel]').click()"));
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.text("main h1")).isEqualTo("Cancel " + stillTicked.size() + " tasks?");
+		assertThat(taskStatus(stillTicked.get(0))).as("nothing changes before the confirmation").isEqualTo("pending");
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
+
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/");
+		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + stillTicked.size() + " tasks.");
+		for (String id : stillTicked) {
+			assertThat(taskStatus(id)).as(id).isEqualTo("cancelled");
+		}
+		assertThat(taskStatus(kept)).isEqualTo("pending");
+		checkEveryPageSeen();
+	}
+
+	@Test
 	void everyPagePassesAxeAndFitsFourHundredPixels() throws Exception {
 		open("/");
 		open("/?q=no+such+words+anywhere");
@@ -361,6 +395,19 @@ class OperatorBrowserTests {
 		this.pagesSeen.clear();
 		assertThat(problems).as("accessibility and width").isEmpty();
 		browser.open(back);
+	}
+
+	private List<String> ticked() {
+		@SuppressWarnings("unchecked")
+		List<String> ids = (List<String>) browser
+			.script("return [...document.querySelectorAll('#board input[name=ids]:checked')].map((box) => box.value)");
+		return ids;
+	}
+
+	private String taskStatus(String id) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url("/api/tasks/" + id))).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JSON.readTree(response.body()).path("status").asString();
 	}
 
 	private List<Integer> attemptsShown() {
