@@ -1,5 +1,7 @@
 package dev.spool.web;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.spool.workspace.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -28,10 +31,19 @@ class BulkActions {
 	/** At most this many ids in one request. */
 	static final int MAX_IDS = 1000;
 
+	/** The oldest age, in days, that archiving by age accepts. */
+	static final int MAX_DAYS = 36_500;
+
 	private final TaskStore store;
 
-	BulkActions(TaskStore store) {
+	private final Archive archive;
+
+	private final Clock clock;
+
+	BulkActions(TaskStore store, Archive archive, Clock clock) {
 		this.store = store;
+		this.archive = archive;
+		this.clock = clock;
 	}
 
 	/**
@@ -41,28 +53,45 @@ class BulkActions {
 	 * @param ids the tasks chosen, or empty with a state
 	 * @param state every task in this state, or null with ids
 	 */
-	record Request(Action action, List<TaskId> ids, TaskState state) {
+	record Request(Action action, List<TaskId> ids, TaskState state, Integer olderThanDays) {
 
-		/** Reads a request; bad input says what is wrong. */
-		static Request of(String action, List<String> ids, String state) {
+		/**
+		 * Reads a request; bad input says what is wrong. Cancel and retry take ids or a status; archive takes ids, or
+		 * an age in days (every finished task that finished longer ago).
+		 */
+		static Request of(String action, List<String> ids, String state, Integer olderThanDays) {
 			Action verb = Action.fromWord(action);
 			boolean byIds = ids != null && !ids.isEmpty();
 			boolean byState = state != null && !state.isBlank();
-			if (byIds == byState) {
-				throw new InvalidTaskException("give either ids or a status, not " + (byIds ? "both" : "neither"));
+			boolean byAge = olderThanDays != null;
+			if (byAge && verb != Action.ARCHIVE) {
+				throw new InvalidTaskException("olderThanDays goes with archive only");
+			}
+			if (byState && verb == Action.ARCHIVE) {
+				throw new InvalidTaskException("archive takes ids or olderThanDays, not a status");
+			}
+			String selectors = (verb == Action.ARCHIVE) ? "ids or olderThanDays" : "ids or a status";
+			if ((byIds ? 1 : 0) + (byState ? 1 : 0) + (byAge ? 1 : 0) != 1) {
+				throw new InvalidTaskException("give either " + selectors + ", not " + (byIds || byState || byAge ? "both" : "neither"));
+			}
+			if (byAge) {
+				if (olderThanDays < 0 || olderThanDays > MAX_DAYS) {
+					throw new InvalidTaskException("olderThanDays must be from 0 to " + MAX_DAYS + ", not " + olderThanDays);
+				}
+				return new Request(verb, List.of(), null, olderThanDays);
 			}
 			if (byState) {
 				TaskState chosen = TaskState.fromWord(state.strip())
 					.orElseThrow(() -> new InvalidTaskException("unknown status '" + state
 							+ "': use pending, inprogress, done, failed or cancelled"));
-				return new Request(verb, List.of(), chosen);
+				return new Request(verb, List.of(), chosen, null);
 			}
 			if (ids.size() > MAX_IDS) {
 				throw new InvalidTaskException(ids.size() + " ids: at most " + MAX_IDS + " at once");
 			}
 			Set<TaskId> unique = new LinkedHashSet<>();
 			ids.forEach((id) -> unique.add(TaskIds.parse(id.strip())));
-			return new Request(verb, List.copyOf(unique), null);
+			return new Request(verb, List.copyOf(unique), null, null);
 		}
 
 		/** The state's word, or null. */
@@ -75,7 +104,8 @@ class BulkActions {
 	/** The verbs. */
 	enum Action {
 
-		CANCEL("cancel", "Cancelled", "had already finished"), RETRY("retry", "Retried", "was not failed or cancelled");
+		CANCEL("cancel", "Cancelled", "had already finished"), RETRY("retry", "Retried", "was not failed or cancelled"),
+		ARCHIVE("archive", "Archived", "was not finished or an unfinished task depends on it");
 
 		private final String word;
 
@@ -98,7 +128,8 @@ class BulkActions {
 			return Arrays.stream(values())
 				.filter((action) -> action.word.equals(wanted))
 				.findFirst()
-				.orElseThrow(() -> new InvalidTaskException("unknown action '" + word + "': use cancel or retry"));
+				.orElseThrow(
+						() -> new InvalidTaskException("unknown action '" + word + "': use cancel, retry or archive"));
 		}
 
 	}
@@ -144,6 +175,9 @@ class BulkActions {
 
 	/** The tasks a request names now: its ids, or every task in its state, oldest first. */
 	List<TaskId> chosen(Request request) {
+		if (request.olderThanDays() != null) {
+			return this.archive.finishedBefore(this.clock.instant().minus(Duration.ofDays(request.olderThanDays())));
+		}
 		if (request.state() == null) {
 			return request.ids();
 		}
@@ -159,13 +193,17 @@ class BulkActions {
 		List<Skipped> skipped = new ArrayList<>();
 		for (TaskId id : chosen(request)) {
 			try {
-				if (request.action() == Action.CANCEL) {
-					this.store.cancel(id);
+				boolean done = switch (request.action()) {
+					case CANCEL -> this.store.cancel(id) != null;
+					case RETRY -> this.store.retry(id) != null;
+					case ARCHIVE -> this.archive.archive(id);
+				};
+				if (done) {
+					changed.add(id.text());
 				}
 				else {
-					this.store.retry(id);
+					skipped.add(new Skipped(id.text(), request.action().refusal));
 				}
-				changed.add(id.text());
 			}
 			catch (TransitionNotAllowedException ex) {
 				skipped.add(new Skipped(id.text(), request.action().refusal));

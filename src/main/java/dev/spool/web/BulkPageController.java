@@ -33,12 +33,13 @@ class BulkPageController {
 
 	@GetMapping("/tasks/bulk")
 	String confirm(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
-			@RequestParam(required = false) String status, Model model) {
-		if ((ids == null || ids.isEmpty()) && (status == null || status.isBlank())) {
+			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
+			Model model) {
+		if ((ids == null || ids.isEmpty()) && (status == null || status.isBlank()) && olderThanDays == null) {
 			model.addAttribute("nothing", true);
 			return "bulk";
 		}
-		BulkActions.Request request = BulkActions.Request.of(action, ids, status);
+		BulkActions.Request request = BulkActions.Request.of(action, ids, status, olderThanDays);
 		List<TaskId> chosen = this.bulk.chosen(request);
 		model.addAttribute("nothing", false);
 		model.addAttribute("request", request);
@@ -53,8 +54,9 @@ class BulkPageController {
 
 	@PostMapping("/tasks/bulk")
 	String apply(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
-			@RequestParam(required = false) String status, RedirectAttributes redirect) {
-		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status));
+			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
+			RedirectAttributes redirect) {
+		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status, olderThanDays));
 		redirect.addFlashAttribute("bulkOutcome", outcome.summary());
 		return "redirect:/";
 	}

@@ -152,8 +152,9 @@ class TaskApiController {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
 	}
 
-	@Operation(summary = "Cancel or retry many tasks", description = "Each task in turn, as the single-task verbs do: "
-			+ "the ids given, or every task in a status now (\"retry all failed\", \"cancel all pending\"). A task "
+	@Operation(summary = "Cancel, retry or archive many tasks", description = "Each task in turn, as the single-task "
+			+ "verbs do: the ids given, or every task in a status now (\"retry all failed\", \"cancel all pending\"), "
+			+ "or for archive every finished task older than olderThanDays (see PROTOCOL.md, Archive). A task "
 			+ "that cannot take the action (already finished, not failed) or no longer exists is skipped and reported; "
 			+ "the others go ahead. Bad input (an unknown action, a malformed id, both or neither of ids and status, "
 			+ "more than 1000 ids) changes nothing.")
@@ -164,7 +165,8 @@ class TaskApiController {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"action\": \"cancel\", \"ids\": [...]}");
 		}
-		return BulkJson.of(this.bulk.apply(BulkActions.Request.of(request.action(), request.ids(), request.status())));
+		return BulkJson.of(this.bulk.apply(
+				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays())));
 	}
 
 	/** A known task without a result yet. */

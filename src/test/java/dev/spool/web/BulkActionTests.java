@@ -2,7 +2,10 @@ package dev.spool.web;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -100,7 +104,9 @@ class BulkActionTests {
 				"{\"action\": \"cancel\", \"ids\": [\"" + pending + "\", \"not-an-id\"]}",
 				"{\"action\": \"cancel\", \"ids\": [\"" + pending + "\"], \"status\": \"pending\"}",
 				"{\"action\": \"cancel\"}", "{\"action\": \"cancel\", \"status\": \"sleeping\"}",
-				"{\"action\": \"cancel\", \"ids\": [\"" + pending + "\"], \"force\": true}")) {
+				"{\"action\": \"cancel\", \"ids\": [\"" + pending + "\"], \"force\": true}",
+				"{\"action\": \"archive\", \"status\": \"done\"}", "{\"action\": \"cancel\", \"olderThanDays\": 3}",
+				"{\"action\": \"archive\", \"olderThanDays\": -1}")) {
 			this.mvc.perform(post("/api/tasks/bulk").contentType(MediaType.APPLICATION_JSON).content(body))
 				.andExpect(status().isBadRequest())
 				.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
@@ -142,6 +148,30 @@ class BulkActionTests {
 			.andExpect(content().string(containsString("No tasks chosen")));
 		this.mvc.perform(get("/tasks/bulk").param("action", "cancel").param("status", "pending"))
 			.andExpect(content().string(containsString("Cancel every pending task?")));
+	}
+
+	@Test
+	void finishedTasksAreArchivedByAgeAndAnArchivedTaskIsGoneFromTheBoardAndTheApi() throws Exception {
+		TaskId done = aDoneTask().id();
+		TaskId pending = aPendingTask().id();
+
+		this.mvc.perform(get("/tasks/bulk").param("action", "archive").param("olderThanDays", "0"))
+			.andExpect(content().string(containsString("finished more than 0 days ago?")));
+		this.mvc
+			.perform(post("/api/tasks/bulk").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"action\": \"archive\", \"olderThanDays\": 0}"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.summary", containsString("Archived")));
+
+		assertThat(WORKSPACE.resolve("archive/tasks").resolve(done + "_done.md")).exists();
+		assertThat(WORKSPACE.resolve("archive/outputs").resolve(done + "_result.md")).exists();
+		assertThat(fileOf(pending)).isEqualTo(pending + "_pending.md");
+		Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> this.mvc
+			.perform(get("/api/tasks/" + done))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.detail").value(done + " is archived: its files are in archive/tasks/ and archive/outputs/")));
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(not(containsString("data-task=\"" + done + "\""))));
 	}
 
 	// --- tasks, made through the workspace's own verbs
