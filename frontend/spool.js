@@ -153,7 +153,51 @@
     });
   }
 
+  // The activity chart, drawn with uPlot from the JSON beside it: bars for tasks finished and attempts failed per
+  // minute, a line for mean latency on its own axis; the legend shows a minute's values under the pointer.
+  function followCharts(root) {
+    if (typeof window.uPlot !== 'function') {
+      return;
+    }
+    root.querySelectorAll('[data-chart]').forEach((box) => {
+      const source = document.getElementById(box.dataset.chart);
+      if (!source || box.dataset.drawn) {
+        return;
+      }
+      box.dataset.drawn = 'yes';
+      const data = JSON.parse(source.textContent);
+      const ink = getComputedStyle(document.body).color;
+      const grid = { stroke: 'rgba(128, 128, 128, 0.25)', width: 1 };
+      const bars = (align) => window.uPlot.paths.bars({ size: [0.4, 40], align });
+      const count = (u, value) => (value == null ? '–' : String(value));
+      const width = Math.max(240, Math.min(box.clientWidth || 320, 640));
+      // eslint-disable-next-line no-new
+      new window.uPlot({
+        width,
+        height: 170,
+        legend: { live: true },
+        scales: { x: { time: true }, n: { range: (u, min, max) => [0, Math.max(1, max)] },
+          ms: { range: (u, min, max) => [0, Math.max(1, max || 1)] } },
+        axes: [
+          { stroke: ink, grid, size: 36 },
+          { scale: 'n', label: 'per min', stroke: ink, grid, size: 44 },
+          { scale: 'ms', label: 'ms', side: 1, stroke: ink, grid: { show: false }, size: 52 },
+        ],
+        series: [
+          { label: 'Minute' },
+          { label: 'Finished', scale: 'n', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.45)', paths: bars(-1),
+            value: count },
+          { label: 'Failed', scale: 'n', stroke: '#c62828', fill: 'rgba(198, 40, 40, 0.45)', paths: bars(1),
+            value: count },
+          { label: 'Latency', scale: 'ms', stroke: '#1565c0', width: 2, spanGaps: true,
+            value: (u, value) => (value == null ? '–' : `${value} ms`) },
+        ],
+      }, [data.minutes, data.finished, data.failed, data.latencyMs], box);
+    });
+  }
+
   function enhance(root) {
+    followCharts(root);
     followSelection(root);
     followAnswers(root);
     followTimes(root);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -347,10 +348,31 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void theChartDrawsTheLastHalfHourWithAxesAndTellsAMinuteUnderThePointer() throws Exception {
+		open("/");
+		browser.until(PATIENCE, (driver) -> browser.script("return document.querySelector('#board .activity .uplot canvas')"));
+		assertThat(browser.text("#board .activity .u-legend")).contains("Finished", "Failed", "Latency");
+		assertThat(browser.script("return document.querySelectorAll('#board .activity .u-axis').length"))
+			.as("time, tasks per minute and latency axes")
+			.isEqualTo(3L);
+
+		WebElement plot = browser.driver().findElement(By.cssSelector("#board .activity .u-over"));
+		new Actions(browser.driver()).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
+		browser.until(PATIENCE, (driver) -> browser.text("#board .activity .u-legend .u-series:first-child .u-value")
+			.matches(".*\\d{1,2}:\\d{2}.*") ? true : null);
+
+		browser.script("document.getElementById('agent-pace').open = true");
+		assertThat(browser.text("#agent-pace tr[data-agent=nobody]")).as("the busy workspace's agent")
+			.contains("nobody");
+		browser.screenshot("operator-chart");
+		checkEveryPageSeen();
+	}
+
+	@Test
 	void everyPagePassesAxeAndFitsFourHundredPixels() throws Exception {
 		open("/");
 		open("/?q=no+such+words+anywhere");
-		assertThat(browser.text("#board tbody")).contains("No tasks match.");
+		assertThat(browser.text("#board table.tasks tbody")).contains("No tasks match.");
 		open("/?page=3&state=failed");
 		open("/tasks/" + examples.get(0));
 		open("/tasks/" + examples.get(1));
