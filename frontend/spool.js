@@ -18,7 +18,7 @@
   const liveRegions = () => document.querySelectorAll('body [data-live]');
   let pending = null;
   let changed = new Set();
-  let everything = false;
+  let stale = new Set();
   let source = null;
   let failures = 0;
   let retryAt = 0;
@@ -92,10 +92,14 @@
       text: element.textContent.trim(),
       action: element.form ? element.form.getAttribute('action') : null,
       selection: field ? [element.selectionStart, element.selectionEnd, element.selectionDirection] : null,
+      value: element.type === 'checkbox' ? element.value : null,
     };
   }
 
   function sameElement(candidate, focus) {
+    if (focus.value !== null && candidate.value !== focus.value) {
+      return false;
+    }
     if (focus.href !== null) {
       return candidate.getAttribute('href') === focus.href && candidate.textContent.trim() === focus.text;
     }
@@ -137,7 +141,64 @@
     });
   }
 
+  // The board's select-all box: shown only with a script, since only a script can tick the others.
+  function followSelection(root) {
+    const all = root.querySelector('#select-all');
+    if (!all) {
+      return;
+    }
+    all.hidden = false;
+    all.addEventListener('change', () => {
+      document.querySelectorAll('input[type=checkbox][name=ids]').forEach((box) => { box.checked = all.checked; });
+    });
+  }
+
+  // The activity chart, drawn with uPlot from the JSON beside it: bars for tasks finished and attempts failed per
+  // minute, a line for mean latency on its own axis; the legend shows a minute's values under the pointer.
+  function followCharts(root) {
+    if (typeof window.uPlot !== 'function') {
+      return;
+    }
+    root.querySelectorAll('[data-chart]').forEach((box) => {
+      const source = document.getElementById(box.dataset.chart);
+      if (!source || box.dataset.drawn) {
+        return;
+      }
+      box.dataset.drawn = 'yes';
+      const data = JSON.parse(source.textContent);
+      const ink = getComputedStyle(document.body).color;
+      const grid = { stroke: 'rgba(128, 128, 128, 0.25)', width: 1 };
+      const bars = (align) => window.uPlot.paths.bars({ size: [0.4, 40], align });
+      const count = (u, value) => (value == null ? '–' : String(value));
+      const width = Math.max(240, Math.min(box.clientWidth || 320, 640));
+      // eslint-disable-next-line no-new
+      new window.uPlot({
+        width,
+        height: 170,
+        legend: { live: true },
+        scales: { x: { time: true }, n: { range: (u, min, max) => [0, Math.max(1, max)] },
+          ms: { range: (u, min, max) => [0, Math.max(1, max || 1)] } },
+        axes: [
+          { stroke: ink, grid, size: 36 },
+          { scale: 'n', label: 'per min', stroke: ink, grid, size: 44 },
+          { scale: 'ms', label: 'ms', side: 1, stroke: ink, grid: { show: false }, size: 52 },
+        ],
+        series: [
+          { label: 'Minute' },
+          { label: 'Finished', scale: 'n', stroke: '#2e7d32', fill: 'rgba(46, 125, 50, 0.45)', paths: bars(-1),
+            value: count },
+          { label: 'Failed', scale: 'n', stroke: '#c62828', fill: 'rgba(198, 40, 40, 0.45)', paths: bars(1),
+            value: count },
+          { label: 'Latency', scale: 'ms', stroke: '#1565c0', width: 2, spanGaps: true,
+            value: (u, value) => (value == null ? '–' : `${value} ms`) },
+        ],
+      }, [data.minutes, data.finished, data.failed, data.latencyMs], box);
+    });
+  }
+
   function enhance(root) {
+    followCharts(root);
+    followSelection(root);
     followAnswers(root);
     followTimes(root);
     followCopies(root);
@@ -154,7 +215,29 @@
       + ' · Tasks · Spool';
   }
 
-  async function refresh(region) {
+  // One fetch per region at a time: a second one asked for meanwhile runs once the first is in, on the region it
+  // left. (Two at once used to race: the first to arrive replaced the region, and the second, perhaps the only one
+  // with the latest change, found its region gone and was dropped, or an older answer overwrote a newer one.)
+  const fetching = new Map();
+
+  function refresh(region) {
+    const key = region.id || region;
+    if (fetching.has(key)) {
+      fetching.set(key, 'again');
+      return;
+    }
+    fetching.set(key, 'fetching');
+    fetchRegion(region).finally(() => {
+      const again = fetching.get(key) === 'again';
+      fetching.delete(key);
+      const current = region.id ? document.getElementById(region.id) : null;
+      if (again && !paused && current) {
+        refresh(current);
+      }
+    });
+  }
+
+  async function fetchRegion(region) {
     const url = region.getAttribute('data-live');
     try {
       const response = await fetch(url, { headers: { 'HX-Request': 'true' } });
@@ -167,7 +250,12 @@
       if (fresh) {
         const focus = focusIn(region);
         const opened = [...region.querySelectorAll('details[id][open]')].map((details) => details.id);
+        const ticked = new Set([...region.querySelectorAll('input[type=checkbox]:checked')]
+          .map((box) => box.id || box.value));
         region.replaceWith(fresh);
+        fresh.querySelectorAll('input[type=checkbox]').forEach((box) => {
+          box.checked = ticked.has(box.id || box.value);
+        });
         opened.forEach((id) => {
           const details = document.getElementById(id);
           if (details) {
@@ -186,28 +274,27 @@
   }
 
   // Gathers the tasks that changed within 150 ms, then refreshes each region once: a region tied to one task
-  // (data-live-task) only when that task changed, the others always.
+  // (data-live-task) only when that task changed, the others on any change; and the regions found behind the
+  // stream's version.
   function refreshSoon(taskId) {
     if (taskId) {
       changed.add(taskId);
-    } else {
-      everything = true;
     }
     if (pending) {
       return;
     }
     pending = setTimeout(() => {
       const ids = changed;
-      const all = everything;
+      const behind = stale;
       pending = null;
       changed = new Set();
-      everything = false;
+      stale = new Set();
       if (paused) {
         return;
       }
       liveRegions().forEach((region) => {
         const only = region.getAttribute('data-live-task');
-        if (all || !only || ids.has(only)) {
+        if ((!only && ids.size) || ids.has(only) || behind.has(region.id)) {
           refresh(region);
         }
       });
@@ -248,7 +335,17 @@
     events.addEventListener('open', () => {
       failures = 0;
       show('connected', 'Live');
-      // Whatever changed before the stream opened (or while it was away) is fetched now.
+    });
+    // The stream's first event says how many changes Spool has sent: a region rendered at that version (its
+    // data-version) missed nothing and is not fetched again; any other changed before the stream opened, or while
+    // it was away, and is fetched now.
+    events.addEventListener('version', (event) => {
+      const { version } = JSON.parse(event.data);
+      liveRegions().forEach((region) => {
+        if (region.getAttribute('data-version') !== version) {
+          stale.add(region.id);
+        }
+      });
       refreshSoon();
     });
     events.addEventListener('error', () => {

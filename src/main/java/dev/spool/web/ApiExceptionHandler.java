@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.workspace.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.PromptTooLargeException;
 import dev.spool.workspace.TaskNotFoundException;
@@ -31,6 +32,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log log = LogFactory.getLog(ApiExceptionHandler.class);
 
+	private final Archive archive;
+
+	ApiExceptionHandler(Archive archive) {
+		this.archive = archive;
+	}
+
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -51,6 +58,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ProblemDetail notFound(TaskNotFoundException ex) {
+		if (ex.id() != null && this.archive.isArchived(ex.id())) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+					ex.id() + " is archived: its files are in archive/tasks/ and archive/outputs/");
+		}
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 

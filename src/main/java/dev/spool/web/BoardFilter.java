@@ -5,17 +5,41 @@ import java.util.Optional;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The board's filter, from the query string.
+ * The board's filter and order, from the query string.
  *
  * @param state a state word, or empty for all
  * @param agent an agent that holds, held or is routed the task, or empty for all
- * @param q words to find in titles and prompts
+ * @param q words to find in titles, prompts and the start of answers (see {@link AnswerTexts})
  * @param page the page, from 1
+ * @param sort the column sorted by ({@link BoardSort}'s words), or null for the newest first
+ * @param dir {@code asc} or {@code desc}, or null for the column's first direction
  */
-record BoardFilter(String state, String agent, String q, int page) {
+record BoardFilter(String state, String agent, String q, int page, String sort, String dir) {
 
 	BoardFilter {
 		page = Math.max(page, 1);
+		// An unknown column or direction is left out, as an unknown state is: the board as it comes by default.
+		sort = BoardSort.fromWord(sort).map(BoardSort::word).orElse(null);
+		dir = (sort != null && ("asc".equals(dir) || "desc".equals(dir))) ? dir : null;
+	}
+
+	BoardFilter(String state, String agent, String q, int page) {
+		this(state, agent, q, page, null, null);
+	}
+
+	/** The column sorted by; the id, newest first, unless the query string says otherwise. */
+	BoardSort sortBy() {
+		return BoardSort.fromWord(this.sort).orElse(BoardSort.ID);
+	}
+
+	/** Whether the column sorts its highest values first. */
+	boolean descending() {
+		return (this.dir != null) ? this.dir.equals("desc") : sortBy().firstDirection().equals("descending");
+	}
+
+	/** Whether the board shows its default order, newest first, which the index keeps ready. */
+	public boolean newestFirst() {
+		return sortBy() == BoardSort.ID && descending();
 	}
 
 	/** The board's address with this filter, on another page. */
@@ -24,15 +48,38 @@ record BoardFilter(String state, String agent, String q, int page) {
 			.queryParamIfPresent("state", present(this.state))
 			.queryParamIfPresent("agent", present(this.agent))
 			.queryParamIfPresent("q", present(this.q))
+			.queryParamIfPresent("sort", present(this.sort))
+			.queryParamIfPresent("dir", present(this.dir))
 			.queryParam("page", toPage)
 			.build()
 			.encode()
 			.toUriString();
 	}
 
-	/** The board's first page for another state, keeping the agent and the words searched for. */
+	/** The board's first page for another state, keeping the agent, the words searched for and the order. */
 	public String inState(String other) {
-		return new BoardFilter(other, this.agent, this.q, 1).link(1);
+		return new BoardFilter(other, this.agent, this.q, 1, this.sort, this.dir).link(1);
+	}
+
+	/** The board's first page sorted by a column: the other way round if it is sorted by it already. */
+	public String sortedBy(String column) {
+		BoardSort wanted = BoardSort.fromWord(column).orElseThrow();
+		boolean descending = (wanted == sortBy()) ? !descending() : wanted.firstDirection().equals("descending");
+		return new BoardFilter(this.state, this.agent, this.q, 1, wanted.word(), descending ? "desc" : "asc").link(1);
+	}
+
+	/** The header's {@code aria-sort}: the direction of the column sorted by, and null (no attribute) for others. */
+	public String ariaSort(String column) {
+		if (BoardSort.fromWord(column).orElse(null) != sortBy()) {
+			return null;
+		}
+		return descending() ? "descending" : "ascending";
+	}
+
+	/** The arrow beside a column's name: its direction when sorted by it, else nothing. */
+	public String arrow(String column) {
+		String sorted = ariaSort(column);
+		return (sorted == null) ? "" : sorted.equals("descending") ? "▼" : "▲";
 	}
 
 	/** The board fragment's address with this filter, for live refreshes. */

@@ -11,7 +11,7 @@ import org.springframework.web.servlet.ModelAndView;
 
 /** Errors on dashboard pages, as a page that says what went wrong and links back. */
 @ControllerAdvice(assignableTypes = { TaskBoardController.class, TaskPageController.class,
-		AgentsPageController.class, ManifestPageController.class })
+		AgentsPageController.class, ManifestPageController.class, BulkPageController.class })
 class PageExceptionHandler {
 
 	@ExceptionHandler

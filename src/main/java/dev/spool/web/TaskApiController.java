@@ -33,10 +33,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Tasks for other tools: create, list, read, retry, cancel. */
+/** Tasks for other tools: create, list, read, retry, cancel, and retry or cancel many. */
 @RestController
 @RequestMapping("/api/tasks")
-@Tag(name = "Tasks", description = "Tasks: create, list, read, retry and cancel")
+@Tag(name = "Tasks", description = "Tasks: create, list, read, retry and cancel, one at a time or many")
 class TaskApiController {
 
 	static final MediaType MARKDOWN = new MediaType("text", "markdown", StandardCharsets.UTF_8);
@@ -49,10 +49,13 @@ class TaskApiController {
 
 	private final TaskNotes notes;
 
-	TaskApiController(TaskStore store, Routing routing, TaskNotes notes) {
+	private final BulkActions bulk;
+
+	TaskApiController(TaskStore store, Routing routing, TaskNotes notes, BulkActions bulk) {
 		this.store = store;
 		this.routing = routing;
 		this.notes = notes;
+		this.bulk = bulk;
 	}
 
 	// Declaring what it produces makes an unacceptable Accept header fail before anything is written.
@@ -147,6 +150,23 @@ class TaskApiController {
 	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson cancel(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
+	}
+
+	@Operation(summary = "Cancel, retry or archive many tasks", description = "Each task in turn, as the single-task "
+			+ "verbs do: the ids given, or every task in a status now (\"retry all failed\", \"cancel all pending\"), "
+			+ "or for archive every finished task older than olderThanDays (see PROTOCOL.md, Archive). A task "
+			+ "that cannot take the action (already finished, not failed) or no longer exists is skipped and reported; "
+			+ "the others go ahead. Bad input (an unknown action, a malformed id, both or neither of ids and status, "
+			+ "more than 1000 ids) changes nothing.")
+	@ApiResponse(responseCode = "200", description = "what changed and what was skipped, with a one-sentence summary")
+	@ApiResponse(responseCode = "400", description = "an unknown action or status, a malformed id, both or neither of ids and status, or too many ids", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@PostMapping(path = "/bulk", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+	BulkJson bulk(@RequestBody(required = false) BulkRequest request) {
+		if (request == null) {
+			throw new InvalidTaskException("the request body is empty; send {\"action\": \"cancel\", \"ids\": [...]}");
+		}
+		return BulkJson.of(this.bulk.apply(
+				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays())));
 	}
 
 	/** A known task without a result yet. */

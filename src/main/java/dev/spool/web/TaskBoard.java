@@ -2,6 +2,7 @@ package dev.spool.web;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Component;
 
-/** One page of the task board: counts per state, and the tasks that match a filter, newest first. */
+/** One page of the task board: counts per state, and the tasks that match a filter, newest first or sorted. */
 @Component
 class TaskBoard {
 
@@ -35,8 +36,12 @@ class TaskBoard {
 
 	private final AgentCatalog catalog;
 
-	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes, AgentCatalog catalog) {
+	private final AnswerTexts answers;
+
+	TaskBoard(TaskIndex index, StaleClaimSweeper sweeper, Clock clock, TaskNotes notes, AgentCatalog catalog,
+			AnswerTexts answers) {
 		this.catalog = catalog;
+		this.answers = answers;
 		this.index = index;
 		this.sweeper = sweeper;
 		this.clock = clock;
@@ -56,6 +61,10 @@ class TaskBoard {
 		Map<TaskState, Long> found = counts;
 		List<Task> listed = null;
 		if (searching) {
+			String words = blankToNull(filter.q());
+			if (words != null && words.length() >= AnswerTexts.MIN_QUERY) {
+				this.answers.catchUp();
+			}
 			List<Task> everyMatch = queries.newestFirst(null).stream().filter(matches(filter)).toList();
 			found = new EnumMap<>(TaskState.class);
 			for (TaskState each : TaskState.values()) {
@@ -70,8 +79,18 @@ class TaskBoard {
 		int pages = Math.max(1, (matching + PAGE_SIZE - 1) / PAGE_SIZE);
 		int page = Math.min(Math.max(1, filter.page()), pages);
 		long skipped = (long) (page - 1) * PAGE_SIZE;
-		List<Task> shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
-				: queries.page(state, skipped, PAGE_SIZE);
+		List<Task> shown;
+		if (filter.newestFirst()) {
+			shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
+					: queries.page(state, skipped, PAGE_SIZE);
+		}
+		else {
+			Collection<Task> candidates = searching ? listed : queries.newestFirst(state);
+			shown = BoardSort.first(candidates, filter.sortBy().order(filter.descending()), (int) skipped + PAGE_SIZE)
+				.stream()
+				.skip(skipped)
+				.toList();
+		}
 		Instant now = this.clock.instant();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
 		List<TaskRow> rows = shown.stream().map((task) -> TaskRow.of(task, this.sweeper, now, snapshot)).toList();
@@ -96,14 +115,14 @@ class TaskBoard {
 		return List.copyOf(names);
 	}
 
-	/** Whether a task matches the filter's agent and words, in any state. */
-	private static Predicate<Task> matches(BoardFilter filter) {
+	/** Whether a task matches the filter's agent and words (in its title, prompt or answer), in any state. */
+	private Predicate<Task> matches(BoardFilter filter) {
 		String agent = blankToNull(filter.agent());
 		String query = blankToNull(filter.q());
 		String needle = (query != null) ? query.toLowerCase(Locale.ROOT) : null;
 		return (task) -> (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
 				&& (needle == null || contains(task.title(), needle) || contains(task.summary(), needle)
-						|| task.id().text().equals(query));
+						|| task.id().text().equals(query) || this.answers.contains(task.id(), needle));
 	}
 
 	private static boolean contains(String text, String needle) {

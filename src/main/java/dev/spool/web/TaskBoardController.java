@@ -37,23 +37,28 @@ class TaskBoardController {
 
 	private final Pipes pipes;
 
+	private final BoardVersion version;
+
 	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents,
-			FormSubmissions submissions, Pipes pipes) {
+			FormSubmissions submissions, Pipes pipes, BoardVersion version) {
 		this.board = board;
 		this.activity = activity;
 		this.store = store;
 		this.agents = agents;
 		this.submissions = submissions;
 		this.pipes = pipes;
+		this.version = version;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only the board. */
 	@GetMapping("/")
 	String home(@RequestParam(required = false) String state, @RequestParam(required = false) String agent,
 			@RequestParam(required = false) String q, @RequestParam(defaultValue = "1") int page,
+			@RequestParam(required = false) String sort, @RequestParam(required = false) String dir,
 			@RequestParam(required = false) String retryOf, @RequestParam(required = false) String created,
 			@RequestHeader(name = "HX-Request", required = false) String fragment, Model model) {
-		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page)));
+		model.addAttribute("version", this.version.current());
+		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page, sort, dir)));
 		model.addAttribute("activity", this.activity.chart());
 		model.addAttribute("created", created);
 		if (fragment != null) {
@@ -75,6 +80,7 @@ class TaskBoardController {
 		catch (InvalidTaskException ex) {
 			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
 			model.addAttribute("formError", ex.getMessage());
+			model.addAttribute("version", this.version.current());
 			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
 			model.addAttribute("activity", this.activity.chart());
 			addForm(model, form);

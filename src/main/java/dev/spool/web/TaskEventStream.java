@@ -15,28 +15,37 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * {@code GET /api/events}: one server-sent event named {@code task} per change to what is known of a task (its state,
  * and then its recorded attempt, error or output), whoever made it, and one named {@code quiet} when an in-progress
- * task's heartbeat stops or comes back.
+ * task's heartbeat stops or comes back. Each stream begins with a {@code version} event (see {@link BoardVersion}):
+ * a page rendered at that version has missed nothing.
  */
 @Component
 class TaskEventStream {
 
 	private final EventStreams streams;
 
+	private final BoardVersion version;
+
 	private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
 
-	TaskEventStream(EventStreams streams) {
+	TaskEventStream(EventStreams streams, BoardVersion version) {
 		this.streams = streams;
+		this.version = version;
 	}
 
 	SseEmitter subscribe() {
 		SseEmitter emitter = this.streams.open(this.subscribers::remove);
 		this.subscribers.add(emitter);
 		this.streams.send(emitter, EventStreams.comment("connected"));
+		// Read once the stream is listed: a change counted later is sent on it, one counted earlier is in the version.
+		this.streams.send(emitter, SseEmitter.event()
+			.name("version")
+			.data(new VersionEvent(this.version.current()), MediaType.APPLICATION_JSON));
 		return emitter;
 	}
 
 	@EventListener
 	void on(TaskChanged changed) {
+		this.version.advance();
 		if (this.subscribers.isEmpty()) {
 			return;
 		}
@@ -47,12 +56,21 @@ class TaskEventStream {
 
 	@EventListener
 	void on(ClaimQuietChanged changed) {
+		this.version.advance();
 		if (this.subscribers.isEmpty()) {
 			return;
 		}
 		QuietEvent event = new QuietEvent(changed.id().text(), changed.quiet());
 		this.subscribers.forEach((emitter) -> this.streams.send(emitter,
 				SseEmitter.event().name("quiet").data(event, MediaType.APPLICATION_JSON)));
+	}
+
+	/**
+	 * The data of the {@code version} event that opens every stream.
+	 *
+	 * @param version the changes counted so far, as pages carry it in {@code data-version}
+	 */
+	record VersionEvent(String version) {
 	}
 
 	/**

@@ -29,8 +29,11 @@ public final class Workspace {
 
 	private final FailureNotes failureNotes;
 
+	private final Archive archive;
+
 	private Workspace(WorkspaceLayout layout, TaskIndex index, TaskStore store, ManifestWriter manifest,
-			FailureNotes failureNotes) {
+			FailureNotes failureNotes, Archive archive) {
+		this.archive = archive;
 		this.layout = layout;
 		this.index = index;
 		this.store = store;
@@ -59,10 +62,12 @@ public final class Workspace {
 		index.rememberOwners(manifest.readOwners());
 		index.rescan();
 		store.recoverStagedAnswers();
+		Archive archive = new Archive(layout, files, index);
+		archive.finishInterrupted();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
 		manifest.write();
-		return new Workspace(layout, index, store, manifest, failureNotes);
+		return new Workspace(layout, index, store, manifest, failureNotes, archive);
 	}
 
 	/**
@@ -83,6 +88,10 @@ public final class Workspace {
 
 	public TaskStore store() {
 		return this.store;
+	}
+
+	public Archive archive() {
+		return this.archive;
 	}
 
 	public ManifestWriter manifest() {

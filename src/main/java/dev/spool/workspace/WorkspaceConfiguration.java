@@ -52,6 +52,11 @@ class WorkspaceConfiguration {
 	}
 
 	@Bean
+	Archive archive(Workspace workspace) {
+		return workspace.archive();
+	}
+
+	@Bean
 	TaskIndex taskIndex(Workspace workspace) {
 		return workspace.index();
 	}

@@ -41,6 +41,23 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve("manifest.journal");
 	}
 
+	/** Finished tasks moved out of the way, under the same names: {@code archive/tasks}, {@code archive/outputs}. */
+	public Path archive() {
+		return this.root.resolve("archive");
+	}
+
+	public Path archivedTasks() {
+		return archive().resolve("tasks");
+	}
+
+	public Path archivedOutputs() {
+		return archive().resolve("outputs");
+	}
+
+	public Path archivedAttempts() {
+		return archive().resolve("attempts");
+	}
+
 	public Path reservations() {
 		return this.root.resolve(".spool").resolve("ids");
 	}

@@ -15,6 +15,7 @@ import java.util.Map;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,26 @@ class FirstVisitBrowserTests {
 	}
 
 	@Test
+	void aFirstVisitFetchesTheBoardOnceAndAgainOnlyForAChange(CapturedOutput output) throws Exception {
+		try (BrowserSupport browser = BrowserSupport.start()) {
+			browser.open(url("/"));
+			browser.awaitLive();
+
+			// Nothing changes in this workspace, so the page as it came is the board: no fetch of it once the stream
+			// opens (the client used to fetch it 150 ms after).
+			Awaitility.await()
+				.during(Duration.ofSeconds(2))
+				.atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(boardFetches(browser)).as("board fetches with nothing changed").isZero());
+			String made = createTask("Made once the first visit settled");
+			awaitRow(browser, made);
+			assertThat(boardFetches(browser)).as("board fetches after one change").isEqualTo(1);
+			assertThat(browser.consoleProblems()).as("the browser console").isEmpty();
+		}
+		assertThat(serverProblems(output)).as("errors in Spool's log").isEmpty();
+	}
+
+	@Test
 	void everyPageArrivesWholeToABrowserThatHasNeverSeenSpool(CapturedOutput output) {
 		TaskId done = examples.get(0);
 		TaskId failed = examples.get(1);
@@ -167,6 +188,12 @@ class FirstVisitBrowserTests {
 		assertThat(browser.driver().findElements(By.cssSelector("footer a[href='/actuator/health']")))
 			.as("the footer of the board %s", when)
 			.isNotEmpty();
+	}
+
+	/** How many times the page fetched the board for a live refresh. */
+	private static long boardFetches(BrowserSupport browser) {
+		return (Long) browser.script("return performance.getEntriesByType('resource')"
+				+ ".filter((entry) => entry.initiatorType === 'fetch' && new URL(entry.name).pathname === '/').length");
 	}
 
 	/** Proves the console is read at all, so that an empty list of problems means something. */

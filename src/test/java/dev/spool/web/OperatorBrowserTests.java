@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -280,10 +283,96 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void theBoardSortsByAColumnFromTheKeyboardAndKeepsTheOrderLive() throws Exception {
+		open("/");
+		assertThat(browser.attribute("#board th[aria-sort]", "aria-sort")).as("newest first, by id")
+			.isEqualTo("descending");
+		browser.script("document.querySelector('#board a.sort[data-sort=attempts]').focus()");
+		browser.navigateBy(() -> browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER));
+		browser.awaitLive();
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.driver().getCurrentUrl()).contains("sort=attempts", "dir=desc");
+		assertThat(browser.text("#board th[aria-sort=descending]")).startsWith("Attempts");
+		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder()).first().isNotEqualTo(0);
+
+		String made = createTask(Map.of("prompt", "Sorted among the tasks with no attempt", "agent", "nobody"));
+		String total = taskCount() + " tasks";
+		browser.until(PATIENCE, (driver) -> browser.text("#board .pages").contains(total) ? true : null);
+		assertThat(browser.text("#board th[aria-sort=descending]")).as("after a live refresh").startsWith("Attempts");
+		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + made + "']")))
+			.as("a task with no attempt is not on the first page of the most tried")
+			.isEmpty();
+
+		WebElement search = browser.driver().findElement(By.name("q"));
+		search.sendKeys("Busy task");
+		browser.navigateBy(() -> search.sendKeys(Keys.ENTER));
+		browser.awaitLive();
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.driver().getCurrentUrl()).as("a search keeps the order").contains("sort=attempts");
+		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder());
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void tickedTasksAreCancelledTogetherOnceConfirmed() throws Exception {
+		open("/?state=pending&agent=nobody");
+		browser.script("document.getElementById('select-all').click()");
+		List<String> ticked = ticked();
+		assertThat(ticked).as("select-all ticks the page").hasSize(TaskBoard.PAGE_SIZE);
+		String kept = ticked.get(0);
+		browser.script("document.querySelector(arguments[0]).focus()", "#board input[name=ids][value='" + kept + "']");
+		browser.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
+
+		String made = createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody"));
+		awaitRow(made);
+		List<String> stillTicked = ticked();
+		assertThat(stillTicked).as("ticks kept by the live refresh")
+			.doesNotContain(kept, made)
+			.hasSizeGreaterThanOrEqualTo(TaskBoard.PAGE_SIZE - 2);
+		assertThat(browser.script("return document.activeElement.value")).as("focus stays on the box it was on")
+			.isEqualTo(kept);
+
+		browser.navigateBy(() -> browser.script("document.querySelector('#bulk button[value=cancel]').click()"));
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.text("main h1")).isEqualTo("Cancel " + stillTicked.size() + " tasks?");
+		assertThat(taskStatus(stillTicked.get(0))).as("nothing changes before the confirmation").isEqualTo("pending");
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
+
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/");
+		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + stillTicked.size() + " tasks.");
+		for (String id : stillTicked) {
+			assertThat(taskStatus(id)).as(id).isEqualTo("cancelled");
+		}
+		assertThat(taskStatus(kept)).isEqualTo("pending");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void theChartDrawsTheLastHalfHourWithAxesAndTellsAMinuteUnderThePointer() throws Exception {
+		open("/");
+		browser.until(PATIENCE, (driver) -> browser.script("return document.querySelector('#board .activity .uplot canvas')"));
+		assertThat(browser.text("#board .activity .u-legend")).contains("Finished", "Failed", "Latency");
+		assertThat(browser.script("return document.querySelectorAll('#board .activity .u-axis').length"))
+			.as("time, tasks per minute and latency axes")
+			.isEqualTo(3L);
+
+		WebElement plot = browser.driver().findElement(By.cssSelector("#board .activity .u-over"));
+		new Actions(browser.driver()).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
+		browser.until(PATIENCE, (driver) -> browser.text("#board .activity .u-legend .u-series:first-child .u-value")
+			.matches(".*\\d{1,2}:\\d{2}.*") ? true : null);
+
+		browser.script("document.getElementById('agent-pace').open = true");
+		assertThat(browser.text("#agent-pace tr[data-agent=nobody]")).as("the busy workspace's agent")
+			.contains("nobody");
+		browser.screenshot("operator-chart");
+		checkEveryPageSeen();
+	}
+
+	@Test
 	void everyPagePassesAxeAndFitsFourHundredPixels() throws Exception {
 		open("/");
 		open("/?q=no+such+words+anywhere");
-		assertThat(browser.text("#board tbody")).contains("No tasks match.");
+		assertThat(browser.text("#board table.tasks tbody")).contains("No tasks match.");
 		open("/?page=3&state=failed");
 		open("/tasks/" + examples.get(0));
 		open("/tasks/" + examples.get(1));
@@ -328,6 +417,26 @@ class OperatorBrowserTests {
 		this.pagesSeen.clear();
 		assertThat(problems).as("accessibility and width").isEmpty();
 		browser.open(back);
+	}
+
+	private List<String> ticked() {
+		@SuppressWarnings("unchecked")
+		List<String> ids = (List<String>) browser
+			.script("return [...document.querySelectorAll('#board input[name=ids]:checked')].map((box) => box.value)");
+		return ids;
+	}
+
+	private String taskStatus(String id) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url("/api/tasks/" + id))).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JSON.readTree(response.body()).path("status").asString();
+	}
+
+	private List<Integer> attemptsShown() {
+		@SuppressWarnings("unchecked")
+		List<String> cells = (List<String>) browser
+			.script("return [...document.querySelectorAll('#board tr[data-task] td:last-child')].map((td) => td.innerText.trim())");
+		return cells.stream().map(Integer::valueOf).toList();
 	}
 
 	private String pendingInTitle() {

@@ -69,7 +69,7 @@ class PageTests {
 					containsString("Board row"), containsString("id=\"offline-banner\""),
 					containsString("<label for=\"prompt\">Prompt</label>"), containsString("data-count=\"pending\""),
 					containsString("<option value=\"agent_a\">agent_a</option>"),
-					containsString("Finished per minute"))));
+					containsString("Tasks finished per minute"), containsString("id=\"activity-data\""))));
 	}
 
 	@Test

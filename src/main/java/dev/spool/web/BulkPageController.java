@@ -1,0 +1,64 @@
+package dev.spool.web;
+
+import java.util.List;
+
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The board's bulk actions: a page that says what is about to happen and asks to confirm (no script needed), then the
+ * action, and the board again with one sentence saying what it did.
+ */
+@Controller
+class BulkPageController {
+
+	/** Tasks listed by name on the confirmation page; the rest are counted. */
+	static final int LISTED = 50;
+
+	private final BulkActions bulk;
+
+	private final TaskIndex index;
+
+	BulkPageController(BulkActions bulk, TaskIndex index) {
+		this.bulk = bulk;
+		this.index = index;
+	}
+
+	@GetMapping("/tasks/bulk")
+	String confirm(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
+			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
+			Model model) {
+		if ((ids == null || ids.isEmpty()) && (status == null || status.isBlank()) && olderThanDays == null) {
+			model.addAttribute("nothing", true);
+			return "bulk";
+		}
+		BulkActions.Request request = BulkActions.Request.of(action, ids, status, olderThanDays);
+		List<TaskId> chosen = this.bulk.chosen(request);
+		model.addAttribute("nothing", false);
+		model.addAttribute("request", request);
+		model.addAttribute("count", chosen.size());
+		model.addAttribute("tasks", chosen.stream()
+			.limit(LISTED)
+			.map((id) -> this.index.find(id).map((task) -> task.id().text() + " (" + task.state().word() + ")")
+				.orElse(id.text() + " (not found)"))
+			.toList());
+		return "bulk";
+	}
+
+	@PostMapping("/tasks/bulk")
+	String apply(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
+			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
+			RedirectAttributes redirect) {
+		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status, olderThanDays));
+		redirect.addFlashAttribute("bulkOutcome", outcome.summary());
+		return "redirect:/";
+	}
+
+}

@@ -1,0 +1,63 @@
+package dev.spool.web;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.spool.MutableClock;
+import dev.spool.workspace.Answer;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.Workspace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The board's chart: each minute of the last half hour, and each agent's pace, error rate and latency. */
+class ActivityChartTests {
+
+	@TempDir
+	Path root;
+
+	private final MutableClock clock = MutableClock.startingNow();
+
+	@Test
+	void eachMinuteAndEachAgentOfTheLastHalfHour() throws IOException {
+		RecentFailures failures = new RecentFailures(this.clock);
+		Workspace workspace = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock,
+				failures::on);
+		TaskStore store = workspace.store();
+		Task old = store.create(new NewTask("Finished long ago", null, null, 0, List.of(), null));
+		store.complete(store.claim(old, "agent_a").orElseThrow(), new Answer("Old", "m", false, null));
+		this.clock.advance(Duration.ofHours(1));
+		for (int i = 0; i < 2; i++) {
+			Task task = store.create(new NewTask("Done " + i, null, null, 0, List.of(), null));
+			var claim = store.claim(task, "agent_a").orElseThrow();
+			this.clock.advance(Duration.ofMillis(1500));
+			store.complete(claim, new Answer("Answer " + i, "m", false, null));
+		}
+		Task failing = store.create(new NewTask("Fails once", null, null, 0, List.of(), null));
+		store.fail(store.claim(failing, "agent_b").orElseThrow(), "boom");
+
+		ActivityChart.Chart chart = new ActivityChart(workspace.index(), failures, this.clock).chart();
+
+		assertThat(chart.finished()).as("finished in the last half hour").isEqualTo(2);
+		assertThat(chart.maxLatencyMillis()).isEqualTo(1500);
+		assertThat(chart.agents()).containsExactly(
+				new ActivityChart.AgentPace("agent_a", 2, 0, "0.1", "1500 ms", "0 %"),
+				new ActivityChart.AgentPace("agent_b", 0, 1, "0.0", "–", "100 %"));
+		JsonNode series = JsonMapper.builder().build().readTree(chart.json());
+		assertThat(series.path("minutes")).hasSize(ActivityChart.MINUTES);
+		assertThat(series.path("finished").get(ActivityChart.MINUTES - 1).asLong()).isEqualTo(2);
+		assertThat(series.path("failed").get(ActivityChart.MINUTES - 1).asLong()).isEqualTo(1);
+		assertThat(series.path("latencyMs").get(ActivityChart.MINUTES - 1).asLong()).isEqualTo(1500);
+		assertThat(series.path("latencyMs").get(0).isNull()).as("a minute with nothing finished").isTrue();
+		workspace.close();
+	}
+
+}
