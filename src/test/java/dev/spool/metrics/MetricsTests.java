@@ -82,23 +82,26 @@ class MetricsTests {
 					.until(() -> store.index().find(failing).orElseThrow().attempts() == 2
 							&& store.index().find(failing).orElseThrow().state() == TaskState.FAILED);
 
-				String metrics = scrape(spool);
-				assertThat(value(metrics, "spool_tasks", "state=\"done\"")).isEqualTo(2);
-				assertThat(value(metrics, "spool_tasks", "state=\"failed\"")).isEqualTo(1);
-				assertThat(value(metrics, "spool_transitions_total", "from=\"new\",to=\"pending\"")).isEqualTo(3);
-				assertThat(value(metrics, "spool_transitions_total", "to=\"done\"")).isEqualTo(2);
-				assertThat(value(metrics, "spool_transitions_total", "to=\"failed\"")).isEqualTo(2);
-				assertThat(value(metrics, "spool_pickup_latency_seconds_count", "")).as("one per attempt").isEqualTo(4);
-				assertThat(value(metrics, "spool_attempt_duration_seconds_count",
-						"agent=\"tester\",outcome=\"done\"")).isEqualTo(2);
-				assertThat(value(metrics, "spool_attempt_duration_seconds_count",
-						"agent=\"tester\",outcome=\"error\"")).isEqualTo(2);
-				assertThat(value(metrics, "spool_retries_total", "")).isEqualTo(1);
+				// The counters follow the files' changes as the events reach them: read until they have caught up.
 				long input = tokens(store, first, true) + tokens(store, second, true);
-				assertThat(value(metrics, "spool_tokens_total", "agent=\"tester\",model=\"metered-0613\",type=\"input\""))
-					.isEqualTo(input);
-				assertThat(metrics).as("Spring AI's own observation of model calls")
-					.contains("gen_ai_client_operation_seconds_count");
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					String metrics = scrape(spool);
+					assertThat(value(metrics, "spool_tasks", "state=\"done\"")).isEqualTo(2);
+					assertThat(value(metrics, "spool_tasks", "state=\"failed\"")).isEqualTo(1);
+					assertThat(value(metrics, "spool_transitions_total", "from=\"new\",to=\"pending\"")).isEqualTo(3);
+					assertThat(value(metrics, "spool_transitions_total", "to=\"done\"")).isEqualTo(2);
+					assertThat(value(metrics, "spool_transitions_total", "to=\"failed\"")).isEqualTo(2);
+					assertThat(value(metrics, "spool_pickup_latency_seconds_count", "")).as("one per attempt").isEqualTo(4);
+					assertThat(value(metrics, "spool_attempt_duration_seconds_count",
+							"agent=\"tester\",outcome=\"done\"")).isEqualTo(2);
+					assertThat(value(metrics, "spool_attempt_duration_seconds_count",
+							"agent=\"tester\",outcome=\"error\"")).isEqualTo(2);
+					assertThat(value(metrics, "spool_retries_total", "")).isEqualTo(1);
+					assertThat(value(metrics, "spool_tokens_total", "agent=\"tester\",model=\"metered-0613\",type=\"input\""))
+						.isEqualTo(input);
+					assertThat(metrics).as("Spring AI's own observation of model calls")
+						.contains("gen_ai_client_operation_seconds_count");
+				});
 			}
 		}
 		assertThat(output.getAll().lines().filter((line) -> line.contains(" failed task_")))
