@@ -74,14 +74,24 @@ public final class ManifestWriter {
 
 	/** Asks for a task's entry to be written once the current burst of changes has settled. */
 	public void requestWrite(TaskId id) {
-		this.changed.add(id);
+		noteChange(id);
 		schedule();
+	}
+
+	/** Notes that a task's entry changed, for the next {@link #writeChanges()}, without scheduling one. */
+	void noteChange(TaskId id) {
+		this.changed.add(id);
 	}
 
 	/** Asks for every entry to be compared with the files and brought up to date once changes have settled. */
 	public void requestWrite() {
-		this.everything.set(true);
+		noteEverything();
 		schedule();
+	}
+
+	/** Notes that every entry is to be compared with the files at the next {@link #writeChanges()}, unscheduled. */
+	void noteEverything() {
+		this.everything.set(true);
 	}
 
 	/** Whether the last scheduled write failed, so that a failure that lasts is logged once. */

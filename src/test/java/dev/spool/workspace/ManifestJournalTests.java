@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The manifest is a snapshot plus a journal of changes: readers apply the journal only to the snapshot it belongs
  * to, ignore a line cut off by a crash and take an id's last line; writers append what changed, so the bytes they
  * write grow with the number of transitions, and converge on the files when another process replaced the journal
- * under them.
+ * under them. The tests note changes and write them themselves: a write the writer scheduled would run at a moment
+ * of its own, between a test's steps.
  */
 class ManifestJournalTests {
 
@@ -83,7 +84,7 @@ class ManifestJournalTests {
 		Files.writeString(new WorkspaceLayout(this.root).manifestJournal(), "{\"id\":\"task_009\",\"st",
 				StandardOpenOption.APPEND);
 
-		spool.manifest.requestWrite(task.id());
+		spool.manifest.noteChange(task.id());
 		spool.manifest.writeChanges();
 
 		assertThat(statuses()).containsEntry(task.id().text(), "pending").doesNotContainKey("task_009");
@@ -94,13 +95,13 @@ class ManifestJournalTests {
 		Opened first = open(this.root, new CountingDisk());
 		Opened second = open(this.root, new CountingDisk());
 		Task task = first.store.create(NewTask.of("q"));
-		first.manifest.requestWrite(task.id());
+		first.manifest.noteChange(task.id());
 		first.manifest.writeChanges();
 		// The second process, whose index has not seen the task yet, writes a snapshot and a new journal.
 		second.manifest.write();
 		assertThat(statuses()).doesNotContainKey(task.id().text());
 
-		first.manifest.requestWrite();
+		first.manifest.noteEverything();
 		first.manifest.writeChanges();
 
 		assertThat(statuses()).containsEntry(task.id().text(), "pending");
@@ -110,14 +111,14 @@ class ManifestJournalTests {
 	void aSnapshotWithoutItsJournalIsReadAloneAndTheNextWriterStartsAFreshJournal() throws IOException {
 		Opened spool = open(this.root, new CountingDisk());
 		Task task = spool.store.create(NewTask.of("q"));
-		spool.manifest.requestWrite(task.id());
+		spool.manifest.noteChange(task.id());
 		spool.manifest.writeChanges();
 		// A crash between a compaction's two replaces: a new snapshot, the old journal.
 		journal("{\"generation\":\"lost\"}\n{\"id\":\"" + task.id().text() + "\",\"status\":\"failed\"}\n");
 		assertThat(statuses()).doesNotContainKey(task.id().text());
 
 		spool.store.claim(spool.index.find(task.id()).orElseThrow(), "agent_a").orElseThrow();
-		spool.manifest.requestWrite(task.id());
+		spool.manifest.noteChange(task.id());
 		spool.manifest.writeChanges();
 
 		assertThat(statuses()).containsEntry(task.id().text(), "inprogress");
@@ -130,7 +131,7 @@ class ManifestJournalTests {
 		Opened spool = open(this.root, new CountingDisk());
 		for (int i = 0; i < 3; i++) {
 			Task task = spool.store.create(NewTask.of("q" + i));
-			spool.manifest.requestWrite(task.id());
+			spool.manifest.noteChange(task.id());
 			spool.manifest.writeChanges();
 		}
 		assertThat(Files.readAllLines(this.root.resolve("manifest.journal"))).hasSizeGreaterThan(1);
@@ -150,13 +151,13 @@ class ManifestJournalTests {
 		disk.manifestBytes.set(0);
 		for (int i = 0; i < n; i++) {
 			Task task = spool.store.create(NewTask.of("prompt " + i));
-			spool.manifest.requestWrite(task.id());
+			spool.manifest.noteChange(task.id());
 			spool.manifest.writeChanges();
 			Claim claim = spool.store.claim(spool.index.find(task.id()).orElseThrow(), "agent_a").orElseThrow();
-			spool.manifest.requestWrite(task.id());
+			spool.manifest.noteChange(task.id());
 			spool.manifest.writeChanges();
 			assertThat(spool.store.complete(claim, new Answer("answer " + i, "m", false, null))).isTrue();
-			spool.manifest.requestWrite(task.id());
+			spool.manifest.noteChange(task.id());
 			spool.manifest.writeChanges();
 		}
 		assertThat(ManifestReader.read(folder).path("tasks")).hasSize(n)
