@@ -88,8 +88,10 @@ final class CommandResponder implements Responder {
 			return builder.start();
 		}
 		catch (IOException | RuntimeException ex) {
+			// "Cannot run program ... (in directory ...)" says again what the reason says; its cause says why.
+			Throwable why = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw new AnswerFailedException("cannot start the command " + ProblemText.quoted(command.get(0)) + ": "
-					+ ProblemText.describe(ex), null, ex);
+					+ ProblemText.describe(why), null, ex);
 		}
 	}
 
