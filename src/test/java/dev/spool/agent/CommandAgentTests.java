@@ -67,6 +67,10 @@ class CommandAgentTests {
 				echo "started"
 				wait
 				""")
+			.script("chatty", """
+				head -c 3000000 /dev/zero | tr '\\0' 'x' >&2
+				echo "answered $SPOOL_TASK_ID without reading its prompt"
+				""")
 			.define("missing", "command: [\"/nonexistent/spool-no-such-program\", \"--help\"]\n", "rw-r--r--")
 			.define("shared", "command: [\"true\"]\n", "rw-rw-r--")
 			.define("open", "command: [\"true\"]\n", "rw-r--rw-")
@@ -132,6 +136,15 @@ class CommandAgentTests {
 				.contains("complaint 30 of 30")
 				.doesNotContain("complaint 10 of 30"));
 		assertThat(store.readOutput(id)).as("nothing is published").isEmpty();
+	}
+
+	@Test
+	void aCommandThatWritesMegabytesToStandardErrorAndIgnoresItsLongPromptStillAnswers() {
+		TaskId id = create("chatty", "Ignore this. ".repeat(20_000), List.of());
+
+		inState(store, id, CommandAgentTests::done);
+
+		assertThat(store.readOutput(id).orElseThrow()).isEqualTo("answered " + id + " without reading its prompt\n");
 	}
 
 	@Test
