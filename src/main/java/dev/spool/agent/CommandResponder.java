@@ -95,10 +95,14 @@ final class CommandResponder implements Responder {
 		}
 	}
 
-	/** The answer, handed on piece by piece on this thread, which an interrupt (a timeout, a cancel) stops. */
-	private static String collect(Process process, ProcessTree tree, BlockingQueue<String> pieces,
-			Consumer<String> onPiece) throws InterruptedException {
+	/**
+	 * The answer, handed on piece by piece on this thread, which an interrupt (a timeout, a cancel) stops. Meanwhile
+	 * the processes the command starts are noted, and those it leaves behind when it exits are ended with it.
+	 */
+	private String collect(Process process, ProcessTree tree, BlockingQueue<String> pieces, Consumer<String> onPiece)
+			throws InterruptedException {
 		StringBuilder text = new StringBuilder();
+		long lookedAt = System.nanoTime();
 		long exitedAt = 0;
 		while (true) {
 			String piece = pieces.poll(LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
@@ -113,14 +117,21 @@ final class CommandResponder implements Responder {
 				text.append(piece);
 				onPiece.accept(piece);
 			}
-			else if (process.isAlive()) {
+			long now = System.nanoTime();
+			if (now - lookedAt < TimeUnit.MILLISECONDS.toNanos(LOOK_EVERY_MILLIS)) {
+				continue;
+			}
+			lookedAt = now;
+			if (process.isAlive()) {
 				tree.remember();
 			}
 			else if (exitedAt == 0) {
-				exitedAt = System.nanoTime();
+				exitedAt = now;
+				// What it left running may hold its output open.
+				tree.end(this.grace);
 			}
-			else if (System.nanoTime() - exitedAt > OUTPUT_AFTER_EXIT.toNanos()) {
-				// Something it started in the background still holds its output open.
+			else if (now - exitedAt > OUTPUT_AFTER_EXIT.toNanos()) {
+				// Something that escaped the look-ups still holds its output open; what was written is the answer.
 				return text.toString();
 			}
 		}
