@@ -24,9 +24,9 @@ import java.util.Locale;
  * null otherwise
  * @param pausedBecause the error of the attempt it pauses after, or null
  */
-public record AgentStatus(String name, boolean defined, String model, List<String> command, State state, List<String> currentTasks,
-		long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles, String systemPrompt,
-		Instant pausedUntil, String pausedBecause) {
+public record AgentStatus(String name, boolean defined, String model, List<String> command, State state,
+		List<String> currentTasks, long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles,
+		String systemPrompt, Instant pausedUntil, String pausedBecause) {
 
 	/** What an agent is doing. */
 	public enum State {

@@ -31,7 +31,8 @@ import dev.spool.workspace.TaskStore;
 
 /**
  * One slot of an agent: claims the next task it may take, has its {@link Responder} (a model or a command) answer
- * it, publishes the answer or records the failure, and goes on until nothing is left. Woken by file events and by a periodic tick; never two drains at once.
+ * it, publishes the answer or records the failure, and goes on until nothing is left. Woken by file events and by a
+ * periodic tick; never two drains at once.
  */
 final class AgentWorker {
 
