@@ -1,13 +1,13 @@
 package dev.spool.agent;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A command's process and every process it started. Descendants are remembered while the command runs, since one
@@ -17,6 +17,8 @@ final class ProcessTree {
 
 	/** How long the processes get to exit after SIGKILL before Spool stops waiting for them. */
 	private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+	private static final long POLL_MILLIS = 20;
 
 	private final ProcessHandle root;
 
@@ -58,31 +60,44 @@ final class ProcessTree {
 
 	private List<ProcessHandle> alive() {
 		List<ProcessHandle> alive = new ArrayList<>();
-		if (this.root.isAlive()) {
+		if (isRunning(this.root)) {
 			alive.add(this.root);
 		}
-		this.known.stream().filter(ProcessHandle::isAlive).forEach(alive::add);
+		this.known.stream().filter(ProcessTree::isRunning).forEach(alive::add);
 		return alive;
 	}
 
 	/** Waits for every process to exit; false when interrupted. */
 	private boolean awaitExit(Duration within) {
 		long deadline = System.nanoTime() + within.toNanos();
-		for (ProcessHandle process : alive()) {
+		while (!alive().isEmpty() && System.nanoTime() < deadline) {
 			try {
-				process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException ex) {
-				return true;
+				Thread.sleep(POLL_MILLIS);
 			}
 			catch (InterruptedException ex) {
 				return false;
 			}
-			catch (ExecutionException ex) {
-				// onExit never completes exceptionally; nothing to wait for.
-			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a process still runs. Java counts a zombie (exited, not yet reaped by its parent) as alive; one whose
+	 * parent is gone is reaped by PID 1, and never if PID 1 does not reap (Java itself as PID 1 in a container).
+	 */
+	static boolean isRunning(ProcessHandle process) {
+		if (!process.isAlive()) {
+			return false;
+		}
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+			int end = stat.lastIndexOf(')');
+			return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+		}
+		catch (IOException | RuntimeException ex) {
+			// No /proc (not Linux), or the process is gone.
+			return process.isAlive();
+		}
 	}
 
 }

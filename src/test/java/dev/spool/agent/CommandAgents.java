@@ -71,8 +71,9 @@ final class CommandAgents {
 		return Long.parseLong(text);
 	}
 
+	/** Whether a process runs: a zombie, exited but not yet reaped, does not. */
 	static boolean isRunning(long pid) {
-		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+		return ProcessHandle.of(pid).map(ProcessTree::isRunning).orElse(false);
 	}
 
 	static Task inState(TaskStore store, TaskId id, Predicate<Task> condition) {
