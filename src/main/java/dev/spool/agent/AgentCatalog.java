@@ -11,12 +11,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.commons.logging.Log;
@@ -174,7 +177,33 @@ public final class AgentCatalog {
 		if (size > MAX_FILE_SIZE) {
 			throw new IllegalArgumentException("is " + size + " bytes, more than the limit of " + MAX_FILE_SIZE);
 		}
-		return parse(name, Files.readString(file, StandardCharsets.UTF_8));
+		AgentDefinition definition = parse(name, Files.readString(file, StandardCharsets.UTF_8));
+		if (definition.runsCommand()) {
+			refuseIfOthersCanWrite(file, "the file");
+			refuseIfOthersCanWrite(file.toAbsolutePath().getParent(), "the agents/ folder");
+		}
+		return definition;
+	}
+
+	/**
+	 * Writing a definition that names a command means running a program, so only its owner may write it: a file or
+	 * folder that group or others can write is refused. A filesystem without POSIX permissions is not checked.
+	 */
+	private static void refuseIfOthersCanWrite(Path path, String what) throws IOException {
+		Set<PosixFilePermission> permissions;
+		try {
+			permissions = Files.getPosixFilePermissions(path);
+		}
+		catch (UnsupportedOperationException ex) {
+			return;
+		}
+		if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			throw new IllegalArgumentException("names a command, but " + what + " can be written by "
+					+ (permissions.contains(PosixFilePermission.OTHERS_WRITE) ? "other users" : "its group") + " ("
+					+ PosixFilePermissions.toString(permissions) + "), so anyone who can write it could run programs"
+					+ " as Spool: not run until 'chmod go-w' makes it writable by its owner only");
+		}
 	}
 
 	/** Reads a definition's text; throws {@link IllegalArgumentException} with a one-line reason when it is bad. */
@@ -192,8 +221,33 @@ public final class AgentCatalog {
 			throw new IllegalArgumentException("temperature: must not be negative");
 		}
 		Boolean outside = front.value("outside", "true or false", AgentCatalog::bool);
-		return new AgentDefinition(name, front.text("model"), temperature, (concurrency != null) ? concurrency : 1,
-				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside));
+		List<String> command = command(front);
+		String model = front.text("model");
+		if (!command.isEmpty() && model != null) {
+			throw new IllegalArgumentException("names both a command and a model: an agent runs one or the other");
+		}
+		if (!command.isEmpty() && Boolean.TRUE.equals(outside)) {
+			throw new IllegalArgumentException("names a command and says it is outside: Spool runs a command itself");
+		}
+		return new AgentDefinition(name, model, temperature, (concurrency != null) ? concurrency : 1,
+				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command);
+	}
+
+	private static List<String> command(FrontMatter front) {
+		List<String> command = front.strings("command");
+		if (command == null) {
+			return List.of();
+		}
+		if (command.isEmpty()) {
+			throw new IllegalArgumentException("command: is an empty list; name the program to run, then its arguments");
+		}
+		if (command.get(0).isBlank()) {
+			throw new IllegalArgumentException("command: the program to run (item 1) is empty");
+		}
+		if (command.stream().anyMatch((argument) -> argument.indexOf('\0') >= 0)) {
+			throw new IllegalArgumentException("command: an argument holds a NUL character");
+		}
+		return command;
 	}
 
 	private static Optional<Boolean> bool(String text) {

@@ -1,6 +1,7 @@
 package dev.spool.agent;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.spool.SpoolProperties;
 import dev.spool.model.ModelGateway;
@@ -17,6 +18,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AgentConfiguration {
 
+	/** How long a command has to exit after SIGTERM (a timeout, a cancel, a stop) before it gets SIGKILL. */
+	private static final Duration COMMAND_GRACE = Duration.ofSeconds(3);
+
 	@Bean
 	AgentCatalog agentCatalog(WorkspaceLayout layout) {
 		return new AgentCatalog(layout);
@@ -29,8 +33,10 @@ class AgentConfiguration {
 
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties, PipeTransport pipes) {
-		return new AgentSupervisor(catalog, store, model, live, clock, properties, pipes);
+			Clock clock, SpoolProperties properties, PipeTransport pipes, WorkspaceLayout layout) {
+		Responder responder = Responder.either(new ModelResponder(model),
+				new CommandResponder(layout.root(), COMMAND_GRACE));
+		return new AgentSupervisor(catalog, store, responder, live, clock, properties, pipes);
 	}
 
 	// spool: pipelines

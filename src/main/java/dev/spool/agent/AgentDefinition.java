@@ -13,12 +13,20 @@ import java.util.List;
  * @param systemPrompt the body of its file
  * @param outside whether a program outside Spool is this agent ({@code outside: true}): Spool runs no loop for it,
  * but routes tasks to its roles
+ * @param command the program Spool runs for each attempt instead of asking a model, as its argument vector; empty
+ * for an agent that asks a model
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt, boolean outside) {
+		String systemPrompt, boolean outside, List<String> command) {
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);
+		command = List.copyOf(command);
+	}
+
+	/** Whether a command, not a model, answers this agent's tasks. */
+	public boolean runsCommand() {
+		return !this.command.isEmpty();
 	}
 
 }

@@ -52,6 +52,11 @@ public final class AgentDirectory {
 		return statuses;
 	}
 
+	/** Files in {@code agents/} that are not taken as definitions, by file name, with the reason. */
+	public Map<String, String> problems() {
+		return this.catalog.problems();
+	}
+
 	public Optional<AgentStatus> find(String name) {
 		return list().stream().filter((status) -> status.name().equals(name)).findFirst();
 	}
@@ -68,6 +73,7 @@ public final class AgentDirectory {
 			.flatMap((worker) -> worker.pause().stream())
 			.max(Comparator.comparing(AgentWorker.Pause::until));
 		return new AgentStatus(name, definition.isPresent(), definition.map(AgentDefinition::model).orElse(null),
+				definition.map(AgentDefinition::command).orElse(List.of()),
 				state, holding.stream().map((task) -> task.id().text()).toList(),
 				queries.ownedBy(name, TaskState.DONE), queries.ownedBy(name, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
 				definition.map(AgentDefinition::roles).orElse(List.of()),

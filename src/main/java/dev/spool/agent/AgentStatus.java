@@ -9,7 +9,9 @@ import java.util.Locale;
  *
  * @param name the agent's name
  * @param defined whether {@code agents/} defines it; an undefined one is an outside program seen claiming tasks
- * @param model the model it asks, or null for the default
+ * @param model the model it asks, or null for the default (or when it runs a command)
+ * @param command the program it runs for each attempt instead of asking a model, as its argument vector; empty when
+ * it asks a model
  * @param state idle, working or stale
  * @param currentTasks the tasks it holds now
  * @param done tasks it finished
@@ -22,9 +24,9 @@ import java.util.Locale;
  * null otherwise
  * @param pausedBecause the error of the attempt it pauses after, or null
  */
-public record AgentStatus(String name, boolean defined, String model, State state, List<String> currentTasks,
-		long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles, String systemPrompt,
-		Instant pausedUntil, String pausedBecause) {
+public record AgentStatus(String name, boolean defined, String model, List<String> command, State state,
+		List<String> currentTasks, long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles,
+		String systemPrompt, Instant pausedUntil, String pausedBecause) {
 
 	/** What an agent is doing. */
 	public enum State {

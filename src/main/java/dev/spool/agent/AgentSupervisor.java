@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spool.SpoolProperties;
-import dev.spool.model.ModelGateway;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskState;
@@ -35,7 +34,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final TaskStore store;
 
-	private final ModelGateway model;
+	private final Responder responder;
 
 	private final Clock clock;
 
@@ -59,13 +58,13 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	AgentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live, Clock clock,
+	AgentSupervisor(AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live, Clock clock,
 			SpoolProperties properties, PipeTransport pipes) {
 		this.live = live;
 		this.pipes = pipes;
 		this.catalog = catalog;
 		this.store = store;
-		this.model = model;
+		this.responder = responder;
 		this.clock = clock;
 		this.properties = properties;
 	}
@@ -85,7 +84,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 		this.scheduler.setDaemon(true);
 		this.scheduler.initialize();
 		this.drains = Executors.newCachedThreadPool(named("spool-agent-"));
-		this.calls = Executors.newCachedThreadPool(named("spool-model-"));
+		this.calls = Executors.newCachedThreadPool(named("spool-answer-"));
 		this.running = true;
 		reconcile();
 		// A safety net: agents are woken the moment work appears, and look again this often whatever happens.
@@ -101,13 +100,15 @@ public final class AgentSupervisor implements SmartLifecycle {
 		this.workers.values().forEach((slots) -> slots.forEach(AgentWorker::stop));
 		this.workers.clear();
 		this.scheduler.shutdown();
-		// Cut the model calls short; each worker then hands its claim back before its thread ends.
+		// Cut the attempts short (a command is ended with all it started); each worker then hands its claim back
+		// before its thread ends.
 		this.calls.shutdownNow();
 		this.drains.shutdown();
 		try {
 			if (!this.drains.awaitTermination(10, TimeUnit.SECONDS)) {
 				this.drains.shutdownNow();
 			}
+			this.calls.awaitTermination(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -167,7 +168,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 				slots.remove(slots.size() - 1).stop();
 			}
 			while (slots.size() < definition.concurrency()) {
-				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.model, this.live, this.drains,
+				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.responder, this.live, this.drains,
 						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff(),
 						this.pipes)); // spool: pipelines
 			}

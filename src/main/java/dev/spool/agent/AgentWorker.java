@@ -15,24 +15,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.slf4j.MDC;
 
 import dev.spool.Durations;
-import dev.spool.model.ModelErrors;
-import dev.spool.model.ModelGateway;
-import dev.spool.model.ModelRequest;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.Claim;
+import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 /**
- * One slot of an agent: claims the next task it may take, asks the model, publishes the answer or records the
- * failure, and goes on until nothing is left. Woken by file events and by a periodic tick; never two drains at once.
+ * One slot of an agent: claims the next task it may take, has its {@link Responder} (a model or a command) answer
+ * it, publishes the answer or records the failure, and goes on until nothing is left. Woken by file events and by a
+ * periodic tick; never two drains at once.
  */
 final class AgentWorker {
 
@@ -46,7 +46,7 @@ final class AgentWorker {
 
 	private final TaskStore store;
 
-	private final ModelGateway model;
+	private final Responder responder;
 
 	private final Executor drains;
 
@@ -80,7 +80,7 @@ final class AgentWorker {
 
 	private int consecutiveFailures;
 
-	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
+	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live,
 			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff,
 			PipeTransport pipes) {
 		this.live = live;
@@ -88,7 +88,7 @@ final class AgentWorker {
 		this.agent = agent;
 		this.catalog = catalog;
 		this.store = store;
-		this.model = model;
+		this.responder = responder;
 		this.drains = drains;
 		this.calls = calls;
 		this.clock = clock;
@@ -215,10 +215,8 @@ final class AgentWorker {
 				return;
 			}
 			String prompt = DependencyHandOver.prompt(this.store, claim.id());
-			ModelRequest request = new ModelRequest(definition.systemPrompt(), prompt, definition.model(),
-					definition.temperature());
 			this.live.started(claim.id());
-			this.call = this.calls.submit(withLogContext(() -> ask(claim, request)));
+			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt)));
 			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;
@@ -236,8 +234,12 @@ final class AgentWorker {
 				restart(claim, writerFailed.getMessage());
 				return;
 			}
+			if (ex.getCause() instanceof AnswerFailedException answerFailed) {
+				failed(claim, answerFailed.reason(), answerFailed.retryAfter());
+				return;
+			}
 			failed(claim, (ex.getCause() instanceof PipeTransport.PipeException) ? ex.getCause().getMessage() // spool: pipelines
-					: ModelErrors.describe(ex.getCause()), ModelErrors.retryAfter(ex.getCause()));
+					: unexpected(ex.getCause()), null);
 		}
 		catch (CancellationException ex) {
 			// The claim was lost and the call abandoned; the heartbeat said so. Or Spool is stopping.
@@ -248,7 +250,7 @@ final class AgentWorker {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			failed(claim, ModelErrors.describe(ex), null);
+			failed(claim, unexpected(ex), null);
 		}
 		finally {
 			this.live.finished(claim.id());
@@ -257,19 +259,38 @@ final class AgentWorker {
 		}
 	}
 
-	// spool: pipelines. A fifo stage reads the previous stage's answer from its pipe before it asks the model, and
+	// spool: pipelines. A fifo stage reads the previous stage's answer from its pipe before it is answered, and
 	// streams its own answer into the pipe to the next stage; the pipe is closed and removed before the attempt ends.
-	private Answer ask(Claim claim, ModelRequest request) throws InterruptedException {
+	private Answer ask(Claim claim, AgentDefinition definition, String prompt) throws InterruptedException {
 		try (PipeTransport.Sink sink = this.pipes.output(claim)) {
-			ModelRequest fed = new ModelRequest(request.systemPrompt(), this.pipes.input(claim, request.userPrompt()),
-					request.model(), request.temperature());
-			Answer answer = this.model.ask(fed, (piece) -> {
-				this.live.append(claim.id(), piece);
-				sink.accept(piece);
-			});
+			Responder.Request request = new Responder.Request(claim.id(), definition, this.pipes.input(claim, prompt));
+			// A broken pipe to the next stage ends the attempt as such, whatever the responder makes of it.
+			AtomicReference<RuntimeException> sinkFailed = new AtomicReference<>();
+			Answer answer;
+			try {
+				answer = this.responder.answer(request, (piece) -> {
+					this.live.append(claim.id(), piece);
+					try {
+						sink.accept(piece);
+					}
+					catch (RuntimeException ex) {
+						sinkFailed.set(ex);
+						throw ex;
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				throw (sinkFailed.get() != null) ? sinkFailed.get() : ex;
+			}
 			sink.finish();
 			return answer;
 		}
+	}
+
+	private static String unexpected(Throwable error) {
+		String name = error.getClass().getSimpleName();
+		return (error.getMessage() == null || error.getMessage().isBlank()) ? name
+				: name + ": " + ProblemText.describe(error);
 	}
 
 	/** An orderly stop hands the claim back at once, without counting the attempt it cut short. */

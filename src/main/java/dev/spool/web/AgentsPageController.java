@@ -25,6 +25,7 @@ class AgentsPageController {
 	@GetMapping("/agents")
 	String agents(@RequestHeader(name = "HX-Request", required = false) String fragment, Model model) {
 		model.addAttribute("agents", this.agents.list());
+		model.addAttribute("problems", this.agents.problems());
 		model.addAttribute("now", this.clock.instant());
 		return (fragment != null) ? "agents :: list" : "agents";
 	}

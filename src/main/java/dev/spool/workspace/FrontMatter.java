@@ -220,6 +220,32 @@ public final class FrontMatter {
 		return values;
 	}
 
+	/**
+	 * A field that must hold a list of strings ({@code [a, "b"]} or one {@code - item} a line), or null when absent.
+	 * An item that YAML reads as something else (a number, {@code true}, a map, nothing) is a problem: quoting it
+	 * makes it a string.
+	 */
+	public List<String> strings(String field) {
+		if (!this.fields.containsKey(field)) {
+			return null;
+		}
+		Node node = this.fields.get(field);
+		if (!(node instanceof SequenceNode sequence)) {
+			throw invalid(field, "must be a list of strings, such as [\"ollama\", \"run\", \"llama3.2\"]");
+		}
+		List<String> values = new ArrayList<>();
+		for (Node item : sequence.getValue()) {
+			String position = "item " + (values.size() + 1) + " ";
+			if (!(item instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
+				String kind = (item instanceof SequenceNode) ? "a list" : (item instanceof MappingNode) ? "a map"
+						: isNull(item) ? "empty" : ProblemText.quoted(((ScalarNode) item).getValue());
+				throw invalid(field, position + "is " + kind + ", not a string (quote it to make it one)");
+			}
+			values.add(scalar.getValue());
+		}
+		return values;
+	}
+
 	/** A field that holds a whole number that fits an {@code int}, or null when absent or empty. */
 	public Integer wholeNumber(String field) {
 		return value(field, "a whole number", (text) -> {

@@ -437,7 +437,14 @@ public final class TaskStore {
 				if (!recordFirst) {
 					appendQuietly(id, record);
 				}
-				return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+				// The index can lose sight of the task for an instant when an agent claims it at once (a retried task
+				// is pending): the change was made, so look at the files rather than say the task does not exist.
+				Optional<Task> changed = this.index.find(id);
+				if (changed.isEmpty()) {
+					this.index.rescan();
+					changed = this.index.find(id);
+				}
+				return changed.orElseThrow(() -> new TaskNotFoundException(id));
 			}
 			this.index.rescan();
 		}
