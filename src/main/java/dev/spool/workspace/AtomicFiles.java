@@ -115,6 +115,18 @@ public final class AtomicFiles {
 		catch (NoSuchFileException ex) {
 			return false;
 		}
+		catch (FileAlreadyExistsException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
+			// The rename reported failure but happened: a retransmitted RENAME on NFS, which the server made the first
+			// time and answers the second with an error. It is flushed below like any other.
+			logger.warn("Renaming " + source + " to " + target + " reported \"" + ex.getMessage()
+					+ "\", but the rename happened; going on");
+		}
 		syncFolder(target.getParent(), target);
 		if (!source.getParent().equals(target.getParent())) {
 			syncFolder(source.getParent(), target);

@@ -551,22 +551,10 @@ public final class TaskStore {
 			return false;
 		}
 		catch (IOException ex) {
-			if (happenedAnyway(from, to)) {
-				// A retransmitted RENAME on NFS: the server made the first, and answers the second with an error.
-				logger.warn("Renaming " + from + " to " + to + " reported \"" + ex.getMessage()
-						+ "\", but the rename happened; going on");
-				this.index.taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
-				return true;
-			}
 			throw new UncheckedIOException("could not rename " + from + " to " + to + ": " + ex.getMessage(), ex);
 		}
 	}
 
-	/** Whether a move that reported failure happened: the old name is gone and the new one is there. */
-	private boolean happenedAnyway(TaskFile from, TaskFile to) {
-		return !Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS)
-				&& Files.exists(this.layout.task(to), LinkOption.NOFOLLOW_LINKS);
-	}
 
 	private void appendQuietly(TaskId id, Attempt attempt) {
 		try {
