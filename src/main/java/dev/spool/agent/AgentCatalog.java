@@ -192,8 +192,13 @@ public final class AgentCatalog {
 			throw new IllegalArgumentException("temperature: must not be negative");
 		}
 		Boolean outside = front.value("outside", "true or false", AgentCatalog::bool);
+		Integer budget = front.wholeNumber("budget_daily_tokens");
+		if (budget != null && budget < 1) {
+			throw new IllegalArgumentException("budget_daily_tokens: must be at least 1");
+		}
 		return new AgentDefinition(name, front.text("model"), temperature, (concurrency != null) ? concurrency : 1,
-				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside));
+				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside),
+				(budget != null) ? budget.longValue() : null);
 	}
 
 	private static Optional<Boolean> bool(String text) {

@@ -3,6 +3,7 @@ package dev.spool.agent;
 import java.time.Clock;
 
 import dev.spool.SpoolProperties;
+import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.PipeProperties;
@@ -29,8 +30,8 @@ class AgentConfiguration {
 
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties, PipeTransport pipes) {
-		return new AgentSupervisor(catalog, store, model, live, clock, properties, pipes);
+			Clock clock, SpoolProperties properties, PipeTransport pipes, Budgets budgets) {
+		return new AgentSupervisor(catalog, store, model, live, clock, properties, pipes, budgets); // spool: budgets
 	}
 
 	// spool: pipelines

@@ -13,9 +13,11 @@ import java.util.List;
  * @param systemPrompt the body of its file
  * @param outside whether a program outside Spool is this agent ({@code outside: true}): Spool runs no loop for it,
  * but routes tasks to its roles
+ * @param budgetDailyTokens the most tokens its attempts may use in a UTC day ({@code budget_daily_tokens}), or null
+ * for no limit
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt, boolean outside) {
+		String systemPrompt, boolean outside, Long budgetDailyTokens) {
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);
