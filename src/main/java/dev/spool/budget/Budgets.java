@@ -106,14 +106,16 @@ public final class Budgets {
 		return why;
 	}
 
-	/** Why a pending task waits for budget, or empty when it does not. */
+	/**
+	 * Why a pending task waits for budget, or empty when it does not: said once an agent that may take it left it
+	 * alone for a budget, and for as long as that budget stays spent.
+	 */
 	public Optional<String> waiting(Task task) {
-		if (task.state() != TaskState.PENDING) {
+		String agent = this.refusedBy.get(task.id());
+		if (task.state() != TaskState.PENDING || agent == null) {
 			return Optional.empty();
 		}
-		String agent = this.refusedBy.get(task.id());
-		return workspaceSpent().or(() -> taskSpent(task))
-			.or(() -> (agent != null) ? agentSpent(agent) : Optional.empty());
+		return workspaceSpent().or(() -> taskSpent(task)).or(() -> agentSpent(agent));
 	}
 
 	/** Measures one attempt at a task as its answer streams, against the task's own budget. */
