@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.model.ModelGateway;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -94,6 +95,9 @@ class BudgetTests {
 
 	@Autowired
 	MockMvc mvc;
+
+	@Autowired
+	ModelGateway model;
 
 	@Test
 	void failedAttemptsRecordTheirTokensAsEstimates() {
@@ -235,6 +239,9 @@ class BudgetTests {
 		assertThat(endpoint.requestCount()).isEqualTo(requests + 1);
 		assertThat(workspace.resolve("outputs").resolve(id + "_result.md")).doesNotExist();
 		assertThat(json("/api/tasks/" + id).path("error").asString()).startsWith("budget:");
+		assertThat(this.model.lastOutcome().map((outcome) -> String.valueOf(outcome.error())).orElse(""))
+			.as("a cut for budget says nothing about the endpoint's health")
+			.doesNotContain("budget");
 	}
 
 	/** Waits until the task is done or failed and the record that says so is in its history. */
