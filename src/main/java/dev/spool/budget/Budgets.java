@@ -166,6 +166,19 @@ public final class Budgets {
 		return rows;
 	}
 
+	/** What an agent's tokens today (UTC) cost, over the models with a price; null when none has one. */
+	public synchronized java.math.BigDecimal costToday(String agent) {
+		java.math.BigDecimal cost = null;
+		for (Map.Entry<Spender, TokenTotals> entry : this.days.getOrDefault(currentDay(), Map.of()).entrySet()) {
+			java.math.BigDecimal one = agent.equals(entry.getKey().agent())
+					? this.prices.cost(entry.getKey().model(), entry.getValue()) : null;
+			if (one != null) {
+				cost = (cost != null) ? cost.add(one) : one;
+			}
+		}
+		return cost;
+	}
+
 	/** What tokens of a model cost, or null without a price. */
 	public java.math.BigDecimal cost(String model, TokenTotals tokens) {
 		return this.prices.cost(model, tokens);

@@ -35,7 +35,9 @@ class AgentsPageController {
 		model.addAttribute("agents", this.agents.list());
 		Map<String, String> spending = new HashMap<>();
 		for (AgentStatus agent : this.agents.list()) {
-			spending.put(agent.name(), today(this.budgets.today(agent.name()), this.budgets.agentLimit(agent.name())));
+			java.math.BigDecimal cost = this.budgets.costToday(agent.name());
+			spending.put(agent.name(), today(this.budgets.today(agent.name()), this.budgets.agentLimit(agent.name()))
+					+ ((cost != null) ? ", $" + cost.toPlainString() : ""));
 		}
 		model.addAttribute("spending", spending);
 		model.addAttribute("workspaceSpending", today(this.budgets.today(), this.budgets.workspaceLimit()));

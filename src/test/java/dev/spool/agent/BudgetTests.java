@@ -161,6 +161,7 @@ class BudgetTests {
 		assertThat(task.path("costUsd").decimalValue()).isEqualByComparingTo("0.000112");
 		String page = page("/tasks/" + first);
 		assertThat(page).contains("21 in, 7 out, $0.000112").contains("21 in, 7 out tokens");
+		assertThat(page("/agents")).contains("178 tokens, $0.000812");
 		this.mvc.perform(get("/api/usage?days=0")).andExpect(status().isBadRequest());
 	}
 
