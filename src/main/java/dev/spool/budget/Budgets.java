@@ -1,16 +1,12 @@
 package dev.spool.budget;
 
+import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.spool.workspace.Attempt;
@@ -24,27 +20,20 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Tokens spent, per UTC day, agent and model, added up from the attempt records, and the budgets they are held to.
- * The totals are read from every record the index holds at start and then grow with each record that this process
- * or the watcher sees, so they hold across restarts and count the records other processes write; no claim re-reads
- * the records.
+ * Tokens spent, added up from the attempt records, and the budgets they are held to. The totals are read from every
+ * record the index holds at start and then grow with each record that this process or the watcher sees, so they hold
+ * across restarts and count the records other processes write; no claim re-reads the records.
  */
 @Component
 public final class Budgets {
 
 	private final TaskIndex index;
 
-	private final Clock clock;
-
 	private final Long workspaceDaily;
 
 	private final Prices prices;
 
-	/** Tokens by day, then by agent and model. */
-	private final Map<LocalDate, Map<Spender, TokenTotals>> days = new HashMap<>();
-
-	/** The highest record number of each task already added in. */
-	private final Map<TaskId, Integer> counted = new HashMap<>();
+	private final TokenLedger ledger;
 
 	private final Map<String, Long> agentLimits = new ConcurrentHashMap<>();
 
@@ -53,11 +42,11 @@ public final class Budgets {
 
 	Budgets(TaskIndex index, Clock clock, BudgetProperties properties, Prices prices) {
 		this.index = index;
-		this.clock = clock;
 		this.workspaceDaily = properties.dailyTokens();
 		this.prices = prices;
+		this.ledger = new TokenLedger(clock, prices);
 		for (TaskState state : TaskState.values()) {
-			index.queries().newestFirst(state).forEach(this::count);
+			index.queries().newestFirst(state).forEach(this.ledger::count);
 		}
 	}
 
@@ -65,7 +54,7 @@ public final class Budgets {
 	void on(TaskChanged changed) {
 		Task after = changed.after();
 		if (after != null) {
-			count(after);
+			this.ledger.count(after);
 		}
 		if (after == null || after.state() != TaskState.PENDING) {
 			this.refusedBy.remove(changed.id());
@@ -139,67 +128,28 @@ public final class Budgets {
 	}
 
 	/** Tokens an agent's attempts used today (UTC). */
-	public synchronized TokenTotals today(String agent) {
-		TokenTotals totals = TokenTotals.NONE;
-		for (Map.Entry<Spender, TokenTotals> entry : this.days.getOrDefault(currentDay(), Map.of()).entrySet()) {
-			if (agent.equals(entry.getKey().agent())) {
-				totals = totals.plus(entry.getValue());
-			}
-		}
-		return totals;
+	public TokenTotals today(String agent) {
+		return this.ledger.today(agent);
 	}
 
 	/** Tokens all attempts used today (UTC). */
-	public synchronized TokenTotals today() {
-		return this.days.getOrDefault(currentDay(), Map.of()).values().stream().reduce(TokenTotals.NONE, TokenTotals::plus);
-	}
-
-	/** Totals per day, agent and model over the last {@code days} UTC days, today included, newest first. */
-	public synchronized List<Usage> usage(int days) {
-		LocalDate today = currentDay();
-		List<Usage> rows = new ArrayList<>();
-		for (int back = 0; back < days; back++) {
-			LocalDate day = today.minusDays(back);
-			new TreeMap<>(this.days.getOrDefault(day, Map.of())).forEach((spender, tokens) -> rows.add(new Usage(day,
-					spender.agent(), spender.model(), tokens, this.prices.cost(spender.model(), tokens))));
-		}
-		return rows;
+	public TokenTotals today() {
+		return this.ledger.todayAll();
 	}
 
 	/** What an agent's tokens today (UTC) cost, over the models with a price; null when none has one. */
-	public synchronized java.math.BigDecimal costToday(String agent) {
-		java.math.BigDecimal cost = null;
-		for (Map.Entry<Spender, TokenTotals> entry : this.days.getOrDefault(currentDay(), Map.of()).entrySet()) {
-			java.math.BigDecimal one = agent.equals(entry.getKey().agent())
-					? this.prices.cost(entry.getKey().model(), entry.getValue()) : null;
-			if (one != null) {
-				cost = (cost != null) ? cost.add(one) : one;
-			}
-		}
-		return cost;
+	public BigDecimal costToday(String agent) {
+		return this.ledger.costToday(agent);
+	}
+
+	/** Totals per day, agent and model over the last {@code days} UTC days, today included, newest first. */
+	public List<Usage> usage(int days) {
+		return this.ledger.usage(days);
 	}
 
 	/** What tokens of a model cost, or null without a price. */
-	public java.math.BigDecimal cost(String model, TokenTotals tokens) {
+	public BigDecimal cost(String model, TokenTotals tokens) {
 		return this.prices.cost(model, tokens);
-	}
-
-	private synchronized void count(Task task) {
-		int done = this.counted.getOrDefault(task.id(), 0);
-		int highest = done;
-		for (Attempt entry : task.history()) {
-			if (entry.number() <= done) {
-				continue;
-			}
-			highest = Math.max(highest, entry.number());
-			if (entry.tokens() != null) {
-				Instant when = (entry.finishedAt() != null) ? entry.finishedAt() : this.clock.instant();
-				Spender spender = new Spender(String.valueOf(entry.agent()), entry.model());
-				this.days.computeIfAbsent(day(when), (day) -> new HashMap<>())
-					.merge(spender, TokenTotals.NONE.plus(entry.tokens()), TokenTotals::plus);
-			}
-		}
-		this.counted.put(task.id(), highest);
 	}
 
 	private Optional<String> workspaceSpent() {
@@ -233,27 +183,8 @@ public final class Budgets {
 				+ " tokens today (budget_daily_tokens)") : Optional.empty();
 	}
 
-	private LocalDate currentDay() {
-		return day(this.clock.instant());
-	}
-
-	private static LocalDate day(Instant when) {
-		return LocalDate.ofInstant(when, ZoneOffset.UTC);
-	}
-
 	static String tokens(long count) {
 		return String.format(Locale.ROOT, "%,d", count);
-	}
-
-	/** Who spent tokens: an agent (or "null" for none recorded) with a model (or null when not recorded). */
-	private record Spender(String agent, String model) implements Comparable<Spender> {
-
-		@Override
-		public int compareTo(Spender other) {
-			int byAgent = this.agent.compareTo(other.agent);
-			return (byAgent != 0) ? byAgent : String.valueOf(this.model).compareTo(String.valueOf(other.model));
-		}
-
 	}
 
 	/**
@@ -265,7 +196,7 @@ public final class Budgets {
 	 * @param tokens what was spent
 	 * @param costUsd what it cost in US dollars, or null when the model has no price
 	 */
-	public record Usage(LocalDate day, String agent, String model, TokenTotals tokens, java.math.BigDecimal costUsd) {
+	public record Usage(LocalDate day, String agent, String model, TokenTotals tokens, BigDecimal costUsd) {
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ class AgentsPageController {
 		model.addAttribute("agents", this.agents.list());
 		Map<String, String> spending = new HashMap<>();
 		for (AgentStatus agent : this.agents.list()) {
-			java.math.BigDecimal cost = this.budgets.costToday(agent.name());
+			BigDecimal cost = this.budgets.costToday(agent.name());
 			spending.put(agent.name(), today(this.budgets.today(agent.name()), this.budgets.agentLimit(agent.name()))
 					+ ((cost != null) ? ", $" + cost.toPlainString() : ""));
 		}
