@@ -229,8 +229,13 @@ public final class AgentCatalog {
 		if (!command.isEmpty() && Boolean.TRUE.equals(outside)) {
 			throw new IllegalArgumentException("names a command and says it is outside: Spool runs a command itself");
 		}
+		Integer budget = front.wholeNumber("budget_daily_tokens");
+		if (budget != null && budget < 1) {
+			throw new IllegalArgumentException("budget_daily_tokens: must be at least 1");
+		}
 		return new AgentDefinition(name, model, temperature, (concurrency != null) ? concurrency : 1,
-				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command);
+				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command,
+				(budget != null) ? budget.longValue() : null);
 	}
 
 	private static List<String> command(FrontMatter front) {

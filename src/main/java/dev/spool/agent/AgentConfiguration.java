@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.spool.SpoolProperties;
+import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.PipeProperties;
@@ -33,10 +34,10 @@ class AgentConfiguration {
 
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties, PipeTransport pipes, WorkspaceLayout layout) {
+			Clock clock, SpoolProperties properties, PipeTransport pipes, WorkspaceLayout layout, Budgets budgets) {
 		Responder responder = Responder.either(new ModelResponder(model),
 				new CommandResponder(layout.root(), COMMAND_GRACE));
-		return new AgentSupervisor(catalog, store, responder, live, clock, properties, pipes);
+		return new AgentSupervisor(catalog, store, responder, live, clock, properties, pipes, budgets);
 	}
 
 	// spool: pipelines

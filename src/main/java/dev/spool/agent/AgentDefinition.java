@@ -15,9 +15,11 @@ import java.util.List;
  * but routes tasks to its roles
  * @param command the program Spool runs for each attempt instead of asking a model, as its argument vector; empty
  * for an agent that asks a model
+ * @param budgetDailyTokens the most tokens its attempts may use in a UTC day ({@code budget_daily_tokens}), or null
+ * for no limit
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt, boolean outside, List<String> command) {
+		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens) {
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spool.SpoolProperties;
+import dev.spool.budget.Budgets;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskState;
@@ -44,6 +45,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final PipeTransport pipes; // spool: pipelines
 
+	private final Budgets budgets; // spool: budgets
+
 	// Made anew at each start: a context may be stopped and started again (Spring's test context cache pauses the
 	// contexts not in use), and a stopped executor takes no more work.
 	private volatile ThreadPoolTaskScheduler scheduler;
@@ -59,7 +62,8 @@ public final class AgentSupervisor implements SmartLifecycle {
 	private volatile boolean running;
 
 	AgentSupervisor(AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live, Clock clock,
-			SpoolProperties properties, PipeTransport pipes) {
+			SpoolProperties properties, PipeTransport pipes, Budgets budgets) {
+		this.budgets = budgets; // spool: budgets
 		this.live = live;
 		this.pipes = pipes;
 		this.catalog = catalog;
@@ -155,6 +159,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 			}
 		}
 		for (AgentDefinition definition : this.catalog.all()) {
+			this.budgets.limitAgent(definition.name(), definition.budgetDailyTokens()); // spool: budgets
 			if (definition.outside()) {
 				// A program outside Spool is this agent; its definition only says what it is for.
 				List<AgentWorker> running = this.workers.remove(definition.name());
@@ -170,7 +175,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 			while (slots.size() < definition.concurrency()) {
 				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.responder, this.live, this.drains,
 						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff(),
-						this.pipes)); // spool: pipelines
+						this.pipes, this.budgets)); // spool: pipelines, budgets
 			}
 			this.workers.put(definition.name(), List.copyOf(slots));
 		}

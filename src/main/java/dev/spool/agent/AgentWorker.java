@@ -22,12 +22,15 @@ import org.apache.commons.logging.LogFactory;
 import org.slf4j.MDC;
 
 import dev.spool.Durations;
+import dev.spool.budget.AttemptMeter;
+import dev.spool.budget.Budgets;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.TokenUsage;
 
 /**
  * One slot of an agent: claims the next task it may take, has its {@link Responder} (a model or a command) answer
@@ -62,6 +65,10 @@ final class AgentWorker {
 
 	private final PipeTransport pipes; // spool: pipelines
 
+	private final Budgets budgets; // spool: budgets
+
+	private volatile AttemptMeter meter; // spool: budgets
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final AtomicBoolean wanted = new AtomicBoolean();
@@ -82,9 +89,10 @@ final class AgentWorker {
 
 	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live,
 			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff,
-			PipeTransport pipes) {
+			PipeTransport pipes, Budgets budgets) {
 		this.live = live;
 		this.pipes = pipes;
+		this.budgets = budgets; // spool: budgets
 		this.agent = agent;
 		this.catalog = catalog;
 		this.store = store;
@@ -167,14 +175,19 @@ final class AgentWorker {
 	private boolean workOnce() {
 		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
 		List<Task> candidates = this.store.index().claimable(this.agent, roles, 16);
+		boolean open = false; // spool: budgets
 		for (Task candidate : candidates) {
+			if (this.budgets.refusal(candidate, this.agent).isPresent()) { // spool: budgets
+				continue;
+			}
+			open = true;
 			Optional<Claim> claim = this.store.claim(candidate, this.agent);
 			if (claim.isPresent()) {
 				workNamed(claim.get());
 				return true;
 			}
 		}
-		return !candidates.isEmpty();
+		return open;
 	}
 
 	/** Works on a claim with the task and the agent named in every log line written meanwhile, on any thread. */
@@ -215,6 +228,7 @@ final class AgentWorker {
 				return;
 			}
 			String prompt = DependencyHandOver.prompt(this.store, claim.id());
+			this.meter = this.budgets.meter(claim.id(), definition.systemPrompt(), prompt); // spool: budgets
 			this.live.started(claim.id());
 			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt)));
 			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -230,6 +244,10 @@ final class AgentWorker {
 			failed(claim, "no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null);
 		}
 		catch (ExecutionException ex) {
+			if (this.meter.overBudget()) { // spool: budgets
+				overBudget(claim);
+				return;
+			}
 			if (ex.getCause() instanceof PipeTransport.WriterFailedException writerFailed) { // spool: pipelines
 				restart(claim, writerFailed.getMessage());
 				return;
@@ -256,6 +274,7 @@ final class AgentWorker {
 			this.live.finished(claim.id());
 			this.current = null;
 			this.call = null;
+			this.meter = null; // spool: budgets
 		}
 	}
 
@@ -270,6 +289,7 @@ final class AgentWorker {
 			try {
 				answer = this.responder.answer(request, (piece) -> {
 					this.live.append(claim.id(), piece);
+					this.meter.streamed(piece); // spool: budgets
 					try {
 						sink.accept(piece);
 					}
@@ -325,7 +345,7 @@ final class AgentWorker {
 			releaseIfStopping(claim);
 			return;
 		}
-		Optional<TaskState> next = this.store.fail(claim, error);
+		Optional<TaskState> next = this.store.fail(claim, error, tokensSoFar()); // spool: budgets
 		logger.warn(this.agent + " failed " + claim.id() + ": " + error
 				+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));
 		this.consecutiveFailures++;
@@ -338,6 +358,20 @@ final class AgentWorker {
 		}
 		this.pausedBecause = error;
 		this.pausedUntil = this.clock.instant().plus(backoff);
+	}
+
+	// spool: budgets. A task that crossed its own budget fails at once, with the tokens it used; no retry would help.
+	private void overBudget(Claim claim) {
+		String reason = this.meter.reason();
+		if (this.store.giveUp(claim, reason, tokensSoFar())) {
+			logger.warn(this.agent + " stopped " + claim.id() + ": " + reason);
+		}
+	}
+
+	// spool: budgets. A failed attempt records what it used: an estimate, since the model reports usage only at the end.
+	private TokenUsage tokensSoFar() {
+		AttemptMeter attempt = this.meter;
+		return (attempt != null) ? attempt.estimate() : null;
 	}
 
 	/**

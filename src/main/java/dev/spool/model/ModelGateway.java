@@ -16,6 +16,7 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.util.StringUtils;
 
+import dev.spool.budget.BudgetSpentException;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.TokenUsage;
 
@@ -75,8 +76,8 @@ public final class ModelGateway {
 			return answer;
 		}
 		catch (RuntimeException ex) {
-			if (!Thread.currentThread().isInterrupted()) {
-				// A call cut short by a stop or a cancel says nothing about the endpoint.
+			if (!Thread.currentThread().isInterrupted() && !(ex instanceof BudgetSpentException)) {
+				// A call cut short by a stop, a cancel or a spent budget says nothing about the endpoint.
 				this.lastOutcome.set(ModelOutcome.failure(this.clock.instant(), ModelErrors.describe(ex)));
 			}
 			throw ex;

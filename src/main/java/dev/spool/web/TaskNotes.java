@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.spool.agent.Routing;
+import dev.spool.budget.Budgets;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Dependencies;
 import dev.spool.workspace.Task;
@@ -29,14 +30,17 @@ class TaskNotes {
 
 	private final Routing routing;
 
-	TaskNotes(TaskIndex index, Routing routing) {
+	private final Budgets budgets;
+
+	TaskNotes(TaskIndex index, Routing routing, Budgets budgets) {
 		this.index = index;
 		this.routing = routing;
+		this.budgets = budgets;
 	}
 
 	/** The notes as the files are now; take one per page or response, as it lists the agents seen once. */
 	Snapshot snapshot() {
-		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents());
+		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents(), this.budgets);
 	}
 
 	/** Notes on tasks, against one view of the agents seen. */
@@ -51,10 +55,22 @@ class TaskNotes {
 
 		private final Set<String> seen;
 
-		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen) {
+		private final Budgets budgets;
+
+		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen, Budgets budgets) {
 			this.index = index;
 			this.dependencies = dependencies;
 			this.seen = seen;
+			this.budgets = budgets;
+		}
+
+		/** Why a pending task waits for a budget, such as "budget: agent_a spent 10,000 of 10,000 tokens today"; or null. */
+		String waitingForBudget(Task task) {
+			return this.budgets.waiting(task).orElse(null);
+		}
+
+		Budgets budgets() {
+			return this.budgets;
 		}
 
 		/** The dependencies a pending task still waits for; empty for any other task. */
@@ -75,6 +91,10 @@ class TaskNotes {
 
 		/** The one line a board row shows: the error, the problem, the warning, or what it waits for. */
 		String reason(Task task) {
+			String budget = waitingForBudget(task);
+			if (budget != null) {
+				return budget;
+			}
 			if (task.error() != null) {
 				return task.error();
 			}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.spool.budget.Budgets;
 import dev.spool.orchestrator.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
@@ -54,6 +55,8 @@ class TaskPageController {
 		model.addAttribute("waitingFor", snapshot.waitingFor(task).stream().map(TaskId::text).toList());
 		model.addAttribute("problem", (task.problem() == null) ? snapshot.problem(task) : null);
 		model.addAttribute("warning", snapshot.warning(task));
+		model.addAttribute("budgetWaiting", snapshot.waitingForBudget(task));
+		model.addAttribute("tokensText", TokenText.of(Budgets.spent(task), TaskJson.cost(task, snapshot.budgets())));
 		model.addAttribute("failedWith", snapshot.failedWith(task).stream().map((other) -> other.id().text()).toList());
 		model.addAttribute("promptHtml", this.markdown.toHtml(this.store.readPrompt(task.id())));
 		String output = this.store.readOutput(task.id()).orElse(null);
@@ -106,16 +109,16 @@ class TaskPageController {
 
 	private List<TimelineEntry> timeline(Task task) {
 		List<TimelineEntry> entries = new ArrayList<>();
-		entries.add(new TimelineEntry(task.createdAt(), "created", null, null));
+		entries.add(new TimelineEntry(task.createdAt(), "created", null, null, null));
 		for (Attempt attempt : task.history()) {
 			if (attempt.startedAt() != null) {
-				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null));
+				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null, null));
 			}
 			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt.outcome()), attempt.agent(),
-					attempt.error()));
+					attempt.error(), TokenText.of(attempt.tokens())));
 		}
 		if (task.state() == TaskState.IN_PROGRESS) {
-			entries.add(new TimelineEntry(null, "in progress", task.owner(), null));
+			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null));
 		}
 		return entries;
 	}
@@ -138,7 +141,7 @@ class TaskPageController {
 	}
 
 	/** One line of a task's timeline. */
-	record TimelineEntry(Instant at, String what, String agent, String detail) {
+	record TimelineEntry(Instant at, String what, String agent, String detail, String tokens) {
 	}
 
 }

@@ -24,12 +24,13 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * @param retryOf the task this one was made from with changes, or null
  * @param pipeline its place in a pipeline, or null
  * @param goal the goal whose plan it comes from, or null
+ * @param budgetTokens the most tokens all its attempts together may use ({@code budget_tokens}), or null for no limit
  * @param prompt the body
  * @param problem why the front matter could not be taken, in one line naming the field, or null when it could
  */
 public record TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
-		Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, String prompt,
-		String problem) {
+		Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, Long budgetTokens,
+		String prompt, String problem) {
 
 	/** Roles as agent definitions list them: a word or a few, without line breaks. */
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
@@ -47,6 +48,14 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 		kind = (kind != null) ? kind : Kind.TASK;
 	}
 
+	/** A task without a token budget. */
+	public TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
+			Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, String prompt,
+			String problem) {
+		this(title, agent, role, kind, priority, dependsOn, maxAttempts, createdAt, retryOf, pipeline, goal, null,
+				prompt, problem);
+	}
+
 	/** A plain task: no role, no pipeline, no goal. */
 	public TaskDocument(String title, String agent, int priority, List<TaskId> dependsOn, Integer maxAttempts,
 			Instant createdAt, TaskId retryOf, String prompt, String problem) {
@@ -57,7 +66,8 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 	/** The same document with another prompt, such as the start of a long one. */
 	public TaskDocument withPrompt(String newPrompt) {
 		return new TaskDocument(this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
-				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, newPrompt, this.problem);
+				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, this.budgetTokens, newPrompt,
+				this.problem);
 	}
 
 	/** Whether a text can be a role. */
@@ -85,12 +95,13 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 				return broken(front.body(), "max_attempts: " + maxAttempts + " is less than 1");
 			}
 			Integer priority = front.wholeNumber("priority");
+			Long budgetTokens = budgetTokens(front);
 			Kind kind = front.value("kind", "task or goal", Kind::fromWord);
 			return new TaskDocument(title, front.value("agent", "a valid agent name", TaskDocument::agentName),
 					front.value("role", "a role (letters, digits, spaces, _ . -)", TaskDocument::role), kind,
 					(priority != null) ? priority : 0, front.list("depends_on", "a task id", TaskDocument::id),
 					maxAttempts, front.instant("created_at"), front.value("retry_of", "a task id", TaskDocument::id),
-					pipelineStage(front), goalStep(front), front.body(), null);
+					pipelineStage(front), goalStep(front), budgetTokens, front.body(), null);
 		}
 		catch (FrontMatter.InvalidFrontMatterException ex) {
 			return broken(front.body(), ex.getMessage());
@@ -99,6 +110,14 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 			// Reading the fields only looks at parsed nodes, so anything thrown here changed nothing elsewhere.
 			return broken(front.body(), "front matter cannot be read: " + ProblemText.describe(ex));
 		}
+	}
+
+	private static Long budgetTokens(FrontMatter front) {
+		Integer budget = front.wholeNumber("budget_tokens");
+		if (budget != null && budget < 1) {
+			throw new FrontMatter.InvalidFrontMatterException("budget_tokens: " + budget + " is less than 1");
+		}
+		return (budget != null) ? budget.longValue() : null;
 	}
 
 	private static PipelineStage pipelineStage(FrontMatter front) {
@@ -157,6 +176,7 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 		field(out, "depends_on", this.dependsOn.isEmpty() ? null
 				: this.dependsOn.stream().map(TaskId::text).toList().toString());
 		field(out, "max_attempts", (this.maxAttempts != null) ? this.maxAttempts.toString() : null);
+		field(out, "budget_tokens", (this.budgetTokens != null) ? this.budgetTokens.toString() : null);
 		field(out, "created_at", (this.createdAt != null) ? quote(this.createdAt.toString()) : null);
 		field(out, "retry_of", (this.retryOf != null) ? this.retryOf.text() : null);
 		if (this.pipeline != null) {

@@ -247,10 +247,20 @@ public final class TaskStore {
 	 * @return the state the task went to, or empty when the claim was lost
 	 */
 	public Optional<TaskState> fail(Claim claim, String error) {
+		return fail(claim, error, null);
+	}
+
+	/**
+	 * Records a failed attempt with the tokens it used, then returns the task to pending, or to failed once its
+	 * attempts are used up.
+	 * @param tokens what the attempt used, reported or estimated, or null when nothing is known
+	 * @return the state the task went to, or empty when the claim was lost
+	 */
+	public Optional<TaskState> fail(Claim claim, String error, TokenUsage tokens) {
 		if (!stillHeld(claim)) {
 			return Optional.empty();
 		}
-		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error);
+		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error, tokens);
 	}
 
 	/**
@@ -259,11 +269,20 @@ public final class TaskStore {
 	 * @return false when the claim was lost
 	 */
 	public boolean giveUp(Claim claim, String error) {
+		return giveUp(claim, error, null);
+	}
+
+	/**
+	 * Records a failed attempt with the tokens it used and fails the task at once, whatever attempts it has left: for
+	 * a task stopped because it spent its token budget.
+	 * @return false when the claim was lost
+	 */
+	public boolean giveUp(Claim claim, String error, TokenUsage tokens) {
 		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.FAILED, null))) {
 			return false;
 		}
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(),
-				this.clock.instant(), error, null, null, null));
+				this.clock.instant(), error, null, null, tokens));
 		return true;
 	}
 
@@ -296,7 +315,7 @@ public final class TaskStore {
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
 		unstamp(inProgress);
-		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason);
+		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason, null);
 	}
 
 	/**
@@ -329,7 +348,7 @@ public final class TaskStore {
 	}
 
 	private Optional<TaskState> giveBack(TaskFile inProgress, Attempt.Outcome outcome, Instant startedAt,
-			String error) {
+			String error, TokenUsage tokens) {
 		Task task = this.index.find(inProgress.id()).orElse(null);
 		// Counted from the records themselves: the index may not have seen a retry another process just recorded.
 		int used = Attempt.attemptsSinceRetry(this.log.read(inProgress.id())) + 1;
@@ -341,7 +360,7 @@ public final class TaskStore {
 			return Optional.empty();
 		}
 		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
-				recorded, null, null, null));
+				recorded, null, null, tokens));
 		return Optional.of(next);
 	}
 

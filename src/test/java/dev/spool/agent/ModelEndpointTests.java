@@ -898,6 +898,11 @@ class ModelEndpointTests {
 			return this.workspace;
 		}
 
+		/** The base URL Spool is pointed at, for a Spool started without {@link #register}. */
+		String url() {
+			return this.server.url("/v1").toString();
+		}
+
 		void enqueue(Reply reply) {
 			this.script.add(reply);
 		}

@@ -1,0 +1,202 @@
+package dev.spool.budget;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskChanged;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tokens spent, added up from the attempt records, and the budgets they are held to. The totals are read from every
+ * record the index holds at start and then grow with each record that this process or the watcher sees, so they hold
+ * across restarts and count the records other processes write; no claim re-reads the records.
+ */
+@Component
+public final class Budgets {
+
+	private final TaskIndex index;
+
+	private final Long workspaceDaily;
+
+	private final Prices prices;
+
+	private final TokenLedger ledger;
+
+	private final Map<String, Long> agentLimits = new ConcurrentHashMap<>();
+
+	/** The agent that last left a pending task alone for its budget. */
+	private final Map<TaskId, String> refusedBy = new ConcurrentHashMap<>();
+
+	Budgets(TaskIndex index, Clock clock, BudgetProperties properties, Prices prices) {
+		this.index = index;
+		this.workspaceDaily = properties.dailyTokens();
+		this.prices = prices;
+		this.ledger = new TokenLedger(clock, prices);
+		for (TaskState state : TaskState.values()) {
+			index.queries().newestFirst(state).forEach(this.ledger::count);
+		}
+	}
+
+	@EventListener
+	void on(TaskChanged changed) {
+		Task after = changed.after();
+		if (after != null) {
+			this.ledger.count(after);
+		}
+		if (after == null || after.state() != TaskState.PENDING) {
+			this.refusedBy.remove(changed.id());
+		}
+	}
+
+	/** Sets an agent's daily limit as its definition says; null for none. */
+	public void limitAgent(String agent, Long dailyTokens) {
+		if (dailyTokens != null) {
+			this.agentLimits.put(agent, dailyTokens);
+		}
+		else {
+			this.agentLimits.remove(agent);
+		}
+	}
+
+	/** An agent's daily limit, or null for none. */
+	public Long agentLimit(String agent) {
+		return this.agentLimits.get(agent);
+	}
+
+	public Long workspaceLimit() {
+		return this.workspaceDaily;
+	}
+
+	/**
+	 * Why an agent may not start an attempt at a task now, or empty when it may: the workspace's daily budget, the
+	 * task's own budget or the agent's daily budget is spent.
+	 */
+	public Optional<String> refusal(Task task, String agent) {
+		Optional<String> why = workspaceSpent().or(() -> taskSpent(task)).or(() -> agentSpent(agent));
+		if (why.isPresent()) {
+			this.refusedBy.put(task.id(), agent);
+		}
+		else {
+			this.refusedBy.remove(task.id());
+		}
+		return why;
+	}
+
+	/**
+	 * Why a pending task waits for budget, or empty when it does not: said once an agent that may take it left it
+	 * alone for a budget, and for as long as that budget stays spent.
+	 */
+	public Optional<String> waiting(Task task) {
+		String agent = this.refusedBy.get(task.id());
+		if (task.state() != TaskState.PENDING || agent == null) {
+			return Optional.empty();
+		}
+		return workspaceSpent().or(() -> taskSpent(task)).or(() -> agentSpent(agent));
+	}
+
+	/** Measures one attempt at a task as its answer streams, against the task's own budget. */
+	public AttemptMeter meter(TaskId id, String... prompt) {
+		Task task = this.index.find(id).orElse(null);
+		long chars = 0;
+		for (String part : prompt) {
+			chars += (part != null) ? part.length() : 0;
+		}
+		Long budget = (task != null) ? task.document().budgetTokens() : null;
+		return new AttemptMeter(id, (task != null) ? spent(task).total() : 0, budget, chars);
+	}
+
+	/** Tokens all of a task's attempts used. */
+	public static TokenTotals spent(Task task) {
+		TokenTotals totals = TokenTotals.NONE;
+		for (Attempt entry : task.history()) {
+			totals = totals.plus(entry.tokens());
+		}
+		return totals;
+	}
+
+	/** Tokens an agent's attempts used today (UTC). */
+	public TokenTotals today(String agent) {
+		return this.ledger.today(agent);
+	}
+
+	/** Tokens all attempts used today (UTC). */
+	public TokenTotals today() {
+		return this.ledger.todayAll();
+	}
+
+	/** What an agent's tokens today (UTC) cost, over the models with a price; null when none has one. */
+	public BigDecimal costToday(String agent) {
+		return this.ledger.costToday(agent);
+	}
+
+	/** Totals per day, agent and model over the last {@code days} UTC days, today included, newest first. */
+	public List<Usage> usage(int days) {
+		return this.ledger.usage(days);
+	}
+
+	/** What tokens of a model cost, or null without a price. */
+	public BigDecimal cost(String model, TokenTotals tokens) {
+		return this.prices.cost(model, tokens);
+	}
+
+	private Optional<String> workspaceSpent() {
+		if (this.workspaceDaily == null) {
+			return Optional.empty();
+		}
+		long spent = today().total();
+		return (spent >= this.workspaceDaily)
+				? Optional.of("budget: the workspace spent " + tokens(spent) + " of " + tokens(this.workspaceDaily)
+						+ " tokens today (spool.budget.daily-tokens)")
+				: Optional.empty();
+	}
+
+	private static Optional<String> taskSpent(Task task) {
+		Long budget = task.document().budgetTokens();
+		if (budget == null) {
+			return Optional.empty();
+		}
+		long spent = spent(task).total();
+		return (spent >= budget) ? Optional.of("budget: " + task.id() + " spent " + tokens(spent) + " of "
+				+ tokens(budget) + " tokens (budget_tokens)") : Optional.empty();
+	}
+
+	private Optional<String> agentSpent(String agent) {
+		Long limit = this.agentLimits.get(agent);
+		if (limit == null) {
+			return Optional.empty();
+		}
+		long spent = today(agent).total();
+		return (spent >= limit) ? Optional.of("budget: " + agent + " spent " + tokens(spent) + " of " + tokens(limit)
+				+ " tokens today (budget_daily_tokens)") : Optional.empty();
+	}
+
+	static String tokens(long count) {
+		return String.format(Locale.ROOT, "%,d", count);
+	}
+
+	/**
+	 * Tokens one agent spent on one model in one UTC day.
+	 *
+	 * @param day the UTC day
+	 * @param agent the agent
+	 * @param model the model, or null where the attempt did not record one (it failed before an answer)
+	 * @param tokens what was spent
+	 * @param costUsd what it cost in US dollars, or null when the model has no price
+	 */
+	public record Usage(LocalDate day, String agent, String model, TokenTotals tokens, BigDecimal costUsd) {
+	}
+
+}

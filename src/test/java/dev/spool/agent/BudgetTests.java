@@ -1,0 +1,359 @@
+package dev.spool.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import okhttp3.mockwebserver.MockResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.spool.model.ModelGateway;
+import dev.spool.workspace.Attempt;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.TokenUsage;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Tokens and budgets against an OpenAI-compatible stub: every attempt records its tokens (estimated where the model
+ * never said), totals and cost show in the API and the pages, and a spent budget stops work. Agents: {@code tester}
+ * (no budget), {@code counter} (for totals) and {@code thrifty} ({@code budget_daily_tokens: 100}). Time is the real
+ * clock shifted by an offset the tests move, so a test can step into the next UTC day.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
+@AutoConfigureMockMvc
+@TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
+		"spring.ai.openai.max-retries=0", "spool.retry-backoff=50ms", "spool.heartbeat-interval=500ms",
+		"spool.max-attempts=2", "spool.task-timeout=5s", "spool.prices.test-model-0613.input-per-million=2",
+		"spool.prices.test-model-0613.output-per-million=10" })
+@DirtiesContext
+class BudgetTests {
+
+	static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final ShiftedClock CLOCK = new ShiftedClock();
+
+	static Path workspace;
+
+	static ModelEndpointTests.ModelEndpoint endpoint;
+
+	@BeforeAll
+	static void start() throws IOException {
+		workspace = Files.createTempDirectory("spool-budget-");
+		endpoint = ModelEndpointTests.ModelEndpoint.start(workspace, "counter");
+		Files.writeString(workspace.resolve("agents").resolve("thrifty.md"),
+				"---\nconcurrency: 1\nbudget_daily_tokens: 100\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
+	}
+
+	@AfterAll
+	static void stop() throws IOException {
+		endpoint.close();
+	}
+
+	@DynamicPropertySource
+	static void endpoint(DynamicPropertyRegistry registry) {
+		ModelEndpointTests.ModelEndpoint.register(registry, () -> endpoint);
+	}
+
+	@Autowired
+	TaskStore store;
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	ModelGateway model;
+
+	@Test
+	void failedAttemptsRecordTheirTokensAsEstimates() {
+		String prompt = "Which prime follows 7?"; // 22 characters; with the system prompt's 21, 11 or 12 tokens
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.serverError());
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.serverError());
+
+		Task task = finished( create(prompt, "tester"));
+
+		assertThat(task.state()).isEqualTo(TaskState.FAILED);
+		List<Attempt> errors = task.history().stream().filter((a) -> a.outcome() == Attempt.Outcome.ERROR).toList();
+		assertThat(errors).hasSize(2).allSatisfy((attempt) -> {
+			assertThat(attempt.tokens()).as("tokens of a failed attempt").isNotNull();
+			assertThat(attempt.tokens().estimated()).isTrue();
+			assertThat(attempt.tokens().prompt()).isEqualTo(11);
+			assertThat(attempt.tokens().completion()).isZero();
+			assertThat(attempt.tokens().total()).isEqualTo(11);
+		});
+		assertThat(recordText(task.id(), 1)).as("the record on disk").containsPattern("\"estimated\"\\s*:\\s*true");
+	}
+
+	@Test
+	void aTimedOutAttemptRecordsWhatItStreamedAsAnEstimate() throws Exception {
+		List<String> pieces = new ArrayList<>(List.of("Forty-two is"));
+		for (int i = 0; i < 20; i++) {
+			pieces.add(" and so on");
+		}
+		MockResponse slow = slowAfterFirstPiece(pieces.toArray(String[]::new));
+		endpoint.enqueue(slow);
+
+		Task task = finished( create("What is six times seven, in words?", "tester"));
+
+		Attempt timedOut = task.history().get(0);
+		assertThat(timedOut.outcome()).isEqualTo(Attempt.Outcome.ERROR);
+		assertThat(timedOut.error()).contains("no answer within");
+		assertThat(timedOut.tokens().estimated()).isTrue();
+		assertThat(timedOut.tokens().prompt()).isEqualTo((21 + 34 + 3) / 4);
+		assertThat(timedOut.tokens().completion()).as("what had streamed: a few pieces, or nothing yet")
+			.isBetween(0L, 20L);
+	}
+
+	@Test
+	void usageIsTotalledPerDayAgentAndModelWithItsCost() throws Exception {
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(21, 7, 28), "Paris."));
+		TaskId first = finished( create("Capital of France?", "counter")).id();
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(100, 50, 150), "Rome."));
+		finished( create("Capital of Italy?", "counter"));
+
+		JsonNode usage = json("/api/usage?days=7");
+		JsonNode row = row(usage.path("days"), "counter");
+		assertThat(row.path("day").asString()).isEqualTo(CLOCK.instant().atZone(ZoneOffset.UTC).toLocalDate().toString());
+		assertThat(row.path("model").asString()).isEqualTo("test-model-0613");
+		assertThat(row.path("tokens").path("prompt").asLong()).isEqualTo(121);
+		assertThat(row.path("tokens").path("completion").asLong()).isEqualTo(57);
+		assertThat(row.path("tokens").path("total").asLong()).isEqualTo(178);
+		// 121 input tokens at $2 and 57 output tokens at $10 per million.
+		assertThat(row.path("costUsd").decimalValue()).isEqualByComparingTo("0.000812");
+
+		JsonNode task = json("/api/tasks/" + first);
+		assertThat(task.path("totalTokens").path("total").asLong()).isEqualTo(28);
+		assertThat(task.path("costUsd").decimalValue()).isEqualByComparingTo("0.000112");
+		String page = page("/tasks/" + first);
+		assertThat(page).contains("21 in, 7 out, $0.000112").contains("21 in, 7 out tokens");
+		assertThat(page("/agents")).contains("178 tokens, $0.000812");
+		this.mvc.perform(get("/api/usage?days=0")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void aRecordAnotherProcessWroteCountsTowardTheTotals() throws Exception {
+		TaskId id = create("Done elsewhere.", "elsewhere");
+		Instant now = CLOCK.instant();
+		String record = "{\"number\":1,\"outcome\":\"ERROR\",\"agent\":\"elsewhere\",\"startedAt\":\"" + now
+				+ "\",\"finishedAt\":\"" + now + "\",\"error\":\"crashed\",\"model\":\"other-model\","
+				+ "\"tokens\":{\"prompt\":600,\"completion\":400,\"total\":1000}}";
+		Path written = Files.writeString(workspace.resolve("record.tmp"), record);
+		Files.move(written, workspace.resolve(".spool/attempts/" + id + ".1.json"), StandardCopyOption.ATOMIC_MOVE);
+
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			JsonNode row = row(json("/api/usage?days=1").path("days"), "elsewhere");
+			assertThat(row.path("tokens").path("total").asLong()).isEqualTo(1000);
+			assertThat(row.path("model").asString()).isEqualTo("other-model");
+			assertThat(row.has("costUsd") && !row.path("costUsd").isNull()).as("no price for other-model").isFalse();
+		});
+		assertThat(json("/api/tasks/" + id).path("totalTokens").path("total").asLong()).isEqualTo(1000);
+	}
+
+	@Test
+	void anAgentsDailyBudgetStopsNewClaimsUntilTheNextUtcDay() throws Exception {
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(80, 40, 120), "Four."));
+		finished( create("Two plus two?", "thrifty"));
+		int requests = endpoint.requestCount();
+
+		TaskId waiting = create("Three plus three?", "thrifty");
+		String reason = "budget: thrifty spent 120 of 100 tokens today (budget_daily_tokens)";
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(json("/api/tasks/" + waiting).path("waiting").asString()).isEqualTo(reason));
+		assertThat(this.store.index().find(waiting).orElseThrow().state()).isEqualTo(TaskState.PENDING);
+		assertThat(endpoint.requestCount()).as("no call for the waiting task").isEqualTo(requests);
+		assertThat(page("/")).contains(reason);
+		assertThat(page("/tasks/" + waiting)).contains("Waits for budget").contains(reason);
+		assertThat(page("/agents")).contains("120 tokens of 100 (budget spent");
+		JsonNode thrifty = row(json("/api/usage").path("agents"), "thrifty");
+		assertThat(thrifty.path("spent").asBoolean()).isTrue();
+		assertThat(thrifty.path("budget").asLong()).isEqualTo(100);
+
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(10, 5, 15), "Six."));
+		CLOCK.shift(Duration.ofDays(1));
+
+		Task done = finished( waiting);
+		assertThat(done.state()).isEqualTo(TaskState.DONE);
+		assertThat(json("/api/tasks/" + waiting).has("waiting")).isFalse();
+	}
+
+	@Test
+	void aTaskThatCrossesItsBudgetWhileStreamingFailsWithReasonBudget() throws Exception {
+		List<String> pieces = new ArrayList<>();
+		for (int i = 1; i <= 60; i++) {
+			pieces.add("Piece " + i + " of a long and costly answer. ");
+		}
+		String whole = String.join("", pieces);
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(20, 500, 520),
+				pieces.toArray(String[]::new)));
+		int requests = endpoint.requestCount();
+		TaskId id = TaskId.parse("task_900").orElseThrow();
+		Path file = Files.writeString(workspace.resolve("task.tmp"),
+				"---\nagent: tester\nbudget_tokens: 40\n---\n\nWrite at length.\n");
+		Files.move(file, workspace.resolve("tasks").resolve(id + "_pending.md"), StandardCopyOption.ATOMIC_MOVE);
+
+		Task task = finished( id);
+
+		assertThat(task.state()).isEqualTo(TaskState.FAILED);
+		assertThat(task.history()).as("one attempt, not retried though max-attempts is 2").hasSize(1);
+		Attempt stopped = task.history().get(0);
+		assertThat(stopped.error()).startsWith("budget: task_900 used more than its 40 tokens (budget_tokens)");
+		assertThat(stopped.tokens().estimated()).isTrue();
+		assertThat(stopped.tokens().total()).as("the stream was cut soon after the budget was crossed")
+			.isGreaterThan(40)
+			.isLessThan(60);
+		assertThat(stopped.tokens().completion()).isLessThan(whole.length() / 4);
+		assertThat(endpoint.requestCount()).isEqualTo(requests + 1);
+		assertThat(workspace.resolve("outputs").resolve(id + "_result.md")).doesNotExist();
+		assertThat(json("/api/tasks/" + id).path("error").asString()).startsWith("budget:");
+		assertThat(this.model.lastOutcome().map((outcome) -> String.valueOf(outcome.error())).orElse(""))
+			.as("a cut for budget says nothing about the endpoint's health")
+			.doesNotContain("budget");
+	}
+
+	/** Waits until the task is done or failed and the record that says so is in its history. */
+	private Task finished(TaskId id) {
+		return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> this.store.index().find(id),
+				(task) -> task.isPresent() && isRecorded(task.get())).orElseThrow();
+	}
+
+	private static boolean isRecorded(Task task) {
+		if (!task.state().isFinished() || task.history().isEmpty()) {
+			return false;
+		}
+		Attempt last = task.history().get(task.history().size() - 1);
+		return switch (task.state()) {
+			case DONE -> last.outcome() == Attempt.Outcome.DONE;
+			case FAILED -> last.error() != null && (last.error().startsWith("budget:")
+					|| ModelEndpointTests.LAST_ATTEMPT.matcher(last.error()).find());
+			default -> true;
+		};
+	}
+
+	private TaskId create(String prompt, String agent) {
+		return this.store.create(new NewTask(prompt, null, agent, 0, List.of(), null)).id();
+	}
+
+	private JsonNode json(String path) throws Exception {
+		return JSON.readTree(this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
+			.getContentAsString(StandardCharsets.UTF_8));
+	}
+
+	private String page(String path) throws Exception {
+		return this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+	}
+
+	private static JsonNode row(JsonNode rows, String agent) {
+		for (JsonNode row : rows) {
+			if (row.path("agent").asString().equals(agent)) {
+				return row;
+			}
+		}
+		throw new AssertionError("no row for " + agent + " in " + rows);
+	}
+
+	private static String recordText(TaskId id, int number) {
+		try {
+			return Files.readString(workspace.resolve(".spool/attempts/" + id + "." + number + ".json"));
+		}
+		catch (IOException ex) {
+			throw new AssertionError(ex);
+		}
+	}
+
+	/** An answer whose first piece comes at once and the rest only after far longer than the task timeout. */
+	private static MockResponse slowAfterFirstPiece(String... pieces) {
+		StringBuilder body = new StringBuilder();
+		for (String piece : pieces) {
+			body.append("data: ").append(JSON.writeValueAsString(chunk(piece, null))).append("\n\n");
+		}
+		int firstEvent = body.indexOf("\n\n") + 2;
+		body.append("data: ").append(JSON.writeValueAsString(chunk("", "stop"))).append("\n\n");
+		body.append("data: [DONE]\n\n");
+		return new MockResponse().setHeader("Content-Type", "text/event-stream")
+			.setBody(body.toString())
+			.throttleBody(firstEvent, 2, TimeUnit.SECONDS);
+	}
+
+	private static java.util.Map<String, Object> chunk(String content, String finishReason) {
+		java.util.Map<String, Object> choice = new java.util.LinkedHashMap<>();
+		choice.put("index", 0);
+		choice.put("delta", content.isEmpty() ? java.util.Map.of() : java.util.Map.of("role", "assistant", "content", content));
+		choice.put("finish_reason", finishReason);
+		return java.util.Map.of("id", "chatcmpl-slow", "object", "chat.completion.chunk", "created", 1700000000,
+				"model", "test-model-0613", "choices", List.of(choice));
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Clocks {
+
+		@Bean
+		@Primary
+		Clock shiftedClock() {
+			return CLOCK;
+		}
+
+	}
+
+	/** The real time moved by an offset a test sets: time flows, and a test can step into the next day. */
+	static final class ShiftedClock extends Clock {
+
+		private volatile Duration offset = Duration.ZERO;
+
+		void shift(Duration by) {
+			this.offset = this.offset.plus(by);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.now().plus(this.offset);
+		}
+
+	}
+
+}
