@@ -115,7 +115,19 @@ public final class Budgets {
 			chars += (part != null) ? part.length() : 0;
 		}
 		Long budget = (task != null) ? task.document().budgetTokens() : null;
-		return new AttemptMeter(id, (task != null) ? spent(task).total() : 0, budget, chars);
+		return new AttemptMeter(id, (task != null) ? spentAgainstBudget(task).total() : 0, budget, chars);
+	}
+
+	/**
+	 * Tokens a task's attempts used since a person last retried it: what its {@code budget_tokens} is held to. A
+	 * retry gives a fresh budget, as it gives a fresh count of attempts.
+	 */
+	static TokenTotals spentAgainstBudget(Task task) {
+		TokenTotals totals = TokenTotals.NONE;
+		for (Attempt entry : task.history()) {
+			totals = (entry.outcome() == Attempt.Outcome.RETRIED) ? TokenTotals.NONE : totals.plus(entry.tokens());
+		}
+		return totals;
 	}
 
 	/** Tokens all of a task's attempts used. */
@@ -168,7 +180,7 @@ public final class Budgets {
 		if (budget == null) {
 			return Optional.empty();
 		}
-		long spent = spent(task).total();
+		long spent = spentAgainstBudget(task).total();
 		return (spent >= budget) ? Optional.of("budget: " + task.id() + " spent " + tokens(spent) + " of "
 				+ tokens(budget) + " tokens (budget_tokens)") : Optional.empty();
 	}

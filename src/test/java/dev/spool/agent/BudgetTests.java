@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import okhttp3.mockwebserver.MockResponse;
@@ -243,6 +244,14 @@ class BudgetTests {
 		assertThat(this.model.lastOutcome().map((outcome) -> String.valueOf(outcome.error())).orElse(""))
 			.as("a cut for budget says nothing about the endpoint's health")
 			.doesNotContain("budget");
+
+		// A person's retry gives a fresh budget, as it gives fresh attempts: the task is taken again, not held.
+		String brief = "Brief #" + UUID.randomUUID().toString().substring(0, 8);
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(12, 6, 18), brief));
+		this.store.retry(id);
+		Task retried = finished(id);
+		assertThat(retried.state()).as("retried (error: %s)", retried.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.readOutput(id)).hasValue(brief);
 	}
 
 	/** Waits until the task is done or failed and the record that says so is in its history. */
