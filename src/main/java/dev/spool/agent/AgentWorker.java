@@ -174,20 +174,26 @@ final class AgentWorker {
 
 	private boolean workOnce() {
 		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
-		List<Task> candidates = this.store.index().claimable(this.agent, roles, 16);
-		boolean open = false; // spool: budgets
-		for (Task candidate : candidates) {
-			if (this.budgets.refusal(candidate, this.agent).isPresent()) { // spool: budgets
-				continue;
+		for (int limit = 16;; limit *= 16) {
+			List<Task> candidates = this.store.index().claimable(this.agent, roles, limit);
+			boolean open = false; // spool: budgets
+			for (Task candidate : candidates) {
+				if (this.budgets.refusal(candidate, this.agent).isPresent()) { // spool: budgets
+					continue;
+				}
+				open = true;
+				Optional<Claim> claim = this.store.claim(candidate, this.agent);
+				if (claim.isPresent()) {
+					workNamed(claim.get());
+					return true;
+				}
 			}
-			open = true;
-			Optional<Claim> claim = this.store.claim(candidate, this.agent);
-			if (claim.isPresent()) {
-				workNamed(claim.get());
-				return true;
+			// spool: budgets. Every task looked at is held by its own budget: look further down the queue, unless a
+			// daily budget holds this agent whatever the task.
+			if (open || candidates.size() < limit || this.budgets.dailyRefusal(this.agent).isPresent()) {
+				return open;
 			}
 		}
-		return open;
 	}
 
 	/** Works on a claim with the task and the agent named in every log line written meanwhile, on any thread. */

@@ -95,6 +95,11 @@ public final class Budgets {
 		return why;
 	}
 
+	/** Why no attempt of this agent may start now, whatever the task: the workspace's or its own daily budget. */
+	public Optional<String> dailyRefusal(String agent) {
+		return workspaceSpent().or(() -> agentSpent(agent));
+	}
+
 	/**
 	 * Why a pending task waits for budget, or empty when it does not: said once an agent that may take it left it
 	 * alone for a budget, and for as long as that budget stays spent.

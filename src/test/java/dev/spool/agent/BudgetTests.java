@@ -79,6 +79,8 @@ class BudgetTests {
 		endpoint = ModelEndpointTests.ModelEndpoint.start(workspace, "counter");
 		Files.writeString(workspace.resolve("agents").resolve("thrifty.md"),
 				"---\nconcurrency: 1\nbudget_daily_tokens: 100\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
+		Files.writeString(workspace.resolve("agents").resolve("patient.md"),
+				"---\nconcurrency: 1\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
 	}
 
 	@AfterAll
@@ -164,6 +166,36 @@ class BudgetTests {
 		assertThat(page).contains("21 in, 7 out, $0.000112").contains("21 in, 7 out tokens");
 		assertThat(page("/agents")).contains("178 tokens, $0.000812");
 		this.mvc.perform(get("/api/usage?days=0")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void tasksHeldByTheirOwnBudgetsDoNotHoldBackTheTasksBehindThem() throws Exception {
+		// More tasks at the head of the queue than an agent looks at in one go, each at its own budget already.
+		Instant now = CLOCK.instant();
+		for (int i = 0; i < 20; i++) {
+			String id = "task_" + (950 + i);
+			String record = "{\"number\":1,\"outcome\":\"ERROR\",\"agent\":\"patient\",\"startedAt\":\"" + now
+					+ "\",\"finishedAt\":\"" + now + "\",\"error\":\"cut\",\"model\":\"test-model-0613\","
+					+ "\"tokens\":{\"prompt\":6,\"completion\":4,\"total\":10}}";
+			Path written = Files.writeString(workspace.resolve("record.tmp"), record);
+			Files.move(written, workspace.resolve(".spool/attempts/" + id + ".1.json"), StandardCopyOption.ATOMIC_MOVE);
+			Path task = Files.writeString(workspace.resolve("task.tmp"),
+					"---\nagent: patient\npriority: 5\nbudget_tokens: 5\n---\n\nHeld back " + i + "\n");
+			Files.move(task, workspace.resolve("tasks").resolve(id + "_pending.md"), StandardCopyOption.ATOMIC_MOVE);
+		}
+		// Known to this process, records and all, before the task behind them is made (and its id handed out).
+		await().atMost(PATIENCE).until(() -> java.util.stream.IntStream.range(950, 970)
+			.mapToObj((n) -> this.store.index().find(TaskId.parse("task_" + n).orElseThrow()))
+			.allMatch((task) -> task.isPresent() && task.get().history().size() == 1));
+		String brief = "Behind #" + UUID.randomUUID().toString().substring(0, 8);
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(9, 3, 12), brief));
+
+		Task behind = finished(create("Behind them.", "patient"));
+
+		assertThat(behind.state()).as("behind (error: %s)", behind.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.readOutput(behind.id())).hasValue(brief);
+		assertThat(this.store.index().find(TaskId.parse("task_950").orElseThrow()).orElseThrow().state())
+			.as("held by its own budget").isEqualTo(TaskState.PENDING);
 	}
 
 	@Test
