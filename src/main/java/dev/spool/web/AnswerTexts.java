@@ -28,6 +28,9 @@ class AnswerTexts {
 
 	static final int CHARS = 2_048;
 
+	/** Enough bytes of a result for its header and {@link #CHARS} characters of any script; the rest is never read. */
+	private static final int READ_BYTES = 4 * CHARS + 4096;
+
 	static final int MIN_QUERY = 3;
 
 	private final TaskStore store;
@@ -93,7 +96,7 @@ class AnswerTexts {
 			return; // older than every answer kept
 		}
 		try {
-			this.store.readOutput(id).ifPresentOrElse((text) -> this.texts.put(id, start(text)),
+			this.store.readOutputStart(id, READ_BYTES).ifPresentOrElse((text) -> this.texts.put(id, start(text)),
 					() -> this.texts.remove(id));
 		}
 		catch (UncheckedIOException ex) {

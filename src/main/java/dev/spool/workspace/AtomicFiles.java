@@ -95,7 +95,8 @@ public final class AtomicFiles {
 	 * @throws NoSuchFileException if the file is gone
 	 */
 	public void appendUnflushed(Path target, byte[] content) throws IOException {
-		try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+		try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+				LinkOption.NOFOLLOW_LINKS)) {
 			this.disk.write(target, channel, ByteBuffer.wrap(content));
 		}
 	}

@@ -2,11 +2,12 @@ package dev.spool.workspace;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,30 +20,52 @@ import tools.jackson.core.JacksonException;
  */
 final class AttemptLog {
 
+	/** Far more than any record Spool writes (a few hundred bytes). */
+	static final int MAX_RECORD_BYTES = 64 * 1024;
+
 	private static final Log logger = LogFactory.getLog(AttemptLog.class);
 
 	private final WorkspaceLayout layout;
 
 	private final AtomicFiles files;
 
+	/** Records already reported as unreadable, so that each is logged once rather than at every read. */
+	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
 	AttemptLog(WorkspaceLayout layout, AtomicFiles files) {
 		this.layout = layout;
 		this.files = files;
 	}
 
+	/**
+	 * The task's records in order. Outside agents may write records too, so each is read through one descriptor that
+	 * follows no link and waits on no pipe, and at most {@link #MAX_RECORD_BYTES} of it; a record that is not a
+	 * regular file, is larger or is not a record is skipped, and reported once.
+	 */
 	List<Attempt> read(TaskId id) {
 		List<Attempt> history = new ArrayList<>();
 		for (int number = 1;; number++) {
 			Path path = this.layout.attempt(id, number);
-			try {
-				history.add(WorkspaceJson.MAPPER.readValue(Files.readAllBytes(path), Attempt.class));
+			try (SharedFile file = SharedFile.openRegular(path)) {
+				if (file.status().size() > MAX_RECORD_BYTES) {
+					skip(path, "it is " + file.status().size() + " bytes, more than a record's limit of "
+							+ MAX_RECORD_BYTES);
+					continue;
+				}
+				history.add(WorkspaceJson.MAPPER.readValue(file.read(MAX_RECORD_BYTES), Attempt.class));
 			}
 			catch (NoSuchFileException ex) {
 				return history;
 			}
 			catch (IOException | JacksonException ex) {
-				logger.warn("Skipping unreadable attempt record " + path + ": " + ex.getMessage());
+				skip(path, ProblemText.describe(ex));
 			}
+		}
+	}
+
+	private void skip(Path path, String reason) {
+		if (this.reported.add(path.getFileName().toString()) && this.reported.size() < 10_000) {
+			logger.warn("Skipping unreadable attempt record " + path + ": " + reason);
 		}
 	}
 

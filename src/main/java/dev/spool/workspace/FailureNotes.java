@@ -1,12 +1,10 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,10 +112,12 @@ final class FailureNotes {
 		}
 	}
 
+	/**
+	 * Reads the start of a note through one descriptor: a note that is a link, a pipe or anything but a regular file
+	 * is refused without waiting (a pipe opened the usual way would stop the thread that watches the workspace).
+	 */
 	private static String read(Path path) throws IOException {
-		try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-			return new String(in.readNBytes(MAX_NOTE_BYTES), StandardCharsets.UTF_8);
-		}
+		return new String(SharedFile.readRegular(path, MAX_NOTE_BYTES), StandardCharsets.UTF_8);
 	}
 
 	/** What a note's name says: whose attempt at which task. */

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -95,7 +97,14 @@ final class InterruptedMoves {
 	private boolean sameFileChangedBefore(TaskFile a, TaskFile b, Instant cutoff) {
 		Path first = this.layout.task(a);
 		try {
-			return Files.isSameFile(first, this.layout.task(b)) && changed(first).toInstant().isBefore(cutoff);
+			// Two names of one regular file, compared without following links: a link planted beside a task file is
+			// not a second name of it.
+			Optional<SharedFile.Status> one = SharedFile.statusAt(first);
+			Optional<SharedFile.Status> other = SharedFile.statusAt(this.layout.task(b));
+			return one.isPresent() && other.isPresent() && one.get().kind() == SharedFile.Kind.REGULAR
+					&& Objects.equals(one.get().identity(), other.get().identity())
+					&& (one.get().identity() != null || Files.isSameFile(first, this.layout.task(b)))
+					&& other.get().kind() == SharedFile.Kind.REGULAR && changed(first).toInstant().isBefore(cutoff);
 		}
 		catch (NoSuchFileException ex) {
 			return false;

@@ -18,7 +18,7 @@ public final class PipeReader implements AutoCloseable {
 
 	private final Path path;
 
-	private final Object fileKey;
+	private final SharedFile.Identity fileKey;
 
 	private final int fd;
 
@@ -28,7 +28,7 @@ public final class PipeReader implements AutoCloseable {
 
 	private boolean connected;
 
-	PipeReader(Path path, Object fileKey, int fd) {
+	PipeReader(Path path, SharedFile.Identity fileKey, int fd) {
 		this.path = path;
 		this.fileKey = fileKey;
 		this.fd = fd;

@@ -17,7 +17,7 @@ public final class PipeWriter implements AutoCloseable {
 
 	private final Path path;
 
-	private final Object fileKey;
+	private final SharedFile.Identity fileKey;
 
 	private final ByteArrayOutputStream waiting = new ByteArrayOutputStream();
 
@@ -29,7 +29,7 @@ public final class PipeWriter implements AutoCloseable {
 
 	private long lastProgress = System.nanoTime();
 
-	PipeWriter(Path path, Object fileKey) {
+	PipeWriter(Path path, SharedFile.Identity fileKey) {
 		this.path = path;
 		this.fileKey = fileKey;
 	}
@@ -122,19 +122,31 @@ public final class PipeWriter implements AutoCloseable {
 		this.waiting.write(bytes, offset, bytes.length - offset);
 	}
 
+	/**
+	 * Opens the pipe once its reader is there. The name is opened without following a link, and what was opened is
+	 * checked to be the pipe this attempt made before a byte is written: whoever may write {@code pipes/} could have
+	 * put a link to any file Spool's user can write in its place.
+	 */
 	private boolean connect() {
+		int opened;
 		try {
-			this.fd = PosixFifo.openNonBlocking(this.path, PosixFifo.O_WRONLY);
-			this.lastProgress = System.nanoTime();
-			return true;
+			opened = PosixFifo.openNonBlocking(this.path, PosixFifo.O_WRONLY);
 		}
 		catch (LastErrorException ex) {
 			if (ex.getErrorCode() != PosixFifo.ENXIO) {
-				// Removed, or not ours any more: nothing written to it can reach a reader of this attempt.
-				this.broken = "the pipe could not be opened: " + ex.getMessage();
+				// Removed, replaced by a link, or not ours any more: nothing written can reach this attempt's reader.
+				this.broken = "the pipe could not be opened: " + SharedFile.reason(ex);
 			}
 			return false;
 		}
+		if (!Pipes.isOurs(opened, this.fileKey)) {
+			PosixFifo.closeQuietly(opened);
+			this.broken = "the pipe was replaced by something else; nothing is written to it";
+			return false;
+		}
+		this.fd = opened;
+		this.lastProgress = System.nanoTime();
+		return true;
 	}
 
 	/** Closes the pipe (a reader then sees its end) and removes it. */

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,7 +59,9 @@ public final class Pipes {
 	}
 
 	private boolean probe() {
-		if (!PosixFifo.BOUND) {
+		if (!PosixFifo.BOUND || !SharedFile.raceFree()) {
+			// Without a check of what was opened, a pipe's name could be swapped for a link to any file Spool's user
+			// can write.
 			return false;
 		}
 		Path probe = folder().resolve(".probe-" + UUID.randomUUID());
@@ -90,27 +90,51 @@ public final class Pipes {
 		Files.createDirectories(folder());
 		Files.deleteIfExists(path);
 		mkfifo(path);
-		return new PipeWriter(path, fileKey(path));
+		SharedFile.Identity made = fileKey(path);
+		if (made == null) {
+			throw new IOException(path.getFileName() + " was replaced as soon as it was made");
+		}
+		return new PipeWriter(path, made);
 	}
 
-	/** Opens the pipe into a stage for reading, without waiting for its writer; empty while there is no pipe. */
+	/**
+	 * Opens the pipe into a stage for reading, without waiting for its writer; empty while there is no pipe. What is
+	 * opened is checked through its descriptor: Spool's own pipe, never a link or a file planted in its place.
+	 */
 	public Optional<PipeReader> openReader(PipelineStage to) {
 		Path path = path(to.pipeline(), to.stage() - 1);
-		Object key = fileKey(path);
+		SharedFile.Identity key = fileKey(path);
 		if (key == null) {
 			return Optional.empty();
 		}
+		int fd;
 		try {
-			int fd = PosixFifo.openNonBlocking(path, PosixFifo.O_RDONLY);
-			if (!key.equals(fileKey(path))) {
-				// Replaced between the look and the open.
-				PosixFifo.closeQuietly(fd);
-				return Optional.empty();
-			}
-			return Optional.of(new PipeReader(path, key, fd));
+			fd = PosixFifo.openNonBlocking(path, PosixFifo.O_RDONLY);
 		}
 		catch (LastErrorException ex) {
 			return Optional.empty();
+		}
+		if (!isOurs(fd, key)) {
+			// Replaced between the look and the open.
+			PosixFifo.closeQuietly(fd);
+			return Optional.empty();
+		}
+		return Optional.of(new PipeReader(path, key, fd));
+	}
+
+	/**
+	 * Whether a descriptor is the pipe this process made: a pipe, owned by Spool's user, with the identity it had
+	 * when made. Whoever may write {@code pipes/} may swap the name for anything between a look and an open.
+	 */
+	static boolean isOurs(int fd, SharedFile.Identity made) {
+		try {
+			SharedFile.Status opened = SharedFile.Native.status(fd, Path.of("pipes"));
+			int owner = SharedFile.processOwner();
+			return opened.kind() == SharedFile.Kind.FIFO && opened.identity().equals(made)
+					&& (owner < 0 || opened.owner() == owner);
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 
@@ -156,12 +180,13 @@ public final class Pipes {
 		}
 	}
 
-	/** The identity of the FIFO at a path, or null when there is none. */
-	static Object fileKey(Path path) {
+	/** The identity of the FIFO at a path, never following a link, or null when there is none. */
+	static SharedFile.Identity fileKey(Path path) {
 		try {
-			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-					LinkOption.NOFOLLOW_LINKS);
-			return attributes.isOther() ? attributes.fileKey() : null;
+			return SharedFile.statusAt(path)
+				.filter((status) -> status.kind() == SharedFile.Kind.FIFO)
+				.map(SharedFile.Status::identity)
+				.orElse(null);
 		}
 		catch (IOException ex) {
 			return null;
@@ -169,7 +194,7 @@ public final class Pipes {
 	}
 
 	/** Removes a pipe unless its name now belongs to another one; a small race with a newer attempt remains. */
-	static void removeIfSame(Path path, Object key) throws IOException {
+	static void removeIfSame(Path path, SharedFile.Identity key) throws IOException {
 		if (key != null && key.equals(fileKey(path))) {
 			try {
 				Files.delete(path);

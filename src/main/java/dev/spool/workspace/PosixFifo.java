@@ -52,10 +52,11 @@ final class PosixFifo {
 	private PosixFifo() {
 	}
 
-	/** Opens a FIFO without waiting for the other end. */
+	/** Opens a FIFO without waiting for the other end and without following a link at its name. */
 	static int openNonBlocking(Path path, int mode) throws LastErrorException {
 		byte[] bytes = path.toAbsolutePath().toString().getBytes(PATHS);
-		return open(Arrays.copyOf(bytes, bytes.length + 1), mode | O_NONBLOCK | O_CLOEXEC);
+		return open(Arrays.copyOf(bytes, bytes.length + 1),
+				mode | O_NONBLOCK | O_CLOEXEC | SharedFile.Native.O_NOFOLLOW | SharedFile.Native.O_NOCTTY);
 	}
 
 	/** Waits up to {@code millis} for one of {@code events} on a file descriptor; returns the events seen. */

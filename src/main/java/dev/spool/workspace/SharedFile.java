@@ -205,6 +205,14 @@ public final class SharedFile implements Closeable {
 		return this.status;
 	}
 
+	/** What the descriptor says of the file now, as after {@link #setModified(Instant)}. */
+	public Status restat() throws IOException {
+		if (this.channel != null) {
+			return portableStatus(this.path);
+		}
+		return Native.status(this.fd, this.path);
+	}
+
 	/** Reads from where the last read ended, at most {@code limit} bytes, until the end of the file. */
 	public byte[] read(int limit) throws IOException {
 		InputStream in = inputStream();

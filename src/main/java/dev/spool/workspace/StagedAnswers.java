@@ -148,7 +148,7 @@ final class StagedAnswers {
 
 	private static FileTime modified(Path path) {
 		try {
-			return Files.getLastModifiedTime(path);
+			return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
 		}
 		catch (IOException ex) {
 			return FileTime.fromMillis(0);

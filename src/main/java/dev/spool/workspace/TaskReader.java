@@ -1,7 +1,6 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -123,7 +122,13 @@ final class TaskReader {
 				document = before.document();
 			}
 			else {
-				document = readDocument(path, attributes);
+				Read read = readDocument(path);
+				document = read.document();
+				if (read.status() != null) {
+					// What was read is what the opened file said, even if the name changed since the look above.
+					modified = read.status().modified();
+					size = read.status().size();
+				}
 			}
 			readAt = whole.readAt(file, readAt, !known);
 		}
@@ -152,23 +157,49 @@ final class TaskReader {
 				readAt);
 	}
 
-	private TaskDocument readDocument(Path path, BasicFileAttributes attributes) throws IOException {
-		if (attributes.isSymbolicLink()) {
-			return unreadable("is a symbolic link; Spool never follows links in tasks/");
+	/**
+	 * Reads a task file once, through one descriptor opened without following a link or waiting on a pipe: whoever
+	 * writes {@code tasks/} may swap the name for anything at any moment.
+	 */
+	private Read readDocument(Path path) throws IOException {
+		SharedFile file;
+		try {
+			file = SharedFile.open(path);
 		}
-		if (!attributes.isRegularFile()) {
-			return unreadable("is not a regular file");
+		catch (SharedFile.RefusedFileException ex) {
+			return new Read(unreadable(refusal(ex.kind())), null);
 		}
-		if (attributes.size() > this.maxFileSize) {
-			return unreadable("is " + attributes.size() + " bytes, more than the limit of " + this.maxFileSize);
+		try (file) {
+			SharedFile.Status status = file.status();
+			if (status.kind() != SharedFile.Kind.REGULAR) {
+				return new Read(unreadable(refusal(status.kind())), status);
+			}
+			if (status.size() > this.maxFileSize) {
+				return new Read(unreadable("is " + status.size() + " bytes, more than the limit of " + this.maxFileSize),
+						status);
+			}
+			this.reads.documents.incrementAndGet();
+			byte[] bytes = file.read((int) Math.min(Integer.MAX_VALUE - 8, this.maxFileSize + 1));
+			if (bytes.length > this.maxFileSize) {
+				return new Read(unreadable("grew beyond the limit of " + this.maxFileSize + " bytes while being read"),
+						status);
+			}
+			return new Read(parse(bytes), status);
 		}
+	}
+
+	private static String refusal(SharedFile.Kind kind) {
+		return (kind == SharedFile.Kind.LINK) ? "is a symbolic link; Spool never follows links in tasks/"
+				: "is not a regular file";
+	}
+
+	private static TaskDocument parse(byte[] bytes) {
 		String text;
-		this.reads.documents.incrementAndGet();
 		try {
 			text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(Files.readAllBytes(path)))
+				.decode(ByteBuffer.wrap(bytes))
 				.toString();
 		}
 		catch (CharacterCodingException ex) {
@@ -186,6 +217,10 @@ final class TaskReader {
 		return full.withPrompt(summary);
 	}
 
+	/** A document read, and what the descriptor it was read from said of the file (null when none was opened). */
+	private record Read(TaskDocument document, SharedFile.Status status) {
+	}
+
 	private static TaskDocument unreadable(String problem) {
 		return new TaskDocument(null, null, 0, List.of(), null, null, null, "", "the task file " + problem);
 	}
@@ -195,18 +230,14 @@ final class TaskReader {
 	 * this is what it will always say.
 	 */
 	private ResultHeader resultHeader(TaskId id) {
-		byte[] start = new byte[HEADER_LIMIT];
-		int read = 0;
 		this.reads.results.incrementAndGet();
-		try (InputStream in = Files.newInputStream(this.layout.output(id), LinkOption.NOFOLLOW_LINKS)) {
-			for (int n; read < start.length && (n = in.read(start, read, start.length - read)) > 0;) {
-				read += n;
-			}
+		try {
+			byte[] start = SharedFile.readRegular(this.layout.output(id), HEADER_LIMIT);
+			return ResultHeader.parse(new String(start, StandardCharsets.UTF_8)).header();
 		}
 		catch (IOException ex) {
 			return null;
 		}
-		return ResultHeader.parse(new String(start, 0, read, StandardCharsets.UTF_8)).header();
 	}
 
 	private String owner(TaskFile file, List<Attempt> history, Task before, ResultHeader result) {
@@ -255,7 +286,7 @@ final class TaskReader {
 		}
 		if (hasOutput) {
 			try {
-				return Files.getLastModifiedTime(this.layout.output(file.id())).toInstant();
+				return Files.getLastModifiedTime(this.layout.output(file.id()), LinkOption.NOFOLLOW_LINKS).toInstant();
 			}
 			catch (IOException ex) {
 				// Fall through to the time it was seen.

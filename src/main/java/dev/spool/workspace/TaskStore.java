@@ -30,6 +30,9 @@ public final class TaskStore {
 
 	private static final Log logger = LogFactory.getLog(TaskStore.class);
 
+	/** The most of one result that is read, for the API, the pages, the answer search and dependants' prompts. */
+	public static final int MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
 	/** How long a committed answer may wait for its link before a running process publishes it itself. */
 	static final Duration STALLED_COMMIT = Duration.ofMinutes(1);
 
@@ -167,10 +170,16 @@ public final class TaskStore {
 	 * heartbeat changes it, and whoever holds the claim can tell its own stamp from another slot's.
 	 */
 	private FileTime stamp(TaskFile claimed) throws IOException {
-		Path path = this.layout.task(claimed);
 		Instant unique = this.clock.instant().plusNanos(ThreadLocalRandom.current().nextInt(1, 1_000_000));
-		Files.setLastModifiedTime(path, FileTime.from(unique));
-		return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
+		// Stamped and read back through one descriptor: tasks/ is shared, and a link or a pipe put in the claim's
+		// place must neither be followed nor keep the heartbeat waiting.
+		try (SharedFile file = SharedFile.openRegular(this.layout.task(claimed))) {
+			file.setModified(unique);
+			return FileTime.from(file.restat().modified());
+		}
+		catch (SharedFile.RefusedFileException ex) {
+			throw new NoSuchFileException(ex.getFile(), null, "the claim's file " + ex.getReason());
+		}
 	}
 
 	/** Whether the claim's file still carries the claim's own stamp; false once it moved or was claimed again. */
@@ -480,19 +489,25 @@ public final class TaskStore {
 		return (next == TaskState.PENDING) ? "retried (only failed or cancelled tasks can)" : "cancelled";
 	}
 
-	/** The task's prompt, read from its file. */
+	/** The task's prompt, read from its file through one descriptor (see {@link SharedFile}). */
 	public String readPrompt(TaskId id) {
 		for (int tries = 0; tries < 5; tries++) {
 			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+			long limit = this.maxPromptBytes + Workspace.TASK_FILE_HEADROOM;
 			try {
-				Path path = this.layout.task(task.file());
-				// A file renamed since the index saw it (a claim, a completion) is missing, not empty: look again.
-				if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+				byte[] bytes = SharedFile.readRegular(this.layout.task(task.file()), (int) Math.min(limit + 1,
+						Integer.MAX_VALUE - 8));
+				if (bytes.length > limit) {
+					// Flagged by the index, which never offers it; nothing of it is handed to a model.
 					return "";
 				}
-				return TaskDocument.parse(Files.readString(path, StandardCharsets.UTF_8)).prompt();
+				return TaskDocument.parse(new String(bytes, StandardCharsets.UTF_8)).prompt();
+			}
+			catch (SharedFile.RefusedFileException ex) {
+				return "";
 			}
 			catch (NoSuchFileException ex) {
+				// Renamed since the index saw it (a claim, a completion): look again.
 				this.index.rescan();
 			}
 			catch (IOException ex) {
@@ -507,16 +522,35 @@ public final class TaskStore {
 		return readResult(id).map(ResultHeader.Parsed::text);
 	}
 
-	/** The task's result split into its header (who wrote it, when) and its text, once there is one. */
+	/**
+	 * The task's result split into its header (who wrote it, when) and its text, once there is one. Results come from
+	 * a folder others may write, so at most {@link #MAX_OUTPUT_BYTES} are read, through one descriptor opened without
+	 * following a link or waiting on a pipe; a longer result ends with a note that says it was cut. Anything but a
+	 * regular file is no result.
+	 */
 	public Optional<ResultHeader.Parsed> readResult(TaskId id) {
+		return readResult(id, MAX_OUTPUT_BYTES);
+	}
+
+	/** The start of a task's result, at most {@code bytes} of its file, header included: for a search or a preview. */
+	public Optional<String> readOutputStart(TaskId id, int bytes) {
+		return readResult(id, Math.min(bytes, MAX_OUTPUT_BYTES)).map(ResultHeader.Parsed::text);
+	}
+
+	private Optional<ResultHeader.Parsed> readResult(TaskId id, int limit) {
 		Path output = this.layout.output(id);
-		if (!Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS)) {
-			return Optional.empty();
+		try (SharedFile file = SharedFile.openRegular(output)) {
+			byte[] bytes = file.read(limit);
+			ResultHeader.Parsed parsed = ResultHeader.parse(new String(bytes, StandardCharsets.UTF_8));
+			long size = file.status().size();
+			if (limit == MAX_OUTPUT_BYTES && size > MAX_OUTPUT_BYTES) {
+				parsed = new ResultHeader.Parsed(parsed.header(), parsed.text() + "\n\n[… cut: the result is " + size
+						+ " bytes; Spool reads the first " + MAX_OUTPUT_BYTES + ". The whole of it is in outputs/"
+						+ output.getFileName() + "]");
+			}
+			return Optional.of(parsed);
 		}
-		try {
-			return Optional.of(ResultHeader.parse(Files.readString(output, StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchFileException ex) {
+		catch (NoSuchFileException | SharedFile.RefusedFileException ex) {
 			return Optional.empty();
 		}
 		catch (IOException ex) {

@@ -17,7 +17,7 @@ public final class Workspace {
 	private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
 	/** Files larger than the prompt limit by more than this are flagged instead of read. */
-	private static final long TASK_FILE_HEADROOM = 64 * 1024;
+	static final long TASK_FILE_HEADROOM = 64 * 1024;
 
 	private final WorkspaceLayout layout;
 
