@@ -234,10 +234,12 @@ final class AgentWorker {
 				return;
 			}
 			String prompt = DependencyHandOver.prompt(this.store, claim.id());
-			this.meter = this.budgets.meter(claim.id(), definition.systemPrompt(), prompt); // spool: budgets
+			// spool: budgets. A command is sent the prompt only; a model the system prompt too.
+			this.meter = this.budgets.meter(claim.id(), definition.runsCommand() ? null : definition.systemPrompt(),
+					prompt);
 			this.live.started(claim.id());
 			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt)));
-			Answer answer = this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			Answer answer = withTokens(this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS));
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;
 			}
@@ -372,6 +374,14 @@ final class AgentWorker {
 		if (this.store.giveUp(claim, reason, tokensSoFar())) {
 			logger.warn(this.agent + " stopped " + claim.id() + ": " + reason);
 		}
+	}
+
+	// spool: budgets. A command, or a server that streams no usage, still spent tokens: the answer records an estimate.
+	private Answer withTokens(Answer answer) {
+		if (answer.tokens() != null || this.meter == null) {
+			return answer;
+		}
+		return new Answer(answer.text(), answer.model(), answer.offline(), this.meter.estimate(answer.text()));
 	}
 
 	// spool: budgets. A failed attempt records what it used: an estimate, since the model reports usage only at the end.

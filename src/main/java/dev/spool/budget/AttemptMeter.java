@@ -52,6 +52,14 @@ public final class AttemptMeter {
 		return TokenUsage.estimate(this.promptChars, this.answerChars.get());
 	}
 
+	/**
+	 * The attempt's tokens estimated from the characters sent and the whole answer received: for an answer the model
+	 * (or command) gave without reporting its usage.
+	 */
+	public TokenUsage estimate(String answer) {
+		return TokenUsage.estimate(this.promptChars, answer.length());
+	}
+
 	/** The reason the task fails with once it crossed its budget. */
 	public String reason() {
 		return "budget: " + this.task + " used more than its " + Budgets.tokens(this.budget)

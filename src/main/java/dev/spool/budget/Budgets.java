@@ -2,7 +2,10 @@ package dev.spool.budget;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.spool.workspace.Attempt;
+import dev.spool.workspace.AttemptRecords;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskId;
@@ -20,14 +24,33 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Tokens spent, added up from the attempt records, and the budgets they are held to. The totals are read from every
- * record the index holds at start and then grow with each record that this process or the watcher sees, so they hold
- * across restarts and count the records other processes write; no claim re-reads the records.
+ * Tokens spent, added up from the attempt records, and the budgets they are held to. The totals are read at start
+ * from every record the index holds and, from their files, from the records of archived tasks (and of tasks whose
+ * file is gone) written since the day before today; they then grow with each record that this process or the watcher
+ * sees, and with the records of a task as it leaves the index. So they hold across restarts and archiving, and count
+ * the records other processes write; no claim re-reads the records. Older days are read from the files when
+ * {@link #usage(int)} first asks for them.
  */
 @Component
 public final class Budgets {
 
+	/**
+	 * How much earlier than the first day wanted a record's file time may be and the record still be read: room for
+	 * the clocks of other hosts writing the workspace (a file's time is the file server's, a record's
+	 * {@code finished_at} its writer's).
+	 */
+	static final Duration FILE_TIME_SLACK = Duration.ofDays(1);
+
 	private final TaskIndex index;
+
+	private final AttemptRecords records;
+
+	private final Clock clock;
+
+	private final Object filesRead = new Object();
+
+	/** The first UTC day whose records were all read from their files, archived ones included. */
+	private LocalDate filesReadFrom;
 
 	private final Long workspaceDaily;
 
@@ -40,14 +63,17 @@ public final class Budgets {
 	/** The agent that last left a pending task alone for its budget. */
 	private final Map<TaskId, String> refusedBy = new ConcurrentHashMap<>();
 
-	Budgets(TaskIndex index, Clock clock, BudgetProperties properties, Prices prices) {
+	Budgets(TaskIndex index, AttemptRecords records, Clock clock, BudgetProperties properties, Prices prices) {
 		this.index = index;
+		this.records = records;
+		this.clock = clock;
 		this.workspaceDaily = properties.dailyTokens();
 		this.prices = prices;
 		this.ledger = new TokenLedger(clock, prices);
 		for (TaskState state : TaskState.values()) {
 			index.queries().newestFirst(state).forEach(this.ledger::count);
 		}
+		readFilesFrom(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
 	}
 
 	@EventListener
@@ -55,6 +81,11 @@ public final class Budgets {
 		Task after = changed.after();
 		if (after != null) {
 			this.ledger.count(after);
+		}
+		else {
+			// Archived (or its file removed): records written since the index last read them are counted from where
+			// they are now.
+			this.ledger.count(this.records.above(changed.id(), this.ledger.counted(changed.id())));
 		}
 		if (after == null || after.state() != TaskState.PENDING) {
 			this.refusedBy.remove(changed.id());
@@ -98,6 +129,23 @@ public final class Budgets {
 	/** Why no attempt of this agent may start now, whatever the task: the workspace's or its own daily budget. */
 	public Optional<String> dailyRefusal(String agent) {
 		return workspaceSpent().or(() -> agentSpent(agent));
+	}
+
+	/**
+	 * Why no attempt of this agent may start at this task now for a daily budget (the workspace's or the agent's),
+	 * whatever the task's own budget; remembered, as {@link #refusal} is, for {@link #waiting}.
+	 */
+	public Optional<String> dailyRefusal(Task task, String agent) {
+		Optional<String> why = dailyRefusal(agent);
+		if (why.isPresent()) {
+			this.refusedBy.put(task.id(), agent);
+		}
+		return why;
+	}
+
+	/** Why a task may not be worked on now for its own {@code budget_tokens}, or empty when it may. */
+	public Optional<String> ownRefusal(Task task) {
+		return taskSpent(task);
 	}
 
 	/**
@@ -161,7 +209,20 @@ public final class Budgets {
 
 	/** Totals per day, agent and model over the last {@code days} UTC days, today included, newest first. */
 	public List<Usage> usage(int days) {
+		readFilesFrom(LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC).minusDays(days - 1L));
 		return this.ledger.usage(days);
+	}
+
+	/** Reads from their files the records of a day and after, once, if they were not read yet. */
+	private void readFilesFrom(LocalDate day) {
+		synchronized (this.filesRead) {
+			if (this.filesReadFrom != null && !day.isBefore(this.filesReadFrom)) {
+				return;
+			}
+			Instant since = day.atStartOfDay(ZoneOffset.UTC).toInstant().minus(FILE_TIME_SLACK);
+			this.ledger.count(this.records.writtenSince(since));
+			this.filesReadFrom = day;
+		}
 	}
 
 	/** What tokens of a model cost, or null without a price. */

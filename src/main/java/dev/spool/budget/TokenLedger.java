@@ -8,17 +8,21 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import dev.spool.workspace.Attempt;
+import dev.spool.workspace.AttemptRecords;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 
 /**
  * Tokens spent per UTC day (of each record's {@code finished_at}), agent and model, added up from attempt records.
- * Each task's records are added once, however often it is seen, so the index's first reading and every later change
- * can all be passed in.
+ * Each record is added once, however often it is seen and whether it came through the index or was read from its file
+ * (an archived task's), so the index's first reading, every later change and every reading of files can all be passed
+ * in.
  */
 final class TokenLedger {
 
@@ -29,8 +33,11 @@ final class TokenLedger {
 	/** Tokens by day, then by agent and model. */
 	private final Map<LocalDate, Map<Spender, TokenTotals>> days = new HashMap<>();
 
-	/** The highest record number of each task already added in. */
+	/** The highest record number of each task already added in through the index. */
 	private final Map<TaskId, Integer> counted = new HashMap<>();
+
+	/** Records added in from their files, not through the index. */
+	private final Set<Key> countedFromFiles = new HashSet<>();
 
 	TokenLedger(Clock clock, Prices prices) {
 		this.clock = clock;
@@ -46,14 +53,36 @@ final class TokenLedger {
 				continue;
 			}
 			highest = Math.max(highest, entry.number());
-			if (entry.tokens() != null) {
-				Instant when = (entry.finishedAt() != null) ? entry.finishedAt() : this.clock.instant();
-				Spender spender = new Spender(String.valueOf(entry.agent()), entry.model());
-				this.days.computeIfAbsent(day(when), (day) -> new HashMap<>())
-					.merge(spender, TokenTotals.NONE.plus(entry.tokens()), TokenTotals::plus);
+			if (!this.countedFromFiles.contains(new Key(task.id(), entry.number()))) {
+				add(entry);
 			}
 		}
 		this.counted.put(task.id(), highest);
+	}
+
+	/** Adds records read from their files, but none already added. */
+	synchronized void count(List<AttemptRecords.Entry> entries) {
+		for (AttemptRecords.Entry entry : entries) {
+			Key key = new Key(entry.task(), entry.attempt().number());
+			if (entry.attempt().number() > this.counted.getOrDefault(entry.task(), 0)
+					&& this.countedFromFiles.add(key)) {
+				add(entry.attempt());
+			}
+		}
+	}
+
+	/** The highest number of a task's records added through the index, or 0. */
+	synchronized int counted(TaskId task) {
+		return this.counted.getOrDefault(task, 0);
+	}
+
+	private void add(Attempt entry) {
+		if (entry.tokens() != null) {
+			Instant when = (entry.finishedAt() != null) ? entry.finishedAt() : this.clock.instant();
+			Spender spender = new Spender(String.valueOf(entry.agent()), entry.model());
+			this.days.computeIfAbsent(day(when), (day) -> new HashMap<>())
+				.merge(spender, TokenTotals.NONE.plus(entry.tokens()), TokenTotals::plus);
+		}
 	}
 
 	/** Tokens an agent's attempts used today (UTC). */
@@ -103,6 +132,10 @@ final class TokenLedger {
 
 	private static LocalDate day(Instant when) {
 		return LocalDate.ofInstant(when, ZoneOffset.UTC);
+	}
+
+	/** One record of one task. */
+	private record Key(TaskId task, int number) {
 	}
 
 	/** Who spent tokens: an agent ("null" where none was recorded) with a model (null where none was recorded). */

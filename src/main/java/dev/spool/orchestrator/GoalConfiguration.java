@@ -1,7 +1,10 @@
 package dev.spool.orchestrator;
 
+import java.time.Clock;
+
 import dev.spool.SpoolProperties;
 import dev.spool.agent.AgentCatalog;
+import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.GoalPlans;
 import dev.spool.workspace.TaskStore;
@@ -21,8 +24,8 @@ class GoalConfiguration {
 
 	@Bean
 	GoalPlanner goalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model,
-			SpoolProperties properties) {
-		return new GoalPlanner(store, plans, catalog, model, properties.maxPlanSteps());
+			SpoolProperties properties, Budgets budgets, Clock clock) {
+		return new GoalPlanner(store, plans, catalog, model, properties.maxPlanSteps(), budgets, clock);
 	}
 
 	@Bean

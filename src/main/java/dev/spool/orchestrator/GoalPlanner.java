@@ -2,6 +2,8 @@ package dev.spool.orchestrator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.spool.agent.AgentCatalog;
 import dev.spool.agent.AgentDefinition;
+import dev.spool.budget.Budgets;
 import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
@@ -32,6 +35,7 @@ import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.TokenUsage;
 
 import org.springframework.ai.converter.BeanOutputConverter;
 
@@ -39,7 +43,8 @@ import org.springframework.ai.converter.BeanOutputConverter;
  * One pass of the orchestrator over a goal it has claimed. A goal without a plan gets one from the model, published
  * once in {@code .spool/plans/}; then every step without a task gets one, and the final task last, so a pass that
  * crashed part-way is finished by the next without duplicates; then the goal goes back to pending, uncounted, until
- * its final task ends. A goal whose final task has ended is completed with its output, or failed.
+ * its final task ends. A goal whose final task has ended is completed with its output, or failed. Each call for a plan
+ * is held to the budgets as an agent's attempt is, and leaves a {@code PLANNED} record of the tokens it used.
  */
 public final class GoalPlanner {
 
@@ -70,14 +75,32 @@ public final class GoalPlanner {
 
 	private final int maxSteps;
 
+	private final Budgets budgets;
+
+	private final Clock clock;
+
 	private final BeanOutputConverter<Plan> converter = new BeanOutputConverter<>(Plan.class);
 
-	public GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps) {
+	public GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps,
+			Budgets budgets, Clock clock) {
 		this.store = store;
 		this.plans = plans;
 		this.catalog = catalog;
 		this.model = model;
 		this.maxSteps = maxSteps;
+		this.budgets = budgets;
+		this.clock = clock;
+	}
+
+	/**
+	 * Why a goal should not be claimed now, or empty when it may be: it still needs a call for its plan and a daily
+	 * budget (the workspace's, or the orchestrator's as far as its role was last read) is spent.
+	 */
+	Optional<String> waitsForBudget(Task goal) {
+		if (GoalRule.finalTask(goal.id(), this.store.index()).isPresent() || this.plans.isPublished(goal.id())) {
+			return Optional.empty();
+		}
+		return this.budgets.dailyRefusal(goal, GoalRule.ORCHESTRATOR);
 	}
 
 	/** Works on a claimed goal until it is released, completed or failed. */
@@ -93,6 +116,10 @@ public final class GoalPlanner {
 		}
 		try {
 			Plan plan = plan(claim, goal);
+			if (plan == null) {
+				// Held for a budget: handed back or failed already.
+				return;
+			}
 			if (createTasks(claim, goal, plan) && this.store.release(claim)) {
 				logger.info("Goal " + goal.id() + " is planned; it waits for its final task");
 			}
@@ -117,7 +144,10 @@ public final class GoalPlanner {
 				+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));
 	}
 
-	/** The goal's plan: the one already published, or a new one from the model, checked, then published. */
+	/**
+	 * The goal's plan: the one already published, or a new one from the model, checked, then published; null when a
+	 * budget held the call back (the goal was handed back or failed).
+	 */
 	private Plan plan(Claim claim, Task goal) throws IOException {
 		Optional<String> kept = this.plans.read(goal.id());
 		if (kept.isPresent()) {
@@ -125,10 +155,13 @@ public final class GoalPlanner {
 			plan.checkedOrder(Integer.MAX_VALUE);
 			return plan;
 		}
-		String prompt = this.store.readPrompt(goal.id());
 		AgentDefinition role = this.catalog.orchestrator().orElse(null);
+		if (heldByBudget(claim, goal, role)) {
+			return null;
+		}
+		String prompt = this.store.readPrompt(goal.id());
 		String system = ((role != null) ? role.systemPrompt().strip() + "\n\n" : "") + INSTRUCTIONS + agents();
-		Answer answer = this.model.call(new ModelRequest(system, prompt + "\n\n" + this.converter.getFormat(),
+		Answer answer = call(claim, new ModelRequest(system, prompt + "\n\n" + this.converter.getFormat(),
 				(role != null) ? role.model() : null, (role != null) ? role.temperature() : null));
 		Plan plan;
 		try {
@@ -148,6 +181,53 @@ public final class GoalPlanner {
 		}
 		String published = this.plans.publishOnce(goal.id(), JSON.writeValueAsString(plan));
 		return JSON.readValue(published, Plan.class);
+	}
+
+	/**
+	 * Before a call for a plan: a spent daily budget (the workspace's or the orchestrator's) hands the goal back to
+	 * pending, uncounted, to wait as a task does; a goal that spent its own {@code budget_tokens} fails, since no
+	 * call could plan it within it.
+	 * @return true when the goal was handed back or failed, so no call is made
+	 */
+	private boolean heldByBudget(Claim claim, Task goal, AgentDefinition role) {
+		this.budgets.limitAgent(GoalRule.ORCHESTRATOR, (role != null) ? role.budgetDailyTokens() : null);
+		Optional<String> daily = this.budgets.dailyRefusal(goal, GoalRule.ORCHESTRATOR);
+		if (daily.isPresent()) {
+			if (this.store.release(claim)) {
+				logger.info("Goal " + goal.id() + " waits for budget: " + daily.get());
+			}
+			return true;
+		}
+		Optional<String> own = this.budgets.ownRefusal(goal);
+		if (own.isPresent()) {
+			if (this.store.giveUp(claim, own.get())) {
+				logger.warn("Goal " + goal.id() + " failed: " + own.get());
+			}
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Asks the model for a plan and records what the call used, as reported or, where the model did not say or the
+	 * call failed, estimated from the characters sent and received.
+	 */
+	private Answer call(Claim claim, ModelRequest request) {
+		long sent = request.systemPrompt().length() + request.userPrompt().length();
+		Instant started = this.clock.instant();
+		Answer answer;
+		try {
+			answer = this.model.call(request);
+		}
+		catch (RuntimeException ex) {
+			String model = (request.model() != null) ? request.model() : this.model.info().defaultModel();
+			this.store.planned(claim, started, model, this.model.info().offline(), TokenUsage.estimate(sent, 0));
+			throw ex;
+		}
+		TokenUsage tokens = (answer.tokens() != null) ? answer.tokens()
+				: TokenUsage.estimate(sent, answer.text().length());
+		this.store.planned(claim, started, answer.model(), answer.offline(), tokens);
+		return answer;
 	}
 
 	private PlanRefusedException refused(Task goal, String answer, String reason) throws IOException {

@@ -210,21 +210,32 @@ public final class GoalWorker implements SmartLifecycle {
 	}
 
 	private boolean workOnce() {
-		List<Task> candidates = this.store.index().claimable(GoalRule.ORCHESTRATOR, 8);
-		for (Task candidate : candidates) {
-			Optional<Claim> claim = this.store.claim(candidate, GoalRule.ORCHESTRATOR);
-			if (claim.isPresent()) {
-				this.current = claim.get();
-				try {
-					this.planner.work(claim.get());
+		for (int limit = 8;; limit *= 16) {
+			List<Task> candidates = this.store.index().claimable(GoalRule.ORCHESTRATOR, limit);
+			boolean held = false;
+			for (Task candidate : candidates) {
+				// spool: budgets. A goal that needs a plan waits while a daily budget is spent; one that is only to be
+				// finished does not, and may be further down the queue.
+				if (this.planner.waitsForBudget(candidate).isPresent()) {
+					held = true;
+					continue;
 				}
-				finally {
-					this.current = null;
+				Optional<Claim> claim = this.store.claim(candidate, GoalRule.ORCHESTRATOR);
+				if (claim.isPresent()) {
+					this.current = claim.get();
+					try {
+						this.planner.work(claim.get());
+					}
+					finally {
+						this.current = null;
+					}
+					return true;
 				}
-				return true;
+			}
+			if (!held || candidates.size() < limit) {
+				return false;
 			}
 		}
-		return false;
 	}
 
 }

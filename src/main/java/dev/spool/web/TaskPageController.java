@@ -133,6 +133,7 @@ class TaskPageController {
 			case REQUEUED -> "requeued by a person";
 			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
 			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
+			case PLANNED -> "the orchestrator asked for a plan";
 		};
 	}
 

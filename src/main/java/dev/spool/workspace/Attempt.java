@@ -40,7 +40,12 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		 * Its claim was handed back to pending because what the attempt waited for failed, not the attempt: a fifo
 		 * stage whose writer's attempt broke off mid-stream. Not counted.
 		 */
-		RESTARTED;
+		RESTARTED,
+		/**
+		 * The orchestrator asked the model for a goal's plan; the record carries what the call used. Not an attempt:
+		 * a refused plan's failure is recorded apart, as {@code ERROR}.
+		 */
+		PLANNED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;

@@ -28,6 +28,11 @@ public final class GoalPlans {
 		return this.folder.resolve(goal.text() + ".json");
 	}
 
+	/** Whether the goal has a published plan, so no model call is needed to plan it. */
+	public boolean isPublished(TaskId goal) {
+		return Files.isRegularFile(plan(goal), LinkOption.NOFOLLOW_LINKS);
+	}
+
 	/** The goal's plan as published, or empty when it has none yet. */
 	public Optional<String> read(TaskId goal) throws IOException {
 		Path file = plan(goal);

@@ -296,6 +296,16 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Records what one of the orchestrator's calls for a goal's plan used, in a {@code PLANNED} record that is not an
+	 * attempt. Written whether or not the claim is still held: the tokens were spent either way.
+	 * @param tokens what the model reported, or an estimate
+	 */
+	public void planned(Claim claim, Instant startedAt, String model, boolean offline, TokenUsage tokens) {
+		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.PLANNED, claim.agent(), startedAt,
+				this.clock.instant(), null, model, offline, tokens));
+	}
+
+	/**
 	 * Hands an unfinished claim back to pending without counting an attempt, as an orderly stop of Spool does.
 	 * @return false when the claim was already lost
 	 */

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param completion tokens of the answer, as far as it came
  * @param total both together
  * @param estimated true when Spool estimated them (a character count over four, rounded up), because the attempt
- * failed or was cut before the model reported its usage; null when the model reported them
+ * failed or was cut before the model reported its usage, or the answer came without usage (a command's, a stream
+ * from a server that sends none); null when the model reported them
  */
 public record TokenUsage(long prompt, long completion, long total,
 		@JsonInclude(JsonInclude.Include.NON_NULL) Boolean estimated) {

@@ -57,6 +57,11 @@ class WorkspaceConfiguration {
 	}
 
 	@Bean
+	AttemptRecords attemptRecords(Workspace workspace) {
+		return new AttemptRecords(workspace.layout(), workspace.index());
+	}
+
+	@Bean
 	TaskIndex taskIndex(Workspace workspace) {
 		return workspace.index();
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.spool.SpoolApplication;
 import dev.spool.budget.Budgets;
+import dev.spool.workspace.Archive;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -25,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The workspace's daily budget ({@code spool.budget.daily-tokens}) is counted from the attempt records, so a Spool
- * started again on the same workspace finds it spent and starts nothing more today.
+ * The workspace's daily budget ({@code spool.budget.daily-tokens}) is counted from the attempt records, archived ones
+ * included, so a Spool started again on the same workspace finds it spent and starts nothing more today, goal planning
+ * included.
  */
 class BudgetRestartTests {
 
@@ -72,6 +76,61 @@ class BudgetRestartTests {
 				.isEqualTo("budget: the workspace spent 120 of 100 tokens today (spool.budget.daily-tokens)");
 			assertThat(store.index().find(id).orElseThrow().state()).isEqualTo(TaskState.PENDING);
 			assertThat(this.endpoint.requestCount()).as("only the first task reached the model").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aSpentWorkspaceBudgetHoldsAfterItsTasksAreArchivedAndSpoolRestarts() {
+		this.endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(70, 50, 120), "Blue."));
+		try (ConfigurableApplicationContext first = spool()) {
+			TaskStore store = first.getBean(TaskStore.class);
+			TaskId id = store.create(NewTask.of("What colour is the sky?")).id();
+			await().atMost(PATIENCE).until(() -> store.index().find(id).orElse(null),
+					(task) -> task != null && task.state() == TaskState.DONE && task.lastDone() != null);
+
+			assertThat(first.getBean(Archive.class).archive(id)).isTrue();
+			assertThat(this.workspace.resolve("archive/attempts/" + id + ".1.json")).exists();
+		}
+
+		try (ConfigurableApplicationContext second = spool()) {
+			TaskStore store = second.getBean(TaskStore.class);
+			Budgets budgets = second.getBean(Budgets.class);
+			assertThat(budgets.today().total()).as("today's tokens, read again from the archived record")
+				.isEqualTo(120);
+			TaskId id = store.create(NewTask.of("What colour is grass?")).id();
+
+			String reason = await().atMost(PATIENCE)
+				.until(() -> budgets.waiting(store.index().find(id).orElseThrow()).orElse(null),
+						(why) -> why != null);
+
+			assertThat(reason)
+				.isEqualTo("budget: the workspace spent 120 of 100 tokens today (spool.budget.daily-tokens)");
+			assertThat(this.endpoint.requestCount()).as("only the first task reached the model").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aSpentWorkspaceBudgetHoldsGoalsBackBeforeTheyArePlanned() {
+		this.endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(70, 50, 120), "Blue."));
+		try (ConfigurableApplicationContext spool = spool()) {
+			TaskStore store = spool.getBean(TaskStore.class);
+			Budgets budgets = spool.getBean(Budgets.class);
+			TaskId spender = store.create(NewTask.of("What colour is the sky?")).id();
+			await().atMost(PATIENCE).until(() -> store.index().find(spender).orElse(null),
+					(task) -> task != null && task.state() == TaskState.DONE && task.lastDone() != null);
+
+			TaskId goal = store.create(new NewTask("Paint the house. Then the fence.", "Painting", null, null,
+					TaskDocument.Kind.GOAL, 0, List.of(), null, null, null)).id();
+			String reason = await().atMost(PATIENCE)
+				.until(() -> budgets.waiting(store.index().find(goal).orElseThrow()).orElse(null),
+						(why) -> why != null);
+
+			assertThat(reason)
+				.isEqualTo("budget: the workspace spent 120 of 100 tokens today (spool.budget.daily-tokens)");
+			Task waiting = store.index().find(goal).orElseThrow();
+			assertThat(waiting.state()).isEqualTo(TaskState.PENDING);
+			assertThat(waiting.history()).as("no call for a plan, nothing recorded").isEmpty();
+			assertThat(this.endpoint.requestCount()).as("only the task reached the model").isEqualTo(1);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * Tokens and budgets against an OpenAI-compatible stub: every attempt records its tokens (estimated where the model
  * never said), totals and cost show in the API and the pages, and a spent budget stops work. Agents: {@code tester}
- * (no budget), {@code counter} (for totals) and {@code thrifty} ({@code budget_daily_tokens: 100}). Time is the real
+ * (no budget), {@code counter} (for totals), {@code thrifty} ({@code budget_daily_tokens: 100}) and {@code echoer} (a
+ * command, {@code cat}). Time is the real
  * clock shifted by an offset the tests move, so a test can step into the next UTC day.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
@@ -81,6 +83,10 @@ class BudgetTests {
 				"---\nconcurrency: 1\nbudget_daily_tokens: 100\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
 		Files.writeString(workspace.resolve("agents").resolve("patient.md"),
 				"---\nconcurrency: 1\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
+		Path echoer = Files.writeString(workspace.resolve("agents").resolve("echoer.md"),
+				"---\ncommand: [\"cat\"]\nconcurrency: 1\n---\nA long system prompt that a command is never sent.\n");
+		Files.setPosixFilePermissions(echoer, PosixFilePermissions.fromString("rw-r--r--"));
+		Files.setPosixFilePermissions(workspace.resolve("agents"), PosixFilePermissions.fromString("rwxr-xr-x"));
 	}
 
 	@AfterAll
@@ -120,6 +126,31 @@ class BudgetTests {
 			assertThat(attempt.tokens().total()).isEqualTo(11);
 		});
 		assertThat(recordText(task.id(), 1)).as("the record on disk").containsPattern("\"estimated\"\\s*:\\s*true");
+	}
+
+	@Test
+	void aStreamedAnswerWithoutUsageRecordsAnEstimate() {
+		// What @dwmkerr/mock-llm and some real servers do: a stream with no usage, even when asked for it.
+		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(null, "Paris", "."));
+
+		Task task = finished(create("Capital of France?", "tester")); // 18 characters; the system prompt's 21
+
+		assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+		assertThat(task.lastDone().tokens()).isEqualTo(new TokenUsage((21 + 18 + 3) / 4, 2, 10 + 2, true));
+		assertThat(recordText(task.id(), 1)).as("the record on disk").containsPattern("\"estimated\"\\s*:\\s*true");
+	}
+
+	@Test
+	void aCommandAgentsAnswerRecordsAnEstimateOfWhatItWasSentAndPrinted() {
+		Task task = finished(create("Echo me, please.", "echoer")); // 16 characters, sent without a system prompt
+
+		assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
+		TokenUsage tokens = task.lastDone().tokens();
+		assertThat(tokens).as("tokens of a command's answer").isNotNull();
+		assertThat(tokens.estimated()).isTrue();
+		assertThat(tokens.prompt()).isEqualTo(4);
+		assertThat(tokens.completion()).as("what cat printed: the prompt").isBetween(4L, 5L);
+		assertThat(tokens.total()).isEqualTo(tokens.prompt() + tokens.completion());
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.workspace.Attempt;
 import dev.spool.workspace.GoalStep;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -30,24 +31,31 @@ import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.TokenUsage;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * Goals against an OpenAI-compatible endpoint played by a {@link MockWebServer}: the orchestrator's plan, as the
  * endpoint returns it, becomes subtasks whose answers the final task combines into the goal's result; plans that
  * cannot be trusted are refused. The endpoint tells requests apart by what they ask: a plan (the goal's text names
- * the case), a step, or the final answer; every answer carries a counter, so no two are alike.
+ * the case), a step, or the final answer; every answer carries a counter, so no two are alike. Plans of the cases
+ * {@code counted} and {@code costly} come with token counts, each under a model name of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
+@AutoConfigureMockMvc
 @TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
 		"spring.ai.openai.max-retries=0", "spool.max-attempts=2", "spool.max-plan-steps=3",
 		"spool.retry-backoff=50ms", "spool.heartbeat-interval=500ms", "spool.task-timeout=20s" })
@@ -95,6 +103,9 @@ class GoalEndpointTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	MockMvc mvc;
 
 	@Test
 	void planBecomesSubtasksWhoseFinalAnswerIsTheGoalsResult() throws Exception {
@@ -214,6 +225,56 @@ class GoalEndpointTests {
 		assertThat(endpoint.planRequests).noneMatch((request) -> request.toString().contains("crash: resumed goal"));
 	}
 
+	@Test
+	void planningRecordsTheOrchestratorsTokensWithoutCountingAnAttempt() throws Exception {
+		Task goal = this.store.create(goal("counted: a planned census"));
+
+		Task done = finished(goal.id());
+
+		assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(done.attempts()).as("planning is not an attempt").isEqualTo(1);
+		Attempt planned = done.history().get(0);
+		assertThat(planned.outcome()).isEqualTo(Attempt.Outcome.PLANNED);
+		assertThat(planned.agent()).isEqualTo("orchestrator");
+		assertThat(planned.model()).isEqualTo("planner-model");
+		assertThat(planned.tokens()).as("as the model reported them").isEqualTo(new TokenUsage(300, 40, 340));
+		JsonNode usage = JSON.readTree(page("/api/usage?days=1"));
+		JsonNode row = null;
+		for (JsonNode day : usage.path("days")) {
+			if (day.path("agent").asString().equals("orchestrator") && day.path("model").asString().equals("planner-model")) {
+				row = day;
+			}
+		}
+		assertThat(row).as("the orchestrator's row in %s", usage).isNotNull();
+		assertThat(row.path("tokens").path("total").asLong()).isEqualTo(340);
+		String agents = page("/agents");
+		String orchestrator = agents.substring(agents.indexOf("data-agent=\"orchestrator\""));
+		orchestrator = orchestrator.substring(0, orchestrator.indexOf("</article>"));
+		assertThat(orchestrator).containsPattern("class=\"tokens-today\">[1-9][0-9,]* tokens");
+	}
+
+	@Test
+	void aGoalThatSpentItsOwnBudgetOnPlanningFailsWithReasonBudgetWithoutAnotherCall() throws Exception {
+		writeTask("task_950_pending.md", "---\nkind: goal\nbudget_tokens: 100\n---\ncostly: a chatty planner\n");
+		TaskId id = new TaskId("task_950", 950);
+
+		Task failed = await().atMost(PATIENCE)
+			.until(() -> this.store.index().find(id).orElse(null), (task) -> task != null
+					&& task.state() == TaskState.FAILED && task.error() != null && task.error().startsWith("budget:"));
+
+		assertThat(failed.error()).isEqualTo("budget: task_950 spent 340 of 100 tokens (budget_tokens)");
+		assertThat(endpoint.planRequests).filteredOn((request) -> request.toString().contains("costly: a chatty planner"))
+			.as("one call: the first answer was refused, and the second pass found the budget spent")
+			.hasSize(1);
+		assertThat(failed.history()).extracting(Attempt::outcome)
+			.containsExactly(Attempt.Outcome.PLANNED, Attempt.Outcome.ERROR, Attempt.Outcome.ERROR);
+	}
+
+	private String page(String path) throws Exception {
+		return this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+	}
+
 	private void assertRefused(String text, String reason) throws Exception {
 		Task goal = this.store.create(goal(text));
 
@@ -276,6 +337,10 @@ class GoalEndpointTests {
 			boolean streamed = body.path("stream").asBoolean(false);
 			if (user.contains("JSON Schema")) {
 				this.planRequests.add(body);
+				if (user.startsWith("counted:") || user.startsWith("costly:")) {
+					return counted(plan(user, n), user.startsWith("counted:") ? "planner-model" : "costly-model", 300,
+							40);
+				}
 				return reply(streamed, plan(user, n));
 			}
 			// The final task's prompt comes after its steps' outputs, which it is handed first.
@@ -293,7 +358,10 @@ class GoalEndpointTests {
 						+ "\"}, {\"title\": \"Draft\", \"prompt\": \"Write the draft" + tag
 						+ "\", \"agent\": \"tester\", \"role\": \"writer\", \"dependsOn\": [1]}]}\n```";
 			}
-			if (user.startsWith("notjson:")) {
+			if (user.startsWith("counted:")) {
+				return "{\"steps\": [{\"prompt\": \"Count" + tag + "\"}]}";
+			}
+			if (user.startsWith("notjson:") || user.startsWith("costly:")) {
 				return "I would rather chat" + tag;
 			}
 			if (user.startsWith("empty:")) {
@@ -317,6 +385,17 @@ class GoalEndpointTests {
 				return "{\"steps\": [{\"prompt\": \"Slow one" + tag + "\"}, {\"prompt\": \"Slow two\", \"dependsOn\": [1]}]}";
 			}
 			return "{\"steps\": [{\"prompt\": \"Unexpected" + tag + "\"}]}";
+		}
+
+		/** A whole answer with token counts, from a model of its own. */
+		private static MockResponse counted(String content, String model, int input, int output) {
+			Map<String, Object> completion = completion("chat.completion", List.of(Map.of("index", 0, "message",
+					Map.of("role", "assistant", "content", content), "finish_reason", "stop")));
+			completion.put("model", model);
+			completion.put("usage", Map.of("prompt_tokens", input, "completion_tokens", output, "total_tokens",
+					input + output));
+			return new MockResponse().setHeader("Content-Type", "application/json")
+				.setBody(JSON.writeValueAsString(completion));
 		}
 
 		private static MockResponse reply(boolean streamed, String content) {

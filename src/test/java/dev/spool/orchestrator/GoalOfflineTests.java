@@ -110,6 +110,14 @@ class GoalOfflineTests {
 			.until(() -> this.store.index().find(goal.id()).orElseThrow(), (task) -> task.state().isFinished());
 
 		assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(done.history()).filteredOn((entry) -> entry.outcome() == dev.spool.workspace.Attempt.Outcome.PLANNED)
+			.as("the plan's call, with what the offline model counted")
+			.singleElement()
+			.satisfies((planned) -> {
+				assertThat(planned.agent()).isEqualTo("orchestrator");
+				assertThat(planned.offline()).isTrue();
+				assertThat(planned.tokens().total()).isPositive();
+			});
 		GoalView view = this.goals.find(goal.id()).orElseThrow();
 		assertThat(view.steps()).extracting(GoalView.Step::prompt)
 			.containsExactly("Name three owls.", "Describe their calls.", "Rank them by size.");
