@@ -68,6 +68,9 @@ class SharedFolderFuzzTests {
 		for (String shared : SHARED) {
 			OtherUser.mayWrite(Files.createDirectories(this.workspace.resolve(shared)));
 		}
+		// Ids are given above every id in the workspace; this one puts the tasks the test submits above the range the
+		// intruder plays in (500 to 540) whenever they are submitted, so that it never touches them.
+		Files.writeString(this.workspace.resolve("tasks/task_999_cancelled.md"), "Above the intruder's ids.\n");
 		Path secret = Files.writeString(this.outside.resolve("secret.txt"), SECRET);
 		Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
 		Path canary = Files.writeString(this.outside.resolve("canary.txt"), "canary");
@@ -94,15 +97,19 @@ class SharedFolderFuzzTests {
 				.redirectErrorStream(true)
 				.start();
 
+			// Work arrives all through the intrusion, so that agents claim, stream and publish while it goes on.
 			List<String> submitted = new ArrayList<>();
-			for (int i = 0; i < 12; i++) {
-				submitted.add(post(http, base + "/api/tasks", "{\"prompt\": \"Say hello number " + i + "\"}")
-					.path("id")
-					.asString());
+			for (long batch = 0, end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds); batch == 0
+					|| System.nanoTime() < end; batch++) {
+				for (int i = 0; i < 4; i++) {
+					submitted.add(post(http, base + "/api/tasks",
+							"{\"prompt\": \"Say hello number " + batch + "." + i + "\"}").path("id").asString());
+				}
+				JsonNode pipeline = post(http, base + "/api/pipelines", "{\"transport\": \"fifo\", \"stages\": "
+						+ "[{\"prompt\": \"Draft line " + batch + "\"}, {\"prompt\": \"Shorten it\"}]}");
+				pipeline.path("stages").forEach((stage) -> submitted.add(stage.path("task").asString()));
+				Thread.sleep(1000);
 			}
-			JsonNode pipeline = post(http, base + "/api/pipelines", "{\"transport\": \"fifo\", \"stages\": "
-					+ "[{\"prompt\": \"Draft a line\"}, {\"prompt\": \"Shorten it\"}]}");
-			pipeline.path("stages").forEach((stage) -> submitted.add(stage.path("task").asString()));
 
 			assertThat(intruder.waitFor(seconds + 60, TimeUnit.SECONDS)).as("the intruder ends").isTrue();
 			String made = new String(intruder.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
