@@ -2,6 +2,7 @@ package dev.spool.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
@@ -10,16 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.commons.logging.Log;
@@ -28,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import dev.spool.workspace.AgentNames;
 import dev.spool.workspace.FrontMatter;
 import dev.spool.workspace.ProblemText;
+import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.core.io.Resource;
@@ -169,41 +167,61 @@ public final class AgentCatalog {
 	}
 
 	static AgentDefinition read(String name, Path file) throws IOException {
+		return read(name, file, CommandEnvironment.ofThisProcess());
+	}
+
+	/**
+	 * Reads a definition once, from the descriptor it was opened with. One that names a command is taken only when
+	 * no one but Spool's user and root could have written it or the program it names ({@link StrictModes}); a program
+	 * not there yet is looked for again when the command runs.
+	 */
+	static AgentDefinition read(String name, Path file, CommandEnvironment environment) throws IOException {
 		if (!AgentNames.isValid(name)) {
 			throw new IllegalArgumentException(ProblemText.quoted(name) + " is not a valid agent name: use lower-case"
 					+ " letters, digits, '_' and '-', and no part named after a state");
 		}
-		long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
-		if (size > MAX_FILE_SIZE) {
-			throw new IllegalArgumentException("is " + size + " bytes, more than the limit of " + MAX_FILE_SIZE);
+		try (SharedFile opened = SharedFile.openRegular(file)) {
+			long size = opened.status().size();
+			if (size > MAX_FILE_SIZE) {
+				throw new IllegalArgumentException("is " + size + " bytes, more than the limit of " + MAX_FILE_SIZE);
+			}
+			byte[] bytes = opened.read((int) MAX_FILE_SIZE + 1);
+			if (bytes.length > MAX_FILE_SIZE) {
+				throw new IllegalArgumentException("grew past the limit of " + MAX_FILE_SIZE + " bytes as it was read");
+			}
+			String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+			AgentDefinition definition = parse(name, text);
+			if (definition.runsCommand()) {
+				StrictModes modes = StrictModes.ofThisProcess();
+				try {
+					modes.checkDefinition(file, opened.status());
+					checkProgram(modes, environment, definition.command().get(0));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("names a command, but " + ex.getMessage(), ex);
+				}
+			}
+			return definition;
 		}
-		AgentDefinition definition = parse(name, Files.readString(file, StandardCharsets.UTF_8));
-		if (definition.runsCommand()) {
-			refuseIfOthersCanWrite(file, "the file");
-			refuseIfOthersCanWrite(file.toAbsolutePath().getParent(), "the agents/ folder");
-		}
-		return definition;
 	}
 
-	/**
-	 * Writing a definition that names a command means running a program, so only its owner may write it: a file or
-	 * folder that group or others can write is refused. A filesystem without POSIX permissions is not checked.
-	 */
-	private static void refuseIfOthersCanWrite(Path path, String what) throws IOException {
-		Set<PosixFilePermission> permissions;
+	private static void checkProgram(StrictModes modes, CommandEnvironment environment, String name)
+			throws IOException {
+		Path program;
 		try {
-			permissions = Files.getPosixFilePermissions(path);
+			program = environment.program(name);
 		}
-		catch (UnsupportedOperationException ex) {
+		catch (NoSuchFileException ex) {
+			// Not installed yet: the attempt that runs it looks again, and fails saying so if it is still missing.
 			return;
 		}
-		if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-			throw new IllegalArgumentException("names a command, but " + what + " can be written by "
-					+ (permissions.contains(PosixFilePermission.OTHERS_WRITE) ? "other users" : "its group") + " ("
-					+ PosixFilePermissions.toString(permissions) + "), so anyone who can write it could run programs"
-					+ " as Spool: not run until 'chmod go-w' makes it writable by its owner only");
-		}
+		modes.checkProgram(program);
+	}
+
+	/** Why a program named by a relative path with a '/' is refused. */
+	static String relativeProgram(String program) {
+		return "command: the program " + ProblemText.quoted(program) + " is a relative path, which would be looked"
+				+ " for in the workspace: name it by its absolute path, or by a bare name found on Spool's PATH";
 	}
 
 	/** Reads a definition's text; throws {@link IllegalArgumentException} with a one-line reason when it is bad. */
@@ -233,9 +251,14 @@ public final class AgentCatalog {
 		if (budget != null && budget < 1) {
 			throw new IllegalArgumentException("budget_daily_tokens: must be at least 1");
 		}
+		List<String> environment = front.list("env", "the name of an environment variable",
+				(value) -> Optional.of(value.strip()).filter(CommandEnvironment::isName));
+		if (!environment.isEmpty() && command.isEmpty()) {
+			throw new IllegalArgumentException("env: names variables for a command, but there is no command");
+		}
 		return new AgentDefinition(name, model, temperature, (concurrency != null) ? concurrency : 1,
 				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command,
-				(budget != null) ? budget.longValue() : null);
+				(budget != null) ? budget.longValue() : null, environment);
 	}
 
 	private static List<String> command(FrontMatter front) {
@@ -251,6 +274,12 @@ public final class AgentCatalog {
 		}
 		if (command.stream().anyMatch((argument) -> argument.indexOf('\0') >= 0)) {
 			throw new IllegalArgumentException("command: an argument holds a NUL character");
+		}
+		// Run from the workspace, its working folder, a relative path would run whatever is found there; a script
+		// kept beside the definitions is named by its absolute path, and is then checked like any program.
+		String program = command.get(0);
+		if (!program.startsWith("/") && program.contains("/")) {
+			throw new IllegalArgumentException(relativeProgram(program));
 		}
 		return command;
 	}

@@ -35,8 +35,8 @@ class AgentConfiguration {
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
 			Clock clock, SpoolProperties properties, PipeTransport pipes, WorkspaceLayout layout, Budgets budgets) {
-		Responder responder = Responder.either(new ModelResponder(model),
-				new CommandResponder(layout.root(), COMMAND_GRACE));
+		Responder command = new CommandResponder(layout.root(), COMMAND_GRACE, CommandEnvironment.ofThisProcess());
+		Responder responder = Responder.either(new ModelResponder(model), command);
 		return new AgentSupervisor(catalog, store, responder, live, clock, properties, pipes, budgets);
 	}
 

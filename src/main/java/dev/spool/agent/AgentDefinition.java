@@ -17,13 +17,16 @@ import java.util.List;
  * for an agent that asks a model
  * @param budgetDailyTokens the most tokens its attempts may use in a UTC day ({@code budget_daily_tokens}), or null
  * for no limit
+ * @param environment the names of Spool's environment variables its command also gets ({@code env:}), beyond the
+ * few every command gets
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens) {
+		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens, List<String> environment) {
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);
 		command = List.copyOf(command);
+		environment = List.copyOf(environment);
 	}
 
 	/** Whether a command, not a model, answers this agent's tasks. */

@@ -6,10 +6,13 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +22,11 @@ import dev.spool.workspace.Answer;
 import dev.spool.workspace.ProblemText;
 
 /**
- * Answers by running the agent's command as its own process (no shell), in the workspace: the attempt's input on
- * standard input, the answer read from standard output as it is written. A non-zero exit fails the attempt with the
- * end of standard error. However the attempt ends, the command and everything it started are ended with it.
+ * Answers by running the agent's command as its own process (no shell), in the workspace, with a small environment
+ * ({@link CommandEnvironment}): the attempt's input on standard input, the answer read from standard output as it is
+ * written. Its program is looked up and checked ({@link StrictModes}) again before each run, as the file may have
+ * changed since its definition was read. A non-zero exit fails the attempt with the end of standard error. However the
+ * attempt ends, the command and everything it started are ended with it.
  */
 final class CommandResponder implements Responder {
 
@@ -40,13 +45,20 @@ final class CommandResponder implements Responder {
 
 	private final Duration grace;
 
+	private final CommandEnvironment environment;
+
+	private final StrictModes modes;
+
 	/**
 	 * @param workspace where commands run, named to them in {@code SPOOL_WORKSPACE}
 	 * @param grace how long a command has to exit after SIGTERM before it gets SIGKILL
+	 * @param environment Spool's environment, of which a command gets a few variables
 	 */
-	CommandResponder(Path workspace, Duration grace) {
+	CommandResponder(Path workspace, Duration grace, CommandEnvironment environment) {
 		this.workspace = workspace.toAbsolutePath();
 		this.grace = grace;
+		this.environment = environment;
+		this.modes = StrictModes.ofThisProcess();
 	}
 
 	@Override
@@ -79,11 +91,12 @@ final class CommandResponder implements Responder {
 	}
 
 	private Process start(Request request, List<String> command) {
-		ProcessBuilder builder = new ProcessBuilder(command).directory(this.workspace.toFile());
+		List<String> resolved = new ArrayList<>(command);
+		resolved.set(0, program(command.get(0)).toString());
+		ProcessBuilder builder = new ProcessBuilder(resolved).directory(this.workspace.toFile());
 		Map<String, String> environment = builder.environment();
-		environment.put("SPOOL_TASK_ID", request.task().text());
-		environment.put("SPOOL_AGENT", request.agent().name());
-		environment.put("SPOOL_WORKSPACE", this.workspace.toString());
+		environment.clear();
+		environment.putAll(this.environment.forAttempt(request.agent(), request.task(), this.workspace));
 		try {
 			return builder.start();
 		}
@@ -92,6 +105,24 @@ final class CommandResponder implements Responder {
 			Throwable why = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw new AnswerFailedException("cannot start the command " + ProblemText.quoted(command.get(0)) + ": "
 					+ ProblemText.describe(why), null, ex);
+		}
+	}
+
+	/** The program's absolute path, once it is found and no one but Spool's user and root could have written it. */
+	private Path program(String name) {
+		try {
+			Path program = this.environment.program(name);
+			this.modes.checkProgram(program);
+			return program;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new AnswerFailedException("the command was not run: " + ex.getMessage(), null, ex);
+		}
+		catch (IOException ex) {
+			throw new AnswerFailedException("cannot start the command " + ProblemText.quoted(name) + ": "
+					+ ((ex instanceof NoSuchFileException missing)
+							? Objects.requireNonNullElse(missing.getReason(), "No such file or directory")
+							: ProblemText.describe(ex)), null, ex);
 		}
 	}
 

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,19 @@ import static org.awaitility.Awaitility.await;
  * output as the answer, against real bash processes in a real workspace.
  */
 class CommandAgentTests {
+
+	/** What every command gets of Spool's environment, when set, and what Spool sets for it. */
+	static final Set<String> GIVEN = Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SPOOL_TASK_ID",
+			"SPOOL_AGENT", "SPOOL_WORKSPACE");
+
+	/** A variable of this JVM's environment (so Spool's) that a command gets only by naming it in {@code env:}. */
+	static final String NAMED = System.getenv()
+		.keySet()
+		.stream()
+		.filter((name) -> !GIVEN.contains(name) && name.matches("[A-Za-z_][A-Za-z0-9_]*"))
+		.sorted()
+		.findFirst()
+		.orElseThrow(() -> new IllegalStateException("the test's environment holds nothing a command is not given"));
 
 	static CommandAgents agents;
 
@@ -71,10 +86,16 @@ class CommandAgentTests {
 				head -c 3000000 /dev/zero | tr '\\0' 'x' >&2
 				echo "answered $SPOOL_TASK_ID without reading its prompt"
 				""")
+			.define("environment", "command: [\"/usr/bin/env\"]\nenv: [" + NAMED + ", SPOOL_NOT_SET_ANYWHERE]\n",
+					"rw-r--r--")
 			.define("missing", "command: [\"/nonexistent/spool-no-such-program\", \"--help\"]\n", "rw-r--r--")
+			.define("relative", "command: [\"./agent.sh\"]\n", "rw-r--r--")
+			.define("writable", "command: [\"" + agents.scratch.resolve("writable.sh") + "\"]\n", "rw-r--r--")
 			.define("shared", "command: [\"true\"]\n", "rw-rw-r--")
 			.define("open", "command: [\"true\"]\n", "rw-r--rw-")
 			.define("both", "command: [\"true\"]\nmodel: gpt-4o\n", "rw-r--r--");
+		Path writable = Files.writeString(agents.scratch.resolve("writable.sh"), "#!/bin/sh\necho hello\n");
+		Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
 		spool = agents.start("--spool.max-attempts=2", "--spool.task-timeout=2m");
 		store = spool.getBean(TaskStore.class);
 	}
@@ -187,21 +208,45 @@ class CommandAgentTests {
 	}
 
 	@Test
+	void aCommandSeesOnlyTheDocumentedVariablesAndThoseItsDefinitionNamesOfSpoolsEnvironment() {
+		TaskId id = create("environment", "Print your environment.", List.of());
+
+		inState(store, id, CommandAgentTests::done);
+
+		List<String> lines = store.readOutput(id).orElseThrow().lines().toList();
+		assertThat(lines).contains(NAMED + "=" + System.getenv(NAMED), "SPOOL_TASK_ID=" + id, "SPOOL_AGENT=environment");
+		assertThat(lines).map((line) -> line.substring(0, line.indexOf('=')))
+			.as("Spool's environment holds %s", System.getenv().keySet())
+			.allMatch((name) -> GIVEN.contains(name) || name.equals(NAMED));
+	}
+
+	@Test
 	void commandDefinitionsOthersCanWriteOrThatAlsoNameAModelAreFlaggedAndNotRun() throws Exception {
 		AgentCatalog catalog = spool.getBean(AgentCatalog.class);
+		Path file = agents.workspace.resolve("agents").toAbsolutePath().resolve("shared.md");
+		Path writable = agents.scratch.resolve("writable.sh");
 
 		assertThat(catalog.find("shared")).isEmpty();
 		assertThat(catalog.find("open")).isEmpty();
 		assertThat(catalog.find("both")).isEmpty();
-		assertThat(catalog.problems()).containsOnlyKeys("shared.md", "open.md", "both.md");
-		assertThat(catalog.problems().get("shared.md")).contains("can be written by its group (rw-rw-r--)");
+		assertThat(catalog.find("relative")).isEmpty();
+		assertThat(catalog.find("writable")).isEmpty();
+		assertThat(catalog.problems()).containsOnlyKeys("shared.md", "open.md", "both.md", "relative.md",
+				"writable.md");
+		assertThat(catalog.problems().get("shared.md")).contains("the definition " + file
+				+ " can be written by its group (rw-rw-r--)", "not run until 'chmod go-w " + file + "'");
 		assertThat(catalog.problems().get("open.md")).contains("can be written by other users (rw-r--rw-)");
 		assertThat(catalog.problems().get("both.md")).contains("names both a command and a model");
+		assertThat(catalog.problems().get("relative.md")).contains("the program './agent.sh' is a relative path");
+		assertThat(catalog.problems().get("writable.md")).contains("the program " + writable
+				+ " can be written by other users (rwxrwxrwx)", "'chmod go-w " + writable + "'");
 		assertThat(get("/agents")).contains("Definitions Spool does not run")
 			.contains("shared.md")
 			.contains("can be written by its group")
-			.contains("names both a command and a model");
+			.contains("names both a command and a model")
+			.contains("not run until &#39;chmod go-w " + writable + "&#39;");
 		assertThat(spool.getBean(AgentSupervisor.class).workers("shared")).isEmpty();
+		assertThat(spool.getBean(AgentSupervisor.class).workers("writable")).isEmpty();
 	}
 
 	@Test

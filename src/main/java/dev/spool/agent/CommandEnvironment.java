@@ -1,0 +1,104 @@
+package dev.spool.agent;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.spool.workspace.TaskId;
+
+/**
+ * What a command runs with, drawn from Spool's own environment: where its program is found, and the few variables it
+ * gets. Spool's environment holds its secrets (the API token, the model's key), so a command gets only {@link #PASSED}
+ * (those set), the variables its definition names in {@code env:}, and {@code SPOOL_TASK_ID}, {@code SPOOL_AGENT},
+ * {@code SPOOL_WORKSPACE}.
+ */
+final class CommandEnvironment {
+
+	/** Spool's variables every command gets, when set. */
+	static final List<String> PASSED = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR");
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+	private final Map<String, String> spool;
+
+	/** @param spool Spool's environment ({@link System#getenv()}) */
+	CommandEnvironment(Map<String, String> spool) {
+		this.spool = Map.copyOf(spool);
+	}
+
+	static CommandEnvironment ofThisProcess() {
+		return new CommandEnvironment(System.getenv());
+	}
+
+	/** Whether a text can name an environment variable: a letter or '_', then letters, digits and '_'. */
+	static boolean isName(String text) {
+		return NAME.matcher(text).matches();
+	}
+
+	/**
+	 * Spool's {@code PATH} without its relative entries: an empty or relative entry would name a folder of the
+	 * workspace, a command's working folder.
+	 */
+	String path() {
+		return Arrays.stream(this.spool.getOrDefault("PATH", "").split(":"))
+			.filter((entry) -> entry.startsWith("/"))
+			.collect(Collectors.joining(":"));
+	}
+
+	/**
+	 * The program a command names, by its absolute path: as written when it is one, else the first executable file of
+	 * that name in {@link #path()}.
+	 * @throws NoSuchFileException if there is no such program
+	 */
+	Path program(String name) throws NoSuchFileException {
+		if (name.startsWith("/")) {
+			Path program = Path.of(name);
+			if (!Files.exists(program)) {
+				throw new NoSuchFileException(name, null, "No such file or directory");
+			}
+			return program;
+		}
+		if (name.contains("/")) {
+			throw new IllegalArgumentException(AgentCatalog.relativeProgram(name));
+		}
+		String path = path();
+		for (String folder : path.split(":")) {
+			Path candidate = Path.of(folder, name);
+			if (!folder.isEmpty() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+				return candidate;
+			}
+		}
+		throw new NoSuchFileException(name, null, "not found on Spool's PATH (" + path + ")");
+	}
+
+	/** The whole environment of one attempt's command. */
+	Map<String, String> forAttempt(AgentDefinition agent, TaskId task, Path workspace) {
+		Map<String, String> environment = new TreeMap<>();
+		for (String name : PASSED) {
+			if (this.spool.containsKey(name)) {
+				environment.put(name, this.spool.get(name));
+			}
+		}
+		for (String name : agent.environment()) {
+			if (this.spool.containsKey(name)) {
+				environment.put(name, this.spool.get(name));
+			}
+		}
+		// An empty PATH means the working folder to some shells; without one they use their own default.
+		environment.remove("PATH");
+		if (!path().isEmpty()) {
+			environment.put("PATH", path());
+		}
+		environment.put("SPOOL_TASK_ID", task.text());
+		environment.put("SPOOL_AGENT", agent.name());
+		environment.put("SPOOL_WORKSPACE", workspace.toString());
+		return environment;
+	}
+
+}
