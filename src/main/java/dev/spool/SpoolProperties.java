@@ -33,6 +33,9 @@ import org.springframework.validation.annotation.Validated;
  * @param streamBuffer how many events may wait for one live-stream client (a dashboard tab) before it is dropped as
  * too slow; it catches up when it reconnects
  * @param maxPlanSteps the most steps a goal's plan may have; a longer plan is refused
+ * @param maxPipelineStages the most stages a pipeline may have; a longer one is refused before anything is written
+ * @param maxDependencyDepth the longest chain of unfinished tasks, each depending on the next, that a new task may
+ * depend on; a longer chain is refused before anything is written, and one written by hand is flagged
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -51,5 +54,7 @@ public record SpoolProperties(
 		String apiToken,
 		@NotNull @DefaultValue List<String> allowedHosts,
 		@Min(1) @DefaultValue("512") int streamBuffer,
-		@Min(1) @DefaultValue("12") int maxPlanSteps) {
+		@Min(1) @DefaultValue("12") int maxPlanSteps,
+		@Min(2) @DefaultValue("50") int maxPipelineStages,
+		@Min(1) @DefaultValue("100") int maxDependencyDepth) {
 }

@@ -1,5 +1,7 @@
 package dev.spool.orchestrator;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +66,11 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 		while (changed) {
 			changed = false;
 			Dependencies dependencies = this.store.index().dependencies();
-			for (Task task : this.store.index().queries().newestFirst(TaskState.PENDING)) {
+			// A task failed here puts its dependants next in line, so a chain of any length fails in one pass
+			// rather than one task per pass over every pending task.
+			Deque<Task> queue = new ArrayDeque<>(this.store.index().queries().newestFirst(TaskState.PENDING));
+			while (!queue.isEmpty()) {
+				Task task = queue.poll();
 				if (task.state() != TaskState.PENDING || !dependencies.hasUpstream(task)) {
 					continue;
 				}
@@ -79,9 +85,12 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 						continue;
 					}
 				}
-				changed |= this.store
-					.failBecauseOfDependency(task.file(), dependency.id(), Dependencies.reason(dependency))
-					.isPresent();
+				Optional<Task> failed = this.store.failBecauseOfDependency(task.file(), dependency.id(),
+						Dependencies.reason(dependency));
+				if (failed.isPresent()) {
+					changed = true;
+					queue.addAll(this.store.index().queries().dependants(task.id()));
+				}
 			}
 		}
 	}

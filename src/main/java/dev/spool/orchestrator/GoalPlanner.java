@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.spool.agent.AgentCatalog;
@@ -30,6 +31,7 @@ import dev.spool.workspace.GoalRule;
 import dev.spool.workspace.GoalStep;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.ProblemText;
+import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
@@ -124,6 +126,12 @@ public final class GoalPlanner {
 				logger.info("Goal " + goal.id() + " is planned; it waits for its final task");
 			}
 		}
+		catch (KeptPlanRefusedException ex) {
+			// Another attempt would read the same file: the goal fails now, saying how to plan it again.
+			if (this.store.giveUp(claim, ex.getMessage())) {
+				logger.warn("Goal " + claim.id() + " failed: " + ex.getMessage());
+			}
+		}
 		catch (PlanRefusedException ex) {
 			failed(claim, ex.getMessage());
 		}
@@ -149,11 +157,9 @@ public final class GoalPlanner {
 	 * budget held the call back (the goal was handed back or failed).
 	 */
 	private Plan plan(Claim claim, Task goal) throws IOException {
-		Optional<String> kept = this.plans.read(goal.id());
+		Optional<String> kept = readKept(goal);
 		if (kept.isPresent()) {
-			Plan plan = JSON.readValue(kept.get(), Plan.class);
-			plan.checkedOrder(Integer.MAX_VALUE);
-			return plan;
+			return checkedKept(goal, kept.get());
 		}
 		AgentDefinition role = this.catalog.orchestrator().orElse(null);
 		if (heldByBudget(claim, goal, role)) {
@@ -174,13 +180,61 @@ public final class GoalPlanner {
 			throw refused(goal, answer.text(), "the model's answer is not a plan in JSON");
 		}
 		try {
-			plan.checkedOrder(this.maxSteps);
+			checked(plan);
 		}
 		catch (PlanRefusedException ex) {
 			throw refused(goal, answer.text(), ex.getMessage());
 		}
 		String published = this.plans.publishOnce(goal.id(), JSON.writeValueAsString(plan));
-		return JSON.readValue(published, Plan.class);
+		// Another process may have published first: what counts is checked like any kept plan.
+		return checkedKept(goal, published);
+	}
+
+	private Optional<String> readKept(Task goal) throws IOException {
+		try {
+			return this.plans.read(goal.id());
+		}
+		catch (SharedFile.RefusedFileException | GoalPlans.PlanTooLargeException ex) {
+			throw new KeptPlanRefusedException(goal.id(), ProblemText.describe(ex));
+		}
+	}
+
+	/**
+	 * A plan read from {@code .spool/plans/}, which anyone who may write that folder (or an older Spool) may have
+	 * left there, checked as the model's plans are: the same limit of steps, the same rules.
+	 */
+	private Plan checkedKept(Task goal, String json) {
+		Plan plan;
+		try {
+			plan = JSON.readValue(json, Plan.class);
+		}
+		catch (JacksonException ex) {
+			throw new KeptPlanRefusedException(goal.id(), "it is not a plan in JSON");
+		}
+		if (plan == null) {
+			throw new KeptPlanRefusedException(goal.id(), "it is not a plan in JSON");
+		}
+		try {
+			checked(plan);
+		}
+		catch (PlanRefusedException ex) {
+			throw new KeptPlanRefusedException(goal.id(), ex.getMessage());
+		}
+		return plan;
+	}
+
+	/**
+	 * Refuses a plan with too many steps, or whose final task would depend on a chain longer than a new task may:
+	 * every task is written only after the whole plan passed.
+	 */
+	private void checked(Plan plan) {
+		plan.checkedOrder(this.maxSteps);
+		int maxDepth = this.store.index().maxDependencyDepth();
+		if (plan.longestChain() > maxDepth) {
+			throw new PlanRefusedException("the plan chains " + plan.longestChain() + " steps, each depending on the "
+					+ "next, and its final task would depend on a chain deeper than " + maxDepth
+					+ " (spool.max-dependency-depth)");
+		}
 	}
 
 	/**
@@ -252,7 +306,7 @@ public final class GoalPlanner {
 	 */
 	private boolean createTasks(Claim claim, Task goal, Plan plan) {
 		Map<Integer, TaskId> ids = new HashMap<>();
-		for (int number : plan.checkedOrder(Integer.MAX_VALUE)) {
+		for (int number : plan.checkedOrder(this.maxSteps)) {
 			Plan.Step step = plan.steps().get(number - 1);
 			Optional<Task> existing = GoalRule.step(goal.id(), String.valueOf(number), this.store.index());
 			if (existing.isPresent()) {
@@ -332,6 +386,16 @@ public final class GoalPlanner {
 			return;
 		}
 		this.store.release(claim);
+	}
+
+	/** A plan in {@code .spool/plans/} that cannot be carried out; planning again needs a person to remove it. */
+	static final class KeptPlanRefusedException extends PlanRefusedException {
+
+		KeptPlanRefusedException(TaskId goal, String reason) {
+			super("the plan kept in .spool/plans/" + goal.text() + ".json is refused: " + reason
+					+ "; remove that file and retry the goal to plan it again");
+		}
+
 	}
 
 }

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.spool.workspace.GoalPlans;
 import dev.spool.workspace.GoalRule;
 import dev.spool.workspace.GoalStep;
+import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
@@ -63,9 +65,13 @@ public final class GoalViews {
 				task.document().agent(), task.document().role(), task.dependsOn().stream().map(TaskId::text).toList());
 	}
 
+	/** The goal's kept plan, or null when it has none or one the planner refuses too (the goal's error says why). */
 	private Plan readPlan(TaskId id) {
 		try {
 			return this.plans.read(id).map((json) -> JSON.readValue(json, Plan.class)).orElse(null);
+		}
+		catch (SharedFile.RefusedFileException | GoalPlans.PlanTooLargeException | JacksonException ex) {
+			return null;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

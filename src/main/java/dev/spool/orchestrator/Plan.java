@@ -1,7 +1,9 @@
 package dev.spool.orchestrator;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -45,28 +47,61 @@ public record Plan(@JsonPropertyDescription("the steps, numbered from 1 in this 
 				}
 			}
 		}
-		List<Integer> order = new ArrayList<>();
-		int[] marks = new int[this.steps.size() + 1];
-		for (int number = 1; number <= this.steps.size(); number++) {
-			visit(number, marks, order);
-		}
-		return order;
+		return order();
 	}
 
-	/** Depth first; a step met again while its own dependencies are being visited closes a cycle. */
-	private void visit(int number, int[] marks, List<Integer> order) {
-		if (marks[number] == 2) {
-			return;
+	/**
+	 * How many steps the longest chain of the plan has, each depending on the next (1 when no step depends on
+	 * another). Call on a plan {@link #checkedOrder(int)} accepted.
+	 */
+	public int longestChain() {
+		int[] chain = new int[this.steps.size() + 1];
+		int longest = 0;
+		for (int number : order()) {
+			for (Integer dependency : this.steps.get(number - 1).dependencies()) {
+				chain[number] = Math.max(chain[number], chain[dependency]);
+			}
+			chain[number]++;
+			longest = Math.max(longest, chain[number]);
 		}
-		if (marks[number] == 1) {
-			throw new PlanRefusedException("the plan's dependencies form a cycle through step " + number);
+		return longest;
+	}
+
+	/**
+	 * Depth first, on a stack of its own: a step met again while its own dependencies are being visited closes a
+	 * cycle.
+	 */
+	private List<Integer> order() {
+		List<Integer> order = new ArrayList<>();
+		int[] marks = new int[this.steps.size() + 1];
+		int[] next = new int[this.steps.size() + 1];
+		Deque<Integer> path = new ArrayDeque<>();
+		for (int first = 1; first <= this.steps.size(); first++) {
+			if (marks[first] != 0) {
+				continue;
+			}
+			marks[first] = 1;
+			path.push(first);
+			while (!path.isEmpty()) {
+				int number = path.peek();
+				List<Integer> dependencies = this.steps.get(number - 1).dependencies();
+				if (next[number] == dependencies.size()) {
+					path.pop();
+					marks[number] = 2;
+					order.add(number);
+					continue;
+				}
+				int dependency = dependencies.get(next[number]++);
+				if (marks[dependency] == 1) {
+					throw new PlanRefusedException("the plan's dependencies form a cycle through step " + dependency);
+				}
+				if (marks[dependency] == 0) {
+					marks[dependency] = 1;
+					path.push(dependency);
+				}
+			}
 		}
-		marks[number] = 1;
-		for (Integer dependency : this.steps.get(number - 1).dependencies()) {
-			visit(dependency, marks, order);
-		}
-		marks[number] = 2;
-		order.add(number);
+		return order;
 	}
 
 	/**

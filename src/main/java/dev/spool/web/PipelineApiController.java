@@ -47,7 +47,7 @@ class PipelineApiController {
 	@Operation(summary = "Create a pipeline", description = "One task per stage; each stage reads the previous "
 			+ "stage's answer, once written (files) or as it is written (fifo).")
 	@ApiResponse(responseCode = "201", description = "the pipeline's id and each stage's task")
-	@ApiResponse(responseCode = "400", description = "fewer than two stages, an unknown transport or role, fifo without named pipes, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "400", description = "fewer than two stages or more than spool.max-pipeline-stages, an unknown transport or role, fifo without named pipes, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) CreatePipelineRequest request) {
 		if (request == null) {

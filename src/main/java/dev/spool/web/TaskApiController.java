@@ -62,7 +62,7 @@ class TaskApiController {
 	@Operation(summary = "Create a task", description = "Writes tasks/task_NNN_pending.md; an agent that may take it "
 			+ "claims it at once. Unknown fields and values of the wrong JSON type are refused.")
 	@ApiResponse(responseCode = "201", description = "the task, pending; its address is in the Location header")
-	@ApiResponse(responseCode = "400", description = "no prompt, an unknown role, a dependency that does not exist or depends on itself, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "400", description = "no prompt, an unknown role, a dependency that does not exist or depends on itself, a chain of dependencies deeper than spool.max-dependency-depth, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "413", description = "the prompt is larger than spool.max-prompt-size", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TaskJson> create(@RequestBody(required = false) CreateTaskRequest request) {

@@ -3,9 +3,13 @@ package dev.spool.workspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -18,8 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class Dependencies {
 
-	/** Longer chains than this are not followed when looking for a cycle; no real plan is that deep. */
-	private static final int MAX_DEPTH = 1000;
+	/** How long a chain of {@code depends_on} may be unless the settings say otherwise. */
+	public static final int DEFAULT_MAX_DEPTH = 100;
 
 	/**
 	 * How long a dependency that is done may go without its output before its dependants start all the same. The
@@ -34,19 +38,24 @@ public final class Dependencies {
 
 	private final Clock clock;
 
+	private final int maxDepth;
+
 	public Dependencies(Function<TaskId, Optional<Task>> tasks) {
-		this(tasks, (task) -> Optional.empty(), Clock.systemUTC());
+		this(tasks, (task) -> Optional.empty(), Clock.systemUTC(), DEFAULT_MAX_DEPTH);
 	}
 
 	/**
 	 * @param streamsFrom the stage a fifo pipeline stage reads from, which it cannot finish without
 	 * @param clock the clock completion times were taken on
+	 * @param maxDepth the longest chain of unfinished tasks, in {@code depends_on} links, that a new task may
+	 * start; a longer one written by hand is followed no further and flagged
 	 */
 	public Dependencies(Function<TaskId, Optional<Task>> tasks, Function<Task, Optional<Task>> streamsFrom,
-			Clock clock) {
+			Clock clock, int maxDepth) {
 		this.tasks = tasks;
 		this.streamsFrom = streamsFrom;
 		this.clock = clock;
+		this.maxDepth = maxDepth;
 	}
 
 	/** Whether anything upstream can fail this task: a dependency, or the stage it streams from. */
@@ -105,39 +114,136 @@ public final class Dependencies {
 
 	/**
 	 * A path by which an unfinished task depends on itself, starting and ending with it ({@code task_004, task_005,
-	 * task_004}), or empty. Done tasks end the search: what they depended on no longer matters.
+	 * task_004}), or empty. Done tasks end the search: what they depended on no longer matters. A loop deeper than
+	 * the depth limit is not followed to its end: {@link #problem(Task)} says the chain is too deep instead.
 	 */
 	public Optional<List<TaskId>> cycle(Task task) {
-		if (task.state() == TaskState.DONE) {
-			return Optional.empty();
-		}
-		List<TaskId> path = new ArrayList<>(List.of(task.id()));
-		return search(task.id(), task, path, new HashSet<>()) ? Optional.of(List.copyOf(path)) : Optional.empty();
+		return Optional.ofNullable(walk(task).cycle());
 	}
 
-	private boolean search(TaskId start, Task at, List<TaskId> path, Set<TaskId> visited) {
-		if (path.size() > MAX_DEPTH) {
-			return false;
+	/**
+	 * How many {@code depends_on} links the longest chain of unfinished tasks below this one has: 0 without
+	 * dependencies, 1 when every dependency is done, missing or has none of its own; at most one more than the
+	 * limit, where the walk stops.
+	 */
+	public int depth(Task task) {
+		return walk(task).depth();
+	}
+
+	/**
+	 * Why a new task depending on these would be refused: a chain of {@code depends_on} longer than the limit. Checked
+	 * before anything is written.
+	 */
+	public Optional<String> depthProblem(List<TaskId> dependsOn) {
+		int deepest = 0;
+		for (TaskId id : dependsOn) {
+			int below = this.tasks.apply(id).filter(Dependencies::isUnfinished).map(this::depth).orElse(0);
+			deepest = Math.max(deepest, below + 1);
 		}
-		for (TaskId next : at.dependsOn()) {
-			path.add(next);
-			if (next.equals(start)) {
-				return true;
-			}
-			if (visited.add(next)) {
-				Optional<Task> found = this.tasks.apply(next).filter((task) -> task.state() != TaskState.DONE);
-				if (found.isPresent() && search(start, found.get(), path, visited)) {
-					return true;
-				}
-			}
-			path.remove(path.size() - 1);
+		if (deepest <= this.maxDepth) {
+			return Optional.empty();
 		}
-		return false;
+		return Optional.of(tooDeep());
 	}
 
 	/** Why agents leave a task alone because of its dependencies, in one line, or empty. */
 	public Optional<String> problem(Task task) {
-		return cycle(task).map(Dependencies::describeCycle);
+		Walk walk = walk(task);
+		if (walk.cycle() != null) {
+			return Optional.of(describeCycle(walk.cycle()));
+		}
+		if (walk.depth() > this.maxDepth) {
+			return Optional.of(tooDeep());
+		}
+		return Optional.empty();
+	}
+
+	private String tooDeep() {
+		return "depends on a chain deeper than " + this.maxDepth
+				+ " unfinished tasks, each depending on the next (spool.max-dependency-depth)";
+	}
+
+	/**
+	 * Depth first from the task through its unfinished dependencies, on a stack of its own rather than the thread's:
+	 * files written by hand may chain any number of tasks. Stops at the first way back to the task (a cycle) or once a
+	 * chain is longer than the limit; every task is entered once, and what was found below it is kept.
+	 */
+	private Walk walk(Task start) {
+		if (!isUnfinished(start)) {
+			return new Walk(null, 0);
+		}
+		Deque<Frame> path = new ArrayDeque<>();
+		Set<TaskId> onPath = new HashSet<>();
+		Map<TaskId, Integer> below = new HashMap<>();
+		path.push(new Frame(start));
+		onPath.add(start.id());
+		while (!path.isEmpty()) {
+			Frame top = path.peek();
+			if (top.next == top.task.dependsOn().size()) {
+				path.pop();
+				onPath.remove(top.task.id());
+				below.put(top.task.id(), top.deepest);
+				if (!path.isEmpty()) {
+					path.peek().reached(top.deepest + 1);
+				}
+				continue;
+			}
+			TaskId next = top.task.dependsOn().get(top.next++);
+			// path.size() links lead from the start to next.
+			if (next.equals(start.id())) {
+				List<TaskId> cycle = new ArrayList<>();
+				path.descendingIterator().forEachRemaining((frame) -> cycle.add(frame.task.id()));
+				cycle.add(next);
+				return new Walk(List.copyOf(cycle), path.size());
+			}
+			if (onPath.contains(next)) {
+				// A loop that does not pass through the start: its own tasks are flagged.
+				continue;
+			}
+			Integer known = below.get(next);
+			Optional<Task> found = (known != null) ? Optional.empty()
+					: this.tasks.apply(next).filter(Dependencies::isUnfinished);
+			int reached = (known != null) ? known + 1 : 1;
+			if (path.size() + reached - 1 > this.maxDepth) {
+				return new Walk(null, this.maxDepth + 1);
+			}
+			top.reached(reached);
+			if (found.isPresent() && !found.get().dependsOn().isEmpty()) {
+				if (path.size() >= this.maxDepth) {
+					return new Walk(null, this.maxDepth + 1);
+				}
+				path.push(new Frame(found.get()));
+				onPath.add(next);
+			}
+		}
+		return new Walk(null, below.get(start.id()));
+	}
+
+	private static boolean isUnfinished(Task task) {
+		return task.state() != TaskState.DONE;
+	}
+
+	/** What a walk found: a cycle back to its start, or else the depth of the chain below it. */
+	private record Walk(List<TaskId> cycle, int depth) {
+	}
+
+	/** A task on the walk's path, the index of the dependency to look at next, and the longest chain below it yet. */
+	private static final class Frame {
+
+		private final Task task;
+
+		private int next;
+
+		private int deepest;
+
+		Frame(Task task) {
+			this.task = task;
+		}
+
+		void reached(int links) {
+			this.deepest = Math.max(this.deepest, links);
+		}
+
 	}
 
 	static String describeCycle(List<TaskId> path) {

@@ -3,8 +3,8 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,6 +14,9 @@ import java.util.Optional;
  * the answers refused as plans, kept for inspection in {@code .spool/plans/<goal id>.rejected.<n>.txt}.
  */
 public final class GoalPlans {
+
+	/** The largest plan file read: a plan of many steps, each with a long prompt, is far smaller. */
+	public static final int MAX_PLAN_BYTES = 1024 * 1024;
 
 	private final Path folder;
 
@@ -33,18 +36,34 @@ public final class GoalPlans {
 		return Files.isRegularFile(plan(goal), LinkOption.NOFOLLOW_LINKS);
 	}
 
-	/** The goal's plan as published, or empty when it has none yet. */
+	/**
+	 * The goal's plan as published, or empty when it has none yet. Anyone who may write the folder may have put it
+	 * there, so it is read as a shared file: never through a link, never from a pipe, and at most
+	 * {@link #MAX_PLAN_BYTES}.
+	 * @throws SharedFile.RefusedFileException if the name is not a regular file
+	 * @throws PlanTooLargeException if the file is larger than {@link #MAX_PLAN_BYTES}
+	 */
 	public Optional<String> read(TaskId goal) throws IOException {
-		Path file = plan(goal);
-		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-			return Optional.empty();
-		}
+		byte[] bytes;
 		try {
-			return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+			bytes = SharedFile.readRegular(plan(goal), MAX_PLAN_BYTES + 1);
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();
 		}
+		if (bytes.length > MAX_PLAN_BYTES) {
+			throw new PlanTooLargeException(plan(goal));
+		}
+		return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+	}
+
+	/** A kept plan larger than any plan Spool writes. */
+	public static final class PlanTooLargeException extends FileSystemException {
+
+		PlanTooLargeException(Path file) {
+			super(file.toString(), null, "is larger than " + MAX_PLAN_BYTES + " bytes, more than any plan Spool writes");
+		}
+
 	}
 
 	/**

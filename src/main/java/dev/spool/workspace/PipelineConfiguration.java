@@ -1,5 +1,7 @@
 package dev.spool.workspace;
 
+import dev.spool.SpoolProperties;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,8 +15,8 @@ class PipelineConfiguration {
 	}
 
 	@Bean
-	Pipelines pipelines(WorkspaceLayout layout, TaskStore store, Pipes pipes) {
-		return new Pipelines(layout, store, pipes);
+	Pipelines pipelines(WorkspaceLayout layout, TaskStore store, Pipes pipes, SpoolProperties properties) {
+		return new Pipelines(layout, store, pipes, properties.maxPipelineStages());
 	}
 
 }

@@ -24,10 +24,14 @@ public final class Pipelines {
 
 	private final Pipes pipes;
 
-	public Pipelines(WorkspaceLayout layout, TaskStore store, Pipes pipes) {
+	private final int maxStages;
+
+	/** @param maxStages the most stages a pipeline may have */
+	public Pipelines(WorkspaceLayout layout, TaskStore store, Pipes pipes, int maxStages) {
 		this.layout = layout;
 		this.store = store;
 		this.pipes = pipes;
+		this.maxStages = maxStages;
 	}
 
 	/**
@@ -44,8 +48,8 @@ public final class Pipelines {
 	/**
 	 * Validates every stage, then reserves an id and writes one pending task per stage, in order. Stages of a
 	 * {@code files} pipeline each depend on the one before.
-	 * @throws InvalidTaskException if anything asked for is invalid, or fifo pipes are not available; nothing is
-	 * written
+	 * @throws InvalidTaskException if anything asked for is invalid, there are more stages than allowed, or fifo
+	 * pipes are not available; nothing is written
 	 */
 	public Pipeline create(PipelineStage.Transport transport, List<StageRequest> stages) {
 		if (transport == null) {
@@ -53,6 +57,16 @@ public final class Pipelines {
 		}
 		if (stages == null || stages.size() < 2) {
 			throw new InvalidTaskException("a pipeline has two or more stages");
+		}
+		if (stages.size() > this.maxStages) {
+			throw new InvalidTaskException("a pipeline has at most " + this.maxStages + " stages "
+					+ "(spool.max-pipeline-stages); this one has " + stages.size());
+		}
+		int maxDepth = this.store.index().maxDependencyDepth();
+		if (transport == PipelineStage.Transport.FILES && stages.size() - 1 > maxDepth) {
+			// Each stage depends on the one before: the last would be refused, with the others already written.
+			throw new InvalidTaskException("a files pipeline of " + stages.size() + " stages is a chain of "
+					+ (stages.size() - 1) + " dependencies, more than spool.max-dependency-depth (" + maxDepth + ")");
 		}
 		for (int i = 0; i < stages.size(); i++) {
 			StageRequest stage = stages.get(i);

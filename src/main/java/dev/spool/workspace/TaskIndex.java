@@ -82,8 +82,16 @@ public final class TaskIndex {
 
 	private final FolderTimes folderTimes;
 
+	private final int maxDependencyDepth;
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
+		this(layout, log, clock, maxFileSize, Dependencies.DEFAULT_MAX_DEPTH, listener);
+	}
+
+	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, int maxDependencyDepth,
+			Consumer<TaskChanged> listener) {
 		this.layout = layout;
+		this.maxDependencyDepth = maxDependencyDepth;
 		this.clock = clock;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
 		this.listener = listener;
@@ -174,7 +182,13 @@ public final class TaskIndex {
 
 	/** What the tasks' dependencies mean, as this index knows the files now. */
 	public Dependencies dependencies() {
-		return new Dependencies(this::find, (task) -> Pipelines.streamsFrom(task, this), this.clock);
+		return new Dependencies(this::find, (task) -> Pipelines.streamsFrom(task, this), this.clock,
+				this.maxDependencyDepth);
+	}
+
+	/** The longest chain of unfinished tasks a new task may depend on. */
+	public int maxDependencyDepth() {
+		return this.maxDependencyDepth;
 	}
 
 	/** The highest task number seen in {@code tasks/}, hand-made files included. */

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -122,11 +123,19 @@ public final class TaskStore {
 			throw new InvalidTaskException(
 					"the title is longer than " + TaskDocument.MAX_TITLE_LENGTH + " characters");
 		}
+		List<Task> dependsOn = new ArrayList<>();
 		for (TaskId dependency : request.dependsOn()) {
-			Task found = this.index.find(dependency)
-				.orElseThrow(() -> new InvalidTaskException("depends on " + dependency + ", which does not exist"));
-			this.index.dependencies().problem(found).ifPresent((problem) -> {
-				throw new InvalidTaskException("depends on " + dependency + ", which " + problem
+			dependsOn.add(this.index.find(dependency)
+				.orElseThrow(() -> new InvalidTaskException("depends on " + dependency + ", which does not exist")));
+		}
+		Dependencies dependencies = this.index.dependencies();
+		// Before the cycle check, which says "never": a chain too deep would run once the tasks below it are done.
+		dependencies.depthProblem(request.dependsOn()).ifPresent((problem) -> {
+			throw new InvalidTaskException(problem);
+		});
+		for (Task dependency : dependsOn) {
+			dependencies.problem(dependency).ifPresent((problem) -> {
+				throw new InvalidTaskException("depends on " + dependency.id() + ", which " + problem
 						+ ", so it would never run");
 			});
 		}

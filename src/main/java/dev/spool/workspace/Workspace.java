@@ -52,7 +52,8 @@ public final class Workspace {
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
-		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM, listener);
+		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
+				settings.maxDependencyDepth(), listener);
 		ManifestWriter manifest = new ManifestWriter(layout, files, index);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts());
@@ -124,8 +125,15 @@ public final class Workspace {
 	 * @param fsync whether to flush files and folders before and after publishing renames
 	 * @param maxPromptBytes the largest prompt accepted
 	 * @param maxAttempts attempts before a task fails, unless its front matter says otherwise
+	 * @param maxDependencyDepth the longest chain of unfinished tasks a new task may depend on; longer ones written
+	 * by hand are flagged
 	 */
-	public record Settings(boolean fsync, long maxPromptBytes, int maxAttempts) {
+	public record Settings(boolean fsync, long maxPromptBytes, int maxAttempts, int maxDependencyDepth) {
+
+		public Settings(boolean fsync, long maxPromptBytes, int maxAttempts) {
+			this(fsync, maxPromptBytes, maxAttempts, Dependencies.DEFAULT_MAX_DEPTH);
+		}
+
 	}
 
 }

@@ -21,7 +21,7 @@ class WorkspaceConfiguration {
 	@Bean
 	Workspace workspace(SpoolProperties properties, Clock clock, ApplicationEventPublisher events) {
 		Workspace.Settings settings = new Workspace.Settings(properties.fsync(),
-				properties.maxPromptSize().toBytes(), properties.maxAttempts());
+				properties.maxPromptSize().toBytes(), properties.maxAttempts(), properties.maxDependencyDepth());
 		try {
 			return Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
 		}

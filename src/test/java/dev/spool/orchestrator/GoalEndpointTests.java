@@ -275,6 +275,49 @@ class GoalEndpointTests {
 			.getContentAsString(StandardCharsets.UTF_8);
 	}
 
+	@Test
+	void aKeptPlanWithMoreStepsThanAllowedFailsTheGoalWithoutCreatingAnyTask() throws Exception {
+		// A plan in .spool/plans/ that Spool did not write: 4 steps, over spool.max-plan-steps=3.
+		TaskId goalId = new TaskId("task_970", 970);
+		Path plans = Files.createDirectories(workspace.resolve(".spool/plans"));
+		Files.writeString(plans.resolve("task_970.json"), "{\"steps\":[{\"prompt\":\"Kept one\"},"
+				+ "{\"prompt\":\"Kept two\"},{\"prompt\":\"Kept three\"},{\"prompt\":\"Kept four\"}]}");
+		writeTask("task_970_pending.md", "---\nkind: goal\n---\nkept: too many steps\n");
+
+		Task failed = finished(goalId);
+
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		assertThat(failed.error()).isEqualTo("the plan kept in .spool/plans/task_970.json is refused: the plan has 4 "
+				+ "steps, more than the limit of 3 (spool.max-plan-steps); remove that file and retry the goal to plan "
+				+ "it again");
+		assertThat(failed.attempts()).as("another attempt would read the same file").isEqualTo(1);
+		assertThat(steps(goalId)).isEmpty();
+		assertThat(endpoint.planRequests).noneMatch((request) -> request.toString().contains("kept: too many steps"));
+	}
+
+	@Test
+	void aKeptPlanThatIsALinkOrTooLargeIsRefusedUnread() throws Exception {
+		Path plans = Files.createDirectories(workspace.resolve(".spool/plans"));
+		Path elsewhere = Files.writeString(workspace.resolve("elsewhere.json"), "{\"steps\":[{\"prompt\":\"x\"}]}");
+		Files.createSymbolicLink(plans.resolve("task_960.json"), elsewhere);
+		writeTask("task_960_pending.md", "---\nkind: goal\n---\nkept: a link\n");
+		Files.writeString(plans.resolve("task_961.json"), "{\"steps\":[{\"prompt\":\"" + "x".repeat(1 << 20)
+				+ "\"}]}");
+		writeTask("task_961_pending.md", "---\nkind: goal\n---\nkept: a huge plan\n");
+
+		Task linked = finished(new TaskId("task_960", 960));
+		Task huge = finished(new TaskId("task_961", 961));
+
+		assertThat(linked.state()).isEqualTo(TaskState.FAILED);
+		assertThat(linked.error()).startsWith("the plan kept in .spool/plans/task_960.json is refused: ")
+			.contains("symbolic link");
+		assertThat(huge.state()).isEqualTo(TaskState.FAILED);
+		assertThat(huge.error()).startsWith("the plan kept in .spool/plans/task_961.json is refused: ")
+			.contains("larger than 1048576 bytes");
+		assertThat(steps(linked.id())).isEmpty();
+		assertThat(steps(huge.id())).isEmpty();
+	}
+
 	private void assertRefused(String text, String reason) throws Exception {
 		Task goal = this.store.create(goal(text));
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.condition.OS;
 
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
+import dev.spool.workspace.ManifestReader;
 import dev.spool.workspace.TaskIndex;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +29,7 @@ import org.springframework.test.web.servlet.MvcResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -153,6 +155,156 @@ class PipelineApiTests {
 	}
 
 	@Test
+	void pipelinesOfMoreStagesThanTheLimitAreRefusedBeforeAnythingIsWritten() throws Exception {
+		awaitManifestOfEveryTask();
+		Written before = everythingWritten();
+
+		for (int stages : new int[] { 3000, 51 }) {
+			create(stages(stages)).andExpect(status().isBadRequest())
+				.andExpect(header().string("Content-Type", containsString("application/problem+json")))
+				.andExpect(jsonPath("$.detail").value(
+						"a pipeline has at most 50 stages (spool.max-pipeline-stages); this one has " + stages));
+		}
+		this.mvc.perform(post("/tasks").with(csrf()).param("kind", "pipeline").param("transport", "files")
+			.param("prompt", String.join("\n---\n", java.util.Collections.nCopies(51, "A stage"))))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("a pipeline has at most 50 stages")));
+
+		assertThat(everythingWritten()).isEqualTo(before);
+	}
+
+	@Test
+	void aPipelineOfAsManyStagesAsTheLimitIsCreated() throws Exception {
+		String json = create(stages(50)).andExpect(status().isCreated())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		List<String> tasks = JsonPath.read(json, "$.stages[*].task");
+
+		assertThat(tasks).hasSize(50);
+		assertThat(taskFile(tasks.get(49))).contains("stage: 50", "depends_on: [" + tasks.get(48) + "]");
+	}
+
+	@Test
+	void aTaskOnADependencyChainDeeperThanTheLimitIsRefusedBeforeAnythingIsWritten() throws Exception {
+		// A pipeline of 50 stages, then tasks each depending on the one before: the 101st link is one too many.
+		List<String> chain = JsonPath.read(create(stages(50)).andReturn().getResponse().getContentAsString(),
+				"$.stages[*].task");
+		String last = chain.get(49);
+		for (int depth = 50; depth <= 100; depth++) {
+			last = JsonPath.read(createTask(last).andExpect(status().isCreated())
+				.andReturn()
+				.getResponse()
+				.getContentAsString(), "$.id");
+		}
+		awaitManifestOfEveryTask();
+		Written before = everythingWritten();
+
+		createTask(last).andExpect(status().isBadRequest())
+			.andExpect(header().string("Content-Type", containsString("application/problem+json")))
+			.andExpect(jsonPath("$.detail").value("depends on a chain deeper than 100 unfinished tasks, each "
+					+ "depending on the next (spool.max-dependency-depth)"));
+		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "one too many").param("dependsOn", last))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("depends on a chain deeper than 100")));
+
+		assertThat(everythingWritten()).isEqualTo(before);
+	}
+
+	@Test
+	void aHandWrittenChainOfFiveThousandTasksLeavesTheBoardTheApiAndTaskPagesWorkingAndIsFlagged()
+			throws Exception {
+		// What an outside writer of tasks/ may leave, never going through Spool: each task depends on the one before.
+		Path tasks = WORKSPACE.resolve("tasks");
+		int first = 700_001;
+		int last = first + 4_999;
+		for (int n = first; n <= last; n++) {
+			String front = (n == first) ? "agent: nobody\n" : "agent: nobody\ndepends_on: [task_" + (n - 1) + "]\n";
+			Files.writeString(tasks.resolve(".task_" + n + ".tmp"), "---\n" + front + "---\nHand-made link " + n + "\n");
+			Files.move(tasks.resolve(".task_" + n + ".tmp"), tasks.resolve("task_" + n + "_pending.md"));
+		}
+		await(() -> this.index.find(TaskId.parse("task_" + last).orElseThrow()).isPresent());
+
+		onShippedStack(() -> {
+			this.mvc.perform(get("/"))
+				.andExpect(status().isOk())
+				.andExpect(content().string(containsString("depends on a chain deeper than 100")));
+			this.mvc.perform(get("/api/tasks").param("status", "pending"))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.tasks[0].id").value("task_" + last))
+				.andExpect(jsonPath("$.tasks[0].problem").value(containsString("depends on a chain deeper than 100")));
+			this.mvc.perform(get("/api/tasks/task_" + last))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.problem").value(containsString("depends on a chain deeper than 100")));
+			this.mvc.perform(get("/tasks/task_" + last))
+				.andExpect(status().isOk())
+				.andExpect(content().string(containsString("depends on a chain deeper than 100")));
+			this.mvc.perform(get("/api/tasks/task_" + (first + 100))).andExpect(jsonPath("$.problem").doesNotExist());
+			assertThat(this.index.claimable("nobody", 1000)).extracting((task) -> task.id().text())
+				.contains("task_" + first)
+				.doesNotContain("task_" + (first + 1), "task_" + last);
+		});
+	}
+
+	private static String stages(int count) {
+		return "{\"transport\":\"files\",\"stages\":["
+				+ String.join(",", java.util.Collections.nCopies(count, "{\"agent\":\"nobody\",\"prompt\":\"S\"}"))
+				+ "]}";
+	}
+
+	private org.springframework.test.web.servlet.ResultActions createTask(String dependsOn) throws Exception {
+		return this.mvc.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"prompt\":\"Next link\",\"agent\":\"nobody\",\"dependsOn\":[\"" + dependsOn + "\"]}"));
+	}
+
+	/** What a refused request must leave as it was: the files and the manifest's tasks. */
+	record Written(List<String> files, String manifest) {
+	}
+
+	private Written everythingWritten() throws IOException {
+		try (Stream<Path> files = Files.walk(WORKSPACE)) {
+			List<String> names = files.map((path) -> WORKSPACE.relativize(path).toString())
+				.filter((name) -> name.startsWith("tasks") || name.startsWith("outputs")
+						|| name.startsWith(".spool/ids") || name.startsWith(".spool/pipelines"))
+				.sorted()
+				.toList();
+			return new Written(names, ManifestReader.read(WORKSPACE).path("tasks").toString());
+		}
+	}
+
+	/** Waits until the manifest lists every task the index knows, so that a write still to come is not taken for one. */
+	private void awaitManifestOfEveryTask() {
+		await(() -> ManifestReader.read(WORKSPACE).path("tasks").size() == this.index.size());
+	}
+
+	/** Runs on a thread whose stack is as small as the one Spool ships with ({@code -Xss512k}). */
+	private static void onShippedStack(Work work) throws Exception {
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		Thread thread = new Thread(null, () -> {
+			try {
+				work.run();
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		}, "shipped-stack", 512 * 1024);
+		thread.start();
+		thread.join();
+		if (failure.get() instanceof Exception ex) {
+			throw ex;
+		}
+		if (failure.get() instanceof Error error) {
+			throw error;
+		}
+	}
+
+	interface Work {
+
+		void run() throws Exception;
+
+	}
+
+	@Test
 	void thePipelinePageShowsTheChainAndEachStagePageLinksToIt() throws Exception {
 		String json = create(twoStages("files")).andReturn().getResponse().getContentAsString();
 		String id = JsonPath.read(json, "$.id");
@@ -205,7 +357,7 @@ class PipelineApiTests {
 	}
 
 	private static void await(java.util.concurrent.Callable<Boolean> condition) {
-		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(condition);
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(condition);
 	}
 
 }

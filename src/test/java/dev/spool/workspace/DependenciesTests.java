@@ -5,6 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.spool.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What {@code depends_on} means, read from real files: readiness, roles, failing with a dependency, cycles. */
 class DependenciesTests {
@@ -133,6 +138,146 @@ class DependenciesTests {
 		assertThat(dependencies.problem(find("task_5"))).hasValue("depends on itself through task_4 → task_5");
 		assertThat(dependencies.problem(find("task_6"))).as("waits on a cycle but is not on it").isEmpty();
 		assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
+	}
+
+	@Test
+	void aHandWrittenChainOfFiveThousandTasksIsFlaggedBeyondTheDepthLimitWithoutOverflowingASmallStack()
+			throws Exception {
+		writeChain(5_000);
+		this.store.index().rescan();
+
+		onShippedStack(() -> {
+			Dependencies dependencies = this.store.index().dependencies();
+			for (int n = 1; n <= 5_000; n++) {
+				Task task = find("task_" + n);
+				assertThat(dependencies.problem(task)).as("task_%d", n)
+					.isEqualTo((n <= 101) ? Optional.empty() : Optional.of(TOO_DEEP));
+			}
+			assertThat(dependencies.depth(find("task_101"))).isEqualTo(100);
+			assertThat(dependencies.cycle(find("task_5000"))).isEmpty();
+			this.clock.advance(Duration.ofSeconds(1));
+			assertThat(this.store.index().claimable("agent_a", 10)).extracting(Task::id)
+				.containsExactly(find("task_1").id());
+		});
+	}
+
+	@Test
+	void aNewTaskIsRefusedOnAChainDeeperThanTheLimitAndNothingIsWritten() throws Exception {
+		writeChain(200);
+		this.store.index().rescan();
+		List<String> before = listTasks();
+
+		Task accepted = onShippedStack(() -> this.store.create(new NewTask("on top of a hundred", null, null, 0,
+				List.of(find("task_100").id()), null)));
+		assertThatThrownBy(() -> onShippedStack(() -> this.store.create(new NewTask("on top of a hundred and one",
+				null, null, 0, List.of(find("task_1").id(), find("task_101").id()), null))))
+			.isInstanceOf(InvalidTaskException.class)
+			.hasMessage(TOO_DEEP);
+		assertThatThrownBy(() -> this.store.create(new NewTask("far too deep", null, null, 0,
+				List.of(find("task_200").id()), null)))
+			.isInstanceOf(InvalidTaskException.class)
+			.hasMessage(TOO_DEEP);
+
+		assertThat(listTasks()).containsExactlyInAnyOrderElementsOf(
+				concat(before, List.of(accepted.id() + "_pending.md")));
+	}
+
+	@Test
+	void doneTasksEndTheChainSoAChainThatIsWorkedThroughIsNoLongerTooDeep() throws Exception {
+		writeChain(150);
+		this.store.index().rescan();
+		assertThat(this.store.index().dependencies().problem(find("task_150"))).hasValue(TOO_DEEP);
+
+		Path tasks = this.root.resolve("tasks");
+		for (int n = 1; n <= 60; n++) {
+			Files.move(tasks.resolve("task_" + n + "_pending.md"), tasks.resolve("task_" + n + "_done.md"));
+		}
+		this.store.index().rescan();
+
+		assertThat(this.store.index().dependencies().problem(find("task_150"))).isEmpty();
+		assertThat(this.store.index().dependencies().depth(find("task_150"))).isEqualTo(90);
+	}
+
+	@Test
+	void handWrittenSelfDependencyAndLongCycleAreFlaggedWithoutOverflowingASmallStack() throws Exception {
+		Path tasks = this.root.resolve("tasks");
+		Files.writeString(tasks.resolve("task_7_pending.md"), "---\ndepends_on: [task_7]\n---\nmyself\n");
+		// task_1001 <- task_1002 <- ... <- task_6000, and task_1001 depends on task_6000.
+		for (int n = 1001; n <= 6000; n++) {
+			int dependency = (n == 1001) ? 6000 : n - 1;
+			Files.writeString(tasks.resolve("task_" + n + "_pending.md"),
+					"---\ndepends_on: [task_" + dependency + "]\n---\nround " + n + "\n");
+		}
+		this.store.index().rescan();
+
+		onShippedStack(() -> {
+			Dependencies dependencies = this.store.index().dependencies();
+			assertThat(dependencies.problem(find("task_7"))).hasValue("depends on itself");
+			for (int n = 1001; n <= 6000; n++) {
+				assertThat(dependencies.problem(find("task_" + n))).as("task_%d", n).hasValue(TOO_DEEP);
+			}
+			assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
+			assertThat(this.store.index().hasClaimable()).isFalse();
+		});
+	}
+
+	private static final String TOO_DEEP = "depends on a chain deeper than 100 unfinished tasks, each depending on "
+			+ "the next (spool.max-dependency-depth)";
+
+	/** Task files as an outside writer leaves them: task_n depends on task_n-1, none went through Spool. */
+	private void writeChain(int length) throws IOException {
+		Path tasks = this.root.resolve("tasks");
+		Files.writeString(tasks.resolve("task_1_pending.md"), "link 1\n");
+		for (int n = 2; n <= length; n++) {
+			Files.writeString(tasks.resolve("task_" + n + "_pending.md"),
+					"---\ndepends_on: [task_" + (n - 1) + "]\n---\nlink " + n + "\n");
+		}
+	}
+
+	private List<String> listTasks() throws IOException {
+		try (Stream<Path> files = Files.list(this.root.resolve("tasks"))) {
+			return files.map((path) -> path.getFileName().toString()).sorted().toList();
+		}
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		return Stream.concat(first.stream(), second.stream()).toList();
+	}
+
+	/** Runs on a thread whose stack is as small as the one Spool ships with ({@code -Xss512k}). */
+	static void onShippedStack(ThrowingRunnable work) throws Exception {
+		onShippedStack(() -> {
+			work.run();
+			return null;
+		});
+	}
+
+	static <T> T onShippedStack(Callable<T> work) throws Exception {
+		AtomicReference<T> result = new AtomicReference<>();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread thread = new Thread(null, () -> {
+			try {
+				result.set(work.call());
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		}, "shipped-stack", 512 * 1024);
+		thread.start();
+		thread.join();
+		if (failure.get() instanceof Exception ex) {
+			throw ex;
+		}
+		if (failure.get() instanceof Error error) {
+			throw error;
+		}
+		return result.get();
+	}
+
+	interface ThrowingRunnable {
+
+		void run() throws Exception;
+
 	}
 
 	private Task find(Task task) {
