@@ -80,9 +80,7 @@ class SecurityConfiguration {
 		http.formLogin((login) -> login.loginPage("/login").defaultSuccessUrl("/", false).permitAll());
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.exceptionHandling((handling) -> handling
-			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
-					(request) -> request.getRequestURI().startsWith("/api/") || request.getRequestURI().equals("/mcp")
-							|| request.getRequestURI().startsWith("/actuator/"))
+			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), ApiPaths.MACHINE)
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
 		return http.build();
 	}

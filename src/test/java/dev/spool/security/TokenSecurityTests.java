@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import jakarta.servlet.http.Cookie;
 
 import dev.spool.workspace.NewTask;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -140,6 +142,57 @@ class TokenSecurityTests {
 				request("/", "JSESSIONID=0F1E2D3C4B5A69788796A5B4C3D2E1F0"));
 		assertThat(afterRestart.statusCode()).as("a session Spool no longer knows signs in again").isEqualTo(302);
 		assertThat(output.getAll()).doesNotContain("Cannot create a session").doesNotContain(" ERROR ");
+	}
+
+	@Test
+	void aSignedInBrowserCannotBeMadeToCancelThroughAPercentEncodedPath() throws Exception {
+		TaskId id = OpenSecurityTests.held(this.store);
+		String session = signIn();
+
+		HttpResponse<String> encoded = OpenSecurityTests.plainTextPost(this.port, "/%61pi/tasks/" + id + "/cancel",
+				session);
+		assertThat(encoded.statusCode()).as(encoded.body()).isEqualTo(415);
+		HttpResponse<String> bearer = send(HttpClient.newHttpClient(),
+				request("/%61pi/tasks/" + id + "/cancel", null).header("Authorization", "Bearer " + TOKEN)
+					.header("Content-Type", "text/plain")
+					.POST(HttpRequest.BodyPublishers.ofString("x")));
+		assertThat(bearer.statusCode()).as(bearer.body()).isEqualTo(415);
+		this.mvc.perform(post(URI.create("/%61pi/tasks/" + id + "/cancel")).header("Authorization", "Bearer " + TOKEN)
+			.contentType(MediaType.TEXT_PLAIN)).andExpect(status().isUnsupportedMediaType());
+		this.mvc.perform(get(URI.create("/%61pi/tasks"))).andExpect(status().isUnauthorized());
+
+		assertThat(this.store.index().find(id).orElseThrow().state()).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void theSessionCookieStaysHomeOnCrossSitePosts() throws Exception {
+		HttpResponse<String> signedIn = signInResponse();
+
+		assertThat(signedIn.headers().allValues("Set-Cookie")).filteredOn((cookie) -> cookie.startsWith("JSESSIONID="))
+			.singleElement()
+			.satisfies((cookie) -> assertThat(cookie).containsIgnoringCase("SameSite=Lax").contains("HttpOnly"));
+	}
+
+	/** Signs in over HTTP as a browser does; returns the session cookie. */
+	private String signIn() throws Exception {
+		return signInResponse().headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((cookie) -> cookie.startsWith("JSESSIONID="))
+			.map((cookie) -> cookie.substring(0, cookie.indexOf(';')))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private HttpResponse<String> signInResponse() throws Exception {
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		String token = formToken(send(browser, request("/login", null)).body());
+		HttpResponse<String> signedIn = send(browser, request("/login", null)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=spool&password=" + TOKEN + "&_csrf="
+					+ URLEncoder.encode(token, StandardCharsets.UTF_8))));
+		assertThat(signedIn.statusCode()).isEqualTo(302);
+		return signedIn;
 	}
 
 	private static String formToken(String html) {
