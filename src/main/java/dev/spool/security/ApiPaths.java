@@ -19,8 +19,12 @@ final class ApiPaths {
 
 	static final RequestMatcher ACTUATOR = PATHS.matcher("/actuator/**");
 
+	/** The API's OpenAPI description. */
+	static final RequestMatcher API_DOCS = new OrRequestMatcher(PATHS.matcher("/v3/api-docs/**"),
+			PATHS.matcher("/v3/api-docs.yaml"));
+
 	/** Requests that answer JSON, never a page: refused with a status, not sent to the login page. */
-	static final RequestMatcher MACHINE = new OrRequestMatcher(API, MCP, ACTUATOR);
+	static final RequestMatcher MACHINE = new OrRequestMatcher(API, MCP, ACTUATOR, API_DOCS);
 
 	/** Calls that change something and so must say they send JSON; an MCP client ends its session with a bodiless DELETE. */
 	static final RequestMatcher CHANGING = new OrRequestMatcher(PATHS.matcher(HttpMethod.POST, "/api/**"),

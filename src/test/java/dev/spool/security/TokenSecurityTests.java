@@ -38,6 +38,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -81,8 +82,24 @@ class TokenSecurityTests {
 	}
 
 	@Test
-	void healthStaysOpenForProbes() throws Exception {
-		this.mvc.perform(get("/actuator/health")).andExpect(status().isOk());
+	void healthStaysOpenForProbesWithItsDetailsForTheTokenOnly() throws Exception {
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"))
+			.andExpect(jsonPath("$.components").doesNotExist())
+			.andExpect(jsonPath("$.details").doesNotExist());
+		this.mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk());
+		this.mvc.perform(get("/actuator/health/model")).andExpect(jsonPath("$.details").doesNotExist());
+		this.mvc.perform(get("/actuator/health").header("Authorization", "Bearer " + TOKEN))
+			.andExpect(jsonPath("$.components.model.details.offline").value(true))
+			.andExpect(jsonPath("$.components.workspace.details.freeBytes").exists());
+	}
+
+	@Test
+	void theApiDescriptionNeedsTheToken() throws Exception {
+		this.mvc.perform(get("/v3/api-docs")).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/swagger-ui.html")).andExpect(redirectedUrl("/login"));
+		this.mvc.perform(get("/v3/api-docs").header("Authorization", "Bearer " + TOKEN)).andExpect(status().isOk());
 	}
 
 	@Test
