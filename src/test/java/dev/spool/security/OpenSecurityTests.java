@@ -27,11 +27,14 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -65,6 +68,19 @@ class OpenSecurityTests {
 			.andExpect(status().is3xxRedirection());
 
 		assertThat(taskFiles()).hasSize(before + 1);
+	}
+
+	@Test
+	void everyPageSaysWhatItMayLoadAndAnswersMayNotFetchFromOtherSites() throws Exception {
+		for (String page : List.of("/", "/agents", "/manifest", "/api/tasks")) {
+			this.mvc.perform(get(page))
+				.andExpect(header().string("Content-Security-Policy", containsString("default-src 'self';")))
+				.andExpect(header().string("Content-Security-Policy", containsString("img-src 'self' data:;")))
+				.andExpect(header().string("Content-Security-Policy",
+						allOf(containsString("frame-ancestors 'none'"), containsString("base-uri 'none'"),
+								containsString("form-action 'self'"), containsString("connect-src 'self'"),
+								not(containsString("unsafe")), not(containsString("https:")))));
+		}
 	}
 
 	@Test

@@ -34,10 +34,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -58,6 +60,7 @@ class TokenSecurityTests {
 	static void workspace(DynamicPropertyRegistry registry) {
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spool.api-token", () -> TOKEN);
+		registry.add("spool.markdown.remote-images", () -> "true");
 	}
 
 	@Autowired
@@ -93,6 +96,53 @@ class TokenSecurityTests {
 		this.mvc.perform(get("/actuator/health").header("Authorization", "Bearer " + TOKEN))
 			.andExpect(jsonPath("$.components.model.details.offline").value(true))
 			.andExpect(jsonPath("$.components.workspace.details.freeBytes").exists());
+	}
+
+	@Test
+	void remoteImagesAllowedInAnswersAreAllowedByThePagesPolicy() throws Exception {
+		this.mvc.perform(get("/login"))
+			.andExpect(header().string("Content-Security-Policy",
+					org.hamcrest.Matchers.containsString("img-src 'self' data: https: http:;")));
+	}
+
+	@Test
+	void wrongTokensFromOneAddressHoldItBackWith429AndRetryAfterWhileOthersGoOn() throws Exception {
+		RequestPostProcessor guesser = (request) -> {
+			request.setRemoteAddr("10.9.8.7");
+			return request;
+		};
+		for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+			this.mvc.perform(get("/api/tasks").with(guesser).header("Authorization", "Bearer guess-" + i))
+				.andExpect(status().isUnauthorized());
+		}
+
+		this.mvc.perform(get("/api/tasks").with(guesser).header("Authorization", "Bearer " + TOKEN))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-5]")))
+			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("too many wrong tokens")));
+		this.mvc.perform(post("/login").with(guesser).param("username", "spool").param("password", TOKEN))
+			.andExpect(status().isTooManyRequests());
+		this.mvc.perform(get("/api/tasks").header("Authorization", "Bearer " + TOKEN)).andExpect(status().isOk());
+	}
+
+	@Test
+	void wrongPasswordsOnTheLoginFormHoldTheAddressBack() throws Exception {
+		RequestPostProcessor guesser = (request) -> {
+			request.setRemoteAddr("10.9.8.6");
+			return request;
+		};
+		MvcResult form = this.mvc.perform(get("/login")).andReturn();
+		Cookie cookie = form.getResponse().getCookie("XSRF-TOKEN");
+		String token = formToken(form.getResponse().getContentAsString());
+		for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+			this.mvc.perform(post("/login").with(guesser).cookie(cookie).param("_csrf", token)
+				.param("username", "spool")
+				.param("password", "guess-" + i)).andExpect(redirectedUrl("/login?error"));
+		}
+
+		this.mvc.perform(post("/login").with(guesser).cookie(cookie).param("_csrf", token)
+			.param("username", "spool")
+			.param("password", TOKEN)).andExpect(status().isTooManyRequests()).andExpect(header().exists("Retry-After"));
 	}
 
 	@Test
