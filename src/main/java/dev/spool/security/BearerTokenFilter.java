@@ -23,8 +23,11 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
 	private final byte[] token;
 
-	BearerTokenFilter(String token) {
+	private final SignInThrottle throttle;
+
+	BearerTokenFilter(String token, SignInThrottle throttle) {
 		this.token = token.getBytes(StandardCharsets.UTF_8);
+		this.throttle = throttle;
 	}
 
 	@Override
@@ -34,9 +37,11 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 		if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
 			byte[] offered = header.substring(PREFIX.length()).strip().getBytes(StandardCharsets.UTF_8);
 			if (!MessageDigest.isEqual(offered, this.token)) {
+				this.throttle.failed(request.getRemoteAddr());
 				Problems.write(response, HttpStatus.UNAUTHORIZED, "the bearer token is not spool.api-token");
 				return;
 			}
+			this.throttle.succeeded(request.getRemoteAddr());
 			SecurityContextHolder.getContext()
 				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("api", null,
 						List.of(new SimpleGrantedAuthority("ROLE_API"))));

@@ -16,8 +16,7 @@ final class EarlyCsrfTokenFilter extends OncePerRequestFilter {
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		// The API and the probes answer JSON, never a form.
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		return path.startsWith("/api/") || path.startsWith("/actuator/");
+		return ApiPaths.API.matches(request) || ApiPaths.ACTUATOR.matches(request);
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package dev.spool.security;
 
 import java.io.IOException;
-import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,22 +12,17 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses API calls that change something (and MCP messages) unless they say they send JSON. A page on another site can make a browser
- * post a form or plain text to localhost without asking, but not JSON: that needs a CORS preflight, which Spool never
- * grants.
+ * Refuses API calls that change something (and MCP messages) unless they say they send JSON. A page on another site
+ * can make a browser post a form or plain text to localhost without asking, but not JSON: that needs a CORS preflight,
+ * which Spool never grants.
  */
 final class JsonOnlyApiFilter extends OncePerRequestFilter {
 
-	private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
-
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (path.equals("/mcp")) {
-			// MCP messages are JSON-RPC posts; a client ends its session with a DELETE that has no body.
-			return !request.getMethod().equals("POST");
-		}
-		return !path.startsWith("/api/") || !CHANGING.contains(request.getMethod());
+		// The decoded path, as Spring MVC routes it: the raw URI of POST /%61pi/tasks/{id}/cancel does not start with
+		// /api/, yet it cancels the task.
+		return !ApiPaths.CHANGING.matches(request);
 	}
 
 	@Override

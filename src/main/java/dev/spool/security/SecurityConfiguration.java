@@ -1,6 +1,7 @@
 package dev.spool.security;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.Locale;
@@ -8,6 +9,7 @@ import java.util.Set;
 
 import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
+import dev.spool.web.MarkdownProperties;
 
 import jakarta.servlet.DispatcherType;
 
@@ -23,6 +25,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -42,8 +46,8 @@ class SecurityConfiguration {
 	static final String USER = "spool";
 
 	@Bean
-	SecurityFilterChain spoolSecurity(HttpSecurity http, SpoolProperties properties, Environment environment)
-			throws Exception {
+	SecurityFilterChain spoolSecurity(HttpSecurity http, SpoolProperties properties, MarkdownProperties markdown,
+			Environment environment) throws Exception {
 		String address = environment.getProperty("server.address");
 		String token = properties.apiToken();
 		boolean protectedByToken = StringUtils.hasText(token);
@@ -55,6 +59,7 @@ class SecurityConfiguration {
 							+ "server.address so that Spool listens on 127.0.0.1 only.");
 		}
 		http.addFilterBefore(new HostHeaderFilter(allowedHosts(address, properties)), HeaderWriterFilter.class);
+		http.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(contentSecurityPolicy(markdown))));
 		http.addFilterAfter(new JsonOnlyApiFilter(), HostHeaderFilter.class);
 		// The API is protected from cross-site calls by JsonOnlyApiFilter (and the token); forms by CSRF tokens.
 		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**", "/mcp").csrfTokenRepository(csrfTokens()));
@@ -63,28 +68,49 @@ class SecurityConfiguration {
 		// it was, or a cookie) and the page was cut off there. So every page settles its token first.
 		http.addFilterAfter(new EarlyCsrfTokenFilter(), CsrfFilter.class);
 		if (!protectedByToken) {
+			http.addFilterBefore(new LocalUserFilter(), UsernamePasswordAuthenticationFilter.class);
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 			return http.build();
 		}
-		http.addFilterBefore(new BearerTokenFilter(token), UsernamePasswordAuthenticationFilter.class);
+		SignInThrottle throttle = new SignInThrottle(Clock.systemUTC());
+		http.addFilterBefore(new SignInThrottleFilter(throttle), CsrfFilter.class);
+		http.addFilterBefore(new BearerTokenFilter(token, throttle), UsernamePasswordAuthenticationFilter.class);
 		http.authorizeHttpRequests((requests) -> requests
 			// A stream's later dispatches (server-sent events, MCP) continue a request that was already let in; the
 			// bearer token is checked once, on the request itself.
 			.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
 			.permitAll()
-			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health", "/error",
-					"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
+			// Probes see the status only (show-details=when-authorized); the API's description needs the token too.
+			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health",
+					"/actuator/health/**", "/error")
 			.permitAll()
 			.anyRequest()
 			.authenticated());
-		http.formLogin((login) -> login.loginPage("/login").defaultSuccessUrl("/", false).permitAll());
+		SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
+		toPage.setDefaultTargetUrl("/");
+		SimpleUrlAuthenticationFailureHandler toForm = new SimpleUrlAuthenticationFailureHandler("/login?error");
+		http.formLogin((login) -> login.loginPage("/login").successHandler((request, response, authentication) -> {
+			throttle.succeeded(request.getRemoteAddr());
+			toPage.onAuthenticationSuccess(request, response, authentication);
+		}).failureHandler((request, response, exception) -> {
+			throttle.failed(request.getRemoteAddr());
+			toForm.onAuthenticationFailure(request, response, exception);
+		}).permitAll());
 		http.logout((logout) -> logout.logoutSuccessUrl("/login?logout"));
 		http.exceptionHandling((handling) -> handling
-			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
-					(request) -> request.getRequestURI().startsWith("/api/") || request.getRequestURI().equals("/mcp")
-							|| request.getRequestURI().startsWith("/actuator/"))
+			.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), ApiPaths.MACHINE)
 			.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), (request) -> true));
 		return http.build();
+	}
+
+	/**
+	 * What a page may load: its own scripts, styles, data and streams only, no inline script, no frames around it. Images
+	 * from other sites only when answers may show them ({@code spool.markdown.remote-images}).
+	 */
+	static String contentSecurityPolicy(MarkdownProperties markdown) {
+		return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
+				+ (markdown.remoteImages() ? " https: http:" : "") + "; connect-src 'self'; font-src 'self';"
+				+ " object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.spool.web;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -33,7 +34,12 @@ class McpTools {
 	/** The longest a client may ask {@code wait_task} to wait in one call. */
 	static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
 
+	/** The most {@code wait_task} calls that may wait at once: each holds a web server thread while it waits. */
+	static final int MOST_WAITS = 32;
+
 	private static final int MAX_LIST = 200;
+
+	private final Semaphore waits = new Semaphore(MOST_WAITS);
 
 	private final TaskStore store;
 
@@ -105,13 +111,30 @@ class McpTools {
 		}
 		long deadline = System.nanoTime() + patience.toNanos();
 		Task task = find(taskId);
-		synchronized (this.ended) {
-			while (!ended(task) && deadline - System.nanoTime() > 0) {
-				this.ended.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-				task = find(taskId);
+		if (ended(task) || patience.isZero()) {
+			return withAnswer(task);
+		}
+		if (!this.waits.tryAcquire()) {
+			throw new InvalidTaskException("Spool is already waiting for " + MOST_WAITS + " wait_task calls, its most;"
+					+ " try again shortly, or poll get_task");
+		}
+		try {
+			synchronized (this.ended) {
+				while (!ended(task) && deadline - System.nanoTime() > 0) {
+					this.ended.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+					task = find(taskId);
+				}
 			}
 		}
+		finally {
+			this.waits.release();
+		}
 		return withAnswer(task);
+	}
+
+	/** How many {@code wait_task} calls are waiting now. */
+	int waiting() {
+		return MOST_WAITS - this.waits.availablePermits();
 	}
 
 	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */

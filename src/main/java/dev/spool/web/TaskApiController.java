@@ -136,7 +136,8 @@ class TaskApiController {
 	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "409", description = "the task is not failed or cancelled", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-	@PostMapping(path = "/{id}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/{id}/retry", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson retry(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		return TaskJson.summary(this.store.retry(TaskIds.parse(id)));
 	}
@@ -147,7 +148,8 @@ class TaskApiController {
 	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "409", description = "the task has already finished", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-	@PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/{id}/cancel", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson cancel(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
 	}

@@ -2,14 +2,24 @@ package dev.spool.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,16 +27,19 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Without an access token: what a web page on another site could make the user's browser do is refused. */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 class OpenSecurityTests {
 
@@ -41,6 +54,12 @@ class OpenSecurityTests {
 	@Autowired
 	MockMvc mvc;
 
+	@Autowired
+	TaskStore store;
+
+	@LocalServerPort
+	int port;
+
 	@Test
 	void aFormPostWithoutItsCsrfTokenIsRefusedAndWritesNothing() throws Exception {
 		int before = taskFiles().size();
@@ -49,6 +68,19 @@ class OpenSecurityTests {
 			.andExpect(status().is3xxRedirection());
 
 		assertThat(taskFiles()).hasSize(before + 1);
+	}
+
+	@Test
+	void everyPageSaysWhatItMayLoadAndAnswersMayNotFetchFromOtherSites() throws Exception {
+		for (String page : List.of("/", "/agents", "/manifest", "/api/tasks")) {
+			this.mvc.perform(get(page))
+				.andExpect(header().string("Content-Security-Policy", containsString("default-src 'self';")))
+				.andExpect(header().string("Content-Security-Policy", containsString("img-src 'self' data:;")))
+				.andExpect(header().string("Content-Security-Policy",
+						allOf(containsString("frame-ancestors 'none'"), containsString("base-uri 'none'"),
+								containsString("form-action 'self'"), containsString("connect-src 'self'"),
+								not(containsString("unsafe")), not(containsString("https:")))));
+		}
 	}
 
 	@Test
@@ -70,6 +102,36 @@ class OpenSecurityTests {
 			.andExpect(status().isCreated());
 
 		assertThat(taskFiles()).hasSize((int) before + 1);
+	}
+
+	@Test
+	void aPercentEncodedApiPathIsStillTheApiAndMustSendJson() throws Exception {
+		TaskId id = held(this.store);
+		this.mvc.perform(post(URI.create("/%61pi/tasks/" + id + "/cancel")).contentType(MediaType.TEXT_PLAIN))
+			.andExpect(status().isUnsupportedMediaType());
+		HttpResponse<String> overHttp = plainTextPost(this.port, "/%61pi/tasks/" + id + "/cancel", null);
+
+		assertThat(overHttp.statusCode()).as(overHttp.body()).isEqualTo(415);
+		assertThat(this.store.index().find(id).orElseThrow().state()).isEqualTo(TaskState.PENDING);
+		this.mvc.perform(post("/api/tasks/" + id + "/cancel").contentType(MediaType.APPLICATION_JSON))
+			.andExpect(status().isOk());
+	}
+
+	/** A pending task no agent takes. */
+	static TaskId held(TaskStore store) {
+		return store.create(new NewTask("hold", "Held", "nobody", 0, List.of(), null)).id();
+	}
+
+	/** A cross-site form as a browser sends it: plain text, to a raw path that Tomcat passes on undecoded. */
+	static HttpResponse<String> plainTextPost(int port, String rawPath, String cookie) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + rawPath))
+			.header("Content-Type", "text/plain")
+			.header("Origin", "http://evil.example")
+			.POST(HttpRequest.BodyPublishers.ofString("x"));
+		if (cookie != null) {
+			request.header("Cookie", cookie);
+		}
+		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import jakarta.servlet.http.Cookie;
 
 import dev.spool.workspace.NewTask;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,10 +34,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -55,6 +60,7 @@ class TokenSecurityTests {
 	static void workspace(DynamicPropertyRegistry registry) {
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spool.api-token", () -> TOKEN);
+		registry.add("spool.markdown.remote-images", () -> "true");
 	}
 
 	@Autowired
@@ -79,8 +85,71 @@ class TokenSecurityTests {
 	}
 
 	@Test
-	void healthStaysOpenForProbes() throws Exception {
-		this.mvc.perform(get("/actuator/health")).andExpect(status().isOk());
+	void healthStaysOpenForProbesWithItsDetailsForTheTokenOnly() throws Exception {
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"))
+			.andExpect(jsonPath("$.components").doesNotExist())
+			.andExpect(jsonPath("$.details").doesNotExist());
+		this.mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk());
+		this.mvc.perform(get("/actuator/health/model")).andExpect(jsonPath("$.details").doesNotExist());
+		this.mvc.perform(get("/actuator/health").header("Authorization", "Bearer " + TOKEN))
+			.andExpect(jsonPath("$.components.model.details.offline").value(true))
+			.andExpect(jsonPath("$.components.workspace.details.freeBytes").exists());
+	}
+
+	@Test
+	void remoteImagesAllowedInAnswersAreAllowedByThePagesPolicy() throws Exception {
+		this.mvc.perform(get("/login"))
+			.andExpect(header().string("Content-Security-Policy",
+					org.hamcrest.Matchers.containsString("img-src 'self' data: https: http:;")));
+	}
+
+	@Test
+	void wrongTokensFromOneAddressHoldItBackWith429AndRetryAfterWhileOthersGoOn() throws Exception {
+		RequestPostProcessor guesser = (request) -> {
+			request.setRemoteAddr("10.9.8.7");
+			return request;
+		};
+		for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+			this.mvc.perform(get("/api/tasks").with(guesser).header("Authorization", "Bearer guess-" + i))
+				.andExpect(status().isUnauthorized());
+		}
+
+		this.mvc.perform(get("/api/tasks").with(guesser).header("Authorization", "Bearer " + TOKEN))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-5]")))
+			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("too many wrong tokens")));
+		this.mvc.perform(post("/login").with(guesser).param("username", "spool").param("password", TOKEN))
+			.andExpect(status().isTooManyRequests());
+		this.mvc.perform(get("/api/tasks").header("Authorization", "Bearer " + TOKEN)).andExpect(status().isOk());
+	}
+
+	@Test
+	void wrongPasswordsOnTheLoginFormHoldTheAddressBack() throws Exception {
+		RequestPostProcessor guesser = (request) -> {
+			request.setRemoteAddr("10.9.8.6");
+			return request;
+		};
+		MvcResult form = this.mvc.perform(get("/login")).andReturn();
+		Cookie cookie = form.getResponse().getCookie("XSRF-TOKEN");
+		String token = formToken(form.getResponse().getContentAsString());
+		for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+			this.mvc.perform(post("/login").with(guesser).cookie(cookie).param("_csrf", token)
+				.param("username", "spool")
+				.param("password", "guess-" + i)).andExpect(redirectedUrl("/login?error"));
+		}
+
+		this.mvc.perform(post("/login").with(guesser).cookie(cookie).param("_csrf", token)
+			.param("username", "spool")
+			.param("password", TOKEN)).andExpect(status().isTooManyRequests()).andExpect(header().exists("Retry-After"));
+	}
+
+	@Test
+	void theApiDescriptionNeedsTheToken() throws Exception {
+		this.mvc.perform(get("/v3/api-docs")).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/swagger-ui.html")).andExpect(redirectedUrl("/login"));
+		this.mvc.perform(get("/v3/api-docs").header("Authorization", "Bearer " + TOKEN)).andExpect(status().isOk());
 	}
 
 	@Test
@@ -140,6 +209,57 @@ class TokenSecurityTests {
 				request("/", "JSESSIONID=0F1E2D3C4B5A69788796A5B4C3D2E1F0"));
 		assertThat(afterRestart.statusCode()).as("a session Spool no longer knows signs in again").isEqualTo(302);
 		assertThat(output.getAll()).doesNotContain("Cannot create a session").doesNotContain(" ERROR ");
+	}
+
+	@Test
+	void aSignedInBrowserCannotBeMadeToCancelThroughAPercentEncodedPath() throws Exception {
+		TaskId id = OpenSecurityTests.held(this.store);
+		String session = signIn();
+
+		HttpResponse<String> encoded = OpenSecurityTests.plainTextPost(this.port, "/%61pi/tasks/" + id + "/cancel",
+				session);
+		assertThat(encoded.statusCode()).as(encoded.body()).isEqualTo(415);
+		HttpResponse<String> bearer = send(HttpClient.newHttpClient(),
+				request("/%61pi/tasks/" + id + "/cancel", null).header("Authorization", "Bearer " + TOKEN)
+					.header("Content-Type", "text/plain")
+					.POST(HttpRequest.BodyPublishers.ofString("x")));
+		assertThat(bearer.statusCode()).as(bearer.body()).isEqualTo(415);
+		this.mvc.perform(post(URI.create("/%61pi/tasks/" + id + "/cancel")).header("Authorization", "Bearer " + TOKEN)
+			.contentType(MediaType.TEXT_PLAIN)).andExpect(status().isUnsupportedMediaType());
+		this.mvc.perform(get(URI.create("/%61pi/tasks"))).andExpect(status().isUnauthorized());
+
+		assertThat(this.store.index().find(id).orElseThrow().state()).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void theSessionCookieStaysHomeOnCrossSitePosts() throws Exception {
+		HttpResponse<String> signedIn = signInResponse();
+
+		assertThat(signedIn.headers().allValues("Set-Cookie")).filteredOn((cookie) -> cookie.startsWith("JSESSIONID="))
+			.singleElement()
+			.satisfies((cookie) -> assertThat(cookie).containsIgnoringCase("SameSite=Lax").contains("HttpOnly"));
+	}
+
+	/** Signs in over HTTP as a browser does; returns the session cookie. */
+	private String signIn() throws Exception {
+		return signInResponse().headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((cookie) -> cookie.startsWith("JSESSIONID="))
+			.map((cookie) -> cookie.substring(0, cookie.indexOf(';')))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private HttpResponse<String> signInResponse() throws Exception {
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		String token = formToken(send(browser, request("/login", null)).body());
+		HttpResponse<String> signedIn = send(browser, request("/login", null)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=spool&password=" + TOKEN + "&_csrf="
+					+ URLEncoder.encode(token, StandardCharsets.UTF_8))));
+		assertThat(signedIn.statusCode()).isEqualTo(302);
+		return signedIn;
 	}
 
 	private static String formToken(String html) {

@@ -84,6 +84,44 @@ class McpServerTests {
 	}
 
 	@Test
+	void waitsBeyondTheLimitAreRefusedWithAClearErrorUntilOneEnds() throws Exception {
+		try (ConfigurableApplicationContext spool = start(); McpSyncClient client = client(spool, null)) {
+			client.initialize();
+			String id = call(client, "submit_task", Map.of("prompt", "Wait for nobody", "agent", "nobody")).path("id")
+				.asString();
+			McpTools tools = spool.getBean(McpTools.class);
+			List<Thread> waiters = new java.util.ArrayList<>();
+			for (int i = 0; i < McpTools.MOST_WAITS; i++) {
+				Thread waiter = new Thread(() -> {
+					try {
+						tools.waitTask(id, 120);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+				waiter.start();
+				waiters.add(waiter);
+			}
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> tools.waiting() == McpTools.MOST_WAITS);
+
+			McpSchema.CallToolResult refused = client
+				.callTool(new McpSchema.CallToolRequest("wait_task", Map.of("id", id, "seconds", 60)));
+			assertThat(refused.isError()).isTrue();
+			assertThat(text(refused)).contains("already waiting for " + McpTools.MOST_WAITS, "poll get_task");
+
+			call(client, "cancel_task", Map.of("id", id));
+			for (Thread waiter : waiters) {
+				waiter.join(30_000);
+			}
+			assertThat(tools.waiting()).isZero();
+			assertThat(call(client, "wait_task", Map.of("id", id, "seconds", 5)).path("finished").asBoolean()).isTrue();
+		}
+	}
+
+	@Test
 	void withATokenTheEndpointNeedsIt() throws Exception {
 		try (ConfigurableApplicationContext spool = start("--spool.api-token=s3cret-" + UUID.randomUUID())) {
 			try (McpSyncClient stranger = client(spool, "wrong")) {
