@@ -255,14 +255,14 @@ class GoalEndpointTests {
 
 	@Test
 	void aGoalThatSpentItsOwnBudgetOnPlanningFailsWithReasonBudgetWithoutAnotherCall() throws Exception {
-		writeTask("task_950_pending.md", "---\nkind: goal\nbudget_tokens: 100\n---\ncostly: a chatty planner\n");
-		TaskId id = new TaskId("task_950", 950);
+		writeTask("task_2000_pending.md", "---\nkind: goal\nbudget_tokens: 100\n---\ncostly: a chatty planner\n");
+		TaskId id = new TaskId("task_2000", 2000);
 
 		Task failed = await().atMost(PATIENCE)
 			.until(() -> this.store.index().find(id).orElse(null), (task) -> task != null
 					&& task.state() == TaskState.FAILED && task.error() != null && task.error().startsWith("budget:"));
 
-		assertThat(failed.error()).isEqualTo("budget: task_950 spent 340 of 100 tokens (budget_tokens)");
+		assertThat(failed.error()).isEqualTo("budget: task_2000 spent 340 of 100 tokens (budget_tokens)");
 		assertThat(endpoint.planRequests).filteredOn((request) -> request.toString().contains("costly: a chatty planner"))
 			.as("one call: the first answer was refused, and the second pass found the budget spent")
 			.hasSize(1);
@@ -278,16 +278,16 @@ class GoalEndpointTests {
 	@Test
 	void aKeptPlanWithMoreStepsThanAllowedFailsTheGoalWithoutCreatingAnyTask() throws Exception {
 		// A plan in .spool/plans/ that Spool did not write: 4 steps, over spool.max-plan-steps=3.
-		TaskId goalId = new TaskId("task_970", 970);
+		TaskId goalId = new TaskId("task_5000", 5000);
 		Path plans = Files.createDirectories(workspace.resolve(".spool/plans"));
-		Files.writeString(plans.resolve("task_970.json"), "{\"steps\":[{\"prompt\":\"Kept one\"},"
+		Files.writeString(plans.resolve("task_5000.json"), "{\"steps\":[{\"prompt\":\"Kept one\"},"
 				+ "{\"prompt\":\"Kept two\"},{\"prompt\":\"Kept three\"},{\"prompt\":\"Kept four\"}]}");
-		writeTask("task_970_pending.md", "---\nkind: goal\n---\nkept: too many steps\n");
+		writeTask("task_5000_pending.md", "---\nkind: goal\n---\nkept: too many steps\n");
 
 		Task failed = finished(goalId);
 
 		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
-		assertThat(failed.error()).isEqualTo("the plan kept in .spool/plans/task_970.json is refused: the plan has 4 "
+		assertThat(failed.error()).isEqualTo("the plan kept in .spool/plans/task_5000.json is refused: the plan has 4 "
 				+ "steps, more than the limit of 3 (spool.max-plan-steps); remove that file and retry the goal to plan "
 				+ "it again");
 		assertThat(failed.attempts()).as("another attempt would read the same file").isEqualTo(1);
@@ -299,20 +299,20 @@ class GoalEndpointTests {
 	void aKeptPlanThatIsALinkOrTooLargeIsRefusedUnread() throws Exception {
 		Path plans = Files.createDirectories(workspace.resolve(".spool/plans"));
 		Path elsewhere = Files.writeString(workspace.resolve("elsewhere.json"), "{\"steps\":[{\"prompt\":\"x\"}]}");
-		Files.createSymbolicLink(plans.resolve("task_960.json"), elsewhere);
-		writeTask("task_960_pending.md", "---\nkind: goal\n---\nkept: a link\n");
-		Files.writeString(plans.resolve("task_961.json"), "{\"steps\":[{\"prompt\":\"" + "x".repeat(1 << 20)
+		Files.createSymbolicLink(plans.resolve("task_3000.json"), elsewhere);
+		writeTask("task_3000_pending.md", "---\nkind: goal\n---\nkept: a link\n");
+		Files.writeString(plans.resolve("task_3001.json"), "{\"steps\":[{\"prompt\":\"" + "x".repeat(1 << 20)
 				+ "\"}]}");
-		writeTask("task_961_pending.md", "---\nkind: goal\n---\nkept: a huge plan\n");
+		writeTask("task_3001_pending.md", "---\nkind: goal\n---\nkept: a huge plan\n");
 
-		Task linked = finished(new TaskId("task_960", 960));
-		Task huge = finished(new TaskId("task_961", 961));
+		Task linked = finished(new TaskId("task_3000", 3000));
+		Task huge = finished(new TaskId("task_3001", 3001));
 
 		assertThat(linked.state()).isEqualTo(TaskState.FAILED);
-		assertThat(linked.error()).startsWith("the plan kept in .spool/plans/task_960.json is refused: ")
+		assertThat(linked.error()).startsWith("the plan kept in .spool/plans/task_3000.json is refused: ")
 			.contains("symbolic link");
 		assertThat(huge.state()).isEqualTo(TaskState.FAILED);
-		assertThat(huge.error()).startsWith("the plan kept in .spool/plans/task_961.json is refused: ")
+		assertThat(huge.error()).startsWith("the plan kept in .spool/plans/task_3001.json is refused: ")
 			.contains("larger than 1048576 bytes");
 		assertThat(steps(linked.id())).isEmpty();
 		assertThat(steps(huge.id())).isEmpty();
