@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.spool.workspace.SharingCheck;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -51,6 +52,11 @@ final class WorkspaceHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("minFreeBytes", this.minFreeSpace.toBytes());
 		if (!problems.isEmpty()) {
 			health.withDetail("problems", problems);
+		}
+		List<String> sharing = SharingCheck.problems(this.layout);
+		if (!sharing.isEmpty()) {
+			// Spool works all the same; what another user could do with it is said, not judged.
+			health.withDetail("sharing", sharing);
 		}
 	}
 

@@ -6,6 +6,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
 
@@ -18,12 +21,16 @@ import org.springframework.context.event.EventListener;
 @Configuration(proxyBeanMethods = false)
 class WorkspaceConfiguration {
 
+	private static final Log logger = LogFactory.getLog(WorkspaceConfiguration.class);
+
 	@Bean
 	Workspace workspace(SpoolProperties properties, Clock clock, ApplicationEventPublisher events) {
 		Workspace.Settings settings = new Workspace.Settings(properties.fsync(),
 				properties.maxPromptSize().toBytes(), properties.maxAttempts(), properties.maxDependencyDepth());
 		try {
-			return Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
+			Workspace workspace = Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
+			SharingCheck.problems(workspace.layout()).forEach((problem) -> logger.warn("Shared workspace: " + problem));
+			return workspace;
 		}
 		catch (IOException ex) {
 			throw unusable(properties.workspace(), ex);
