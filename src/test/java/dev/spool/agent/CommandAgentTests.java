@@ -127,7 +127,9 @@ class CommandAgentTests {
 		Attempt done = one.lastDone();
 		assertThat(done.agent()).isEqualTo("echoer");
 		assertThat(done.model()).as("a command attempt records no model").isNull();
-		assertThat(done.tokens()).isNull();
+		assertThat(done.tokens()).as("an estimate of what the command was sent and printed").isNotNull();
+		assertThat(done.tokens().estimated()).isTrue();
+		assertThat(done.tokens().completion()).isCloseTo((answer.length() + 3) / 4, org.assertj.core.data.Offset.offset(2L));
 		assertThat(two.attempts()).isEqualTo(1);
 	}
 
