@@ -356,13 +356,16 @@ public final class GoalPlanner {
 		return agent.strip();
 	}
 
-	/** A role the plan names, if some agent lists it; any agent otherwise. */
+	/**
+	 * A role the plan names, if some agent lists it, compared as agents compare it ({@link Task#listsRole}); any agent
+	 * otherwise.
+	 */
 	private String knownRole(String role) {
 		if (role == null || !TaskDocument.isRole(role.strip())) {
 			return null;
 		}
 		String wanted = role.strip();
-		boolean listed = this.catalog.all().stream().anyMatch((agent) -> agent.roles().contains(wanted));
+		boolean listed = this.catalog.all().stream().anyMatch((agent) -> Task.listsRole(agent.roles(), wanted));
 		return listed ? wanted : null;
 	}
 

@@ -108,6 +108,18 @@ class GoalEndpointTests {
 	MockMvc mvc;
 
 	@Test
+	void aPlansRoleIsMatchedWithoutRegardToCaseAsAgentsMatchIt() throws Exception {
+		Task goal = this.store.create(goal("shouting: write about owls"));
+
+		Task done = finished(goal.id());
+
+		assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		Task step = steps(goal.id()).get(0);
+		assertThat(step.document().role()).as("tester lists writer, which agents match as WRITER").isEqualTo("WRITER");
+		assertThat(step.owner()).isEqualTo("tester");
+	}
+
+	@Test
 	void planBecomesSubtasksWhoseFinalAnswerIsTheGoalsResult() throws Exception {
 		Task goal = this.store.create(goal("happy: write about owls"));
 
@@ -403,6 +415,9 @@ class GoalEndpointTests {
 			}
 			if (user.startsWith("counted:")) {
 				return "{\"steps\": [{\"prompt\": \"Count" + tag + "\"}]}";
+			}
+			if (user.startsWith("shouting:")) {
+				return "{\"steps\": [{\"prompt\": \"Write loudly" + tag + "\", \"role\": \"WRITER\"}]}";
 			}
 			if (user.startsWith("notjson:") || user.startsWith("costly:")) {
 				return "I would rather chat" + tag;
