@@ -1,6 +1,5 @@
 package dev.spool.workspace;
 
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -21,17 +20,13 @@ final class PosixFifo {
 
 	private static final Log logger = LogFactory.getLog(PosixFifo.class);
 
-	static final int O_RDONLY = 0;
+	static final int O_RDONLY = SharedFile.Native.O_RDONLY;
 
-	static final int O_WRONLY = 1;
+	static final int O_WRONLY = SharedFile.Native.O_WRONLY;
 
-	private static final int O_NONBLOCK = 04000;
+	static final int EINTR = SharedFile.Native.EINTR;
 
-	private static final int O_CLOEXEC = 02000000;
-
-	static final int EINTR = 4;
-
-	static final int ENXIO = 6;
+	static final int ENXIO = SharedFile.Native.ENXIO;
 
 	static final int EAGAIN = 11;
 
@@ -45,8 +40,6 @@ final class PosixFifo {
 
 	static final short POLLHUP = 16;
 
-	private static final Charset PATHS = pathCharset();
-
 	static final boolean BOUND = bind();
 
 	private PosixFifo() {
@@ -54,9 +47,8 @@ final class PosixFifo {
 
 	/** Opens a FIFO without waiting for the other end and without following a link at its name. */
 	static int openNonBlocking(Path path, int mode) throws LastErrorException {
-		byte[] bytes = path.toAbsolutePath().toString().getBytes(PATHS);
-		return open(Arrays.copyOf(bytes, bytes.length + 1),
-				mode | O_NONBLOCK | O_CLOEXEC | SharedFile.Native.O_NOFOLLOW | SharedFile.Native.O_NOCTTY);
+		return SharedFile.Native.open(SharedFile.nativePath(path), mode | SharedFile.Native.O_NONBLOCK
+				| SharedFile.Native.O_CLOEXEC | SharedFile.Native.O_NOFOLLOW | SharedFile.Native.O_NOCTTY);
 	}
 
 	/** Waits up to {@code millis} for one of {@code events} on a file descriptor; returns the events seen. */
@@ -87,17 +79,8 @@ final class PosixFifo {
 	}
 
 	static void closeQuietly(int fd) {
-		if (fd >= 0) {
-			try {
-				close(fd);
-			}
-			catch (LastErrorException ex) {
-				logger.debug("close(" + fd + ") failed: " + ex.getMessage());
-			}
-		}
+		SharedFile.Native.closeQuietly(fd);
 	}
-
-	private static native int open(byte[] path, int flags) throws LastErrorException;
 
 	private static native NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
 
@@ -105,11 +88,9 @@ final class PosixFifo {
 
 	private static native int poll(Pointer fds, NativeLong count, int timeout) throws LastErrorException;
 
-	private static native int close(int fd) throws LastErrorException;
-
 	private static boolean bind() {
 		// The flag values above are Linux's; other systems number them differently.
-		if (!Platform.isLinux()) {
+		if (!Platform.isLinux() || !SharedFile.Native.BOUND) {
 			return false;
 		}
 		try {
@@ -119,15 +100,6 @@ final class PosixFifo {
 		catch (LinkageError ex) {
 			logger.info("libc could not be bound for named pipes (" + ex.getMessage() + "); fifo pipelines are off");
 			return false;
-		}
-	}
-
-	private static Charset pathCharset() {
-		try {
-			return Charset.forName(System.getProperty("sun.jnu.encoding"));
-		}
-		catch (RuntimeException ex) {
-			return Charset.defaultCharset();
 		}
 	}
 
