@@ -113,7 +113,8 @@ class SharedFolderAttackTests {
 					"/bin/sh", "-c", "cat '" + pipe + "' | wc -c").redirectOutput(received.toFile()).start();
 			try {
 				writer.offer("stage one's answer".getBytes(StandardCharsets.UTF_8));
-				assertThat(writer.flush(() -> true, Duration.ofSeconds(2))).isFalse();
+				// Returns as soon as the reader has the pipe open and the writer finds it is not its own.
+				assertThat(writer.flush(() -> true, Duration.ofSeconds(30))).isFalse();
 				assertThat(writer.broken()).contains("replaced");
 			}
 			finally {
