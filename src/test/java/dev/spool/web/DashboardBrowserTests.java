@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -38,8 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser: a person submits, watches, opens, retries and inspects tasks while Spool's agents
- * answer through {@link DashboardModelStub} and outside programs rename files in the workspace, each journey in a fresh
- * browser profile. Live updates are proved by a marker set on {@code window}, which a reload would wipe.
+ * answer through {@link DashboardModelStub} and outside programs rename files in the workspace, each journey in a
+ * browser that has forgotten every earlier journey (one Chromium for the class, its cookies, cache, storage,
+ * permissions and emulation cleared before each journey: {@link BrowserSupport#forgetEverything}). Live updates are
+ * proved by a marker set on {@code window}, which a reload would wipe.
  */
 // The API key must be known before the context starts: Spool decides offline or not from it while the environment is
 // prepared, before @DynamicPropertySource values exist, so a key given there would leave the offline model on.
@@ -83,25 +86,32 @@ class DashboardBrowserTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	/** Each journey in a browser that has never seen Spool: no cookie, no cache, no session from another journey. */
-	@BeforeEach
-	void startAFreshBrowser() {
+	@BeforeAll
+	static void startTheBrowser() {
 		browser = BrowserSupport.start();
 	}
 
+	/** Each journey in a browser that remembers no earlier one: no cookie, no cache, no session from another journey. */
+	@BeforeEach
+	void forgetEarlierJourneys() {
+		browser.forgetEverything(url(""));
+	}
+
 	@AfterEach
-	void closeTheBrowserOnceItsConsoleIsClean() {
-		try {
-			assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
-		}
-		finally {
-			browser.close();
-		}
+	void checkTheConsoleIsClean() {
+		assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
 	}
 
 	@AfterAll
-	static void stopModel() {
-		MODEL.stop();
+	static void stopTheBrowserAndTheModel() {
+		try {
+			if (browser != null) {
+				browser.close();
+			}
+		}
+		finally {
+			MODEL.stop();
+		}
 	}
 
 	@Test

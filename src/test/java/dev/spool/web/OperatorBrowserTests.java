@@ -18,6 +18,7 @@ import dev.spool.workspace.TaskStore;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,9 +41,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard as an operator uses it all day, on a workspace that already holds many tasks, each journey in a fresh
- * browser profile: flags and counts that change live, focus that stays put, forms that answer where the person is,
- * answers to copy and download, and every page checked by axe-core and at 400 px wide.
+ * The dashboard as an operator uses it all day, on a workspace that already holds many tasks, each journey in a browser
+ * that has forgotten every earlier journey (one Chromium for the class, its cookies, cache, storage, permissions and
+ * emulation cleared before each journey: {@link BrowserSupport#forgetEverything}): flags and counts that change live,
+ * focus that stays put, forms that answer where the person is, answers to copy and download, and every page checked by
+ * axe-core and at 400 px wide.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.ai.openai.api-key=test")
@@ -85,30 +88,37 @@ class OperatorBrowserTests {
 
 	private final List<String> pagesSeen = new ArrayList<>();
 
-	@BeforeEach
-	void aBusyWorkspaceAndAFreshBrowser() {
-		if (examples == null) {
-			examples = BusyWorkspace.fill(this.store, 120);
-		}
+	@BeforeAll
+	static void startTheBrowser() {
 		browser = BrowserSupport.start();
 	}
 
+	@BeforeEach
+	void aBusyWorkspaceAndABrowserThatForgotEveryEarlierJourney() {
+		if (examples == null) {
+			examples = BusyWorkspace.fill(this.store, 120);
+		}
+		browser.forgetEverything(url(""));
+	}
+
 	@AfterEach
-	void closeTheBrowserOnceItsConsoleIsClean(CapturedOutput output) {
-		try {
-			assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
-		}
-		finally {
-			browser.close();
-		}
+	void checkTheConsoleIsClean(CapturedOutput output) {
+		assertThat(browser.consoleProblems()).as("messages in the browser console").isEmpty();
 		assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ") || line.startsWith("\tat ")))
 			.as("errors in Spool's log")
 			.isEmpty();
 	}
 
 	@AfterAll
-	static void stopModel() {
-		MODEL.stop();
+	static void stopTheBrowserAndTheModel() {
+		try {
+			if (browser != null) {
+				browser.close();
+			}
+		}
+		finally {
+			MODEL.stop();
+		}
 	}
 
 	@Test
