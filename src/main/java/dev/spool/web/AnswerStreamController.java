@@ -8,6 +8,8 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskNotFoundException;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -46,14 +48,16 @@ class AnswerStreamController {
 	@ApiResponse(responseCode = "200", description = "the answer's event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "429", description = "this client holds spool.max-streams-per-client streams open already", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping(path = "/api/tasks/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter stream(@Parameter(description = "a task id", example = "task_001") @PathVariable String id) {
+	SseEmitter stream(@Parameter(description = "a task id", example = "task_001") @PathVariable String id,
+			HttpServletRequest request) {
 		TaskId taskId = TaskIds.parse(id);
 		this.index.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
 		AtomicReference<Runnable> unfollow = new AtomicReference<>(() -> {
 		});
-		SseEmitter emitter = this.streams.open((closed) -> unfollow.get().run());
+		SseEmitter emitter = this.streams.open(request.getRemoteAddr(), (closed) -> unfollow.get().run());
 		if (this.live.current(taskId).isEmpty()) {
 			this.streams.end(emitter, end());
 			return emitter;

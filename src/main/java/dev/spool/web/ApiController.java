@@ -11,6 +11,8 @@ import dev.spool.model.ModelInfo;
 import dev.spool.workspace.ManifestReader;
 import dev.spool.workspace.WorkspaceLayout;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -91,9 +93,11 @@ class ApiController {
 			+ "whoever made it (this process, another, an outside agent or a person).")
 	@ApiResponse(responseCode = "200", description = "an endless event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "429", description = "this client holds spool.max-streams-per-client streams open already",
+			content = @Content(mediaType = "application/problem+json"))
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter events() {
-		return this.events.subscribe();
+	SseEmitter events(HttpServletRequest request) {
+		return this.events.subscribe(request.getRemoteAddr());
 	}
 
 }

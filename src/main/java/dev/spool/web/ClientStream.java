@@ -174,6 +174,9 @@ final class ClientStream {
 		catch (IllegalStateException ex) {
 			logger.debug("Event stream ended before it was completed: " + ex.getMessage());
 		}
+		// Spring MVC registers an emitter's completion callback only if the emitter is still open when the handler
+		// returns it; one ended at once (the answer stream of a task not being answered) would never be forgotten.
+		closed();
 	}
 
 	private void forget() {

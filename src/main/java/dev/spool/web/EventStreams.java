@@ -21,7 +21,8 @@ import jakarta.annotation.PreDestroy;
 /**
  * Every open server-sent event stream. Each client has its own bounded queue, written by a few shared senders, so
  * that neither an agent nor another client ever waits for a client that stopped reading; idle streams get a
- * keep-alive comment; and all streams end before the web server's graceful shutdown would wait on them.
+ * keep-alive comment; one client address holds at most {@code spool.max-streams-per-client} streams at once; and all
+ * streams end before the web server's graceful shutdown would wait on them.
  */
 @Component
 class EventStreams implements SmartLifecycle {
@@ -37,6 +38,11 @@ class EventStreams implements SmartLifecycle {
 
 	private final int capacity;
 
+	/** Streams open per client address; an address is forgotten when its last stream ends. */
+	private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
+
+	private final int mostPerClient;
+
 	private final ThreadPoolExecutor senders;
 
 	private final ScheduledExecutorService keepAlive = Executors
@@ -46,6 +52,7 @@ class EventStreams implements SmartLifecycle {
 
 	EventStreams(SpoolProperties properties) {
 		this.capacity = properties.streamBuffer();
+		this.mostPerClient = properties.maxStreamsPerClient();
 		AtomicInteger count = new AtomicInteger();
 		// Unbounded, but each client is queued at most once, while it has events waiting.
 		this.senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -54,11 +61,19 @@ class EventStreams implements SmartLifecycle {
 		this.keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
 	}
 
-	/** Opens a stream that stays open until the client leaves or falls behind; {@code onClose} is told when it ends. */
-	SseEmitter open(Consumer<SseEmitter> onClose) {
+	/**
+	 * Opens a stream that stays open until the client leaves or falls behind; {@code onClose} is told when it ends,
+	 * however it ends, and the client's address may then open another.
+	 *
+	 * @param address the client's address, as the connection gives it
+	 * @throws TooManyStreamsException if that address already holds {@code spool.max-streams-per-client} streams
+	 */
+	SseEmitter open(String address, Consumer<SseEmitter> onClose) {
+		take(address);
 		SseEmitter emitter = new SseEmitter(0L);
 		ClientStream client = new ClientStream(emitter, this.capacity, this.senders, () -> {
 			this.clients.remove(emitter);
+			giveBack(address);
 			onClose.accept(emitter);
 		});
 		emitter.onCompletion(client::closed);
@@ -87,6 +102,25 @@ class EventStreams implements SmartLifecycle {
 	/** How many streams are open. */
 	int openCount() {
 		return this.clients.size();
+	}
+
+	/** How many streams one client address holds open. */
+	int openCount(String address) {
+		return this.perClient.getOrDefault(address, 0);
+	}
+
+	private void take(String address) {
+		this.perClient.compute(address, (key, open) -> {
+			int count = (open != null) ? open : 0;
+			if (count >= this.mostPerClient) {
+				throw new TooManyStreamsException(address, this.mostPerClient);
+			}
+			return count + 1;
+		});
+	}
+
+	private void giveBack(String address) {
+		this.perClient.computeIfPresent(address, (key, open) -> (open > 1) ? open - 1 : null);
 	}
 
 	static SseEmitter.SseEventBuilder comment(String text) {

@@ -1,11 +1,14 @@
 package dev.spool.web;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
@@ -25,8 +28,9 @@ import org.springframework.stereotype.Component;
 /**
  * Spool as an MCP server: an IDE assistant or any MCP client submits tasks and goals, reads them, lists them, cancels
  * them and waits for them to end. Every result is JSON with the task's {@code id}, as the REST API shows it; a refused
- * call is a tool error that says why, as the API's {@code 400} would. The endpoint ({@code /mcp}) sits behind the same
- * protections as {@code /api}.
+ * call is a tool error of one line that says why, as the API's {@code 400} would, and a failure inside Spool one that
+ * says so, never a stack trace (see {@link ToolAnswers}). The endpoint ({@code /mcp}) sits behind the same protections
+ * as {@code /api}.
  */
 @Component
 class McpTools {
@@ -47,46 +51,53 @@ class McpTools {
 
 	private final Object ended = new Object();
 
-	McpTools(TaskStore store, Routing routing) {
+	private final ToolAnswers answers;
+
+	McpTools(TaskStore store, Routing routing, ToolAnswers answers) {
 		this.store = store;
 		this.routing = routing;
+		this.answers = answers;
 	}
 
 	@McpTool(name = "submit_task", description = "Hands a task to Spool's agents and returns it, with its id; "
 			+ "follow it with wait_task or get_task.")
-	McpTask submitTask(@McpToolParam(description = "what the agent is asked to do") String prompt,
+	CallToolResult submitTask(@McpToolParam(description = "what the agent is asked to do") String prompt,
 			@McpToolParam(description = "a short name for the board", required = false) String title,
 			@McpToolParam(description = "only this agent may take the task", required = false) String agent,
 			@McpToolParam(description = "only agents listing this role may take the task",
 					required = false) String role,
 			@McpToolParam(description = "ids of tasks whose results this one needs, such as task_001",
 					required = false) List<String> dependsOn) {
-		List<TaskId> dependencies = (dependsOn != null) ? dependsOn.stream().map(TaskIds::parse).toList() : List.of();
-		NewTask task = new NewTask(prompt, title, agent, role, null, 0, dependencies, null, null, null);
-		this.routing.check(task);
-		return McpTask.of(this.store.create(task));
+		return this.answers.answer("submit_task", () -> {
+			List<TaskId> dependencies = (dependsOn != null) ? dependsOn.stream().map(TaskIds::parse).toList() : List.of();
+			NewTask task = new NewTask(prompt, title, agent, role, null, 0, dependencies, null, null, null);
+			this.routing.check(task);
+			return McpTask.of(this.store.create(task));
+		});
 	}
 
 	@McpTool(name = "submit_goal", description = "Hands a goal to the orchestrator, which plans it into subtasks and a "
 			+ "final task that combines their results; returns the goal's task, with its id.")
-	McpTask submitGoal(@McpToolParam(description = "what the plan must achieve") String goal,
+	CallToolResult submitGoal(@McpToolParam(description = "what the plan must achieve") String goal,
 			@McpToolParam(description = "a short name for the board", required = false) String title) {
-		return McpTask.of(this.store.create(GoalApiController.createGoal(goal, title, 0)));
+		return this.answers.answer("submit_goal",
+				() -> McpTask.of(this.store.create(GoalApiController.createGoal(goal, title, 0))));
 	}
 
 	@McpTool(name = "get_task", description = "A task: its state, error, and its answer once done.")
-	McpTask getTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
-		return withAnswer(find(TaskIds.parse(id)));
+	CallToolResult getTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
+		return this.answers.answer("get_task", () -> withAnswer(find(TaskIds.parse(id))));
 	}
 
 	@McpTool(name = "list_tasks", description = "Tasks, newest first, optionally only those in one state.")
-	List<McpTask> listTasks(
+	CallToolResult listTasks(
 			@McpToolParam(description = "pending, inprogress, done, failed or cancelled", required = false) String state,
-			@McpToolParam(description = "how many, 1 to 200 (default 20)", required = false) Integer limit) {
-		int count = (limit != null) ? limit : 20;
-		if (count < 1 || count > MAX_LIST) {
-			throw new InvalidTaskException("limit must be 1 to " + MAX_LIST);
-		}
+			@McpToolParam(description = "how many, 1 to 200 (default 20)", required = false) BigInteger limit) {
+		return this.answers.answer("list_tasks", () -> list(state, limit));
+	}
+
+	private List<McpTask> list(String state, BigInteger limit) {
+		int count = (limit != null) ? within(limit, "limit", 1, MAX_LIST) : 20;
 		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
 			.orElseThrow(() -> new InvalidTaskException(
 					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
@@ -95,20 +106,22 @@ class McpTools {
 
 	@McpTool(name = "cancel_task", description = "Cancels a pending or in-progress task; an agent working on it stops "
 			+ "and publishes nothing.")
-	McpTask cancelTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
-		return McpTask.of(this.store.cancel(TaskIds.parse(id)));
+	CallToolResult cancelTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
+		return this.answers.answer("cancel_task", () -> McpTask.of(this.store.cancel(TaskIds.parse(id))));
 	}
 
 	@McpTool(name = "wait_task", description = "Waits until a task is done, failed or cancelled, or the time is up, "
 			+ "then returns it as get_task does; 'finished' says whether it ended (a done task with its answer).")
-	McpTask waitTask(@McpToolParam(description = "the task's id, such as task_001") String id,
+	CallToolResult waitTask(@McpToolParam(description = "the task's id, such as task_001") String id,
 			@McpToolParam(description = "the longest to wait, in seconds (default 60, at most 300)",
-					required = false) Integer seconds) throws InterruptedException {
+					required = false) BigInteger seconds) {
+		return this.answers.answer("wait_task", () -> waitFor(id, seconds));
+	}
+
+	McpTask waitFor(String id, BigInteger seconds) throws InterruptedException {
 		TaskId taskId = TaskIds.parse(id);
-		Duration patience = Duration.ofSeconds((seconds != null) ? seconds : 60);
-		if (patience.isNegative() || patience.compareTo(LONGEST_WAIT) > 0) {
-			throw new InvalidTaskException("seconds must be 0 to " + LONGEST_WAIT.toSeconds());
-		}
+		Duration patience = Duration.ofSeconds(
+				(seconds != null) ? within(seconds, "seconds", 0, (int) LONGEST_WAIT.toSeconds()) : 60);
 		long deadline = System.nanoTime() + patience.toNanos();
 		Task task = find(taskId);
 		if (ended(task) || patience.isZero()) {
@@ -130,6 +143,18 @@ class McpTools {
 			this.waits.release();
 		}
 		return withAnswer(task);
+	}
+
+	/**
+	 * A whole number a client sent, checked against its range. Numbers are taken as {@link BigInteger}, so that one too
+	 * large for an {@code int} is refused here, in words, rather than by the MCP library's conversion, whose message
+	 * names Java classes.
+	 */
+	private static int within(BigInteger value, String name, int least, int most) {
+		if (value.compareTo(BigInteger.valueOf(least)) < 0 || value.compareTo(BigInteger.valueOf(most)) > 0) {
+			throw new InvalidTaskException(name + " must be " + least + " to " + most);
+		}
+		return value.intValue();
 	}
 
 	/** How many {@code wait_task} calls are waiting now. */

@@ -32,8 +32,9 @@ class TaskEventStream {
 		this.version = version;
 	}
 
-	SseEmitter subscribe() {
-		SseEmitter emitter = this.streams.open(this.subscribers::remove);
+	/** A new stream for a client at this address; see {@link EventStreams#open}. */
+	SseEmitter subscribe(String address) {
+		SseEmitter emitter = this.streams.open(address, this.subscribers::remove);
 		this.subscribers.add(emitter);
 		this.streams.send(emitter, EventStreams.comment("connected"));
 		// Read once the stream is listed: a change counted later is sent on it, one counted earlier is in the version.

@@ -102,6 +102,19 @@ class ClientStreamTests {
 	}
 
 	@Test
+	void aStreamThatEndsIsForgottenOnceThoughTheResponseNeverSaysItCompleted() {
+		Client client = new Client();
+		ClientStream stream = stream(client, 10);
+
+		stream.end(event("last"));
+
+		Awaitility.await().atMost(PATIENCE).until(() -> client.completed);
+		Awaitility.await().atMost(PATIENCE).until(() -> this.closes.get() == 1);
+		stream.closed();
+		assertThat(this.closes).as("told once").hasValue(1);
+	}
+
+	@Test
 	void closingCompletesWithoutWhatIsStillQueued() throws InterruptedException {
 		Client stuck = new Client().stuck();
 		ClientStream stream = stream(stuck, 10);

@@ -94,7 +94,7 @@ class McpServerTests {
 			for (int i = 0; i < McpTools.MOST_WAITS; i++) {
 				Thread waiter = new Thread(() -> {
 					try {
-						tools.waitTask(id, 120);
+						tools.waitFor(id, java.math.BigInteger.valueOf(120));
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
