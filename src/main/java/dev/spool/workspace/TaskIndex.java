@@ -235,7 +235,14 @@ public final class TaskIndex {
 			ids.addAll(listed.keySet());
 			for (TaskId id : ids) {
 				Set<String> now = listed.getOrDefault(id, Set.of());
-				if (!now.equals(this.names.getOrDefault(id, Set.of()))
+				Set<String> known = this.names.getOrDefault(id, Set.of());
+				if (!now.equals(known)) {
+					// The listing began before the lock was taken: a task published or moved since (by this process,
+					// or learned from an event) is missing from it or stands under an old name. What the folder holds
+					// now decides, so that no task leaves the index for an instant it was not gone.
+					now = present(now, known);
+				}
+				if (!now.equals(known)
 						|| !matches(this.tasks.get(id), withOutput.contains(id), records.getOrDefault(id, 0))) {
 					update(id, now, false, new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0)),
 							changes);
@@ -244,6 +251,19 @@ public final class TaskIndex {
 			this.departed.keySet().retainAll(listed.keySet());
 		}
 		publish(changes);
+	}
+
+	/** Which of these names of one task are in {@code tasks/} now, never following a link. */
+	private Set<String> present(Set<String> listed, Set<String> known) {
+		Set<String> present = new TreeSet<>();
+		for (Set<String> names : List.of(listed, known)) {
+			for (String name : names) {
+				if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+					present.add(name);
+				}
+			}
+		}
+		return present;
 	}
 
 	/**
