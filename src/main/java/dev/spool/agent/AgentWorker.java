@@ -235,10 +235,11 @@ final class AgentWorker {
 			}
 			String prompt = DependencyHandOver.prompt(this.store, claim.id());
 			// spool: budgets. A command is sent the prompt only; a model the system prompt too.
-			this.meter = this.budgets.meter(claim.id(), definition.runsCommand() ? null : definition.systemPrompt(),
-					prompt);
+			AttemptMeter meter = this.budgets.meter(claim.id(),
+					definition.runsCommand() ? null : definition.systemPrompt(), prompt);
+			this.meter = meter;
 			this.live.started(claim.id());
-			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt)));
+			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt, meter)));
 			Answer answer = withTokens(this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS));
 			if (this.store.complete(claim, answer)) {
 				this.consecutiveFailures = 0;
@@ -288,7 +289,10 @@ final class AgentWorker {
 
 	// spool: pipelines. A fifo stage reads the previous stage's answer from its pipe before it is answered, and
 	// streams its own answer into the pipe to the next stage; the pipe is closed and removed before the attempt ends.
-	private Answer ask(Claim claim, AgentDefinition definition, String prompt) throws InterruptedException {
+	// The meter is this attempt's own: a piece a cut-off stream delivers late, on the model client's thread, counts
+	// against the attempt that asked for it, never against the slot's next claim (or meets no meter at all).
+	private Answer ask(Claim claim, AgentDefinition definition, String prompt, AttemptMeter meter)
+			throws InterruptedException {
 		try (PipeTransport.Sink sink = this.pipes.output(claim)) {
 			Responder.Request request = new Responder.Request(claim.id(), definition, this.pipes.input(claim, prompt));
 			// A broken pipe to the next stage ends the attempt as such, whatever the responder makes of it.
@@ -297,7 +301,7 @@ final class AgentWorker {
 			try {
 				answer = this.responder.answer(request, (piece) -> {
 					this.live.append(claim.id(), piece);
-					this.meter.streamed(piece); // spool: budgets
+					meter.streamed(piece); // spool: budgets
 					try {
 						sink.accept(piece);
 					}
