@@ -32,8 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts host names, besides this machine's own, that requests may be addressed to
  * @param streamBuffer how many events may wait for one live-stream client (a dashboard tab) before it is dropped as
  * too slow; it catches up when it reconnects
- * @param maxStreamsPerClient how many event streams one client address may hold open at once; one more is refused
- * with {@code 429}. Behind a proxy every client has the proxy's address
+ * @param maxStreamsPerClient how many event streams one client address may hold open at once; a new one ends its
+ * oldest. Behind a proxy every client has the proxy's address
  * @param maxPlanSteps the most steps a goal's plan may have; a longer plan is refused
  * @param maxPipelineStages the most stages a pipeline may have; a longer one is refused before anything is written
  * @param maxDependencyDepth the longest chain of unfinished tasks, each depending on the next, that a new task may

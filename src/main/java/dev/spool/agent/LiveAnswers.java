@@ -36,7 +36,13 @@ public final class LiveAnswers {
 	public Runnable follow(TaskId id, Listener listener) {
 		this.listeners.computeIfAbsent(id, (key) -> new CopyOnWriteArrayList<>()).add(listener);
 		listener.text(current(id).orElse(""));
-		return () -> this.listeners.getOrDefault(id, List.of()).remove(listener);
+		// Stopping after the answer finished (its listeners are gone by then) is a normal end, not an error.
+		return () -> {
+			List<Listener> following = this.listeners.get(id);
+			if (following != null) {
+				following.remove(listener);
+			}
+		};
 	}
 
 	void started(TaskId id) {

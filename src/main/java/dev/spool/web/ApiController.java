@@ -93,8 +93,6 @@ class ApiController {
 			+ "whoever made it (this process, another, an outside agent or a person).")
 	@ApiResponse(responseCode = "200", description = "an endless event stream",
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
-	@ApiResponse(responseCode = "429", description = "this client holds spool.max-streams-per-client streams open already",
-			content = @Content(mediaType = "application/problem+json"))
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	SseEmitter events(HttpServletRequest request) {
 		return this.events.subscribe(request.getRemoteAddr());

@@ -1,5 +1,10 @@
 package dev.spool.web;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,7 +26,8 @@ import jakarta.annotation.PreDestroy;
 /**
  * Every open server-sent event stream. Each client has its own bounded queue, written by a few shared senders, so
  * that neither an agent nor another client ever waits for a client that stopped reading; idle streams get a
- * keep-alive comment; one client address holds at most {@code spool.max-streams-per-client} streams at once; and all
+ * keep-alive comment; one client address holds at most {@code spool.max-streams-per-client} streams at once, its
+ * oldest ended to make room for a new one; and all
  * streams end before the web server's graceful shutdown would wait on them.
  */
 @Component
@@ -38,8 +44,11 @@ class EventStreams implements SmartLifecycle {
 
 	private final int capacity;
 
-	/** Streams open per client address; an address is forgotten when its last stream ends. */
-	private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
+	/**
+	 * The streams each client address holds open, oldest first; an address is forgotten when its last stream ends.
+	 * Guarded by itself.
+	 */
+	private final Map<String, Deque<SseEmitter>> perClient = new HashMap<>();
 
 	private final int mostPerClient;
 
@@ -63,23 +72,31 @@ class EventStreams implements SmartLifecycle {
 
 	/**
 	 * Opens a stream that stays open until the client leaves or falls behind; {@code onClose} is told when it ends,
-	 * however it ends, and the client's address may then open another.
+	 * however it ends. An address that already holds {@code spool.max-streams-per-client} streams has its oldest one
+	 * ended to make room: a browser does not say when it leaves a page, so the streams of tabs closed or reloaded
+	 * stay counted until a keep-alive meets their closed connections, and refusing the newest would lock a person
+	 * out of their own board; a client that opens streams without end only ever holds the newest few.
 	 *
 	 * @param address the client's address, as the connection gives it
-	 * @throws TooManyStreamsException if that address already holds {@code spool.max-streams-per-client} streams
 	 */
 	SseEmitter open(String address, Consumer<SseEmitter> onClose) {
-		take(address);
 		SseEmitter emitter = new SseEmitter(0L);
 		ClientStream client = new ClientStream(emitter, this.capacity, this.senders, () -> {
 			this.clients.remove(emitter);
-			giveBack(address);
+			giveBack(address, emitter);
 			onClose.accept(emitter);
 		});
 		emitter.onCompletion(client::closed);
 		emitter.onTimeout(client::closed);
 		emitter.onError((error) -> client.closed());
 		this.clients.put(emitter, client);
+		for (SseEmitter oldest : take(address, emitter)) {
+			ClientStream evicted = this.clients.get(oldest);
+			if (evicted != null) {
+				evicted.end(comment("closed: this client opened more than " + this.mostPerClient
+						+ " streams (spool.max-streams-per-client); this, its oldest, made room"));
+			}
+		}
 		return emitter;
 	}
 
@@ -106,21 +123,32 @@ class EventStreams implements SmartLifecycle {
 
 	/** How many streams one client address holds open. */
 	int openCount(String address) {
-		return this.perClient.getOrDefault(address, 0);
+		synchronized (this.perClient) {
+			Deque<SseEmitter> open = this.perClient.get(address);
+			return (open != null) ? open.size() : 0;
+		}
 	}
 
-	private void take(String address) {
-		this.perClient.compute(address, (key, open) -> {
-			int count = (open != null) ? open : 0;
-			if (count >= this.mostPerClient) {
-				throw new TooManyStreamsException(address, this.mostPerClient);
+	/** Counts a new stream of an address; returns the oldest ones to end, beyond the most it may hold. */
+	private List<SseEmitter> take(String address, SseEmitter emitter) {
+		List<SseEmitter> evicted = new ArrayList<>();
+		synchronized (this.perClient) {
+			Deque<SseEmitter> open = this.perClient.computeIfAbsent(address, (key) -> new ArrayDeque<>());
+			open.addLast(emitter);
+			while (open.size() > this.mostPerClient) {
+				evicted.add(open.pollFirst());
 			}
-			return count + 1;
-		});
+		}
+		return evicted;
 	}
 
-	private void giveBack(String address) {
-		this.perClient.computeIfPresent(address, (key, open) -> (open > 1) ? open - 1 : null);
+	private void giveBack(String address, SseEmitter emitter) {
+		synchronized (this.perClient) {
+			Deque<SseEmitter> open = this.perClient.get(address);
+			if (open != null && open.remove(emitter) && open.isEmpty()) {
+				this.perClient.remove(address);
+			}
+		}
 	}
 
 	static SseEmitter.SseEventBuilder comment(String text) {

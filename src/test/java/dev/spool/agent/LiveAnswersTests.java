@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Followers of an answer being written get what was written so far, then each piece, then its end. */
 class LiveAnswersTests {
 
 	private final LiveAnswers live = new LiveAnswers();
@@ -39,6 +40,19 @@ class LiveAnswersTests {
 
 		assertThat(seen).containsExactly("");
 		assertThat(this.live.current(this.id)).hasValue("unheard");
+	}
+
+	@Test
+	void aFollowerMayLeaveAfterTheAnswerFinished() {
+		this.live.started(this.id);
+		List<String> seen = new ArrayList<>();
+		Runnable unfollow = this.live.follow(this.id, listener(seen));
+		this.live.finished(this.id);
+
+		// The answer stream of a page ends when the answer does, and only then lets go of it.
+		unfollow.run();
+
+		assertThat(seen).containsExactly("", "<end>");
 	}
 
 	private static LiveAnswers.Listener listener(List<String> seen) {
