@@ -209,7 +209,7 @@ public final class GoalPlanner {
 			plan = JSON.readValue(json, Plan.class);
 		}
 		catch (JacksonException ex) {
-			throw new KeptPlanRefusedException(goal.id(), "it is not a plan in JSON");
+			plan = null;
 		}
 		if (plan == null) {
 			throw new KeptPlanRefusedException(goal.id(), "it is not a plan in JSON");

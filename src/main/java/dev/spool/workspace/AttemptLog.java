@@ -2,6 +2,7 @@ package dev.spool.workspace;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,13 +47,8 @@ final class AttemptLog {
 		List<Attempt> history = new ArrayList<>();
 		for (int number = 1;; number++) {
 			Path path = this.layout.attempt(id, number);
-			try (SharedFile file = SharedFile.openRegular(path)) {
-				if (file.status().size() > MAX_RECORD_BYTES) {
-					skip(path, "it is " + file.status().size() + " bytes, more than a record's limit of "
-							+ MAX_RECORD_BYTES);
-					continue;
-				}
-				history.add(WorkspaceJson.MAPPER.readValue(file.read(MAX_RECORD_BYTES), Attempt.class));
+			try {
+				history.add(readRecord(path));
 			}
 			catch (NoSuchFileException ex) {
 				return history;
@@ -60,6 +56,22 @@ final class AttemptLog {
 			catch (IOException | JacksonException ex) {
 				skip(path, ProblemText.describe(ex));
 			}
+		}
+	}
+
+	/**
+	 * One record, read as every file from a folder others may write is read: through one descriptor that follows no
+	 * link and waits on no pipe, and only if it is a regular file of at most {@link #MAX_RECORD_BYTES}.
+	 * @throws NoSuchFileException if there is no such record
+	 * @throws IOException or {@link JacksonException} if the file is not a record
+	 */
+	static Attempt readRecord(Path path) throws IOException {
+		try (SharedFile file = SharedFile.openRegular(path)) {
+			if (file.status().size() > MAX_RECORD_BYTES) {
+				throw new FileSystemException(path.toString(), null, "is " + file.status().size()
+						+ " bytes, more than a record's limit of " + MAX_RECORD_BYTES);
+			}
+			return WorkspaceJson.MAPPER.readValue(file.read(MAX_RECORD_BYTES), Attempt.class);
 		}
 	}
 

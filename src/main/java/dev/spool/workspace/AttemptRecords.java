@@ -20,15 +20,12 @@ import tools.jackson.core.JacksonException;
 /**
  * Attempt records read from their files rather than through the index, for totals that outlive a task's place in it:
  * those in {@code archive/attempts/} (archived tasks) and those in {@code .spool/attempts/} whose task the index does
- * not hold (its file was removed by hand). Each file is opened once, without following a link, and read only if it
- * is a regular file.
+ * not hold (its file was removed by hand). Each is read as
+ * {@link AttemptLog#readRecord(Path)} reads it.
  */
 public final class AttemptRecords {
 
 	private static final Log logger = LogFactory.getLog(AttemptRecords.class);
-
-	/** A record is a few hundred bytes; a file larger than this is not one. */
-	private static final int MAX_RECORD_BYTES = 256 * 1024;
 
 	private final WorkspaceLayout layout;
 
@@ -104,8 +101,7 @@ public final class AttemptRecords {
 
 	private static Optional<Attempt> read(Path path) {
 		try {
-			return Optional.of(WorkspaceJson.MAPPER.readValue(SharedFile.readRegular(path, MAX_RECORD_BYTES),
-					Attempt.class));
+			return Optional.of(AttemptLog.readRecord(path));
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();

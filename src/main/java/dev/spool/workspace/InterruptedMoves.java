@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -97,14 +96,7 @@ final class InterruptedMoves {
 	private boolean sameFileChangedBefore(TaskFile a, TaskFile b, Instant cutoff) {
 		Path first = this.layout.task(a);
 		try {
-			// Two names of one regular file, compared without following links: a link planted beside a task file is
-			// not a second name of it.
-			Optional<SharedFile.Status> one = SharedFile.statusAt(first);
-			Optional<SharedFile.Status> other = SharedFile.statusAt(this.layout.task(b));
-			return one.isPresent() && other.isPresent() && one.get().kind() == SharedFile.Kind.REGULAR
-					&& Objects.equals(one.get().identity(), other.get().identity())
-					&& (one.get().identity() != null || Files.isSameFile(first, this.layout.task(b)))
-					&& other.get().kind() == SharedFile.Kind.REGULAR && changed(first).toInstant().isBefore(cutoff);
+			return sameRegularFile(first, this.layout.task(b)) && changed(first).toInstant().isBefore(cutoff);
 		}
 		catch (NoSuchFileException ex) {
 			return false;
@@ -113,6 +105,22 @@ final class InterruptedMoves {
 			logger.warn("Could not compare " + a + " with " + b + ": " + ex.getMessage());
 			return false;
 		}
+	}
+
+	/**
+	 * Whether two names name one regular file, neither of them a link: a link planted beside a task file is not a
+	 * second name of it. Where the system gives no identity (no native calls), both being regular files, Java compares
+	 * them.
+	 */
+	private static boolean sameRegularFile(Path first, Path second) throws IOException {
+		Optional<SharedFile.Status> one = SharedFile.statusAt(first);
+		Optional<SharedFile.Status> other = SharedFile.statusAt(second);
+		if (one.isEmpty() || other.isEmpty() || one.get().kind() != SharedFile.Kind.REGULAR
+				|| other.get().kind() != SharedFile.Kind.REGULAR) {
+			return false;
+		}
+		return (one.get().identity() != null) ? one.get().identity().equals(other.get().identity())
+				: Files.isSameFile(first, second);
 	}
 
 	/** When the file's names last changed: its status change time where the system keeps one. */

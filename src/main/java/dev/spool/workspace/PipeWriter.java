@@ -139,7 +139,7 @@ public final class PipeWriter implements AutoCloseable {
 			}
 			return false;
 		}
-		if (!Pipes.isOurs(opened, this.fileKey)) {
+		if (!Pipes.isOurs(opened, this.path, this.fileKey)) {
 			PosixFifo.closeQuietly(opened);
 			this.broken = "the pipe was replaced by something else; nothing is written to it";
 			return false;

@@ -114,7 +114,7 @@ public final class Pipes {
 		catch (LastErrorException ex) {
 			return Optional.empty();
 		}
-		if (!isOurs(fd, key)) {
+		if (!isOurs(fd, path, key)) {
 			// Replaced between the look and the open.
 			PosixFifo.closeQuietly(fd);
 			return Optional.empty();
@@ -126,9 +126,9 @@ public final class Pipes {
 	 * Whether a descriptor is the pipe this process made: a pipe, owned by Spool's user, with the identity it had
 	 * when made. Whoever may write {@code pipes/} may swap the name for anything between a look and an open.
 	 */
-	static boolean isOurs(int fd, SharedFile.Identity made) {
+	static boolean isOurs(int fd, Path path, SharedFile.Identity made) {
 		try {
-			SharedFile.Status opened = SharedFile.Native.status(fd, Path.of("pipes"));
+			SharedFile.Status opened = SharedFile.Native.status(fd, path);
 			int owner = SharedFile.processOwner();
 			return opened.kind() == SharedFile.Kind.FIFO && opened.identity().equals(made)
 					&& (owner < 0 || opened.owner() == owner);

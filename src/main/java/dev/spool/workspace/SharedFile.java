@@ -13,11 +13,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 
 import com.sun.jna.LastErrorException;
@@ -167,21 +170,21 @@ public final class SharedFile implements Closeable {
 	}
 
 	/** What the name is now, without following a link: empty when nothing has the name. */
-	public static java.util.Optional<Status> statusAt(Path path) throws IOException {
+	public static Optional<Status> statusAt(Path path) throws IOException {
 		if (!Native.BOUND) {
 			try {
-				return java.util.Optional.of(portableStatus(path));
+				return Optional.of(portableStatus(path));
 			}
 			catch (NoSuchFileException ex) {
-				return java.util.Optional.empty();
+				return Optional.empty();
 			}
 		}
 		try {
-			return java.util.Optional.of(Native.statusAt(path));
+			return Optional.of(Native.statusAt(path));
 		}
 		catch (LastErrorException ex) {
 			if (ex.getErrorCode() == Native.ENOENT || ex.getErrorCode() == Native.ENOTDIR) {
-				return java.util.Optional.empty();
+				return Optional.empty();
 			}
 			throw exception(path, ex);
 		}
@@ -268,9 +271,8 @@ public final class SharedFile implements Closeable {
 	/** Sets the modification time of the file this descriptor opened (not of whatever now has its name). */
 	public void setModified(Instant time) throws IOException {
 		if (this.channel != null) {
-			Files.getFileAttributeView(this.path, java.nio.file.attribute.BasicFileAttributeView.class,
-					LinkOption.NOFOLLOW_LINKS)
-				.setTimes(java.nio.file.attribute.FileTime.from(time), null, null);
+			Files.getFileAttributeView(this.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+				.setTimes(FileTime.from(time), null, null);
 			return;
 		}
 		try {

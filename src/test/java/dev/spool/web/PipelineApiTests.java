@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import dev.spool.ShippedStack;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.ManifestReader;
@@ -225,7 +226,7 @@ class PipelineApiTests {
 		}
 		await(() -> this.index.find(TaskId.parse("task_" + last).orElseThrow()).isPresent());
 
-		onShippedStack(() -> {
+		ShippedStack.run(() -> {
 			this.mvc.perform(get("/"))
 				.andExpect(status().isOk())
 				.andExpect(content().string(containsString("depends on a chain deeper than 100")));
@@ -275,33 +276,6 @@ class PipelineApiTests {
 	/** Waits until the manifest lists every task the index knows, so that a write still to come is not taken for one. */
 	private void awaitManifestOfEveryTask() {
 		await(() -> ManifestReader.read(WORKSPACE).path("tasks").size() == this.index.size());
-	}
-
-	/** Runs on a thread whose stack is as small as the one Spool ships with ({@code -Xss512k}). */
-	private static void onShippedStack(Work work) throws Exception {
-		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-		Thread thread = new Thread(null, () -> {
-			try {
-				work.run();
-			}
-			catch (Throwable ex) {
-				failure.set(ex);
-			}
-		}, "shipped-stack", 512 * 1024);
-		thread.start();
-		thread.join();
-		if (failure.get() instanceof Exception ex) {
-			throw ex;
-		}
-		if (failure.get() instanceof Error error) {
-			throw error;
-		}
-	}
-
-	interface Work {
-
-		void run() throws Exception;
-
 	}
 
 	@Test

@@ -6,14 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.spool.ShippedStack;
 import dev.spool.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,7 +145,7 @@ class DependenciesTests {
 		writeChain(5_000);
 		this.store.index().rescan();
 
-		onShippedStack(() -> {
+		ShippedStack.run(() -> {
 			Dependencies dependencies = this.store.index().dependencies();
 			for (int n = 1; n <= 5_000; n++) {
 				Task task = find("task_" + n);
@@ -167,9 +166,9 @@ class DependenciesTests {
 		this.store.index().rescan();
 		List<String> before = listTasks();
 
-		Task accepted = onShippedStack(() -> this.store.create(new NewTask("on top of a hundred", null, null, 0,
+		Task accepted = ShippedStack.call(() -> this.store.create(new NewTask("on top of a hundred", null, null, 0,
 				List.of(find("task_100").id()), null)));
-		assertThatThrownBy(() -> onShippedStack(() -> this.store.create(new NewTask("on top of a hundred and one",
+		assertThatThrownBy(() -> ShippedStack.call(() -> this.store.create(new NewTask("on top of a hundred and one",
 				null, null, 0, List.of(find("task_1").id(), find("task_101").id()), null))))
 			.isInstanceOf(InvalidTaskException.class)
 			.hasMessage(TOO_DEEP);
@@ -210,7 +209,7 @@ class DependenciesTests {
 		}
 		this.store.index().rescan();
 
-		onShippedStack(() -> {
+		ShippedStack.run(() -> {
 			Dependencies dependencies = this.store.index().dependencies();
 			assertThat(dependencies.problem(find("task_7"))).hasValue("depends on itself");
 			for (int n = 1001; n <= 6000; n++) {
@@ -242,42 +241,6 @@ class DependenciesTests {
 
 	private static List<String> concat(List<String> first, List<String> second) {
 		return Stream.concat(first.stream(), second.stream()).toList();
-	}
-
-	/** Runs on a thread whose stack is as small as the one Spool ships with ({@code -Xss512k}). */
-	static void onShippedStack(ThrowingRunnable work) throws Exception {
-		onShippedStack(() -> {
-			work.run();
-			return null;
-		});
-	}
-
-	static <T> T onShippedStack(Callable<T> work) throws Exception {
-		AtomicReference<T> result = new AtomicReference<>();
-		AtomicReference<Throwable> failure = new AtomicReference<>();
-		Thread thread = new Thread(null, () -> {
-			try {
-				result.set(work.call());
-			}
-			catch (Throwable ex) {
-				failure.set(ex);
-			}
-		}, "shipped-stack", 512 * 1024);
-		thread.start();
-		thread.join();
-		if (failure.get() instanceof Exception ex) {
-			throw ex;
-		}
-		if (failure.get() instanceof Error error) {
-			throw error;
-		}
-		return result.get();
-	}
-
-	interface ThrowingRunnable {
-
-		void run() throws Exception;
-
 	}
 
 	private Task find(Task task) {
