@@ -6,9 +6,10 @@ import java.time.Duration;
 import dev.spool.SpoolProperties;
 import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
-import dev.spool.orchestrator.StaleClaimSweeper;
-import dev.spool.workspace.PipeProperties;
-import dev.spool.workspace.Pipes;
+import dev.spool.pipeline.PipeProperties;
+import dev.spool.pipeline.PipeTransport;
+import dev.spool.pipeline.Pipes;
+import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.TaskStore;
 import dev.spool.workspace.WorkspaceLayout;
 

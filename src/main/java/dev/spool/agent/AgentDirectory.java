@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;

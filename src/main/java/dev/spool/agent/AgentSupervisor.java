@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spool.SpoolProperties;
 import dev.spool.budget.Budgets;
+import dev.spool.pipeline.PipeTransport;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskState;

@@ -24,6 +24,7 @@ import org.slf4j.MDC;
 import dev.spool.Durations;
 import dev.spool.budget.AttemptMeter;
 import dev.spool.budget.Budgets;
+import dev.spool.pipeline.PipeTransport;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.ProblemText;
@@ -42,6 +43,9 @@ final class AgentWorker {
 	private static final Log logger = LogFactory.getLog(AgentWorker.class);
 
 	private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+	/** How many tasks are offered at a time: enough that a few lost claims leave some to take. */
+	private static final int CANDIDATES = 16;
 
 	private final String agent;
 
@@ -172,28 +176,23 @@ final class AgentWorker {
 		}
 	}
 
+	/**
+	 * Claims and works on one task, if one may be taken: one this agent's roles let it take, whose rules let it start,
+	 * and whose budget (the workspace's, the agent's and its own) is not spent.
+	 * @return whether there may be more to take: a task was worked on, or every claim was lost to a faster agent
+	 */
 	private boolean workOnce() {
 		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
-		for (int limit = 16;; limit *= 16) {
-			List<Task> candidates = this.store.index().claimable(this.agent, roles, limit);
-			boolean open = false; // spool: budgets
-			for (Task candidate : candidates) {
-				if (this.budgets.refusal(candidate, this.agent).isPresent()) { // spool: budgets
-					continue;
-				}
-				open = true;
-				Optional<Claim> claim = this.store.claim(candidate, this.agent);
-				if (claim.isPresent()) {
-					workNamed(claim.get());
-					return true;
-				}
-			}
-			// spool: budgets. Every task looked at is held by its own budget: look further down the queue, unless a
-			// daily budget holds this agent whatever the task.
-			if (open || candidates.size() < limit || this.budgets.dailyRefusal(this.agent).isPresent()) {
-				return open;
+		List<Task> candidates = this.store.index()
+			.claimable(this.agent, roles, (task) -> this.budgets.refusal(task, this.agent).isEmpty(), CANDIDATES);
+		for (Task candidate : candidates) {
+			Optional<Claim> claim = this.store.claim(candidate, this.agent);
+			if (claim.isPresent()) {
+				workNamed(claim.get());
+				return true;
 			}
 		}
+		return !candidates.isEmpty();
 	}
 
 	/** Works on a claim with the task and the agent named in every log line written meanwhile, on any thread. */

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
-import dev.spool.workspace.Pipelines;
+import dev.spool.pipeline.Pipelines;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskState;

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.AttemptRecords;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskId;

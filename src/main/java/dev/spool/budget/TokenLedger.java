@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.AttemptRecords;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 

@@ -8,7 +8,7 @@ import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelInfo;
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.WorkspaceLayout;
 
 import jakarta.servlet.http.HttpServletRequest;

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.spool.workspace.Archive;
+import dev.spool.archive.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.PromptTooLargeException;
 import dev.spool.workspace.TaskNotFoundException;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.spool.workspace.Archive;
+import dev.spool.archive.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;

@@ -5,8 +5,8 @@ import java.util.List;
 import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
-import dev.spool.workspace.Pipeline;
-import dev.spool.workspace.Pipelines;
+import dev.spool.pipeline.Pipeline;
+import dev.spool.pipeline.Pipelines;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskStore;
 

@@ -3,8 +3,8 @@ package dev.spool.web;
 import java.net.URI;
 import java.util.List;
 
-import dev.spool.orchestrator.GoalView;
-import dev.spool.orchestrator.GoalViews;
+import dev.spool.goal.GoalView;
+import dev.spool.goal.GoalViews;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/goals")
 @Tag(name = "Goals", description = "Goals the orchestrator plans into subtasks and a final task")
-class GoalApiController {
+public class GoalApiController {
 
 	private final TaskStore store;
 
@@ -79,7 +79,7 @@ class GoalApiController {
 	 * form both make goals here.
 	 * @throws InvalidTaskException if the goal is missing or empty
 	 */
-	static NewTask createGoal(String goal, String title, int priority) {
+	public static NewTask createGoal(String goal, String title, int priority) {
 		if (goal == null || goal.isBlank()) {
 			throw new InvalidTaskException("the goal is missing or empty");
 		}

@@ -1,7 +1,7 @@
 package dev.spool.web;
 
-import dev.spool.orchestrator.GoalView;
-import dev.spool.orchestrator.GoalViews;
+import dev.spool.goal.GoalView;
+import dev.spool.goal.GoalViews;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 

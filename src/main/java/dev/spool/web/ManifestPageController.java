@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.WorkspaceLayout;
 

@@ -6,9 +6,9 @@ import java.util.Map;
 
 import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.Pipeline;
+import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
-import dev.spool.workspace.Pipelines;
+import dev.spool.pipeline.Pipelines;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.spool.workspace.Pipeline;
+import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.Task;
 
 /** A pipeline as the API shows it: its id, transport and stages, each with its task's id and state. */

@@ -1,9 +1,9 @@
 package dev.spool.web;
 
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.Pipeline;
+import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
-import dev.spool.workspace.Pipelines;
+import dev.spool.pipeline.Pipelines;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.Pipelines;
+import dev.spool.pipeline.Pipelines;
 
 /**
  * A pipeline typed into one text box: stages separated by a line {@code ---}, each optionally starting with lines

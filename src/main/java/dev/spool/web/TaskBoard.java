@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import dev.spool.agent.AgentCatalog;
-import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskQueries;

@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.Pipes;
+import dev.spool.pipeline.Pipes;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;

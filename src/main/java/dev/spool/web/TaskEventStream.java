@@ -3,7 +3,7 @@ package dev.spool.web;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.spool.orchestrator.ClaimQuietChanged;
+import dev.spool.recovery.ClaimQuietChanged;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 

@@ -4,12 +4,12 @@ import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.TaskId;
 
 /** Reads task ids from requests. */
-final class TaskIds {
+public final class TaskIds {
 
 	private TaskIds() {
 	}
 
-	static TaskId parse(String text) {
+	public static TaskId parse(String text) {
 		return TaskId.parse(text)
 			.orElseThrow(() -> new InvalidTaskException("'" + text + "' is not a task id (task_ and a number)"));
 	}

@@ -21,13 +21,13 @@ import dev.spool.workspace.TokenUsage;
  * {@code costUsd} what they cost where their model has a price; {@code waiting} why a pending task waits for budget.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TaskJson(String id, String status, String title, String owner, String agent, Integer priority,
+public record TaskJson(String id, String status, String title, String owner, String agent, Integer priority,
 		List<String> dependsOn, Instant createdAt, Instant completedAt, int attempts, String error, String output,
 		TokenUsage tokens, String model, Boolean offline, String retryOf, String problem, String prompt,
 		List<Attempt> history, String role, List<String> waitingFor, String warning, TokenTotals totalTokens,
 		BigDecimal costUsd, String waiting) {
 
-	static TaskJson summary(Task task) {
+	public static TaskJson summary(Task task) {
 		return of(task, null, null, null);
 	}
 

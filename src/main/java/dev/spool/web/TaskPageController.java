@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.spool.budget.Budgets;
-import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;

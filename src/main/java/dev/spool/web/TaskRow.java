@@ -2,7 +2,7 @@ package dev.spool.web;
 
 import java.time.Instant;
 
-import dev.spool.orchestrator.StaleClaimSweeper;
+import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Task;
 
 /**

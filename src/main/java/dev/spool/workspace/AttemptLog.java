@@ -19,7 +19,7 @@ import tools.jackson.core.JacksonException;
  * missing, and appending takes the next free number with an exclusive create, so concurrent writers never collide.
  * Records are written after the rename they describe has succeeded and are never removed, which keeps them dense.
  */
-final class AttemptLog {
+public final class AttemptLog {
 
 	/** Far more than any record Spool writes (a few hundred bytes). */
 	static final int MAX_RECORD_BYTES = 64 * 1024;
@@ -65,7 +65,7 @@ final class AttemptLog {
 	 * @throws NoSuchFileException if there is no such record
 	 * @throws IOException or {@link JacksonException} if the file is not a record
 	 */
-	static Attempt readRecord(Path path) throws IOException {
+	public static Attempt readRecord(Path path) throws IOException {
 		try (SharedFile file = SharedFile.openRegular(path)) {
 			if (file.status().size() > MAX_RECORD_BYTES) {
 				throw new FileSystemException(path.toString(), null, "is " + file.status().size()

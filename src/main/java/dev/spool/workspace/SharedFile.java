@@ -340,12 +340,12 @@ public final class SharedFile implements Closeable {
 	}
 
 	/** The system's message alone: JNA prefixes it with the number. */
-	static String reason(LastErrorException ex) {
+	public static String reason(LastErrorException ex) {
 		String message = String.valueOf(ex.getMessage());
 		return message.startsWith("[") ? message.substring(message.indexOf(']') + 1).strip() : message;
 	}
 
-	static byte[] nativePath(Path path) {
+	public static byte[] nativePath(Path path) {
 		byte[] bytes = path.toAbsolutePath().toString().getBytes(Native.PATHS);
 		return Arrays.copyOf(bytes, bytes.length + 1);
 	}
@@ -397,28 +397,28 @@ public final class SharedFile implements Closeable {
 	}
 
 	/** Linux's {@code open}, {@code statx}, {@code read}, {@code futimens} and {@code close} through JNA. */
-	static final class Native {
+	public static final class Native {
 
-		static final int O_RDONLY = 0;
+		public static final int O_RDONLY = 0;
 
-		static final int O_WRONLY = 1;
+		public static final int O_WRONLY = 1;
 
-		static final int O_NONBLOCK = 04000;
+		public static final int O_NONBLOCK = 04000;
 
-		static final int O_NOCTTY = 0400;
+		public static final int O_NOCTTY = 0400;
 
-		static final int O_CLOEXEC = 02000000;
+		public static final int O_CLOEXEC = 02000000;
 
 		/** The one flag whose value differs between x86-64 and arm64. */
-		static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
+		public static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
 
 		static final int EPERM = 1;
 
 		static final int ENOENT = 2;
 
-		static final int EINTR = 4;
+		public static final int EINTR = 4;
 
-		static final int ENXIO = 6;
+		public static final int ENXIO = 6;
 
 		static final int EACCES = 13;
 
@@ -440,12 +440,12 @@ public final class SharedFile implements Closeable {
 
 		static final Charset PATHS = pathCharset();
 
-		static final boolean BOUND = bind();
+		public static final boolean BOUND = bind();
 
 		private Native() {
 		}
 
-		static Status status(int fd, Path path) throws IOException {
+		public static Status status(int fd, Path path) throws IOException {
 			try {
 				return statx(fd, EMPTY_PATH, AT_EMPTY_PATH);
 			}
@@ -481,7 +481,7 @@ public final class SharedFile implements Closeable {
 			}
 		}
 
-		static void closeQuietly(int fd) {
+		public static void closeQuietly(int fd) {
 			if (fd >= 0) {
 				try {
 					close(fd);
@@ -492,7 +492,7 @@ public final class SharedFile implements Closeable {
 			}
 		}
 
-		static native int open(byte[] path, int flags) throws LastErrorException;
+		public static native int open(byte[] path, int flags) throws LastErrorException;
 
 		static native NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
 

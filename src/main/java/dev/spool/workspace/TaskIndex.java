@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
 
 /**
  * What is known of every task, derived from the files and kept converged with them: by Spool's own verbs at once, by
@@ -65,6 +67,8 @@ public final class TaskIndex {
 
 	private final Map<TaskId, Task> tasks = new ConcurrentHashMap<>();
 
+	private final List<StartRule> rules;
+
 	private final ConcurrentSkipListSet<Task> pending = new ConcurrentSkipListSet<>(TAKING_ORDER);
 
 
@@ -85,12 +89,14 @@ public final class TaskIndex {
 	private final int maxDependencyDepth;
 
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
-		this(layout, log, clock, maxFileSize, Dependencies.DEFAULT_MAX_DEPTH, listener);
+		this(layout, log, clock, maxFileSize, Dependencies.DEFAULT_MAX_DEPTH, List.of(), listener);
 	}
 
+	/** @param rules what the features say of when a task may start, asked in this order */
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, int maxDependencyDepth,
-			Consumer<TaskChanged> listener) {
+			List<StartRule> rules, Consumer<TaskChanged> listener) {
 		this.layout = layout;
+		this.rules = List.copyOf(rules);
 		this.maxDependencyDepth = maxDependencyDepth;
 		this.clock = clock;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
@@ -100,7 +106,7 @@ public final class TaskIndex {
 		this.whole = new WholeFiles(clock, (name) -> taskFileChanged(name, true));
 	}
 
-	WholeFiles whole() {
+	public WholeFiles whole() {
 		return this.whole;
 	}
 
@@ -153,11 +159,19 @@ public final class TaskIndex {
 
 	/** Pending tasks this agent, listing these roles, may take now, in taking order. */
 	public List<Task> claimable(String agent, Collection<String> roles, int limit) {
+		return claimable(agent, roles, (task) -> true, limit);
+	}
+
+	/**
+	 * Pending tasks this agent, listing these roles, may take now and that it would take, in taking order.
+	 * @param wanted what the agent itself asks of a task that may start, asked last, such as that its budget allows
+	 */
+	public List<Task> claimable(String agent, Collection<String> roles, Predicate<Task> wanted, int limit) {
 		List<Task> found = new ArrayList<>();
 		Instant now = this.clock.instant();
 		for (Task task : this.pending) {
-			if (task.isClaimableBy(agent, roles) && GoalRule.takes(agent, task) && WholeFiles.isWhole(task, now)
-					&& ready(task)) {
+			if (task.isClaimableBy(agent, roles) && WholeFiles.isWhole(task, now) && ready(task)
+					&& this.rules.stream().allMatch((rule) -> rule.takes(agent, task)) && wanted.test(task)) {
 				found.add(task);
 				if (found.size() == limit) {
 					break;
@@ -172,18 +186,26 @@ public final class TaskIndex {
 	}
 
 	/**
-	 * Whether a pending task may start as far as other tasks go: every dependency is done and handed over, a fifo
-	 * stage's previous stage has started, and a planned goal's final task has finished.
+	 * Whether a pending task may start as far as other tasks go: every dependency is done and handed over, and every
+	 * rule agrees.
 	 */
 	private boolean ready(Task task) {
-		return dependencies().ready(task) && Pipelines.previousStageStarted(task, this)
-				&& (task.document().kind() != TaskDocument.Kind.GOAL || GoalRule.ready(task, this));
+		return dependencies().ready(task) && this.rules.stream().allMatch((rule) -> rule.ready(task, this));
 	}
 
 	/** What the tasks' dependencies mean, as this index knows the files now. */
 	public Dependencies dependencies() {
-		return new Dependencies(this::find, (task) -> Pipelines.streamsFrom(task, this), this.clock,
-				this.maxDependencyDepth);
+		return new Dependencies(this::find, this::streamsFrom, this.clock, this.maxDependencyDepth);
+	}
+
+	private Optional<Task> streamsFrom(Task task) {
+		for (StartRule rule : this.rules) {
+			Optional<Task> source = rule.streamsFrom(task, this);
+			if (source.isPresent()) {
+				return source;
+			}
+		}
+		return Optional.empty();
 	}
 
 	/** The longest chain of unfinished tasks a new task may depend on. */

@@ -103,8 +103,8 @@ public final class TaskStore {
 		}
 	}
 
-	// spool: pipelines. Package-private so that Pipelines validates every stage before it writes any.
-	TaskDocument validate(NewTask request) {
+	/** Checks a new task as {@link #create} would, without writing anything: a pipeline checks every stage first. */
+	public TaskDocument validate(NewTask request) {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new InvalidTaskException("the prompt is missing or empty");
 		}

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * What it decided travels in {@link Task#readAt()}: {@link #KNOWN_WHOLE}, {@link #BEING_WRITTEN}, or the instant
  * the file was last seen to change.
  */
-final class WholeFiles {
+public final class WholeFiles {
 
 	/**
 	 * How long a task file must stay unchanged before agents take it when nothing tells whether its writer is done:
@@ -80,26 +80,26 @@ final class WholeFiles {
 	}
 
 	/** The file was renamed into the folder, closed after writing, linked, or published by this process. */
-	void whole(String name) {
+	public void whole(String name) {
 		if (isPending(name)) {
 			this.marks.put(name, Mark.WHOLE);
 		}
 	}
 
 	/** The file was written to; it is not whole until its writer closes it. */
-	void writing(String name) {
+	public void writing(String name) {
 		if (isPending(name)) {
 			this.marks.put(name, Mark.WRITING);
 		}
 	}
 
 	/** The name is gone. */
-	void forget(String name) {
+	public void forget(String name) {
 		this.marks.remove(name);
 	}
 
 	/** Events were missed: what they said may be stale, so files are judged by their settling time again. */
-	void forgetAll() {
+	public void forgetAll() {
 		this.marks.clear();
 	}
 
@@ -134,7 +134,7 @@ final class WholeFiles {
 	 * Lets the alarms ring from now on, and sets those asked for before. They call back into the index, whose
 	 * listeners may not be ready while the workspace is still being opened.
 	 */
-	synchronized void startAlarms() {
+	public synchronized void startAlarms() {
 		this.ringing = true;
 		this.deferred.forEach(this::alarm);
 		this.deferred.clear();

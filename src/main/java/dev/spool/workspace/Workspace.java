@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * An opened workspace: its folders exist, task files that a stopped move left with two names have one, its index has
- * been rebuilt from the files, answers that a stopped process had committed are published, outside agents' notes of
- * failed attempts are counted, and the manifest is written. The one way to get a {@link TaskStore}.
+ * been rebuilt from the files, answers that a stopped process had committed are published, and outside agents' notes
+ * of failed attempts are counted. The one way to get a {@link TaskStore}. Features that keep files of their own beside
+ * the tasks (the manifest, the archive, the watcher) are built on it and know it; it knows none of them.
  */
 public final class Workspace {
 
@@ -21,66 +25,84 @@ public final class Workspace {
 
 	private final WorkspaceLayout layout;
 
+	private final AtomicFiles files;
+
 	private final TaskIndex index;
 
 	private final TaskStore store;
 
-	private final ManifestWriter manifest;
-
 	private final FailureNotes failureNotes;
 
-	private final Archive archive;
+	private final Deque<Runnable> onClose = new ArrayDeque<>();
 
-	private Workspace(WorkspaceLayout layout, TaskIndex index, TaskStore store, ManifestWriter manifest,
-			FailureNotes failureNotes, Archive archive) {
-		this.archive = archive;
+	private Workspace(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, TaskStore store,
+			FailureNotes failureNotes) {
 		this.layout = layout;
+		this.files = files;
 		this.index = index;
 		this.store = store;
-		this.manifest = manifest;
 		this.failureNotes = failureNotes;
 	}
 
 	/**
-	 * Opens the workspace at a folder, creating whatever is missing.
+	 * Opens the workspace at a folder, creating whatever is missing, with no feature's rules.
 	 * @param settings how to write and what to accept
 	 * @param listener told of every change to what is known of a task, on the thread that noticed it
 	 */
 	public static Workspace open(Path root, Settings settings, Clock clock, Consumer<TaskChanged> listener)
 			throws IOException {
+		return open(root, settings, Extensions.NONE, clock, listener);
+	}
+
+	/**
+	 * Opens the workspace at a folder, creating whatever is missing.
+	 * @param settings how to write and what to accept
+	 * @param extensions what features add to the protocol
+	 * @param listener told of every change to what is known of a task, on the thread that noticed it
+	 */
+	public static Workspace open(Path root, Settings settings, Extensions extensions, Clock clock,
+			Consumer<TaskChanged> listener) throws IOException {
 		WorkspaceLayout layout = new WorkspaceLayout(root);
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
 		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
-				settings.maxDependencyDepth(), listener);
-		ManifestWriter manifest = new ManifestWriter(layout, files, index);
+				settings.maxDependencyDepth(), extensions.startRules(), listener);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts());
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		new InterruptedMoves(layout).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
 		store.loadReservations();
-		index.rememberOwners(manifest.readOwners());
+		index.rememberOwners(extensions.owners().read(layout));
 		index.rescan();
 		store.recoverStagedAnswers();
-		Archive archive = new Archive(layout, files, index);
-		archive.finishInterrupted();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
-		manifest.write();
-		return new Workspace(layout, index, store, manifest, failureNotes, archive);
+		return new Workspace(layout, files, index, store, failureNotes);
+	}
+
+	/** Asks for something to be done when the workspace closes, before what was asked earlier. */
+	public synchronized void onClose(Runnable action) {
+		this.onClose.push(action);
 	}
 
 	/**
-	 * Writes the manifest's last change, leaving a whole {@code manifest.json} and an empty journal, and stops writing
-	 * it; Spring calls this when Spool stops.
+	 * Does what was asked for at closing, last asked first: the manifest writes its last change and stops writing.
+	 * Spring calls this when Spool stops, after everything that uses the workspace has stopped.
 	 */
-	public void close() {
-		this.manifest.close();
+	public synchronized void close() {
+		while (!this.onClose.isEmpty()) {
+			this.onClose.pop().run();
+		}
 	}
 
 	public WorkspaceLayout layout() {
 		return this.layout;
+	}
+
+	/** How this workspace writes whole files, for features that keep files of their own. */
+	public AtomicFiles files() {
+		return this.files;
 	}
 
 	public TaskIndex index() {
@@ -91,32 +113,26 @@ public final class Workspace {
 		return this.store;
 	}
 
-	public Archive archive() {
-		return this.archive;
-	}
-
-	public ManifestWriter manifest() {
-		return this.manifest;
-	}
-
 	/** Counts the notes of failed attempts that outside agents left in {@code failures/}. */
 	public void takeFailureNotes() {
 		this.failureNotes.takeAll();
 	}
 
 	/**
-	 * A watcher that keeps the index converged with changes made by anyone. When it starts it reads the whole
-	 * workspace again and rewrites the manifest, since others may have changed it while this process started.
-	 * @param watchEvents whether to listen for the filesystem's change events as well as rescanning
+	 * What features add to a workspace's protocol.
+	 *
+	 * @param startRules what each feature says of when a task may start, asked in this order
+	 * @param owners where the owners of finished tasks were recorded before this process started
 	 */
-	public WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
-		return watcher(rescanInterval, watchEvents, true, events);
-	}
+	public record Extensions(List<StartRule> startRules, OwnerHistory owners) {
 
-	/** @param inotify whether to use Linux's inotify where there is one, rather than Java's WatchService */
-	WorkspaceWatcher watcher(Duration rescanInterval, boolean watchEvents, boolean inotify, Consumer<Object> events) {
-		return new WorkspaceWatcher(this.layout, this.index, events, rescanInterval, watchEvents, inotify,
-				this.manifest::requestWrite, this.failureNotes::takeAll);
+		/** None: every task that is ready by its dependencies may start. */
+		public static final Extensions NONE = new Extensions(List.of(), OwnerHistory.NONE);
+
+		public Extensions {
+			startRules = List.copyOf(startRules);
+		}
+
 	}
 
 	/**

@@ -11,24 +11,27 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.spool.SettingProblem;
 import dev.spool.SpoolProperties;
-
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 
-/** Opens the configured workspace at start and keeps it watched while Spool runs. */
+/** Opens the configured workspace at start, with the rules and records the features contribute. */
 @Configuration(proxyBeanMethods = false)
 class WorkspaceConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WorkspaceConfiguration.class);
 
 	@Bean
-	Workspace workspace(SpoolProperties properties, Clock clock, ApplicationEventPublisher events) {
+	Workspace workspace(SpoolProperties properties, ObjectProvider<StartRule> startRules,
+			ObjectProvider<OwnerHistory> owners, Clock clock, ApplicationEventPublisher events) {
 		Workspace.Settings settings = new Workspace.Settings(properties.fsync(),
 				properties.maxPromptSize().toBytes(), properties.maxAttempts(), properties.maxDependencyDepth());
+		Workspace.Extensions extensions = new Workspace.Extensions(startRules.orderedStream().toList(),
+				owners.getIfAvailable(() -> OwnerHistory.NONE));
 		try {
-			Workspace workspace = Workspace.open(properties.workspace(), settings, clock, events::publishEvent);
+			Workspace workspace = Workspace.open(properties.workspace(), settings, extensions, clock,
+					events::publishEvent);
 			SharingCheck.problems(workspace.layout()).forEach((problem) -> logger.warn("Shared workspace: " + problem));
 			return workspace;
 		}
@@ -59,16 +62,6 @@ class WorkspaceConfiguration {
 	}
 
 	@Bean
-	Archive archive(Workspace workspace) {
-		return workspace.archive();
-	}
-
-	@Bean
-	AttemptRecords attemptRecords(Workspace workspace) {
-		return new AttemptRecords(workspace.layout(), workspace.index());
-	}
-
-	@Bean
 	TaskIndex taskIndex(Workspace workspace) {
 		return workspace.index();
 	}
@@ -76,33 +69,6 @@ class WorkspaceConfiguration {
 	@Bean
 	WorkspaceLayout workspaceLayout(Workspace workspace) {
 		return workspace.layout();
-	}
-
-	@Bean
-	WorkspaceWatcher workspaceWatcher(Workspace workspace, SpoolProperties properties,
-			ApplicationEventPublisher events) {
-		return workspace.watcher(properties.rescanInterval(), properties.watch(), events::publishEvent);
-	}
-
-	@Bean
-	ManifestUpdates manifestUpdates(Workspace workspace) {
-		return new ManifestUpdates(workspace.manifest());
-	}
-
-	/** Rewrites the manifest after every change to what is known of the tasks. */
-	static final class ManifestUpdates {
-
-		private final ManifestWriter manifest;
-
-		ManifestUpdates(ManifestWriter manifest) {
-			this.manifest = manifest;
-		}
-
-		@EventListener
-		void on(TaskChanged changed) {
-			this.manifest.requestWrite(changed.id());
-		}
-
 	}
 
 }

@@ -6,9 +6,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The JSON dialect of files in the workspace: snake_case names, ISO-8601 times, no nulls. */
-final class WorkspaceJson {
+public final class WorkspaceJson {
 
-	static final JsonMapper MAPPER = JsonMapper.builder()
+	public static final JsonMapper MAPPER = JsonMapper.builder()
 		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
 		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
 		.enable(SerializationFeature.INDENT_OUTPUT)

@@ -36,7 +36,7 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve("manifest.json");
 	}
 
-	/** Changes to the manifest since its last snapshot, one entry per line; see {@link ManifestReader}. */
+	/** Changes to the manifest since its last snapshot, one entry per line; see {@code dev.spool.manifest.ManifestReader}. */
 	public Path manifestJournal() {
 		return this.root.resolve("manifest.journal");
 	}

@@ -1,4 +1,5 @@
 /**
- * The workspace file protocol: the only code that builds paths, writes and renames files under the workspace.
+ * The workspace file protocol: task files and their states, the verbs that move them, the index of what the files
+ * say, and the file primitives (atomic writes, safe opens) every module that writes under the workspace goes through.
  */
 package dev.spool.workspace;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.spool.SpoolApplication;
 import dev.spool.budget.Budgets;
-import dev.spool.workspace.Archive;
+import dev.spool.archive.Archive;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskDocument;

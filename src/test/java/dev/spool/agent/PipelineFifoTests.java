@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.spool.agent.ModelEndpointTests.ModelEndpoint;
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.Pipeline;
+import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
-import dev.spool.workspace.Pipelines;
-import dev.spool.workspace.Pipes;
+import dev.spool.pipeline.Pipelines;
+import dev.spool.pipeline.Pipes;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;

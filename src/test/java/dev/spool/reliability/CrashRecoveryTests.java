@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.spool.workspace.ResultHeader;
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

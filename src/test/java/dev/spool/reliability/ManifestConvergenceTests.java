@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 
 /**
  * A Spool process and another process sharing one workspace: whatever order the other's renames, links and records

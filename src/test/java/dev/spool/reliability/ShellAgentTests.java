@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.spool.workspace.ResultHeader;
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

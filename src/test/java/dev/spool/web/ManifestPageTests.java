@@ -12,7 +12,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskStore;
 

@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 
 /**
  * The workspace as the interface: a shell script that follows the protocol with {@code mv}, a task file dropped in by

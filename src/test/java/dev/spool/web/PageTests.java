@@ -8,11 +8,11 @@ import java.util.List;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
-import dev.spool.workspace.Pipes;
+import dev.spool.pipeline.Pipes;
 import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 

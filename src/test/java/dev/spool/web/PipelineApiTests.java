@@ -16,7 +16,7 @@ import org.junit.jupiter.api.condition.OS;
 import dev.spool.ShippedStack;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
-import dev.spool.workspace.ManifestReader;
+import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.TaskIndex;
 
 import org.springframework.beans.factory.annotation.Autowired;

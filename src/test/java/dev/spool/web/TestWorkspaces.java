@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Fresh workspace folders for Spring contexts, made before the context starts. */
-final class TestWorkspaces {
+public final class TestWorkspaces {
 
 	private TestWorkspaces() {
 	}
 
-	static Path create(String name) {
+	public static Path create(String name) {
 		try {
 			Path folder = Files.createTempDirectory("spool-" + name + "-");
 			folder.toFile().deleteOnExit();

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.spool.manifest.ManifestReader;
+import dev.spool.manifest.ManifestWriter;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +92,9 @@ class ClaimRaceTests {
 			.as("agents that did some of the work").isGreaterThan(1);
 
 		creator.index().rescan();
-		creator.manifest().write();
+		ManifestWriter writer = new ManifestWriter(creator.layout(), creator.files(), creator.index());
+		writer.write();
+		writer.close();
 		JsonNode manifest = ManifestReader.read(root);
 		Map<String, String> statuses = new TreeMap<>();
 		for (JsonNode entry : manifest.path("tasks")) {

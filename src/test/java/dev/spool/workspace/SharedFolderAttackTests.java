@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.spool.OtherUser;
+import dev.spool.pipeline.PipeWriter;
+import dev.spool.pipeline.Pipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.spool.MutableClock;
+import dev.spool.watch.WorkspaceWatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class StartupReadsTests {
 		int records = writeWorkspace();
 		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
 		});
-		WorkspaceWatcher watcher = workspace.watcher(Duration.ofHours(1), false, (event) -> {
+		WorkspaceWatcher watcher = new WorkspaceWatcher(workspace, Duration.ofHours(1), false, (event) -> {
 		});
 		watcher.start();
 		try {

@@ -13,7 +13,6 @@ import dev.spool.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -218,24 +217,6 @@ class TaskStoreTests {
 	}
 
 	@Test
-	void theManifestIsRebuiltFromTheFilesAndRemembersAShellAgentsName() throws IOException {
-		Files.writeString(this.root.resolve("tasks/task_7_inprogress_shellbot.md"), "by hand");
-		this.store.index().rescan();
-		this.workspace.manifest().write();
-		Files.move(this.root.resolve("tasks/task_7_inprogress_shellbot.md"), this.root.resolve("tasks/task_7_done.md"));
-		Files.writeString(this.root.resolve("manifest.json"), "{ broken", java.nio.file.StandardOpenOption.APPEND);
-		Files.writeString(this.root.resolve("manifest.json"), "{\"tasks\":[{\"id\":\"task_7\",\"owner\":\"shellbot\"}]}");
-
-		open(this.root);
-
-		JsonNode manifest = ManifestReader.read(this.root);
-		JsonNode entry = manifest.path("tasks").get(0);
-		assertThat(entry.path("id").asString()).isEqualTo("task_7");
-		assertThat(entry.path("status").asString()).isEqualTo("done");
-		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
-	}
-
-	@Test
 	void whoFinishedATaskAndWhenAreReadFromItsResultAfterARestart() throws IOException {
 		Task task = this.store.create(NewTask.of("tried twice"));
 		this.store.fail(this.store.claim(task, "agent_a").orElseThrow(), "HTTP 500");
@@ -243,7 +224,6 @@ class TaskStoreTests {
 		Files.move(this.root.resolve("tasks/task_001_pending.md"), this.root.resolve("tasks/task_001_done.md"));
 		Files.writeString(this.root.resolve("outputs/task_001_result.md"),
 				"---\nagent: shellbot\nstarted_at: 2026-01-02T03:04:05Z\nfinished_at: 2026-01-02T03:04:09.5Z\n---\n42\n");
-		Files.delete(this.root.resolve("manifest.json"));
 
 		Workspace reopened = open(this.root);
 
@@ -251,10 +231,6 @@ class TaskStoreTests {
 		assertThat(done.owner()).as("not agent_a, whose failed attempt is the last record").isEqualTo("shellbot");
 		assertThat(done.completedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:09.5Z"));
 		assertThat(reopened.store().readOutput(task.id())).hasValue("42\n");
-		JsonNode entry = ManifestReader.read(this.root)
-			.path("tasks").get(0);
-		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
-		assertThat(entry.path("completed_at").asString()).isEqualTo("2026-01-02T03:04:09.500Z");
 	}
 
 	@Test

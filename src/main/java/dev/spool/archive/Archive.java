@@ -1,0 +1,207 @@
+package dev.spool.archive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.workspace.AtomicFiles;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskFile;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TransitionNotAllowedException;
+import dev.spool.workspace.Workspace;
+import dev.spool.workspace.WorkspaceLayout;
+
+/**
+ * Moves finished tasks out of {@code tasks/} into {@code archive/}, by rename, under the same names: the task file
+ * to {@code archive/tasks/}, then its output to {@code archive/outputs/} and its attempt records to
+ * {@code archive/attempts/}. The task file's rename decides: once it is in {@code archive/tasks/} the task is
+ * archived, and whatever of it a crash left behind follows it at the next start ({@link #finishInterrupted()}).
+ * Nothing is deleted, and its id stays reserved, so it is never handed out again.
+ */
+public final class Archive {
+
+	private static final Log logger = LogFactory.getLog(Archive.class);
+
+	private final WorkspaceLayout layout;
+
+	private final AtomicFiles files;
+
+	private final TaskIndex index;
+
+	private Archive(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
+		this.layout = layout;
+		this.files = files;
+		this.index = index;
+	}
+
+	/** The archive of a workspace, once it has finished moving what a stopped process left half-archived. */
+	public static Archive of(Workspace workspace) throws IOException {
+		Archive archive = new Archive(workspace.layout(), workspace.files(), workspace.index());
+		archive.finishInterrupted();
+		return archive;
+	}
+
+	/**
+	 * Archives a finished task that no unfinished task depends on.
+	 * @return false when it changed meanwhile (retried, or archived by someone else): a lost race, nothing done
+	 * @throws TaskNotFoundException if there is no such task
+	 * @throws TransitionNotAllowedException if it has not finished, or an unfinished task depends on it
+	 */
+	public boolean archive(TaskId id) {
+		Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		if (!task.state().isFinished()) {
+			throw new TransitionNotAllowedException(id + " is " + task.state().word()
+					+ " and cannot be archived (only done, failed or cancelled tasks can)");
+		}
+		Optional<Task> waiting = this.index.queries()
+			.dependants(id)
+			.stream()
+			.filter((dependant) -> !dependant.state().isFinished())
+			.findFirst();
+		if (waiting.isPresent()) {
+			throw new TransitionNotAllowedException(id + " cannot be archived: " + waiting.get().id() + " ("
+					+ waiting.get().state().word() + ") depends on it");
+		}
+		try {
+			createFolders();
+			reserve(id);
+			Path from = this.layout.task(task.file());
+			boolean moved = this.files.move(from, this.layout.archivedTasks().resolve(task.file().fileName()));
+			this.index.taskFilesChanged(List.of(task.file().fileName()), Set.of());
+			if (moved) {
+				moveTheRest(id);
+			}
+			return moved;
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw new TransitionNotAllowedException(id + " cannot be archived: " + ex.getFile() + " already exists");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not archive " + id + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Finished tasks that reached their state before a time, oldest first. */
+	public List<TaskId> finishedBefore(Instant cutoff) {
+		List<TaskId> ids = new ArrayList<>();
+		for (TaskState state : TaskState.values()) {
+			if (state.isFinished()) {
+				this.index.queries().newestFirst(state).forEach((task) -> {
+					Instant finished = (task.completedAt() != null) ? task.completedAt() : task.createdAt();
+					if (finished != null && finished.isBefore(cutoff)) {
+						ids.add(task.id());
+					}
+				});
+			}
+		}
+		Collections.sort(ids);
+		return ids;
+	}
+
+	/** Whether a task is in {@code archive/tasks/}. */
+	public boolean isArchived(TaskId id) {
+		for (TaskState state : TaskState.values()) {
+			if (state.isFinished() && Files.exists(
+					this.layout.archivedTasks().resolve(new TaskFile(id, state, null).fileName()),
+					LinkOption.NOFOLLOW_LINKS)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Moves the outputs and attempt records of archived tasks that a stopped process left behind, between the task
+	 * file's rename and theirs. Cheap: only outputs and records whose task is not in {@code tasks/} are looked at.
+	 */
+	void finishInterrupted() throws IOException {
+		if (!Files.isDirectory(this.layout.archivedTasks())) {
+			return;
+		}
+		Set<TaskId> left = new LinkedHashSet<>();
+		collect(this.layout.outputs(), "_result.md", left);
+		collect(this.layout.attempts(), ".json", left);
+		for (TaskId id : left) {
+			if (this.index.find(id).isEmpty() && isArchived(id)) {
+				logger.info("Finishing the archiving of " + id + " that a stopped process began");
+				moveTheRest(id);
+			}
+		}
+	}
+
+	private void collect(Path folder, String suffix, Set<TaskId> ids) throws IOException {
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+			for (Path path : stream) {
+				String name = path.getFileName().toString();
+				// task_007_result.md, or task_007.1.json
+				int end = name.endsWith(suffix) ? name.indexOf(suffix.equals(".json") ? "." : suffix) : -1;
+				if (end > 0) {
+					TaskId.parse(name.substring(0, end)).ifPresent(ids::add);
+				}
+			}
+		}
+		catch (DirectoryIteratorException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	private void moveTheRest(TaskId id) throws IOException {
+		createFolders();
+		moveIfThere(this.layout.output(id), this.layout.archivedOutputs().resolve(WorkspaceLayout.outputName(id)));
+		// Records are numbered from 1 without gaps: the first number in neither place ends them.
+		for (int number = 1;; number++) {
+			Path record = this.layout.attempt(id, number);
+			Path archived = this.layout.archivedAttempts().resolve(record.getFileName().toString());
+			if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) && !Files.exists(archived, LinkOption.NOFOLLOW_LINKS)) {
+				return;
+			}
+			moveIfThere(record, archived);
+		}
+	}
+
+	/** Moves a file if it is there; one already archived under that name is left where it is. */
+	private boolean moveIfThere(Path from, Path to) throws IOException {
+		try {
+			return this.files.move(from, to);
+		}
+		catch (FileAlreadyExistsException ex) {
+			logger.warn("Not archiving " + from + ": " + to + " already exists; both are kept");
+			return false;
+		}
+	}
+
+	private void reserve(TaskId id) throws IOException {
+		try {
+			this.files.createExclusive(this.layout.reservation(id));
+		}
+		catch (FileAlreadyExistsException ex) {
+			// Reserved when it was created, as every task made by Spool is.
+		}
+	}
+
+	private void createFolders() throws IOException {
+		Files.createDirectories(this.layout.archivedTasks());
+		Files.createDirectories(this.layout.archivedOutputs());
+		Files.createDirectories(this.layout.archivedAttempts());
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.spool.manifest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.workspace.AtomicFiles;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.WorkspaceJson;
+import dev.spool.workspace.WorkspaceLayout;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
+
+/**
+ * Writes the manifest, the index of every task, derived from the files: a snapshot ({@code manifest.json}, replaced
+ * atomically) and a journal of changes since ({@code manifest.journal}, appended to), read together by
+ * {@link ManifestReader}. Changes are appended in batches once a burst settles, not flushed; the snapshot is written
+ * again, with a new generation and an empty journal, once the journal outgrows it, so the bytes written grow with
+ * the number of changes, not their square. Every Spool process on a workspace writes what its own index says, so
+ * they agree once their indexes do; a journal another process replaced or left behind is caught by comparing
+ * generations before each append and by reading the files again every rescan interval.
+ */
+public final class ManifestWriter {
+
+	private static final Log logger = LogFactory.getLog(ManifestWriter.class);
+
+	private static final long SETTLE_MILLIS = 50;
+
+	private static final ObjectWriter LINE = WorkspaceJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+	private final WorkspaceLayout layout;
+
+	private final AtomicFiles files;
+
+	private final TaskIndex index;
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	private final Set<TaskId> changed = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean everything = new AtomicBoolean();
+
+	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "spool-manifest");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/** What this process last wrote for each task, as it believes the merged manifest says. */
+	private Map<TaskId, ManifestEntry> recorded = new HashMap<>();
+
+	/** The files as this process last left them; different means another process wrote. */
+	private ManifestState left;
+
+	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
+		this.layout = layout;
+		this.files = files;
+		this.index = index;
+	}
+
+	/** Asks for a task's entry to be written once the current burst of changes has settled. */
+	public void requestWrite(TaskId id) {
+		noteChange(id);
+		schedule();
+	}
+
+	/** Notes that a task's entry changed, for the next {@link #writeChanges()}, without scheduling one. */
+	public void noteChange(TaskId id) {
+		this.changed.add(id);
+	}
+
+	/** Asks for every entry to be compared with the files and brought up to date once changes have settled. */
+	public void requestWrite() {
+		noteEverything();
+		schedule();
+	}
+
+	/** Notes that every entry is to be compared with the files at the next {@link #writeChanges()}, unscheduled. */
+	public void noteEverything() {
+		this.everything.set(true);
+	}
+
+	/** Whether the last scheduled write failed, so that a failure that lasts is logged once. */
+	private volatile boolean failing;
+
+	private void schedule() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			this.executor.schedule(this::writeScheduled, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void writeScheduled() {
+		this.scheduled.set(false);
+		try {
+			writeChanges();
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Wrote " + this.layout.manifest() + " again");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The watcher's rescan asks again every interval: say it once, not every time, until a write succeeds.
+			if (!this.failing) {
+				this.failing = true;
+				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
+						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Appends the entries that changed since the last write, or writes a new snapshot when the journal outgrew the
+	 * snapshot or does not belong to it.
+	 */
+	public synchronized void writeChanges() throws IOException {
+		boolean all = this.everything.getAndSet(false);
+		Set<TaskId> ids = new LinkedHashSet<>();
+		for (TaskId id : List.copyOf(this.changed)) {
+			this.changed.remove(id);
+			ids.add(id);
+		}
+		ManifestState seen = ManifestState.of(this.layout);
+		if (!seen.whole() || seen.journalSize() > seen.snapshotSize()) {
+			write();
+			return;
+		}
+		if (all) {
+			if (!seen.equals(this.left)) {
+				this.recorded = readRecorded();
+			}
+			ids.addAll(this.recorded.keySet());
+			this.index.unordered().forEach((task) -> ids.add(task.id()));
+		}
+		ByteArrayOutputStream lines = new ByteArrayOutputStream();
+		if (!seen.endsWithNewline()) {
+			// A crash cut the last append short: start on a line of our own.
+			lines.write('\n');
+		}
+		int count = 0;
+		for (TaskId id : ids) {
+			ManifestEntry now = this.index.find(id).map(ManifestEntry::of).orElse(null);
+			ManifestEntry was = this.recorded.get(id);
+			if (Objects.equals(now, was)) {
+				continue;
+			}
+			lines.write((now != null) ? LINE.writeValueAsBytes(now) : LINE.writeValueAsBytes(new Removed(id.text(), true)));
+			lines.write('\n');
+			count++;
+			if (now != null) {
+				this.recorded.put(id, now);
+			}
+			else {
+				this.recorded.remove(id);
+			}
+		}
+		if (count == 0) {
+			this.left = seen;
+			return;
+		}
+		byte[] bytes = lines.toByteArray();
+		try {
+			this.files.appendUnflushed(this.layout.manifestJournal(), bytes);
+		}
+		catch (NoSuchFileException ex) {
+			write();
+			return;
+		}
+		this.left = seen.appended(bytes.length);
+	}
+
+	/** Writes a whole snapshot now, under a new generation, and starts its journal empty. */
+	public synchronized void write() throws IOException {
+		String generation = UUID.randomUUID().toString();
+		List<ManifestEntry> entries = this.index.all().stream().map(ManifestEntry::of).toList();
+		byte[] snapshot = WorkspaceJson.MAPPER.writeValueAsBytes(new Manifest(generation, entries));
+		byte[] header = LINE.writeValueAsBytes(new Header(generation));
+		header = (new String(header, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+		this.files.replace(this.layout.manifest(), snapshot);
+		// A crash here leaves the old journal, whose generation no longer matches: readers ignore it, and the next
+		// writer, seeing the mismatch, writes a snapshot again.
+		this.files.replace(this.layout.manifestJournal(), header);
+		Map<TaskId, ManifestEntry> written = new HashMap<>();
+		for (ManifestEntry entry : entries) {
+			TaskId.parse(entry.id()).ifPresent((id) -> written.put(id, entry));
+		}
+		this.recorded = written;
+		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
+	}
+
+	/** The merged manifest as entries, for when another process wrote since this one did. */
+	private Map<TaskId, ManifestEntry> readRecorded() {
+		Map<TaskId, ManifestEntry> entries = new HashMap<>();
+		try {
+			for (JsonNode node : ManifestReader.read(this.layout).path("tasks")) {
+				try {
+					ManifestEntry entry = WorkspaceJson.MAPPER.treeToValue(node, ManifestEntry.class);
+					TaskId.parse(entry.id()).ifPresent((id) -> entries.put(id, entry));
+				}
+				catch (JacksonException | IllegalArgumentException ex) {
+					// Written again from the index.
+				}
+			}
+		}
+		catch (IOException | JacksonException ex) {
+			logger.warn("Could not read " + this.layout.manifest() + " back; rewriting its entries: " + ex.getMessage());
+		}
+		return entries;
+	}
+
+	/**
+	 * Writes what is still waiting to be written, then a whole snapshot with an empty journal, and stops: nothing is
+	 * written after this returns.
+	 */
+	public void close() {
+		// Delayed writes still run after shutdown(); periodic checks do not.
+		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(10, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+		try {
+			write();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not write " + this.layout.manifest() + " on stopping: " + ex.getMessage());
+		}
+	}
+
+	/** The snapshot's shape: {@code {"generation": "...", "tasks": [...]}}. */
+	record Manifest(String generation, List<ManifestEntry> tasks) {
+	}
+
+	/** The journal's first line. */
+	record Header(String generation) {
+	}
+
+	/** A journal line for a task whose file is gone: {@code {"id": "...", "removed": true}}. */
+	record Removed(String id, boolean removed) {
+	}
+
+}

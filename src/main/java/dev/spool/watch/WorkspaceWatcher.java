@@ -1,0 +1,289 @@
+package dev.spool.watch;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.spool.workspace.AgentsFolderChanged;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.Workspace;
+import dev.spool.workspace.WholeFiles;
+import dev.spool.workspace.WorkspaceLayout;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Turns file events into index updates within milliseconds, and rescans the whole workspace periodically because
+ * events are only hints: they overflow, they miss other NFS clients, and on some systems they are polled. On Linux
+ * the events come from inotify, which also says when a task file became whole (renamed in, closed, linked).
+ */
+public final class WorkspaceWatcher implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkspaceWatcher.class);
+
+	/** Starts before the agents and stops after them, so that they never work on an index nobody updates. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
+
+	private final WorkspaceLayout layout;
+
+	private final TaskIndex index;
+
+	private final Consumer<Object> events;
+
+	private final Duration rescanInterval;
+
+	private final boolean watchEvents;
+
+	private final boolean inotify;
+
+	private final Runnable failureNotes;
+
+	private volatile FileEvents fileEvents;
+
+	private volatile Thread thread;
+
+	/**
+	 * A watcher that keeps a workspace's index converged with changes made by anyone. When it starts it reads the
+	 * whole workspace again, since others may have changed it while this process started.
+	 * @param watchEvents whether to listen for the filesystem's change events as well as rescanning
+	 * @param events told of what the watcher saw: {@link AgentsFolderChanged}, {@link WorkspaceReread}
+	 */
+	public WorkspaceWatcher(Workspace workspace, Duration rescanInterval, boolean watchEvents, Consumer<Object> events) {
+		this(workspace, rescanInterval, watchEvents, true, events);
+	}
+
+	/** @param inotify whether to use Linux's inotify where there is one, rather than Java's WatchService */
+	WorkspaceWatcher(Workspace workspace, Duration rescanInterval, boolean watchEvents, boolean inotify,
+			Consumer<Object> events) {
+		this.layout = workspace.layout();
+		this.index = workspace.index();
+		this.failureNotes = workspace::takeFailureNotes;
+		this.events = events;
+		this.rescanInterval = rescanInterval;
+		this.watchEvents = watchEvents;
+		this.inotify = inotify;
+	}
+
+	@Override
+	public void start() {
+		if (!this.watchEvents) {
+			logger.info("Not watching for file events; changes are read by the rescan every "
+					+ this.rescanInterval.toMillis() + " ms");
+		}
+		else {
+			watch();
+		}
+		// What other processes changed while this one was starting, before the watch began, is read now.
+		this.index.resync();
+		this.index.whole().startAlarms();
+		this.events.accept(new WorkspaceReread());
+		this.thread = new Thread(this::run, "spool-watcher");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void watch() {
+		List<Path> folders = List.of(this.layout.tasks(), this.layout.outputs(), this.layout.attempts(),
+				this.layout.agents(), this.layout.failures());
+		this.fileEvents = this.inotify ? Inotify.watch(folders).orElse(null) : null;
+		if (this.fileEvents != null) {
+			logger.debug("Watching the workspace with inotify");
+			return;
+		}
+		try {
+			this.fileEvents = WatchServiceEvents.watch(folders);
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot watch the workspace (" + ex.getMessage() + "); relying on the periodic rescan");
+		}
+	}
+
+	private void run() {
+		long nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+		try {
+			while (!Thread.currentThread().isInterrupted()) {
+				try {
+					long waitNanos = Math.max(0, nextRescan - System.nanoTime());
+					FileEvents source = this.fileEvents;
+					if (source != null) {
+						List<FileEvent> batch = source.next(waitNanos);
+						if (!batch.isEmpty()) {
+							handle(batch);
+						}
+					}
+					else {
+						Thread.sleep(Math.max(1, waitNanos / 1_000_000));
+					}
+					if (System.nanoTime() - nextRescan >= 0) {
+						this.index.rescanIfChanged();
+						this.failureNotes.run();
+						// Appends to the manifest that another process lost are made good.
+						this.events.accept(new WorkspaceReread());
+						nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
+					}
+				}
+				catch (InterruptedException | ClosedWatchServiceException ex) {
+					return;
+				}
+				catch (IOException ex) {
+					logger.warn("Lost the file events (" + ex.getMessage() + "); relying on the periodic rescan");
+					this.fileEvents.release();
+					this.fileEvents = null;
+					this.index.whole().forgetAll();
+				}
+				catch (RuntimeException ex) {
+					logger.error("The workspace watcher hit an error and goes on", ex);
+				}
+			}
+		}
+		finally {
+			FileEvents source = this.fileEvents;
+			if (source != null) {
+				source.release();
+			}
+		}
+	}
+
+	private void handle(List<FileEvent> batch) {
+		List<String> taskNames = new ArrayList<>();
+		Set<String> modified = new HashSet<>();
+		Set<TaskId> refreshed = new LinkedHashSet<>();
+		boolean overflowed = false;
+		boolean notes = false;
+		boolean agents = false;
+		for (FileEvent event : batch) {
+			if (event.kind() == FileEvent.Kind.OVERFLOW) {
+				overflowed = true;
+				continue;
+			}
+			String name = event.name();
+			Path folder = event.folder();
+			if (name.startsWith(".")) {
+				continue;
+			}
+			if (this.layout.tasks().equals(folder)) {
+				taskFileEvent(event, modified);
+				taskNames.add(name);
+			}
+			else if (this.layout.agents().equals(folder)) {
+				agents = true;
+			}
+			else if (this.layout.failures().equals(folder)) {
+				notes = true;
+			}
+			else {
+				int end = name.indexOf(this.layout.outputs().equals(folder) ? "_result" : ".");
+				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(refreshed::add);
+			}
+		}
+		refreshed.forEach(this.index::refresh);
+		if (agents) {
+			this.events.accept(new AgentsFolderChanged());
+		}
+		if (notes || overflowed) {
+			this.failureNotes.run();
+		}
+		if (overflowed) {
+			// Events were dropped, edits of task files among them, which a rescan of names cannot see.
+			logger.info("Missed file events; reading the whole workspace again");
+			this.index.whole().forgetAll();
+			this.index.resync();
+			this.events.accept(new AgentsFolderChanged());
+			this.events.accept(new WorkspaceReread());
+		}
+		else if (!taskNames.isEmpty()) {
+			this.index.taskFilesChanged(taskNames, modified);
+		}
+	}
+
+	/** Notes what an event says of whether a task file is whole, before the index reads it. */
+	private void taskFileEvent(FileEvent event, Set<String> modified) {
+		WholeFiles whole = this.index.whole();
+		String name = event.name();
+		Path path = this.layout.tasks().resolve(name);
+		switch (event.kind()) {
+			// Only a name that still exists is marked: a mark left on a name gone since would vouch for the next file
+			// that someone creates under it.
+			case MOVED_IN -> {
+				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+					whole.whole(name);
+				}
+			}
+			case CLOSED -> {
+				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+					whole.whole(name);
+				}
+				modified.add(name);
+			}
+			case CREATED -> {
+				// A hard link makes a whole file appear with no writer to close it; a new file has one link.
+				if (linkCount(path) > 1) {
+					whole.whole(name);
+				}
+			}
+			case WRITTEN -> {
+				whole.writing(name);
+				modified.add(name);
+			}
+			case TOUCHED -> modified.add(name);
+			case GONE -> whole.forget(name);
+			default -> {
+			}
+		}
+	}
+
+	private static int linkCount(Path file) {
+		try {
+			return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return 1;
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread running = this.thread;
+		if (running != null) {
+			running.interrupt();
+		}
+		FileEvents source = this.fileEvents;
+		if (source != null) {
+			source.close();
+		}
+		if (running != null) {
+			// Until the thread has ended this watcher is still running, and a start would be skipped.
+			try {
+				running.join(TimeUnit.SECONDS.toMillis(10));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null && this.thread.isAlive();
+	}
+
+}
