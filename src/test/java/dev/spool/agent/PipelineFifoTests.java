@@ -355,7 +355,9 @@ class PipelineFifoTests {
 						.find(pipeline.stages().get(1).id())
 						.map((task) -> task.state() == TaskState.IN_PROGRESS)
 						.orElse(false));
-				Thread.sleep(500);
+				// The writer runs sleep once its half answer is in the pipe, whose reader is then open.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> writer.info().command().orElse("").endsWith("/sleep"));
 			}
 			finally {
 				writer.destroyForcibly();

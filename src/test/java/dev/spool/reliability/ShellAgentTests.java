@@ -130,7 +130,8 @@ class ShellAgentTests {
 
 		awaitDone(id);
 		assertOneResult(id, "sleeper", prompt(id), "awake");
-		Thread.sleep(1000);
+		// Woken, the frozen copy finds its stamp gone from the claim and says it publishes nothing.
+		await().atMost(PATIENCE).until(() -> Files.readString(folder.resolve("frozen.log")).contains("lost"));
 		assertOneResult(id, "sleeper", prompt(id), "awake");
 		assertThat(frozen.isAlive()).as("the woken copy goes on").isTrue();
 		assertNothingLeftBehind();

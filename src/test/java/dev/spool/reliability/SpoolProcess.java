@@ -23,8 +23,6 @@ final class SpoolProcess {
 
 	private static final String STARTED = "Started SpoolApplication";
 
-	private static final Path CLASSES_SNAPSHOT = Path.of("target", "crash-recovery", "classes").toAbsolutePath();
-
 	private static String classPath;
 
 	private final String name;
@@ -62,10 +60,10 @@ final class SpoolProcess {
 	static SpoolProcess launch(String name, Path workspace, ModelStub model, Path logFolder,
 			Map<String, String> overrides) throws IOException {
 		Files.createDirectories(logFolder);
-		String classPath = classPath(CLASSES_SNAPSHOT);
 		Path log = logFolder.resolve(name + ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-Xshare:auto", "-cp", classPath, "dev.spool.SpoolApplication"));
+		List<String> command = new ArrayList<>(List.of(SpoolClassPath.javaBinary()));
+		command.addAll(SpoolClassPath.javaArguments());
+		command.add("dev.spool.SpoolApplication");
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("server.port", "0");
 		settings.put("spool.workspace", workspace.toString());
@@ -89,13 +87,6 @@ final class SpoolProcess {
 		return new SpoolProcess(name, process, log, launchedAt, launchedNanos);
 	}
 
-	private static String javaBinary() {
-		return ProcessHandle.current()
-			.info()
-			.command()
-			.orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-	}
-
 	/**
 	 * This JVM's class path: target/test-classes, target/classes and every dependency. Surefire may run tests with a
 	 * manifest-only jar as {@code java.class.path}; it names the real path in {@code surefire.test.class.path}.
@@ -106,7 +97,7 @@ final class SpoolProcess {
 	}
 
 	/**
-	 * The class path for Spool processes: this JVM's, with its folders of classes (target/classes; the test classes
+	 * The class path for Spool processes when {@link SpoolClassPath} cannot pack the classes into a jar: this JVM's, with its folders of classes (target/classes; the test classes
 	 * are left out, Spool does not need them) copied once into {@code snapshot}. A process started minutes later then
 	 * runs the code this test run was built with, even if a build elsewhere rewrites target/classes in the meantime.
 	 */

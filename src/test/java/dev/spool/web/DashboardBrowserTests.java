@@ -206,9 +206,11 @@ class DashboardBrowserTests {
 			browser.screenshot("task-failed");
 
 			MODEL.failing().set(false);
-			browser.navigateBy(() -> browser.driver()
-				.findElement(By.xpath("//*[@id='detail']//button[normalize-space()='Retry']"))
-				.click());
+			// The live page may replace the button between finding and clicking it: a stale one is found again.
+			browser.navigateBy(() -> browser.until(PATIENCE, (driver) -> {
+				driver.findElement(By.xpath("//*[@id='detail']//button[normalize-space()='Retry']")).click();
+				return true;
+			}));
 			assertThat(browser.driver().getCurrentUrl()).endsWith("/tasks/" + id);
 			browser.awaitLive();
 			browser.until(PATIENCE, (driver) -> "done".equals(browser.text("#detail h1 .state")) ? true : null);
