@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.spool.ShippedStack;
 import dev.spool.MutableClock;
+import dev.spool.pipeline.Pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,8 +31,12 @@ class DependenciesTests {
 
 	@BeforeEach
 	void open() throws IOException {
-		this.store = Workspace.open(this.root, new Workspace.Settings(false, 1024, 2), this.clock, (change) -> {
-		}).store();
+		// With the pipelines' rule, as Spool opens it: a fifo stage streams from the stage before it.
+		Workspace.Extensions pipelines = new Workspace.Extensions(List.of(Pipelines.START_RULE), OwnerHistory.NONE);
+		this.store = Workspace.open(this.root, new Workspace.Settings(false, 1024, 2), pipelines, this.clock,
+				(change) -> {
+				})
+			.store();
 	}
 
 	@Test
