@@ -2,17 +2,16 @@ package dev.spool.agent;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import dev.spool.SpoolProperties;
-import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
-import dev.spool.pipeline.PipeProperties;
-import dev.spool.pipeline.PipeTransport;
-import dev.spool.pipeline.Pipes;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.TaskStore;
 import dev.spool.workspace.WorkspaceLayout;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,18 +32,23 @@ class AgentConfiguration {
 		return new LiveAnswers();
 	}
 
+	/**
+	 * @param layers what features put around every attempt (metering, pipes), in their order, the first outermost
+	 * @param checks what features ask of a task before a slot claims it
+	 */
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties, PipeTransport pipes, WorkspaceLayout layout, Budgets budgets) {
+			Clock clock, SpoolProperties properties, WorkspaceLayout layout, ObjectProvider<ResponderLayer> layers,
+			ObjectProvider<ClaimCheck> checks, ApplicationEventPublisher events) {
 		Responder command = new CommandResponder(layout.root(), COMMAND_GRACE, CommandEnvironment.ofThisProcess());
 		Responder responder = Responder.either(new ModelResponder(model), command);
-		return new AgentSupervisor(catalog, store, responder, live, clock, properties, pipes, budgets);
-	}
-
-	// spool: pipelines
-	@Bean
-	PipeTransport pipeTransport(TaskStore store, Pipes pipes, PipeProperties properties) {
-		return new PipeTransport(store, pipes, properties.stallTimeout());
+		List<ResponderLayer> outermostFirst = layers.orderedStream().toList();
+		for (int i = outermostFirst.size() - 1; i >= 0; i--) {
+			responder = outermostFirst.get(i).around(responder);
+		}
+		List<ClaimCheck> allChecks = checks.orderedStream().toList();
+		ClaimCheck all = (task, agent) -> allChecks.stream().allMatch((check) -> check.allows(task, agent));
+		return new AgentSupervisor(catalog, store, responder, live, clock, properties, all, events);
 	}
 
 	@Bean

@@ -15,13 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spool.SpoolProperties;
-import dev.spool.budget.Budgets;
-import dev.spool.pipeline.PipeTransport;
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -44,9 +43,9 @@ public final class AgentSupervisor implements SmartLifecycle {
 
 	private final LiveAnswers live;
 
-	private final PipeTransport pipes; // spool: pipelines
+	private final ClaimCheck checks;
 
-	private final Budgets budgets; // spool: budgets
+	private final ApplicationEventPublisher events;
 
 	// Made anew at each start: a context may be stopped and started again (Spring's test context cache pauses the
 	// contexts not in use), and a stopped executor takes no more work.
@@ -63,10 +62,10 @@ public final class AgentSupervisor implements SmartLifecycle {
 	private volatile boolean running;
 
 	AgentSupervisor(AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live, Clock clock,
-			SpoolProperties properties, PipeTransport pipes, Budgets budgets) {
-		this.budgets = budgets; // spool: budgets
+			SpoolProperties properties, ClaimCheck checks, ApplicationEventPublisher events) {
 		this.live = live;
-		this.pipes = pipes;
+		this.checks = checks;
+		this.events = events;
 		this.catalog = catalog;
 		this.store = store;
 		this.responder = responder;
@@ -159,8 +158,9 @@ public final class AgentSupervisor implements SmartLifecycle {
 				this.workers.remove(agent).forEach(AgentWorker::stop);
 			}
 		}
+		// Before any slot of theirs claims: what features take from the definitions (daily budgets) is in place.
+		this.events.publishEvent(new AgentsDefined(this.catalog.all()));
 		for (AgentDefinition definition : this.catalog.all()) {
-			this.budgets.limitAgent(definition.name(), definition.budgetDailyTokens()); // spool: budgets
 			if (definition.outside()) {
 				// A program outside Spool is this agent; its definition only says what it is for.
 				List<AgentWorker> running = this.workers.remove(definition.name());
@@ -176,7 +176,7 @@ public final class AgentSupervisor implements SmartLifecycle {
 			while (slots.size() < definition.concurrency()) {
 				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.responder, this.live, this.drains,
 						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff(),
-						this.pipes, this.budgets)); // spool: pipelines, budgets
+						this.checks));
 			}
 			this.workers.put(definition.name(), List.copyOf(slots));
 		}

@@ -15,23 +15,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.slf4j.MDC;
 
 import dev.spool.Durations;
-import dev.spool.budget.AttemptMeter;
-import dev.spool.budget.Budgets;
-import dev.spool.pipeline.PipeTransport;
-import dev.spool.workspace.Answer;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
-import dev.spool.workspace.TokenUsage;
 
 /**
  * One slot of an agent: claims the next task it may take, has its {@link Responder} (a model or a command) answer
@@ -67,11 +61,7 @@ final class AgentWorker {
 
 	private final LiveAnswers live;
 
-	private final PipeTransport pipes; // spool: pipelines
-
-	private final Budgets budgets; // spool: budgets
-
-	private volatile AttemptMeter meter; // spool: budgets
+	private final ClaimCheck checks;
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
@@ -81,7 +71,7 @@ final class AgentWorker {
 
 	private volatile Claim current;
 
-	private volatile Future<Answer> call;
+	private volatile Future<Outcome> call;
 
 	private volatile Instant lastBeat;
 
@@ -93,10 +83,9 @@ final class AgentWorker {
 
 	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live,
 			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff,
-			PipeTransport pipes, Budgets budgets) {
+			ClaimCheck checks) {
 		this.live = live;
-		this.pipes = pipes;
-		this.budgets = budgets; // spool: budgets
+		this.checks = checks;
 		this.agent = agent;
 		this.catalog = catalog;
 		this.store = store;
@@ -142,7 +131,7 @@ final class AgentWorker {
 	/** Touches the current claim's file; a claim whose file is gone was taken back, so its call is abandoned. */
 	void heartbeat() {
 		Claim claim = this.current;
-		Future<Answer> running = this.call;
+		Future<Outcome> running = this.call;
 		if (claim == null || (running != null && running.isDone())) {
 			// Nothing under way, or the answer is in and being published.
 			return;
@@ -178,13 +167,13 @@ final class AgentWorker {
 
 	/**
 	 * Claims and works on one task, if one may be taken: one this agent's roles let it take, whose rules let it start,
-	 * and whose budget (the workspace's, the agent's and its own) is not spent.
+	 * and that every feature's {@link ClaimCheck} allows (that its budget is not spent, for one).
 	 * @return whether there may be more to take: a task was worked on, or every claim was lost to a faster agent
 	 */
 	private boolean workOnce() {
 		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
 		List<Task> candidates = this.store.index()
-			.claimable(this.agent, roles, (task) -> this.budgets.refusal(task, this.agent).isEmpty(), CANDIDATES);
+			.claimable(this.agent, roles, (task) -> this.checks.allows(task, this.agent), CANDIDATES);
 		for (Task candidate : candidates) {
 			Optional<Claim> claim = this.store.claim(candidate, this.agent);
 			if (claim.isPresent()) {
@@ -226,46 +215,28 @@ final class AgentWorker {
 	private void work(Claim claim) {
 		this.current = claim;
 		this.lastBeat = this.clock.instant();
+		Responder.Spending spending = new Responder.Spending();
 		try {
 			AgentDefinition definition = this.catalog.find(this.agent).orElse(null);
 			if (definition == null) {
 				this.store.fail(claim, "agent " + this.agent + " is no longer defined");
 				return;
 			}
-			String prompt = DependencyHandOver.prompt(this.store, claim.id());
-			// spool: budgets. A command is sent the prompt only; a model the system prompt too.
-			AttemptMeter meter = this.budgets.meter(claim.id(),
-					definition.runsCommand() ? null : definition.systemPrompt(), prompt);
-			this.meter = meter;
+			Responder.Request request = new Responder.Request(claim, definition,
+					DependencyHandOver.prompt(this.store, claim.id()), spending);
 			this.live.started(claim.id());
-			this.call = this.calls.submit(withLogContext(() -> ask(claim, definition, prompt, meter)));
-			Answer answer = withTokens(this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS));
-			if (this.store.complete(claim, answer)) {
-				this.consecutiveFailures = 0;
-			}
-			else {
-				logger.info(this.agent + " finished " + claim.id() + " after losing its claim; nothing published");
-			}
+			this.call = this.calls.submit(withLogContext(
+					() -> this.responder.answer(request, (piece) -> this.live.append(claim.id(), piece))));
+			ended(claim, this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		catch (TimeoutException ex) {
 			this.call.cancel(true);
-			failed(claim, "no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null);
+			failed(claim, new Outcome.Failed(
+					"no answer within " + Durations.describe(this.taskTimeout) + " (spool.task-timeout)", null,
+					spending.soFar()));
 		}
 		catch (ExecutionException ex) {
-			if (this.meter.overBudget()) { // spool: budgets
-				overBudget(claim);
-				return;
-			}
-			if (ex.getCause() instanceof PipeTransport.WriterFailedException writerFailed) { // spool: pipelines
-				restart(claim, writerFailed.getMessage());
-				return;
-			}
-			if (ex.getCause() instanceof AnswerFailedException answerFailed) {
-				failed(claim, answerFailed.reason(), answerFailed.retryAfter());
-				return;
-			}
-			failed(claim, (ex.getCause() instanceof PipeTransport.PipeException) ? ex.getCause().getMessage() // spool: pipelines
-					: unexpected(ex.getCause()), null);
+			failed(claim, new Outcome.Failed(unexpected(ex.getCause()), null, spending.soFar()));
 		}
 		catch (CancellationException ex) {
 			// The claim was lost and the call abandoned; the heartbeat said so. Or Spool is stopping.
@@ -276,45 +247,32 @@ final class AgentWorker {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			failed(claim, unexpected(ex), null);
+			failed(claim, new Outcome.Failed(unexpected(ex), null, spending.soFar()));
 		}
 		finally {
 			this.live.finished(claim.id());
 			this.current = null;
 			this.call = null;
-			this.meter = null; // spool: budgets
 		}
 	}
 
-	// spool: pipelines. A fifo stage reads the previous stage's answer from its pipe before it is answered, and
-	// streams its own answer into the pipe to the next stage; the pipe is closed and removed before the attempt ends.
-	// The meter is this attempt's own: a piece a cut-off stream delivers late, on the model client's thread, counts
-	// against the attempt that asked for it, never against the slot's next claim (or meets no meter at all).
-	private Answer ask(Claim claim, AgentDefinition definition, String prompt, AttemptMeter meter)
-			throws InterruptedException {
-		try (PipeTransport.Sink sink = this.pipes.output(claim)) {
-			Responder.Request request = new Responder.Request(claim.id(), definition, this.pipes.input(claim, prompt));
-			// A broken pipe to the next stage ends the attempt as such, whatever the responder makes of it.
-			AtomicReference<RuntimeException> sinkFailed = new AtomicReference<>();
-			Answer answer;
-			try {
-				answer = this.responder.answer(request, (piece) -> {
-					this.live.append(claim.id(), piece);
-					meter.streamed(piece); // spool: budgets
-					try {
-						sink.accept(piece);
-					}
-					catch (RuntimeException ex) {
-						sinkFailed.set(ex);
-						throw ex;
-					}
-				});
+	private void ended(Claim claim, Outcome outcome) {
+		if (outcome instanceof Outcome.Answered answered) {
+			if (this.store.complete(claim, answered.answer())) {
+				this.consecutiveFailures = 0;
 			}
-			catch (RuntimeException ex) {
-				throw (sinkFailed.get() != null) ? sinkFailed.get() : ex;
+			else {
+				logger.info(this.agent + " finished " + claim.id() + " after losing its claim; nothing published");
 			}
-			sink.finish();
-			return answer;
+		}
+		else if (outcome instanceof Outcome.Failed failed) {
+			failed(claim, failed);
+		}
+		else if (outcome instanceof Outcome.GaveUp gaveUp) {
+			gaveUp(claim, gaveUp);
+		}
+		else if (outcome instanceof Outcome.Restart restart) {
+			restart(claim, restart.reason());
 		}
 	}
 
@@ -351,12 +309,14 @@ final class AgentWorker {
 				: " lost its claim on " + claim.id() + " as it gave it back: ") + reason);
 	}
 
-	private void failed(Claim claim, String error, Duration retryAfter) {
+	private void failed(Claim claim, Outcome.Failed failed) {
 		if (this.stopped) {
 			releaseIfStopping(claim);
 			return;
 		}
-		Optional<TaskState> next = this.store.fail(claim, error, tokensSoFar()); // spool: budgets
+		String error = failed.reason();
+		Duration retryAfter = failed.retryAfter();
+		Optional<TaskState> next = this.store.fail(claim, error, failed.tokens());
 		logger.warn(this.agent + " failed " + claim.id() + ": " + error
 				+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));
 		this.consecutiveFailures++;
@@ -371,26 +331,11 @@ final class AgentWorker {
 		this.pausedUntil = this.clock.instant().plus(backoff);
 	}
 
-	// spool: budgets. A task that crossed its own budget fails at once, with the tokens it used; no retry would help.
-	private void overBudget(Claim claim) {
-		String reason = this.meter.reason();
-		if (this.store.giveUp(claim, reason, tokensSoFar())) {
-			logger.warn(this.agent + " stopped " + claim.id() + ": " + reason);
+	/** A task that crossed its own budget fails at once, with the tokens it used; no retry would help. */
+	private void gaveUp(Claim claim, Outcome.GaveUp gaveUp) {
+		if (this.store.giveUp(claim, gaveUp.reason(), gaveUp.tokens())) {
+			logger.warn(this.agent + " stopped " + claim.id() + ": " + gaveUp.reason());
 		}
-	}
-
-	// spool: budgets. A command, or a server that streams no usage, still spent tokens: the answer records an estimate.
-	private Answer withTokens(Answer answer) {
-		if (answer.tokens() != null || this.meter == null) {
-			return answer;
-		}
-		return new Answer(answer.text(), answer.model(), answer.offline(), this.meter.estimate(answer.text()));
-	}
-
-	// spool: budgets. A failed attempt records what it used: an estimate, since the model reports usage only at the end.
-	private TokenUsage tokensSoFar() {
-		AttemptMeter attempt = this.meter;
-		return (attempt != null) ? attempt.estimate() : null;
 	}
 
 	/**

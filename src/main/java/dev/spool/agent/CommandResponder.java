@@ -62,7 +62,16 @@ final class CommandResponder implements Responder {
 	}
 
 	@Override
-	public Answer answer(Request request, Consumer<String> onPiece) throws InterruptedException {
+	public Outcome answer(Request request, Consumer<String> onPiece) throws InterruptedException {
+		try {
+			return new Outcome.Answered(run(request, onPiece));
+		}
+		catch (CommandFailedException ex) {
+			return new Outcome.Failed(ex.getMessage());
+		}
+	}
+
+	private Answer run(Request request, Consumer<String> onPiece) throws InterruptedException {
 		List<String> command = request.agent().command();
 		Process process = start(request, command);
 		ProcessTree tree = new ProcessTree(process.toHandle());
@@ -77,10 +86,10 @@ final class CommandResponder implements Responder {
 			tree.end(this.grace);
 			errors.awaitEnd(OUTPUT_AFTER_EXIT);
 			if (status != 0) {
-				throw new AnswerFailedException("the command exited with status " + status + errors.tail());
+				throw new CommandFailedException("the command exited with status " + status + errors.tail());
 			}
 			if (text.isBlank()) {
-				throw new AnswerFailedException("the command exited with status 0 but wrote nothing to standard output"
+				throw new CommandFailedException("the command exited with status 0 but wrote nothing to standard output"
 						+ errors.tail());
 			}
 			return new Answer(text, null, false, null);
@@ -103,8 +112,8 @@ final class CommandResponder implements Responder {
 		catch (IOException | RuntimeException ex) {
 			// "Cannot run program ... (in directory ...)" says again what the reason says; its cause says why.
 			Throwable why = (ex.getCause() != null) ? ex.getCause() : ex;
-			throw new AnswerFailedException("cannot start the command " + ProblemText.quoted(command.get(0)) + ": "
-					+ ProblemText.describe(why), null, ex);
+			throw new CommandFailedException("cannot start the command " + ProblemText.quoted(command.get(0)) + ": "
+					+ ProblemText.describe(why), ex);
 		}
 	}
 
@@ -116,13 +125,13 @@ final class CommandResponder implements Responder {
 			return program;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new AnswerFailedException("the command was not run: " + ex.getMessage(), null, ex);
+			throw new CommandFailedException("the command was not run: " + ex.getMessage(), ex);
 		}
 		catch (IOException ex) {
-			throw new AnswerFailedException("cannot start the command " + ProblemText.quoted(name) + ": "
+			throw new CommandFailedException("cannot start the command " + ProblemText.quoted(name) + ": "
 					+ ((ex instanceof NoSuchFileException missing)
 							? Objects.requireNonNullElse(missing.getReason(), "No such file or directory")
-							: ProblemText.describe(ex)), null, ex);
+							: ProblemText.describe(ex)), ex);
 		}
 	}
 
@@ -142,7 +151,7 @@ final class CommandResponder implements Responder {
 			}
 			if (piece != null) {
 				if (text.length() + piece.length() > MAX_ANSWER_CHARS) {
-					throw new AnswerFailedException("the command wrote more than " + MAX_ANSWER_CHARS
+					throw new CommandFailedException("the command wrote more than " + MAX_ANSWER_CHARS
 							+ " characters to standard output");
 				}
 				text.append(piece);
@@ -273,6 +282,19 @@ final class CommandResponder implements Responder {
 				return "";
 			}
 			return "; the end of its standard error:\n" + (more ? "…\n" : "") + String.join("\n", lines);
+		}
+
+	}
+
+	/** Why a run gave no answer, with the reason a person reads in the task's history. */
+	private static final class CommandFailedException extends RuntimeException {
+
+		CommandFailedException(String reason, Throwable cause) {
+			super(reason, cause);
+		}
+
+		CommandFailedException(String reason) {
+			super(reason);
 		}
 
 	}

@@ -5,7 +5,6 @@ import java.util.function.Consumer;
 import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
 import dev.spool.model.ModelRequest;
-import dev.spool.workspace.Answer;
 
 /** Answers with the model the agent names (or the default): its system prompt, the attempt's input, streamed. */
 final class ModelResponder implements Responder {
@@ -17,15 +16,15 @@ final class ModelResponder implements Responder {
 	}
 
 	@Override
-	public Answer answer(Request request, Consumer<String> onPiece) {
+	public Outcome answer(Request request, Consumer<String> onPiece) {
 		AgentDefinition agent = request.agent();
 		ModelRequest question = new ModelRequest(agent.systemPrompt(), request.input(), agent.model(),
 				agent.temperature());
 		try {
-			return this.model.ask(question, onPiece);
+			return new Outcome.Answered(this.model.ask(question, onPiece));
 		}
 		catch (RuntimeException ex) {
-			throw new AnswerFailedException(ModelErrors.describe(ex), ModelErrors.retryAfter(ex), ex);
+			return new Outcome.Failed(ModelErrors.describe(ex), ModelErrors.retryAfter(ex), null);
 		}
 	}
 

@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
-import dev.spool.pipeline.Pipelines;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskState;
@@ -50,26 +49,6 @@ public final class Routing {
 				&& listing.stream().noneMatch((definition) -> definition.name().equals(agent))) {
 			throw new InvalidTaskException("agent " + agent + " does not list the role '" + role + "'; "
 					+ listing.stream().map(AgentDefinition::name).collect(Collectors.joining(", ")) + " do");
-		}
-	}
-
-	/**
-	 * Refuses a pipeline a stage of which no agent could take because of its role.
-	 * @throws InvalidTaskException naming the stage
-	 */
-	public void checkStages(List<Pipelines.StageRequest> stages) {
-		for (int i = 0; i < stages.size(); i++) {
-			Pipelines.StageRequest stage = stages.get(i);
-			if (stage == null) {
-				continue; // Refused with the rest of what is wrong with the stages, by Pipelines.create.
-			}
-			try {
-				check(new NewTask(stage.prompt(), stage.title(), stage.agent(), stage.role(), null, 0, List.of(), null,
-						null, null));
-			}
-			catch (InvalidTaskException ex) {
-				throw new InvalidTaskException("stage " + (i + 1) + ": " + ex.getMessage());
-			}
 		}
 	}
 

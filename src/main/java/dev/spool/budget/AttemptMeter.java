@@ -9,7 +9,7 @@ import dev.spool.workspace.TokenUsage;
  * Counts what one attempt has sent and received, to estimate its tokens should it end before the model reports them,
  * and stops it the moment the task's own budget is crossed.
  */
-public final class AttemptMeter {
+final class AttemptMeter {
 
 	private final TaskId task;
 

@@ -1,7 +1,7 @@
 package dev.spool.budget;
 
 /** Thrown into a streaming answer to cut it once its task has used more tokens than its budget. */
-public final class BudgetSpentException extends RuntimeException {
+final class BudgetSpentException extends RuntimeException {
 
 	BudgetSpentException(String message) {
 		super(message);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.spool.agent.AgentsDefined;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
@@ -91,6 +92,11 @@ public final class Budgets {
 		}
 	}
 
+	@EventListener
+	void on(AgentsDefined defined) {
+		defined.definitions().forEach((agent) -> limitAgent(agent.name(), agent.budgetDailyTokens()));
+	}
+
 	/** Sets an agent's daily limit as its definition says; null for none. */
 	public void limitAgent(String agent, Long dailyTokens) {
 		if (dailyTokens != null) {
@@ -160,7 +166,7 @@ public final class Budgets {
 	}
 
 	/** Measures one attempt at a task as its answer streams, against the task's own budget. */
-	public AttemptMeter meter(TaskId id, String... prompt) {
+	AttemptMeter meter(TaskId id, String... prompt) {
 		Task task = this.index.find(id).orElse(null);
 		long chars = 0;
 		for (String part : prompt) {

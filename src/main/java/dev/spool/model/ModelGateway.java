@@ -16,7 +16,6 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.util.StringUtils;
 
-import dev.spool.budget.BudgetSpentException;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.TokenUsage;
 
@@ -58,7 +57,16 @@ public final class ModelGateway {
 	 * answer once the stream ends.
 	 */
 	public Answer ask(ModelRequest request, Consumer<String> onPiece) {
-		return recorded(() -> stream(request, onPiece));
+		AtomicBoolean cutByCaller = new AtomicBoolean();
+		return recorded(() -> stream(request, (piece) -> {
+			try {
+				onPiece.accept(piece);
+			}
+			catch (RuntimeException ex) {
+				cutByCaller.set(true);
+				throw ex;
+			}
+		}), cutByCaller);
 	}
 
 	/**
@@ -66,18 +74,20 @@ public final class ModelGateway {
 	 * output converter then reads (the caller adds its format instructions to the prompt).
 	 */
 	public Answer call(ModelRequest request) {
-		return recorded(() -> callWhole(request));
+		return recorded(() -> callWhole(request), new AtomicBoolean());
 	}
 
-	private Answer recorded(Supplier<Answer> call) {
+	/** @param cutByCaller whether the caller itself cut the call short, by refusing a piece of the answer */
+	private Answer recorded(Supplier<Answer> call, AtomicBoolean cutByCaller) {
 		try {
 			Answer answer = call.get();
 			this.lastOutcome.set(ModelOutcome.success(this.clock.instant()));
 			return answer;
 		}
 		catch (RuntimeException ex) {
-			if (!Thread.currentThread().isInterrupted() && !(ex instanceof BudgetSpentException)) {
-				// A call cut short by a stop, a cancel or a spent budget says nothing about the endpoint.
+			if (!Thread.currentThread().isInterrupted() && !cutByCaller.get()) {
+				// A call cut short by a stop, a cancel, or its caller (a spent budget, a broken pipe) says nothing
+				// about the endpoint.
 				this.lastOutcome.set(ModelOutcome.failure(this.clock.instant(), ModelErrors.describe(ex)));
 			}
 			throw ex;

@@ -7,6 +7,7 @@ import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.pipeline.Pipeline;
 import dev.spool.pipeline.Pipelines;
+import dev.spool.pipeline.StageRoutes;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskStore;
 
@@ -51,7 +52,7 @@ class FormSubmissions {
 			}
 			case PIPELINE -> {
 				List<Pipelines.StageRequest> stages = PipelineText.stages(form.prompt(), form.title());
-				this.routing.checkStages(stages);
+				StageRoutes.check(this.routing, stages);
 				Pipeline pipeline = this.pipelines.create(PipelineApiController.transport(form.transportWord()), stages);
 				yield "/pipelines/" + pipeline.id();
 			}

@@ -9,6 +9,7 @@ import dev.spool.workspace.InvalidTaskException;
 import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
 import dev.spool.pipeline.Pipelines;
+import dev.spool.pipeline.StageRoutes;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -56,7 +57,7 @@ class PipelineApiController {
 		}
 		PipelineStage.Transport transport = transport(request.transport());
 		List<Pipelines.StageRequest> stages = stages(request.stages());
-		this.routing.checkStages(stages);
+		StageRoutes.check(this.routing, stages);
 		Pipeline pipeline = this.pipelines.create(transport, stages);
 		return ResponseEntity.created(URI.create("/api/pipelines/" + pipeline.id())).body(PipelineJson.of(pipeline));
 	}
