@@ -65,6 +65,12 @@ public final class GoalPlanner {
 			Goal:
 			""";
 
+	/** How a refused plan's reason says where its answer is kept; what comes before it is the reason itself. */
+	private static final String KEPT_IN = " (the answer is kept in ";
+
+	/** How much of a refused answer the model is shown again when it repairs its plan. */
+	private static final int MAX_REFUSED_CHARS = 16 * 1024;
+
 	private final TaskStore store;
 
 	private final GoalPlans plans;
@@ -163,7 +169,7 @@ public final class GoalPlanner {
 		if (heldByBudget(claim, goal, role)) {
 			return null;
 		}
-		String prompt = this.store.readPrompt(goal.id());
+		String prompt = this.store.readPrompt(goal.id()) + repairNote(goal);
 		String system = ((role != null) ? role.systemPrompt().strip() + "\n\n" : "") + INSTRUCTIONS + agents();
 		Answer answer = call(claim, new ModelRequest(system, prompt + "\n\n" + this.converter.getFormat(),
 				(role != null) ? role.model() : null, (role != null) ? role.temperature() : null));
@@ -284,7 +290,39 @@ public final class GoalPlanner {
 
 	private PlanRefusedException refused(Task goal, String answer, String reason) throws IOException {
 		String where = this.plans.keepRejected(goal.id(), goal.attempts(), answer);
-		return new PlanRefusedException(reason + " (the answer is kept in " + where + ")");
+		return new PlanRefusedException(reason + KEPT_IN + where + ")");
+	}
+
+	/**
+	 * When the goal's last attempt ended with its plan refused: that plan and why, so that the model repairs it
+	 * rather than being asked the same question again. Empty otherwise.
+	 */
+	private String repairNote(Task goal) {
+		// Refused answers are kept under the attempt's ordinal among the goal's attempts, as attempts() counts them.
+		Attempt last = null;
+		int ordinal = 0;
+		for (Attempt entry : goal.history()) {
+			if (entry.outcome().isAttempt()) {
+				ordinal++;
+				last = entry;
+			}
+			else if (entry.outcome() == Attempt.Outcome.RETRIED) {
+				last = null;
+			}
+		}
+		if (last == null || last.outcome() != Attempt.Outcome.ERROR || last.error() == null
+				|| !last.error().contains(KEPT_IN)) {
+			return "";
+		}
+		String reason = last.error().substring(0, last.error().lastIndexOf(KEPT_IN));
+		Optional<String> answer = this.plans.readRejected(goal.id(), ordinal);
+		if (answer.isEmpty()) {
+			return "";
+		}
+		String shown = (answer.get().length() > MAX_REFUSED_CHARS)
+				? answer.get().substring(0, MAX_REFUSED_CHARS) + "\n[cut: the answer was longer]" : answer.get();
+		return "\n\nYour previous answer for this goal was refused as a plan: " + reason
+				+ ". Send a corrected plan. The refused answer was:\n\n" + shown;
 	}
 
 	/** The agents and roles a plan may name, for the model. */

@@ -90,9 +90,28 @@ public final class GoalPlans {
 	/** Keeps an answer that was refused as a plan; returns where, relative to the workspace. */
 	public String keepRejected(TaskId goal, int attempt, String answer) throws IOException {
 		Files.createDirectories(this.folder);
-		Path file = this.folder.resolve(goal.text() + ".rejected." + attempt + ".txt");
+		Path file = rejected(goal, attempt);
 		this.files.replace(file, answer.getBytes(StandardCharsets.UTF_8));
 		return ".spool/plans/" + file.getFileName();
+	}
+
+	/**
+	 * The answer an attempt's plan was refused for, as kept, or empty when none was kept or it cannot be had (not a
+	 * regular file, larger than {@link #MAX_PLAN_BYTES}): read as a shared file, as a plan is.
+	 */
+	public Optional<String> readRejected(TaskId goal, int attempt) {
+		try {
+			byte[] bytes = SharedFile.readRegular(rejected(goal, attempt), MAX_PLAN_BYTES + 1);
+			return (bytes.length > MAX_PLAN_BYTES) ? Optional.empty()
+					: Optional.of(new String(bytes, StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private Path rejected(TaskId goal, int attempt) {
+		return this.folder.resolve(goal.text() + ".rejected." + attempt + ".txt");
 	}
 
 }

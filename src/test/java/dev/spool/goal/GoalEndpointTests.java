@@ -330,6 +330,32 @@ class GoalEndpointTests {
 		assertThat(steps(huge.id())).isEmpty();
 	}
 
+	@Test
+	void aRefusedPlanIsAskedForAgainWithWhyItWasRefusedAndTheModelRepairsIt() throws Exception {
+		Task goal = this.store.create(goal("repair: a plan that loops at first"));
+
+		Task done = finished(goal.id());
+
+		assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(done.history()).filteredOn((entry) -> entry.outcome() == Attempt.Outcome.ERROR)
+			.singleElement()
+			.satisfies((refused) -> assertThat(refused.error()).startsWith("the plan's dependencies form a cycle"));
+		List<String> asked = endpoint.planRequests.stream()
+			.map((body) -> body.toString())
+			.filter((body) -> body.contains("repair: a plan that loops at first"))
+			.toList();
+		assertThat(asked).hasSize(2);
+		assertThat(asked.get(0)).doesNotContain("was refused");
+		assertThat(asked.get(1)).contains("was refused as a plan: the plan's dependencies form a cycle through step 1")
+			.contains("Send a corrected plan")
+			.contains("Loop (plan ");
+		assertThat(steps(goal.id())).extracting((step) -> step.document().prompt())
+			.as("the repaired plan's one step, then the final task")
+			.hasSize(2)
+			.first()
+			.satisfies((prompt) -> assertThat(prompt).startsWith("Mended (plan "));
+	}
+
 	private void assertRefused(String text, String reason) throws Exception {
 		Task goal = this.store.create(goal(text));
 
@@ -432,6 +458,12 @@ class GoalEndpointTests {
 			if (user.startsWith("cycle:")) {
 				return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [2]},"
 						+ " {\"prompt\": \"b\", \"dependsOn\": [1]}]}";
+			}
+			if (user.startsWith("repair:")) {
+				// Repaired only when told what was wrong with the first plan.
+				return user.contains("was refused as a plan: the plan's dependencies form a cycle through step")
+						? "{\"steps\": [{\"prompt\": \"Mended" + tag + "\"}]}"
+						: "{\"steps\": [{\"prompt\": \"Loop" + tag + "\", \"dependsOn\": [1]}]}";
 			}
 			if (user.startsWith("missing:")) {
 				return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [7]}]}";
