@@ -8,6 +8,7 @@ import dev.spool.SpoolProperties;
 import dev.spool.model.ModelGateway;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.TaskStore;
+import dev.spool.workspace.Workspace;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,15 +34,18 @@ class AgentConfiguration {
 	}
 
 	/**
+	 * @param tools what features lend agents' models
 	 * @param layers what features put around every attempt (metering, pipes), in their order, the first outermost
 	 * @param checks what features ask of a task before a slot claims it
 	 */
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
-			Clock clock, SpoolProperties properties, WorkspaceLayout layout, ObjectProvider<ResponderLayer> layers,
-			ObjectProvider<ClaimCheck> checks, ApplicationEventPublisher events) {
-		Responder command = new CommandResponder(layout.root(), COMMAND_GRACE, CommandEnvironment.ofThisProcess());
-		Responder responder = Responder.either(new ModelResponder(model), command);
+			Clock clock, SpoolProperties properties, Workspace workspace, ObjectProvider<AgentTools> tools,
+			ObjectProvider<ResponderLayer> layers, ObjectProvider<ClaimCheck> checks, ApplicationEventPublisher events) {
+		Responder command = new CommandResponder(workspace.layout().root(), COMMAND_GRACE,
+				CommandEnvironment.ofThisProcess());
+		Responder responder = Responder.either(new ModelResponder(model, tools.orderedStream().toList(),
+				workspace.layout(), workspace.files(), clock, properties.maxToolCalls()), command);
 		List<ResponderLayer> outermostFirst = layers.orderedStream().toList();
 		for (int i = outermostFirst.size() - 1; i >= 0; i--) {
 			responder = outermostFirst.get(i).around(responder);

@@ -42,7 +42,7 @@ class ModelConfiguration {
 		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
 				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", OpenAiChatOptions.DEFAULT_CHAT_MODEL),
 						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
-		return new ModelGateway(chatClient, info, properties.taskTimeout(), clock);
+		return new ModelGateway(chatModel, chatClient, info, properties.taskTimeout(), clock);
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.spool.model;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,11 +11,17 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 import org.springframework.util.StringUtils;
 
 import dev.spool.workspace.Answer;
@@ -26,6 +34,8 @@ import dev.spool.workspace.TokenUsage;
  */
 public final class ModelGateway {
 
+	private final ChatModel chatModel;
+
 	private final ChatClient chatClient;
 
 	private final ModelInfo info;
@@ -36,7 +46,8 @@ public final class ModelGateway {
 
 	private final AtomicReference<ModelOutcome> lastOutcome = new AtomicReference<>();
 
-	ModelGateway(ChatClient chatClient, ModelInfo info, Duration timeout, Clock clock) {
+	ModelGateway(ChatModel chatModel, ChatClient chatClient, ModelInfo info, Duration timeout, Clock clock) {
+		this.chatModel = chatModel;
 		this.chatClient = chatClient;
 		this.info = info;
 		this.timeout = timeout;
@@ -78,9 +89,9 @@ public final class ModelGateway {
 	}
 
 	/** @param cutByCaller whether the caller itself cut the call short, by refusing a piece of the answer */
-	private Answer recorded(Supplier<Answer> call, AtomicBoolean cutByCaller) {
+	private <T> T recorded(Supplier<T> call, AtomicBoolean cutByCaller) {
 		try {
-			Answer answer = call.get();
+			T answer = call.get();
 			this.lastOutcome.set(ModelOutcome.success(this.clock.instant()));
 			return answer;
 		}
@@ -92,6 +103,48 @@ public final class ModelGateway {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * One turn of a conversation in which the model may use tools. The messages so far (after the system prompt,
+	 * which the request gives) go to the model with the tools' definitions; it answers with text, or asks for tool
+	 * calls, which it does not run: the caller runs them, records them and sends their results in the next turn.
+	 * Spring AI 2's ChatModel runs no tools itself; its ChatClient would, out of sight of the files, so it is not
+	 * used here. The turn is asked whole, not streamed.
+	 */
+	public ModelTurn turn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools) {
+		return recorded(() -> callTurn(request, conversation, tools), new AtomicBoolean());
+	}
+
+	private ModelTurn callTurn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools) {
+		List<Message> messages = new ArrayList<>();
+		if (StringUtils.hasText(request.systemPrompt())) {
+			messages.add(new SystemMessage(request.systemPrompt()));
+		}
+		messages.addAll(conversation);
+		ChatOptions options;
+		if (this.info.offline()) {
+			options = options(request).build();
+		}
+		else {
+			OpenAiChatOptions.Builder builder = OpenAiChatOptions.builder().timeout(this.timeout);
+			if (StringUtils.hasText(request.model())) {
+				builder.model(request.model());
+			}
+			if (request.temperature() != null) {
+				builder.temperature(request.temperature());
+			}
+			options = builder.toolCallbacks(tools).build();
+		}
+		ChatResponse response = this.chatModel.call(new Prompt(messages, options));
+		Generation result = (response != null) ? response.getResult() : null;
+		AssistantMessage output = (result != null) ? result.getOutput() : null;
+		if (output == null || (!output.hasToolCalls() && !StringUtils.hasText(output.getText()))) {
+			throw new IllegalStateException("the model returned an empty answer");
+		}
+		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
+				? response.getMetadata().getModel() : modelName(request);
+		return new ModelTurn(output, model, this.info.offline(), tokens(response));
 	}
 
 	private Answer stream(ModelRequest request, Consumer<String> onPiece) {

@@ -1,0 +1,265 @@
+package dev.spool.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.function.FunctionToolCallback;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A model agent that is lent tools works its task as a conversation Spool drives and records turn by turn: the model's
+ * tool calls run, their results (errors included) go back to it, and a conversation cut off is resumed from its file
+ * without running again what already ran. The model is a local stub of the OpenAI API that speaks tool calls.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
+		"spring.ai.openai.max-retries=0", "spool.max-attempts=2", "spool.retry-backoff=50ms",
+		"spool.max-tool-calls=6" })
+@DirtiesContext
+class ToolConversationTests {
+
+	static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final Path workspace = folder();
+
+	static MockWebServer server;
+
+	static final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+
+	static final AtomicInteger shouted = new AtomicInteger();
+
+	static final AtomicInteger turns = new AtomicInteger();
+
+	static Path folder() {
+		try {
+			return Files.createTempDirectory("spool-tools-");
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path agents = Files.createDirectories(workspace.resolve("agents"));
+		Files.writeString(agents.resolve("toolsmith.md"), "---\nconcurrency: 2\nroles: [smith]\n---\nYou use tools.\n");
+		server = new MockWebServer();
+		server.setDispatcher(new Model());
+		server.start();
+	}
+
+	@AfterAll
+	static void stop() throws IOException {
+		server.shutdown();
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", workspace::toString);
+		registry.add("spring.ai.openai.base-url", () -> server.url("/v1").toString());
+	}
+
+	@Autowired
+	TaskStore store;
+
+	@Test
+	void theModelsToolCallsRunTheirResultsAndErrorsGoBackAndEveryStepIsInTheConversationFile() throws Exception {
+		Task task = this.store.create(smith("shout: owls"));
+
+		Task done = finished(task.id());
+
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		String output = Files.readString(workspace.resolve("outputs").resolve(task.id() + "_result.md"));
+		assertThat(output).contains("Heard: \"OWLS\" | ")
+			.contains("there is no tool named 'whisper'; the tools are: shout")
+			.contains("the tool shout failed: ");
+		List<JsonNode> asked = requestsAbout("shout: owls");
+		assertThat(asked).hasSize(2);
+		JsonNode second = asked.get(1).path("messages");
+		List<String> roles = new ArrayList<>();
+		second.forEach((message) -> roles.add(message.path("role").asString()));
+		assertThat(roles).containsExactly("system", "user", "assistant", "tool", "tool", "tool");
+		assertThat(second.get(3).path("tool_call_id").asString()).isEqualTo("call_shout_1");
+		assertThat(asked.get(0).path("tools").toString()).contains("\"shout\"");
+		List<String> lines = Files.readAllLines(conversation(task.id()));
+		assertThat(lines).hasSize(4);
+		assertThat(lines.get(0)).contains("\"role\":\"assistant\"").contains("call_shout_1").contains("call_whisper_2");
+		assertThat(lines.get(1)).contains("\"id\":\"call_shout_1\"").contains("OWLS");
+	}
+
+	@Test
+	void aConversationCutOffIsResumedFromItsFileWithoutRunningAgainWhatRan() throws Exception {
+		// As a killed process leaves it: the turn asking for two calls recorded, the first answered, the second not.
+		TaskId id = TaskId.of(900);
+		Files.createDirectories(conversation(id).getParent());
+		Files.writeString(conversation(id), """
+				{"at":"2026-12-05T08:00:00Z","role":"assistant","text":"","tool_calls":[{"id":"call_a","name":"shout","arguments":"{\\"text\\":\\"ran before\\"}"},{"id":"call_b","name":"shout","arguments":"{\\"text\\":\\"cut off\\"}"}]}
+				{"at":"2026-12-05T08:00:01Z","role":"tool","id":"call_a","name":"shout","content":"RAN BEFORE"}
+				""");
+		int before = shouted.get();
+
+		Path tasks = workspace.resolve("tasks");
+		Files.writeString(tasks.resolve(".task_900.tmp"), "---\nrole: smith\n---\nresume: the story so far\n");
+		Files.move(tasks.resolve(".task_900.tmp"), tasks.resolve("task_900_pending.md"));
+
+		Task done = finished(id);
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(shouted.get() - before).as("only the call that had no result ran").isEqualTo(1);
+		List<JsonNode> asked = requestsAbout("resume: the story so far");
+		assertThat(asked).as("the model is asked once, with the whole conversation").hasSize(1);
+		assertThat(asked.get(0).path("messages").toString()).contains("RAN BEFORE").contains("CUT OFF");
+	}
+
+	@Test
+	void aModelThatKeepsCallingToolsIsStoppedAtTheLimitAndTheTaskFailsSayingSo() throws Exception {
+		Task task = this.store.create(smith("forever: never done"));
+
+		Task failed = finished(task.id());
+
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		assertThat(failed.error()).isEqualTo(
+				"the model asked for more than 6 tool calls in this task's conversation (spool.max-tool-calls)");
+	}
+
+	private static NewTask smith(String prompt) {
+		return new NewTask(prompt, null, null, "smith", null, 0, List.of(), null, null, null);
+	}
+
+	private static Path conversation(TaskId id) {
+		return workspace.resolve(".spool").resolve("conversations").resolve(id.text() + ".jsonl");
+	}
+
+	private static List<JsonNode> requestsAbout(String prompt) {
+		return requests.stream().filter((body) -> body.path("messages").toString().contains(prompt)).toList();
+	}
+
+	private Task finished(TaskId id) {
+		return await().atMost(PATIENCE)
+			.until(() -> this.store.index().find(id).orElse(null),
+					(task) -> task != null && task.state().isFinished()
+							&& (task.state() != TaskState.FAILED || task.error() != null));
+	}
+
+	@TestConfiguration
+	static class Tools {
+
+		/** Lends the toolsmith one tool, which shouts what it is given, and fails on "fail". */
+		@Bean
+		AgentTools shoutTool() {
+			record Words(String text) {
+			}
+			ToolCallback shout = FunctionToolCallback.builder("shout", (Words words) -> {
+				if ("fail".equals(words.text())) {
+					throw new IllegalStateException("cannot shout that");
+				}
+				shouted.incrementAndGet();
+				return words.text().toUpperCase(Locale.ROOT);
+			}).description("Shouts the text").inputType(Words.class).build();
+			return (request) -> request.agent().name().equals("toolsmith") ? List.of(shout) : List.of();
+		}
+
+	}
+
+	/** The model: asks for tools by case, then answers with what the tools said. Every answer names its turn. */
+	static final class Model extends Dispatcher {
+
+		@Override
+		public MockResponse dispatch(RecordedRequest request) {
+			JsonNode body = JSON.readTree(request.getBody().readUtf8());
+			requests.add(body);
+			int turn = turns.incrementAndGet();
+			JsonNode messages = body.path("messages");
+			String user = "";
+			List<String> results = new ArrayList<>();
+			for (JsonNode message : messages) {
+				if (message.path("role").asString().equals("user")) {
+					user = message.path("content").isArray() ? message.path("content").get(0).path("text").asString()
+							: message.path("content").asString();
+				}
+				if (message.path("role").asString().equals("tool")) {
+					results.add(message.path("content").asString());
+				}
+			}
+			if (user.startsWith("forever:")) {
+				return calls(List.of(call("call_" + turn + "_x", "shout", "{\"text\": \"again " + turn + "\"}"),
+						call("call_" + turn + "_y", "shout", "{\"text\": \"more " + turn + "\"}")));
+			}
+			if (results.isEmpty() && user.startsWith("shout:")) {
+				return calls(List.of(call("call_shout_1", "shout", "{\"text\": \"owls\"}"),
+						call("call_whisper_2", "whisper", "{}"), call("call_fail_3", "shout", "{\"text\": \"fail\"}")));
+			}
+			return answer("Heard: " + String.join(" | ", results) + " (turn " + turn + ")");
+		}
+
+		private static Map<String, Object> call(String id, String name, String arguments) {
+			return Map.of("id", id, "type", "function", "function", Map.of("name", name, "arguments", arguments));
+		}
+
+		private static MockResponse calls(List<Map<String, Object>> calls) {
+			Map<String, Object> message = new LinkedHashMap<>();
+			message.put("role", "assistant");
+			message.put("content", null);
+			message.put("tool_calls", calls);
+			return completion(message, "tool_calls");
+		}
+
+		private static MockResponse answer(String text) {
+			return completion(Map.of("role", "assistant", "content", text), "stop");
+		}
+
+		private static MockResponse completion(Map<String, Object> message, String finish) {
+			Map<String, Object> choice = new LinkedHashMap<>();
+			choice.put("index", 0);
+			choice.put("message", message);
+			choice.put("finish_reason", finish);
+			Map<String, Object> completion = new LinkedHashMap<>();
+			completion.put("id", "chatcmpl-" + turns.get());
+			completion.put("object", "chat.completion");
+			completion.put("created", 1);
+			completion.put("model", "test-model");
+			completion.put("choices", List.of(choice));
+			completion.put("usage", Map.of("prompt_tokens", 10, "completion_tokens", 5, "total_tokens", 15));
+			return new MockResponse().setHeader("Content-Type", "application/json")
+				.setBody(JSON.writeValueAsString(completion));
+		}
+
+	}
+
+}
