@@ -1,6 +1,7 @@
 package dev.spool.model;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +25,8 @@ class ModelConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ModelConfiguration.class);
 
+	private static final Duration CLIENT_TIMEOUT_MARGIN = Duration.ofSeconds(10);
+
 	@Bean
 	@ConditionalOnProperty(name = "spring.ai.model.chat", havingValue = "none")
 	OfflineChatModel offlineChatModel() {
@@ -42,7 +45,10 @@ class ModelConfiguration {
 		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
 				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", OpenAiChatOptions.DEFAULT_CHAT_MODEL),
 						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
-		return new ModelGateway(chatModel, chatClient, info, properties.taskTimeout(), clock);
+		// The client's own timeout is a backstop a little beyond the task's: an attempt that runs out of time ends by
+		// the agent loop's timeout, with its reason ("no answer within ..."), not by a socket the client closed first.
+		return new ModelGateway(chatModel, chatClient, info, properties.taskTimeout().plus(CLIENT_TIMEOUT_MARGIN),
+				clock);
 	}
 
 }
