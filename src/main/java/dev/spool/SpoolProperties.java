@@ -38,6 +38,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPipelineStages the most stages a pipeline may have; a longer one is refused before anything is written
  * @param maxDependencyDepth the longest chain of unfinished tasks, each depending on the next, that a new task may
  * depend on; a longer chain is refused before anything is written, and one written by hand is flagged
+ * @param maxDelegationDepth how many subtasks deep a task may sit, each submitted by the one above ({@code parent})
+ * @param maxSubtasks how many subtasks one task may submit in all
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -59,5 +61,7 @@ public record SpoolProperties(
 		@Min(1) @DefaultValue("16") int maxStreamsPerClient,
 		@Min(1) @DefaultValue("12") int maxPlanSteps,
 		@Min(2) @DefaultValue("50") int maxPipelineStages,
-		@Min(1) @DefaultValue("100") int maxDependencyDepth) {
+		@Min(1) @DefaultValue("100") int maxDependencyDepth,
+		@Min(1) @DefaultValue("5") int maxDelegationDepth,
+		@Min(1) @DefaultValue("100") int maxSubtasks) {
 }
