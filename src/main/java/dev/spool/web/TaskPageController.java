@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.spool.tools.TaskIds;
+import dev.spool.tools.TaskJson;
 import dev.spool.budget.Budgets;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;

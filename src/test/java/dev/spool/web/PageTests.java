@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.spool.tools.TaskIds;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
