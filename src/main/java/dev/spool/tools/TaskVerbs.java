@@ -65,7 +65,12 @@ public class TaskVerbs {
 
 	/** The task of that id; throws {@link TaskNotFoundException} if no such task is known. */
 	public Task find(TaskId id) {
-		return this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return known(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	/** The task of that id, or empty if no such task is known. */
+	public Optional<Task> known(TaskId id) {
+		return this.store.index().find(id);
 	}
 
 	/**
