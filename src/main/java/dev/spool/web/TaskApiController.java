@@ -10,7 +10,6 @@ import dev.spool.tools.TaskJson;
 import dev.spool.tools.TaskRequest;
 import dev.spool.tools.TaskVerbs;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
