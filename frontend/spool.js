@@ -361,7 +361,14 @@
       retryTimer = setTimeout(open, delay);
       show('reconnecting', failures > 1 ? 'Spool is not answering' : 'Reconnecting…');
     });
-    events.addEventListener('task', (event) => refreshSoon(JSON.parse(event.data).id));
+    events.addEventListener('task', (event) => {
+      // A subtask's change is news on its parent's page too, which lists it with its state.
+      const task = JSON.parse(event.data);
+      if (task.parent) {
+        changed.add(task.parent);
+      }
+      refreshSoon(task.id);
+    });
     events.addEventListener('quiet', (event) => refreshSoon(JSON.parse(event.data).id));
   }
 

@@ -40,6 +40,8 @@ import org.springframework.validation.annotation.Validated;
  * depend on; a longer chain is refused before anything is written, and one written by hand is flagged
  * @param maxToolCalls the most tool calls a model agent's conversation about one task may ask for, across its
  * attempts; one more fails the task
+ * @param maxDelegationDepth how many subtasks deep a task may sit, each submitted by the one above ({@code parent})
+ * @param maxSubtasks how many subtasks one task may submit in all
  */
 @Validated
 @ConfigurationProperties("spool")
@@ -62,5 +64,7 @@ public record SpoolProperties(
 		@Min(1) @DefaultValue("12") int maxPlanSteps,
 		@Min(2) @DefaultValue("50") int maxPipelineStages,
 		@Min(1) @DefaultValue("100") int maxDependencyDepth,
-		@Min(1) @DefaultValue("50") int maxToolCalls) {
+		@Min(1) @DefaultValue("50") int maxToolCalls,
+		@Min(1) @DefaultValue("5") int maxDelegationDepth,
+		@Min(1) @DefaultValue("100") int maxSubtasks) {
 }

@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,6 +45,9 @@ public final class AgentCatalog {
 	private static final Log logger = LogFactory.getLog(AgentCatalog.class);
 
 	private static final int MAX_CONCURRENCY = 32;
+
+	/** A name in {@code tools:}: {@code spool}, or a server's name as {@code mcp.json} may give it. */
+	private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
 	/** A system prompt and a few settings; a larger file is not a definition. */
 	private static final long MAX_FILE_SIZE = 1024 * 1024;
@@ -256,9 +262,27 @@ public final class AgentCatalog {
 		if (!environment.isEmpty() && command.isEmpty()) {
 			throw new IllegalArgumentException("env: names variables for a command, but there is no command");
 		}
+		List<String> tools = tools(front);
+		if (!tools.isEmpty() && (!command.isEmpty() || Boolean.TRUE.equals(outside))) {
+			throw new IllegalArgumentException("tools: are offered to a model, but this agent "
+					+ (command.isEmpty() ? "is outside Spool" : "runs a command") + ", which asks no model");
+		}
 		return new AgentDefinition(name, model, temperature, (concurrency != null) ? concurrency : 1,
 				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command,
-				(budget != null) ? budget.longValue() : null, environment);
+				(budget != null) ? budget.longValue() : null, environment, tools);
+	}
+
+	/** What the model may use: {@code spool}, or the name of an MCP server in {@code mcp.json}, each once. */
+	private static List<String> tools(FrontMatter front) {
+		List<String> tools = front.list("tools", "spool or an MCP server's name (letters, digits, _ . -)",
+				(value) -> Optional.of(value.strip()).filter((tool) -> TOOL_NAME.matcher(tool).matches()));
+		Set<String> seen = new HashSet<>();
+		for (String tool : tools) {
+			if (!seen.add(tool)) {
+				throw new IllegalArgumentException("tools: lists " + tool + " twice");
+			}
+		}
+		return tools;
 	}
 
 	private static List<String> command(FrontMatter front) {

@@ -19,14 +19,39 @@ import java.util.List;
  * for no limit
  * @param environment the names of Spool's environment variables its command also gets ({@code env:}), beyond the
  * few every command gets
+ * @param tools what its model may use ({@code tools:}): {@value #SPOOL_TOOLS} for Spool's own tools, any other name
+ * for the MCP server of that name in the workspace's {@code mcp.json}; empty offers nothing
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
-		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens, List<String> environment) {
+		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens, List<String> environment,
+		List<String> tools) {
+
+	/** The name in {@code tools:} that stands for Spool's own tools: submitting, reading and cancelling tasks. */
+	public static final String SPOOL_TOOLS = "spool";
 
 	public AgentDefinition {
 		roles = List.copyOf(roles);
 		command = List.copyOf(command);
 		environment = List.copyOf(environment);
+		tools = List.copyOf(tools);
+	}
+
+	/** An agent whose model may use no tools. */
+	public AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
+			String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens,
+			List<String> environment) {
+		this(name, model, temperature, concurrency, roles, systemPrompt, outside, command, budgetDailyTokens,
+				environment, List.of());
+	}
+
+	/** Whether its model may use Spool's own tools. */
+	public boolean usesSpoolTools() {
+		return this.tools.contains(SPOOL_TOOLS);
+	}
+
+	/** The MCP servers, by their names in {@code mcp.json}, whose tools its model may use. */
+	public List<String> mcpServers() {
+		return this.tools.stream().filter((tool) -> !tool.equals(SPOOL_TOOLS)).toList();
 	}
 
 	/** Whether a command, not a model, answers this agent's tasks. */

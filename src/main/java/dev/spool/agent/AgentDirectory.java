@@ -78,7 +78,8 @@ public final class AgentDirectory {
 				queries.ownedBy(name, TaskState.DONE), queries.ownedBy(name, TaskState.FAILED), lastBeat, definition.map(AgentDefinition::concurrency).orElse(0),
 				definition.map(AgentDefinition::roles).orElse(List.of()),
 				definition.map(AgentDefinition::systemPrompt).orElse(null),
-				pause.map(AgentWorker.Pause::until).orElse(null), pause.map(AgentWorker.Pause::because).orElse(null));
+				pause.map(AgentWorker.Pause::until).orElse(null), pause.map(AgentWorker.Pause::because).orElse(null),
+				definition.map(AgentDefinition::tools).orElse(List.of()));
 	}
 
 	private Instant lastHeartbeat(String name, List<Task> holding) {

@@ -23,10 +23,11 @@ import java.util.Locale;
  * @param pausedUntil when it takes tasks again, while it pauses after a failed attempt ({@code spool.retry-backoff});
  * null otherwise
  * @param pausedBecause the error of the attempt it pauses after, or null
+ * @param tools what its model may use: {@code spool} and the names of MCP servers in {@code mcp.json}
  */
 public record AgentStatus(String name, boolean defined, String model, List<String> command, State state,
 		List<String> currentTasks, long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles,
-		String systemPrompt, Instant pausedUntil, String pausedBecause) {
+		String systemPrompt, Instant pausedUntil, String pausedBecause, List<String> tools) {
 
 	/** What an agent is doing. */
 	public enum State {

@@ -2,6 +2,8 @@ package dev.spool.mcp;
 
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+
+import dev.spool.tools.ToolErrors;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.module.SimpleModule;
@@ -40,7 +42,7 @@ class McpErrorJson {
 			out.writeName("error");
 			out.writeStartObject();
 			out.writeNumberProperty("code", (error != null) ? error.code() : McpSchema.ErrorCodes.INTERNAL_ERROR);
-			out.writeStringProperty("message", ToolAnswers.oneLine((error != null) ? error.message() : null));
+			out.writeStringProperty("message", ToolErrors.oneLine((error != null) ? error.message() : null));
 			out.writeEndObject();
 			out.writeEndObject();
 		}

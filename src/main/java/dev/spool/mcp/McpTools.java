@@ -5,23 +5,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
-import dev.spool.agent.Routing;
-import dev.spool.web.GoalApiController;
-import dev.spool.web.TaskIds;
-import dev.spool.web.TaskJson;
+import dev.spool.tools.TaskIds;
+import dev.spool.tools.TaskRequest;
+import dev.spool.tools.TaskVerbs;
+import dev.spool.tools.ToolTask;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskId;
-import dev.spool.workspace.TaskNotFoundException;
-import dev.spool.workspace.TaskState;
-import dev.spool.workspace.TaskStore;
 
 import org.springframework.ai.mcp.annotation.McpTool;
 import org.springframework.ai.mcp.annotation.McpToolParam;
@@ -33,7 +26,7 @@ import org.springframework.stereotype.Component;
  * them and waits for them to end. Every result is JSON with the task's {@code id}, as the REST API shows it; a refused
  * call is a tool error of one line that says why, as the API's {@code 400} would, and a failure inside Spool one that
  * says so, never a stack trace (see {@link ToolAnswers}). The endpoint ({@code /mcp}) sits behind the same protections
- * as {@code /api}.
+ * as {@code /api}. The verbs themselves are {@link TaskVerbs}, which agents' tools share.
  */
 @Component
 class McpTools {
@@ -48,17 +41,14 @@ class McpTools {
 
 	private final Semaphore waits = new Semaphore(MOST_WAITS);
 
-	private final TaskStore store;
-
-	private final Routing routing;
+	private final TaskVerbs verbs;
 
 	private final Object ended = new Object();
 
 	private final ToolAnswers answers;
 
-	McpTools(TaskStore store, Routing routing, ToolAnswers answers) {
-		this.store = store;
-		this.routing = routing;
+	McpTools(TaskVerbs verbs, ToolAnswers answers) {
+		this.verbs = verbs;
 		this.answers = answers;
 	}
 
@@ -71,25 +61,20 @@ class McpTools {
 					required = false) String role,
 			@McpToolParam(description = "ids of tasks whose results this one needs, such as task_001",
 					required = false) List<String> dependsOn) {
-		return this.answers.answer("submit_task", () -> {
-			List<TaskId> dependencies = (dependsOn != null) ? dependsOn.stream().map(TaskIds::parse).toList() : List.of();
-			NewTask task = new NewTask(prompt, title, agent, role, null, 0, dependencies, null, null, null);
-			this.routing.check(task);
-			return McpTask.of(this.store.create(task));
-		});
+		return this.answers.answer("submit_task", () -> summary(
+				this.verbs.submit(new TaskRequest(prompt, title, agent, role, null, dependsOn, null))));
 	}
 
 	@McpTool(name = "submit_goal", description = "Hands a goal to the orchestrator, which plans it into subtasks and a "
 			+ "final task that combines their results; returns the goal's task, with its id.")
 	CallToolResult submitGoal(@McpToolParam(description = "what the plan must achieve") String goal,
 			@McpToolParam(description = "a short name for the board", required = false) String title) {
-		return this.answers.answer("submit_goal",
-				() -> McpTask.of(this.store.create(GoalApiController.createGoal(goal, title, 0))));
+		return this.answers.answer("submit_goal", () -> summary(this.verbs.submitGoal(goal, title, 0, null)));
 	}
 
 	@McpTool(name = "get_task", description = "A task: its state, error, and its answer once done.")
 	CallToolResult getTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
-		return this.answers.answer("get_task", () -> withAnswer(find(TaskIds.parse(id))));
+		return this.answers.answer("get_task", () -> withAnswer(this.verbs.find(id)));
 	}
 
 	@McpTool(name = "list_tasks", description = "Tasks, newest first, optionally only those in one state.")
@@ -99,18 +84,15 @@ class McpTools {
 		return this.answers.answer("list_tasks", () -> list(state, limit));
 	}
 
-	private List<McpTask> list(String state, BigInteger limit) {
+	private List<ToolTask> list(String state, BigInteger limit) {
 		int count = (limit != null) ? within(limit, "limit", 1, MAX_LIST) : 20;
-		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
-			.orElseThrow(() -> new InvalidTaskException(
-					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
-		return this.store.index().queries().page(only, 0, count).stream().map(McpTask::of).toList();
+		return this.verbs.list(state, 0, count).stream().map(this::summary).toList();
 	}
 
 	@McpTool(name = "cancel_task", description = "Cancels a pending or in-progress task; an agent working on it stops "
 			+ "and publishes nothing.")
 	CallToolResult cancelTask(@McpToolParam(description = "the task's id, such as task_001") String id) {
-		return this.answers.answer("cancel_task", () -> McpTask.of(this.store.cancel(TaskIds.parse(id))));
+		return this.answers.answer("cancel_task", () -> summary(this.verbs.cancel(TaskIds.parse(id))));
 	}
 
 	@McpTool(name = "wait_task", description = "Waits until a task is done, failed or cancelled, or the time is up, "
@@ -121,12 +103,12 @@ class McpTools {
 		return this.answers.answer("wait_task", () -> waitFor(id, seconds));
 	}
 
-	McpTask waitFor(String id, BigInteger seconds) throws InterruptedException {
+	ToolTask waitFor(String id, BigInteger seconds) throws InterruptedException {
 		TaskId taskId = TaskIds.parse(id);
 		Duration patience = Duration.ofSeconds(
 				(seconds != null) ? within(seconds, "seconds", 0, (int) LONGEST_WAIT.toSeconds()) : 60);
 		long deadline = System.nanoTime() + patience.toNanos();
-		Task task = find(taskId);
+		Task task = this.verbs.find(taskId);
 		if (ended(task) || patience.isZero()) {
 			return withAnswer(task);
 		}
@@ -138,7 +120,7 @@ class McpTools {
 			synchronized (this.ended) {
 				while (!ended(task) && deadline - System.nanoTime() > 0) {
 					this.ended.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-					task = find(taskId);
+					task = this.verbs.find(taskId);
 				}
 			}
 		}
@@ -165,9 +147,8 @@ class McpTools {
 		return MOST_WAITS - this.waits.availablePermits();
 	}
 
-	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */
 	private static boolean ended(Task task) {
-		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
+		return TaskVerbs.ended(task);
 	}
 
 	@EventListener
@@ -179,23 +160,12 @@ class McpTools {
 		}
 	}
 
-	private Task find(TaskId id) {
-		return this.store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+	private ToolTask summary(Task task) {
+		return ToolTask.of(task, this.verbs.queries());
 	}
 
-	private McpTask withAnswer(Task task) {
-		return new McpTask(TaskJson.summary(task), ended(task),
-				this.store.readOutput(task.id()).orElse(null));
-	}
-
-	/** A task as an MCP tool returns it: as the API shows it, with whether it ended and its answer once there. */
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record McpTask(@JsonUnwrapped TaskJson task, Boolean finished, String answer) {
-
-		static McpTask of(Task task) {
-			return new McpTask(TaskJson.summary(task), null, null);
-		}
-
+	private ToolTask withAnswer(Task task) {
+		return ToolTask.withAnswer(task, this.verbs.queries(), this.verbs.answer(task.id()).orElse(null));
 	}
 
 }

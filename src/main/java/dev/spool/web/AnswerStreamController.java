@@ -3,6 +3,7 @@ package dev.spool.web;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.spool.tools.TaskIds;
 import dev.spool.agent.LiveAnswers;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;

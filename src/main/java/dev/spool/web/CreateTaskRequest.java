@@ -18,5 +18,7 @@ record CreateTaskRequest(
 		@Schema(description = "tasks whose results this one needs; it starts when they are done and receives their "
 				+ "outputs", example = "[\"task_001\"]") List<String> dependsOn,
 		@Schema(description = "only agents listing this role may take the task; an unknown role is refused",
-				example = "writer") String role) {
+				example = "writer") String role,
+		@Schema(description = "the task that submits this one as its subtask; the task page and the board show the "
+				+ "tree", example = "task_001") String parent) {
 }

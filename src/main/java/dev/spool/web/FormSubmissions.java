@@ -47,7 +47,7 @@ class FormSubmissions {
 			}
 			case GOAL -> {
 				Task goal = this.store
-					.create(GoalApiController.createGoal(form.prompt(), form.title(), form.priorityValue()));
+					.create(NewTask.goal(form.prompt(), form.title(), form.priorityValue(), null));
 				yield "/goals/" + goal.id();
 			}
 			case PIPELINE -> {

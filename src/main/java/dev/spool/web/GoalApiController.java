@@ -1,14 +1,13 @@
 package dev.spool.web;
 
 import java.net.URI;
-import java.util.List;
 
+import dev.spool.tools.TaskIds;
 import dev.spool.goal.GoalView;
 import dev.spool.goal.GoalViews;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
-import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskStore;
@@ -34,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/goals")
 @Tag(name = "Goals", description = "Goals the orchestrator plans into subtasks and a final task")
-public class GoalApiController {
+class GoalApiController {
 
 	private final TaskStore store;
 
@@ -55,8 +54,8 @@ public class GoalApiController {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"goal\": \"...\"}");
 		}
-		Task task = this.store.create(createGoal(request.goal(), request.title(),
-				(request.priority() != null) ? request.priority() : 0));
+		Task task = this.store.create(NewTask.goal(request.goal(), request.title(),
+				(request.priority() != null) ? request.priority() : 0, null));
 		return ResponseEntity.created(URI.create("/api/goals/" + task.id())).body(find(task.id()));
 	}
 
@@ -72,18 +71,6 @@ public class GoalApiController {
 
 	private GoalView find(TaskId id) {
 		return this.goals.find(id).orElseThrow(() -> new TaskNotFoundException(id));
-	}
-
-	/**
-	 * A goal is a task for the orchestrator: {@code kind: goal}, which no other agent takes. The API and the dashboard's
-	 * form both make goals here.
-	 * @throws InvalidTaskException if the goal is missing or empty
-	 */
-	public static NewTask createGoal(String goal, String title, int priority) {
-		if (goal == null || goal.isBlank()) {
-			throw new InvalidTaskException("the goal is missing or empty");
-		}
-		return new NewTask(goal, title, null, null, TaskDocument.Kind.GOAL, priority, List.of(), null, null, null);
 	}
 
 	/** The body of {@code POST /api/goals}. */

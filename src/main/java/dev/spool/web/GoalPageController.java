@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import dev.spool.tools.TaskIds;
 import dev.spool.goal.GoalView;
 import dev.spool.goal.GoalViews;
 import dev.spool.workspace.TaskId;

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import dev.spool.agent.Routing;
+import dev.spool.tools.TaskIds;
+import dev.spool.tools.TaskJson;
+import dev.spool.tools.TaskRequest;
+import dev.spool.tools.TaskVerbs;
 import dev.spool.workspace.InvalidTaskException;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -45,15 +47,15 @@ class TaskApiController {
 
 	private final TaskStore store;
 
-	private final Routing routing;
+	private final TaskVerbs verbs;
 
 	private final TaskNotes notes;
 
 	private final BulkActions bulk;
 
-	TaskApiController(TaskStore store, Routing routing, TaskNotes notes, BulkActions bulk) {
+	TaskApiController(TaskStore store, TaskVerbs verbs, TaskNotes notes, BulkActions bulk) {
 		this.store = store;
-		this.routing = routing;
+		this.verbs = verbs;
 		this.notes = notes;
 		this.bulk = bulk;
 	}
@@ -62,19 +64,15 @@ class TaskApiController {
 	@Operation(summary = "Create a task", description = "Writes tasks/task_NNN_pending.md; an agent that may take it "
 			+ "claims it at once. Unknown fields and values of the wrong JSON type are refused.")
 	@ApiResponse(responseCode = "201", description = "the task, pending; its address is in the Location header")
-	@ApiResponse(responseCode = "400", description = "no prompt, an unknown role, a dependency that does not exist or depends on itself, a chain of dependencies deeper than spool.max-dependency-depth, or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "400", description = "no prompt, an unknown role, a dependency that does not exist or depends on itself, a chain of dependencies deeper than spool.max-dependency-depth, a parent that does not exist or is at a limit (spool.max-delegation-depth, spool.max-subtasks), or a field of the wrong type (the field is named)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@ApiResponse(responseCode = "413", description = "the prompt is larger than spool.max-prompt-size", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<TaskJson> create(@RequestBody(required = false) CreateTaskRequest request) {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"prompt\": \"...\"}");
 		}
-		List<TaskId> dependsOn = (request.dependsOn() != null)
-				? request.dependsOn().stream().map(TaskIds::parse).toList() : List.of();
-		NewTask newTask = new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
-				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null);
-		this.routing.check(newTask);
-		Task task = this.store.create(newTask);
+		Task task = this.verbs.submit(new TaskRequest(request.prompt(), request.title(), request.agent(),
+				request.role(), request.priority(), request.dependsOn(), request.parent()));
 		return ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
 			.body(TaskJson.summary(task, this.notes.snapshot()));
 	}
@@ -139,7 +137,7 @@ class TaskApiController {
 	@PostMapping(path = "/{id}/retry", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson retry(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
-		return TaskJson.summary(this.store.retry(TaskIds.parse(id)));
+		return TaskJson.summary(this.store.retry(TaskIds.parse(id)), this.store.index().queries());
 	}
 
 	@Operation(summary = "Cancel a pending or in-progress task", description = "An agent working on it stops and "
@@ -151,7 +149,7 @@ class TaskApiController {
 	@PostMapping(path = "/{id}/cancel", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	TaskJson cancel(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id) {
-		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)));
+		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)), this.store.index().queries());
 	}
 
 	@Operation(summary = "Cancel, retry or archive many tasks", description = "Each task in turn, as the single-task "

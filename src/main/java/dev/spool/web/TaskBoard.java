@@ -115,14 +115,22 @@ class TaskBoard {
 		return List.copyOf(names);
 	}
 
-	/** Whether a task matches the filter's agent and words (in its title, prompt or answer), in any state. */
+	/**
+	 * Whether a task matches the filter's agent and words (in its title, prompt or answer), in any state; a task's id
+	 * matches it and its subtasks.
+	 */
 	private Predicate<Task> matches(BoardFilter filter) {
 		String agent = blankToNull(filter.agent());
 		String query = blankToNull(filter.q());
 		String needle = (query != null) ? query.toLowerCase(Locale.ROOT) : null;
 		return (task) -> (agent == null || agent.equals(task.owner()) || agent.equals(task.document().agent()))
 				&& (needle == null || contains(task.title(), needle) || contains(task.summary(), needle)
-						|| task.id().text().equals(query) || this.answers.contains(task.id(), needle));
+						|| task.id().text().equals(query) || isParent(task, query)
+						|| this.answers.contains(task.id(), needle));
+	}
+
+	private static boolean isParent(Task task, String query) {
+		return task.document().parent() != null && task.document().parent().text().equals(query);
 	}
 
 	private static boolean contains(String text, String needle) {

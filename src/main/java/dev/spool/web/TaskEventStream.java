@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.spool.recovery.ClaimQuietChanged;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskChanged;
 
 import org.springframework.context.event.EventListener;
@@ -91,14 +92,17 @@ class TaskEventStream {
 	 * @param previous its state before, or null for a new task
 	 * @param owner the agent holding or last holding it
 	 * @param title its title
+	 * @param parent the task that submitted it, or null
 	 */
-	record TaskStateEvent(String id, String status, String previous, String owner, String title) {
+	record TaskStateEvent(String id, String status, String previous, String owner, String title, String parent) {
 
 		static TaskStateEvent of(TaskChanged changed) {
 			String status = (changed.after() != null) ? changed.after().state().word() : "deleted";
 			String previous = (changed.before() != null) ? changed.before().state().word() : null;
 			Task current = (changed.after() != null) ? changed.after() : changed.before();
-			return new TaskStateEvent(changed.id().text(), status, previous, current.owner(), current.title());
+			TaskId parent = current.document().parent();
+			return new TaskStateEvent(changed.id().text(), status, previous, current.owner(), current.title(),
+					(parent != null) ? parent.text() : null);
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.spool.tools.TaskJson;
 import dev.spool.agent.Routing;
 import dev.spool.budget.Budgets;
 import dev.spool.workspace.Attempt;
@@ -44,7 +45,7 @@ class TaskNotes {
 	}
 
 	/** Notes on tasks, against one view of the agents seen. */
-	static final class Snapshot {
+	static final class Snapshot implements TaskJson.Notes {
 
 		/** The longest chain of blocked dependants followed. */
 		private static final int MAX_CHAIN = 100;
@@ -65,27 +66,37 @@ class TaskNotes {
 		}
 
 		/** Why a pending task waits for a budget, such as "budget: agent_a spent 10,000 of 10,000 tokens today"; or null. */
-		String waitingForBudget(Task task) {
+		@Override
+		public TaskQueries queries() {
+			return this.index.queries();
+		}
+
+		@Override
+		public String waitingForBudget(Task task) {
 			return this.budgets.waiting(task).orElse(null);
 		}
 
-		Budgets budgets() {
+		@Override
+		public Budgets budgets() {
 			return this.budgets;
 		}
 
 		/** The dependencies a pending task still waits for; empty for any other task. */
-		List<TaskId> waitingFor(Task task) {
+		@Override
+		public List<TaskId> waitingFor(Task task) {
 			return (task.state() == TaskState.PENDING) ? this.dependencies.waitingFor(task) : List.of();
 		}
 
 		/** Why agents leave the task alone: its own file's problem, or a dependency cycle; or null. */
-		String problem(Task task) {
+		@Override
+		public String problem(Task task) {
 			return (task.problem() != null) ? task.problem()
 					: (task.state() == TaskState.PENDING) ? this.dependencies.problem(task).orElse(null) : null;
 		}
 
 		/** A warning about where the task is routed, or null. */
-		String warning(Task task) {
+		@Override
+		public String warning(Task task) {
 			return Routing.unseenAgent(task, this.seen).orElse(null);
 		}
 

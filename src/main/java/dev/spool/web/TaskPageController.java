@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.spool.tools.TaskIds;
+import dev.spool.tools.TaskJson;
 import dev.spool.budget.Budgets;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;
@@ -64,6 +66,14 @@ class TaskPageController {
 		model.addAttribute("outputHtml", (output != null) ? this.markdown.toHtml(output) : null);
 		model.addAttribute("timeline", timeline(task));
 		model.addAttribute("dependencies", task.dependsOn().stream().map(this::rowOrMissing).toList());
+		TaskId parent = task.document().parent();
+		model.addAttribute("parent", (parent != null) ? rowOrMissing(parent) : null);
+		model.addAttribute("subtasks", this.store.index()
+			.queries()
+			.children(task.id())
+			.stream()
+			.map((other) -> TaskRow.of(other, this.sweeper, this.clock.instant()))
+			.toList());
 		model.addAttribute("dependants", this.store.index()
 			.queries()
 			.dependants(task.id())
@@ -104,7 +114,7 @@ class TaskPageController {
 		return this.store.index()
 			.find(id)
 			.map((task) -> TaskRow.of(task, this.sweeper, this.clock.instant()))
-			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null));
+			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null, null, 0));
 	}
 
 	private List<TimelineEntry> timeline(Task task) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 
 /**
  * A task as a row of the board.
@@ -17,24 +18,31 @@ import dev.spool.workspace.Task;
  * @param attempts attempts made
  * @param reason a one-line reason, for failed or flagged tasks
  * @param quietFor how long the holding agent has been silent, when long enough to worry, or null
+ * @param parent the task that submitted it as a subtask, or null
+ * @param subtasks how many subtasks it submitted, when known; 0 otherwise
  */
 record TaskRow(String id, String title, String state, String owner, String agent, String age, int attempts,
-		String reason, String quietFor) {
+		String reason, String quietFor, String parent, int subtasks) {
 
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
-		return of(task, sweeper, now, task.error());
+		return of(task, sweeper, now, task.error(), 0);
 	}
 
-	/** A row whose reason also tells a dependency cycle, an unseen agent, or what a pending task waits for. */
+	/**
+	 * A row whose reason also tells a dependency cycle, an unseen agent, or what a pending task waits for, and which
+	 * counts its subtasks.
+	 */
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, TaskNotes.Snapshot notes) {
-		return of(task, sweeper, now, notes.reason(task));
+		return of(task, sweeper, now, notes.reason(task), notes.queries().children(task.id()).size());
 	}
 
-	private static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, String reason) {
+	private static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, String reason, int subtasks) {
 		String title = (task.title() != null) ? task.title() : firstLine(task.summary());
 		String quiet = sweeper.quietFor(task.file()).map(Ages::of).orElse(null);
+		TaskId parent = task.document().parent();
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
-				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet);
+				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet,
+				(parent != null) ? parent.text() : null, subtasks);
 	}
 
 	private static String firstLine(String text) {

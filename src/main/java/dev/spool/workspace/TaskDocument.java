@@ -25,12 +25,13 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * @param pipeline its place in a pipeline, or null
  * @param goal the goal whose plan it comes from, or null
  * @param budgetTokens the most tokens all its attempts together may use ({@code budget_tokens}), or null for no limit
+ * @param parent the task that submitted this one as its subtask, or null
  * @param prompt the body
  * @param problem why the front matter could not be taken, in one line naming the field, or null when it could
  */
 public record TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
 		Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, Long budgetTokens,
-		String prompt, String problem) {
+		TaskId parent, String prompt, String problem) {
 
 	/** Roles as agent definitions list them: a word or a few, without line breaks. */
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
@@ -46,6 +47,14 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 	public TaskDocument {
 		dependsOn = List.copyOf(dependsOn);
 		kind = (kind != null) ? kind : Kind.TASK;
+	}
+
+	/** A task that is no other task's subtask. */
+	public TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
+			Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal,
+			Long budgetTokens, String prompt, String problem) {
+		this(title, agent, role, kind, priority, dependsOn, maxAttempts, createdAt, retryOf, pipeline, goal,
+				budgetTokens, null, prompt, problem);
 	}
 
 	/** A task without a token budget. */
@@ -66,8 +75,8 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 	/** The same document with another prompt, such as the start of a long one. */
 	public TaskDocument withPrompt(String newPrompt) {
 		return new TaskDocument(this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
-				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, this.budgetTokens, newPrompt,
-				this.problem);
+				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, this.budgetTokens, this.parent,
+				newPrompt, this.problem);
 	}
 
 	/** Whether a text can be a role. */
@@ -101,7 +110,8 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 					front.value("role", "a role (letters, digits, spaces, _ . -)", TaskDocument::role), kind,
 					(priority != null) ? priority : 0, front.list("depends_on", "a task id", TaskDocument::id),
 					maxAttempts, front.instant("created_at"), front.value("retry_of", "a task id", TaskDocument::id),
-					pipelineStage(front), goalStep(front), budgetTokens, front.body(), null);
+					pipelineStage(front), goalStep(front), budgetTokens, front.value("parent", "a task id", TaskDocument::id),
+					front.body(), null);
 		}
 		catch (FrontMatter.InvalidFrontMatterException ex) {
 			return broken(front.body(), ex.getMessage());
@@ -179,6 +189,7 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 		field(out, "budget_tokens", (this.budgetTokens != null) ? this.budgetTokens.toString() : null);
 		field(out, "created_at", (this.createdAt != null) ? quote(this.createdAt.toString()) : null);
 		field(out, "retry_of", (this.retryOf != null) ? this.retryOf.text() : null);
+		field(out, "parent", (this.parent != null) ? this.parent.text() : null);
 		if (this.pipeline != null) {
 			field(out, "pipeline", this.pipeline.pipeline());
 			field(out, "stage", String.valueOf(this.pipeline.stage()));

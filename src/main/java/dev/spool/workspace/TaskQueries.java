@@ -43,6 +43,9 @@ public final class TaskQueries {
 
 	private final Map<GoalStep, NavigableSet<TaskId>> goalSteps = new ConcurrentHashMap<>();
 
+	/** The subtasks of each task that has some, by the {@code parent} they name. */
+	private final Map<TaskId, NavigableSet<TaskId>> children = new ConcurrentHashMap<>();
+
 	/** How many tasks each agent holds or last held, per state. */
 	private final Map<String, AtomicIntegerArray> owners = new ConcurrentHashMap<>();
 
@@ -94,6 +97,10 @@ public final class TaskQueries {
 		if (step != null) {
 			this.goalSteps.computeIfAbsent(step, (key) -> new ConcurrentSkipListSet<>()).add(id);
 		}
+		TaskId parent = task.document().parent();
+		if (parent != null) {
+			this.children.computeIfAbsent(parent, (key) -> new ConcurrentSkipListSet<>()).add(id);
+		}
 		agentsNamedBy(task).forEach((name) -> this.agents.computeIfAbsent(name, (key) -> new AtomicInteger())
 			.incrementAndGet());
 		if (task.owner() != null) {
@@ -131,6 +138,10 @@ public final class TaskQueries {
 		GoalStep step = task.document().goal();
 		if (step != null && (replacement == null || !step.equals(replacement.document().goal()))) {
 			removeFrom(this.goalSteps, step, id);
+		}
+		TaskId parent = task.document().parent();
+		if (parent != null && (replacement == null || !parent.equals(replacement.document().parent()))) {
+			removeFrom(this.children, parent, id);
 		}
 		for (String name : agentsNamedBy(task)) {
 			this.agents.computeIfPresent(name, (key, count) -> (count.decrementAndGet() > 0) ? count : null);
@@ -226,6 +237,11 @@ public final class TaskQueries {
 	/** The tasks that list this one in {@code depends_on}, by id. */
 	public List<Task> dependants(TaskId id) {
 		return tasks(this.dependants.getOrDefault(id, Set.of()));
+	}
+
+	/** The subtasks of a task: those that name it as their {@code parent}, by id. */
+	public List<Task> children(TaskId id) {
+		return tasks(this.children.getOrDefault(id, Collections.emptyNavigableSet()));
 	}
 
 	/** The tasks of a pipeline, by id. */

@@ -49,6 +49,8 @@ public final class TaskStore {
 
 	private final long maxPromptBytes;
 
+	private final Delegation delegation;
+
 	private final int defaultMaxAttempts;
 
 	private final IdReservations ids;
@@ -57,6 +59,11 @@ public final class TaskStore {
 
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
+		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT);
+	}
+
+	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
+			long maxPromptBytes, int defaultMaxAttempts, DelegationLimits delegationLimits) {
 		this.layout = layout;
 		this.files = files;
 		this.log = log;
@@ -64,6 +71,7 @@ public final class TaskStore {
 		this.clock = clock;
 		this.maxPromptBytes = maxPromptBytes;
 		this.defaultMaxAttempts = defaultMaxAttempts;
+		this.delegation = new Delegation(index, delegationLimits);
 		this.ids = new IdReservations(layout, files, index::highestNumber);
 		this.staged = new StagedAnswers(layout, files, clock);
 	}
@@ -142,10 +150,13 @@ public final class TaskStore {
 		if (request.retryOf() != null && this.index.find(request.retryOf()).isEmpty()) {
 			throw new InvalidTaskException("reworks " + request.retryOf() + ", which does not exist");
 		}
+		if (request.parent() != null) {
+			this.delegation.check(request.parent());
+		}
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
 		return new TaskDocument(title, request.agent(), request.role(), request.kind(), request.priority(),
 				request.dependsOn(), null, this.clock.instant(), request.retryOf(), request.pipeline(), request.goal(),
-				request.prompt().strip(), null);
+				null, request.parent(), request.prompt().strip(), null);
 	}
 
 	/**

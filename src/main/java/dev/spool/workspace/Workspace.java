@@ -69,7 +69,7 @@ public final class Workspace {
 		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
 				settings.maxDependencyDepth(), extensions.startRules(), listener);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
-				settings.maxAttempts());
+				settings.maxAttempts(), settings.delegation());
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		new InterruptedMoves(layout).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
 		store.loadReservations();
@@ -143,8 +143,14 @@ public final class Workspace {
 	 * @param maxAttempts attempts before a task fails, unless its front matter says otherwise
 	 * @param maxDependencyDepth the longest chain of unfinished tasks a new task may depend on; longer ones written
 	 * by hand are flagged
+	 * @param delegation how deep subtasks may nest and how many one task may submit
 	 */
-	public record Settings(boolean fsync, long maxPromptBytes, int maxAttempts, int maxDependencyDepth) {
+	public record Settings(boolean fsync, long maxPromptBytes, int maxAttempts, int maxDependencyDepth,
+			DelegationLimits delegation) {
+
+		public Settings(boolean fsync, long maxPromptBytes, int maxAttempts, int maxDependencyDepth) {
+			this(fsync, maxPromptBytes, maxAttempts, maxDependencyDepth, DelegationLimits.DEFAULT);
+		}
 
 		public Settings(boolean fsync, long maxPromptBytes, int maxAttempts) {
 			this(fsync, maxPromptBytes, maxAttempts, Dependencies.DEFAULT_MAX_DEPTH);

@@ -26,7 +26,8 @@ class WorkspaceConfiguration {
 	Workspace workspace(SpoolProperties properties, ObjectProvider<StartRule> startRules,
 			ObjectProvider<OwnerHistory> owners, Clock clock, ApplicationEventPublisher events) {
 		Workspace.Settings settings = new Workspace.Settings(properties.fsync(),
-				properties.maxPromptSize().toBytes(), properties.maxAttempts(), properties.maxDependencyDepth());
+				properties.maxPromptSize().toBytes(), properties.maxAttempts(), properties.maxDependencyDepth(),
+				new DelegationLimits(properties.maxDelegationDepth(), properties.maxSubtasks()));
 		Workspace.Extensions extensions = new Workspace.Extensions(startRules.orderedStream().toList(),
 				owners.getIfAvailable(() -> OwnerHistory.NONE));
 		try {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class AgentCatalogTests {
@@ -65,6 +66,50 @@ class AgentCatalogTests {
 		assertThat(writer.systemPrompt()).isEqualTo("Write well.");
 		assertThat(catalog.problems()).containsKeys("Bad_Name.md", "broken.md");
 		assertThat(catalog.reload()).isFalse();
+	}
+
+	@Test
+	void aDefinitionListsTheToolsItsModelMayUseAndNothingListedOffersNothing() {
+		AgentDefinition helper = AgentCatalog.parse("helper", "---\ntools: [spool, everything]\n---\nHelp.");
+
+		assertThat(helper.tools()).containsExactly("spool", "everything");
+		assertThat(helper.usesSpoolTools()).isTrue();
+		assertThat(helper.mcpServers()).containsExactly("everything");
+		assertThat(AgentCatalog.parse("one", "---\ntools: spool\n---\nx").tools()).containsExactly("spool");
+		AgentDefinition plain = AgentCatalog.parse("plain", "---\nmodel: qwen3\n---\nx");
+		assertThat(plain.tools()).isEmpty();
+		assertThat(plain.usesSpoolTools()).isFalse();
+	}
+
+	@Test
+	void badToolListsAreRefusedWithAReasonThatNamesTheField() {
+		assertThat(problem("tools: {spool: yes}")).isEqualTo("tools: is a map, not spool or an MCP server's name "
+				+ "(letters, digits, _ . -) or a list of them");
+		assertThat(problem("tools: [spool, ~]")).startsWith("tools: item 2 is empty");
+		assertThat(problem("tools: [spool, \"../bin/sh\"]")).startsWith("tools: item 2 '../bin/sh' is not spool");
+		assertThat(problem("tools: [\"a b\"]")).startsWith("tools: item 1 'a b' is not spool");
+		assertThat(problem("tools: [spool, spool]")).isEqualTo("tools: lists spool twice");
+		assertThat(problem("tools: [spool]\ncommand: [cat]"))
+			.isEqualTo("tools: are offered to a model, but this agent runs a command, which asks no model");
+		assertThat(problem("tools: [spool]\noutside: true"))
+			.isEqualTo("tools: are offered to a model, but this agent is outside Spool, which asks no model");
+	}
+
+	@Test
+	void aDefinitionWithBadToolsIsNotRunAndItsReasonIsKept() throws IOException {
+		AgentCatalog catalog = catalog();
+		Files.writeString(this.root.resolve("agents/good.md"), "---\ntools: [spool]\n---\nWork.");
+		Files.writeString(this.root.resolve("agents/bad.md"), "---\ntools: [spool, spool]\n---\nWork.");
+		catalog.reload();
+
+		assertThat(catalog.all()).extracting(AgentDefinition::name).containsExactly("good");
+		assertThat(catalog.problems()).containsEntry("bad.md", "tools: lists spool twice");
+	}
+
+	private static String problem(String frontMatter) {
+		return catchThrowableOfType(IllegalArgumentException.class,
+				() -> AgentCatalog.parse("a", "---\n" + frontMatter + "\n---\nx"))
+			.getMessage();
 	}
 
 	@Test

@@ -169,6 +169,40 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void aParentsPageListsItsSubtasksLiveAndTheBoardLeadsFromASubtaskToItsParent() throws Exception {
+		String parent = createTask("{\"prompt\":\"Split the survey\",\"title\":\"Survey\",\"agent\":\"shellbot\"}");
+		browser.open(url("/tasks/" + parent));
+		browser.awaitLive();
+		browser.script("window.__noReload = true");
+		assertThat(browser.driver().findElements(By.id("subtasks"))).isEmpty();
+
+		String child = createTask("{\"prompt\":\"Count the north\",\"title\":\"North\",\"agent\":\"shellbot\","
+				+ "\"parent\":\"" + parent + "\"}");
+		browser.until(PATIENCE, (driver) -> driver.findElements(By.cssSelector("#subtasks li[data-task='" + child
+				+ "'] .state-pending")).isEmpty() ? null : true);
+		HttpResponse<String> cancelled = this.http.send(
+				HttpRequest.newBuilder(URI.create(url("/api/tasks/" + child + "/cancel")))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+		browser.until(PATIENCE, (driver) -> driver.findElements(By.cssSelector("#subtasks li[data-task='" + child
+				+ "'] .state-cancelled")).isEmpty() ? null : true);
+		assertThat(browser.script("return window.__noReload === true")).as("the page was not reloaded").isEqualTo(true);
+		assertThat(browser.text("#subtasks")).contains(child, "North");
+		browser.screenshot("task-subtasks");
+
+		browser.open(url("/?q=" + parent));
+		assertThat(rowText(child)).contains("↳ from " + parent);
+		assertThat(rowText(parent)).contains("1 subtask");
+		browser.navigateBy(() -> browser.driver()
+			.findElement(By.cssSelector("#board tr[data-task='" + child + "'] .subtask-of a"))
+			.click());
+		assertThat(browser.driver().getCurrentUrl()).endsWith("/tasks/" + parent);
+	}
+
+	@Test
 	void aTaskPageShowsTheResultRenderedAsMarkdown() throws Exception {
 		String id = createTask("{\"prompt\":\"Say that all is good\",\"title\":\"All good?\"}");
 		awaitStatus(id, "done");

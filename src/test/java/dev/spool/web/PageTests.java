@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.spool.tools.TaskIds;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -57,6 +58,42 @@ class PageTests {
 
 	@Autowired
 	Pipes pipes;
+
+	@Test
+	void amongManyTasksTheBoardAndTheTaskPageShowWhichSubmittedWhich() throws Exception {
+		Task parent = this.store.create(new NewTask("Plan the survey", "Survey plan", "nobody", 0, List.of(), null));
+		List<Task> children = new java.util.ArrayList<>();
+		for (int i = 0; i < 120; i++) {
+			NewTask task = new NewTask("Filler " + i, "Filler " + i, "nobody", 0, List.of(), null);
+			Task made = this.store.create((i % 40 == 0) ? task.withParent(parent.id()) : task);
+			if (made.document().parent() != null) {
+				children.add(made);
+			}
+		}
+		Task grandchild = this.store.create(
+				new NewTask("Deeper", "Deeper step", "nobody", 0, List.of(), null).withParent(children.get(0).id()));
+		this.store.cancel(children.get(1).id());
+
+		this.mvc.perform(get("/tasks/" + parent.id()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("Subtasks (3)"),
+					containsString("<li data-task=\"" + children.get(0).id() + "\">"),
+					containsString("<li data-task=\"" + children.get(2).id() + "\">"),
+					containsString("state-cancelled"), not(containsString("Submitted by")),
+					not(containsString("data-task=\"" + grandchild.id() + "\"")))));
+		this.mvc.perform(get("/tasks/" + grandchild.id()).header("HX-Request", "true"))
+			.andExpect(content().string(allOf(containsString("Submitted by"),
+					containsString("href=\"/tasks/" + children.get(0).id() + "\""), not(containsString("Subtasks (")))));
+		this.mvc.perform(get("/").param("q", parent.id().text()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("data-task=\"" + parent.id() + "\""),
+					containsString("3 subtasks"), containsString("data-task=\"" + children.get(2).id() + "\""),
+					containsString("↳ from <a href=\"/tasks/" + parent.id() + "\">" + parent.id() + "</a>"),
+					not(containsString("Filler 1<")), not(containsString("data-task=\"" + grandchild.id() + "\"")))));
+		this.mvc.perform(get("/").param("q", children.get(0).id().text()).header("HX-Request", "true"))
+			.andExpect(content().string(allOf(containsString("1 subtask<"),
+					containsString("data-task=\"" + grandchild.id() + "\""))));
+	}
 
 	@Test
 	void theBoardShowsCountsRowsTheFormTheChartAndTheOfflineBanner() throws Exception {

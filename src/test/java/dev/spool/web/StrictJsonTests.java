@@ -118,7 +118,7 @@ class StrictJsonTests {
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.field").value("dependson"))
 			.andExpect(jsonPath("$.detail").value(
-					"dependson: 'dependson' is not a field of this request (fields: agent, dependsOn, priority, prompt, role, title)"));
+					"dependson: 'dependson' is not a field of this request (fields: agent, dependsOn, parent, priority, prompt, role, title)"));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import com.jayway.jsonpath.JsonPath;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,40 @@ class TaskApiTests {
 	@BeforeEach
 	void countFiles() throws IOException {
 		this.filesBefore = taskFileCount();
+	}
+
+	@Test
+	void aTaskCreatedWithAParentIsItsSubtaskInTheApiBothWays() throws Exception {
+		String parent = JsonPath.read(this.mvc
+			.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"prompt\":\"Plan\",\"agent\":\"nobody\"}"))
+			.andExpect(jsonPath("$.children.length()").value(0))
+			.andReturn()
+			.getResponse()
+			.getContentAsString(), "$.id");
+		String child = JsonPath.read(this.mvc
+			.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"prompt\":\"Step\",\"agent\":\"nobody\",\"parent\":\"" + parent + "\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.parent").value(parent))
+			.andReturn()
+			.getResponse()
+			.getContentAsString(), "$.id");
+
+		this.mvc.perform(get("/api/tasks/" + parent))
+			.andExpect(jsonPath("$.children[0]").value(child))
+			.andExpect(jsonPath("$.parent").doesNotExist());
+		this.mvc.perform(get("/api/tasks?limit=5"))
+			.andExpect(jsonPath("$.tasks[?(@.id == '" + child + "')].parent").value(parent));
+		this.mvc.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"prompt\":\"Orphan\",\"parent\":\"task_99999\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value("its parent task_99999 does not exist"));
+		this.mvc.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"prompt\":\"Orphan\",\"parent\":\"../x\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value(containsString("is not a task id")));
+		assertThat(taskFileCount()).isEqualTo(this.filesBefore + 2);
 	}
 
 	@Test

@@ -20,7 +20,7 @@ import static dev.spool.Generators.weighted;
 public final class HostileYaml {
 
 	static final List<String> TASK_FIELDS = List.of("title", "agent", "priority", "depends_on", "max_attempts",
-			"created_at", "retry_of");
+			"created_at", "retry_of", "parent");
 
 	private static final List<String> AGENT_FIELDS = List.of("model", "temperature", "concurrency", "roles");
 

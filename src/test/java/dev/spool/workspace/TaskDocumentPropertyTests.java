@@ -93,8 +93,9 @@ class TaskDocumentPropertyTests {
 				Integer.MAX_VALUE)) : 1 + random.nextInt(Integer.MAX_VALUE));
 		Instant createdAt = orNull(random, 30, () -> instant(random));
 		String prompt = anyText(random, 300).replace("\r", "").strip();
-		return new TaskDocument(title, agent, anyInt(random), list(random, 0, 5, () -> id(random)), maxAttempts,
-				createdAt, orNull(random, 50, () -> id(random)), prompt, null);
+		return new TaskDocument(title, agent, null, TaskDocument.Kind.TASK, anyInt(random),
+				list(random, 0, 5, () -> id(random)), maxAttempts, createdAt, orNull(random, 50, () -> id(random)), null,
+				null, null, orNull(random, 50, () -> id(random)), prompt, null);
 	}
 
 	/** The document with one field left out, then with a shorter title or prompt. */

@@ -70,6 +70,24 @@ class TaskDocumentTests {
 	}
 
 	@Test
+	void aSubtaskNamesItsParentAndReadsItBack() {
+		TaskDocument read = parse("parent: task_5");
+
+		assertThat(read.parent()).isEqualTo(new TaskId("task_5", 5));
+		assertThat(read.render()).contains("parent: task_5\n");
+		assertThat(TaskDocument.parse(read.render())).isEqualTo(read);
+		assertThat(parse("parent: ~").parent()).isNull();
+	}
+
+	@Test
+	void aParentThatIsNoTaskIdIsAProblemThatNamesTheField() {
+		assertThat(parse("parent: [task_1]").problem()).isEqualTo("parent: is a list, not a task id");
+		assertThat(parse("parent: {task_1: x}").problem()).isEqualTo("parent: is a map, not a task id");
+		assertThat(parse("parent: ../task_1").problem()).startsWith("parent: ").contains("not a task id");
+		assertThat(parse("parent: \"task_1\\nagent: x\"").problem()).startsWith("parent: ");
+	}
+
+	@Test
 	void emptyFieldsMeanTheDefaults() {
 		TaskDocument read = parse("title: ~\nagent: null\npriority:\nmax_attempts: ~\ncreated_at:\nretry_of: ~");
 

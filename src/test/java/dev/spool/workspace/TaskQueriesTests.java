@@ -94,6 +94,8 @@ class TaskQueriesTests {
 			TaskId id = TaskId.of(n);
 			assertThat(queries.dependants(id)).as("dependants of %s", id)
 				.isEqualTo(byId.stream().filter((task) -> task.dependsOn().contains(id)).toList());
+			assertThat(queries.children(id)).as("children of %s", id)
+				.isEqualTo(byId.stream().filter((task) -> id.equals(task.document().parent())).toList());
 			for (String step : List.of("1", "2", GoalStep.FINAL)) {
 				assertThat(queries.goalStep(id, step)).isEqualTo(byId.stream()
 					.filter((task) -> task.document().goal() != null && task.document().goal().goal().equals(id)
@@ -157,8 +159,9 @@ class TaskQueriesTests {
 				1 + random.nextInt(3), PipelineStage.Transport.FILES) : null;
 		GoalStep goal = (random.nextInt(3) == 0) ? new GoalStep(TaskId.of(1 + random.nextInt(IDS)),
 				List.of("1", "2", GoalStep.FINAL).get(random.nextInt(3))) : null;
+		TaskId parent = (random.nextInt(3) == 0) ? TaskId.of(1 + random.nextInt(IDS)) : null;
 		TaskDocument document = new TaskDocument(null, null, null, TaskDocument.Kind.TASK, 0,
-				dependsOn.stream().distinct().toList(), null, null, null, pipeline, goal, "prompt", null);
+				dependsOn.stream().distinct().toList(), null, null, null, pipeline, goal, null, parent, "prompt", null);
 		List<Attempt> history = new ArrayList<>();
 		for (int i = Generators.size(random, 0, 3); i > 0; i--) {
 			Instant finished = BASE.plusSeconds(random.nextInt(400));

@@ -1,4 +1,4 @@
-package dev.spool.web;
+package dev.spool.tools;
 
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.TaskId;

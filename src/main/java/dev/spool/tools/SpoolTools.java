@@ -1,0 +1,175 @@
+package dev.spool.tools;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.stereotype.Component;
+
+/**
+ * Spool's own tools for a model agent ({@code tools: [spool]} in its definition), made for one attempt of one task:
+ * the MCP server's tools, by the same names and arguments ({@code submit_task}, {@code submit_goal},
+ * {@code get_task}, {@code list_tasks}, {@code cancel_task}) and {@code read_answer}, on the same
+ * {@link TaskVerbs}. What an agent submits is its task's subtask ({@code parent}), within the limits on delegation.
+ * It may read any task of the workspace and its answer (the workspace is shared, and tasks are named by id, never by
+ * path, so nothing outside {@code tasks/} and {@code outputs/} can be reached), but cancel only its own subtasks and
+ * theirs.
+ */
+@Component
+public class SpoolTools {
+
+	/** The most of an answer {@code get_task} shows; {@code read_answer} reads the rest. */
+	static final int ANSWER_PREVIEW_CHARS = 2_000;
+
+	/** The most of an answer one {@code read_answer} call returns. */
+	static final int ANSWER_PART_CHARS = 16_000;
+
+	private static final int MAX_LIST = 200;
+
+	private static final String ID = """
+			{"type": "object", "properties": {"id": {"type": "string", "description": "the task's id, such as \
+			task_001"}}, "required": ["id"], "additionalProperties": false}""";
+
+	private final TaskVerbs verbs;
+
+	private final JsonMapper json;
+
+	SpoolTools(TaskVerbs verbs, JsonMapper json) {
+		this.verbs = verbs;
+		this.json = json;
+	}
+
+	/** The tools for an attempt at {@code task}: what they submit is its subtask. */
+	public List<ToolCallback> forAttempt(TaskId task) {
+		return List.of(submitTask(task), submitGoal(task), getTask(), listTasks(), cancelTask(task), readAnswer());
+	}
+
+	private ToolCallback submitTask(TaskId parent) {
+		return new SpoolTool("submit_task", "Hands a subtask to Spool's agents and returns it, with its id; "
+				+ "follow it with get_task, and read its answer with read_answer once it is done.", """
+				{"type": "object", "properties": {
+				 "prompt": {"type": "string", "description": "what the agent is asked to do"},
+				 "title": {"type": "string", "description": "a short name for the board"},
+				 "agent": {"type": "string", "description": "only this agent may take the task"},
+				 "role": {"type": "string", "description": "only agents listing this role may take the task"},
+				 "dependsOn": {"type": "array", "items": {"type": "string"},
+				  "description": "ids of tasks whose results this one needs, such as task_001"}},
+				 "required": ["prompt"], "additionalProperties": false}""",
+				List.of("prompt", "title", "agent", "role", "dependsOn"),
+				(arguments) -> summary(this.verbs.submit(new TaskRequest(arguments.requiredText("prompt"),
+						arguments.text("title"), arguments.text("agent"), arguments.text("role"), null,
+						arguments.texts("dependsOn"), parent.text()))),
+				this.json);
+	}
+
+	private ToolCallback submitGoal(TaskId parent) {
+		return new SpoolTool("submit_goal", "Hands a goal to the orchestrator, which plans it into subtasks and a "
+				+ "final task that combines their results; returns the goal's task, with its id.", """
+				{"type": "object", "properties": {
+				 "goal": {"type": "string", "description": "what the plan must achieve"},
+				 "title": {"type": "string", "description": "a short name for the board"}},
+				 "required": ["goal"], "additionalProperties": false}""", List.of("goal", "title"),
+				(arguments) -> summary(this.verbs.submitGoal(arguments.requiredText("goal"), arguments.text("title"),
+						0, parent)),
+				this.json);
+	}
+
+	private ToolCallback getTask() {
+		return new SpoolTool("get_task", "A task: its state, error, and the start of its answer once done "
+				+ "(read_answer reads all of it).", ID, List.of("id"), (arguments) -> {
+					Task task = this.verbs.find(arguments.requiredText("id"));
+					return ToolTask.withAnswer(task, this.verbs.queries(),
+							this.verbs.answer(task.id()).map(SpoolTools::preview).orElse(null));
+				}, this.json);
+	}
+
+	private ToolCallback listTasks() {
+		return new SpoolTool("list_tasks", "Tasks, newest first, optionally only those in one state.", """
+				{"type": "object", "properties": {
+				 "state": {"type": "string", "enum": ["pending", "inprogress", "done", "failed", "cancelled"]},
+				 "limit": {"type": "integer", "minimum": 1, "maximum": 200, "description": "how many (default 20)"}},
+				 "additionalProperties": false}""", List.of("state", "limit"),
+				(arguments) -> this.verbs
+					.list(arguments.text("state"), 0, arguments.wholeNumber("limit", 1, MAX_LIST, 20))
+					.stream()
+					.map(this::summary)
+					.toList(),
+				this.json);
+	}
+
+	private ToolCallback cancelTask(TaskId self) {
+		return new SpoolTool("cancel_task", "Cancels a pending or in-progress subtask you submitted (or one of "
+				+ "theirs); an agent working on it stops and publishes nothing.", ID, List.of("id"), (arguments) -> {
+					Task task = this.verbs.find(arguments.requiredText("id"));
+					if (!submittedBy(task, self)) {
+						throw new InvalidTaskException(task.id() + " is not a subtask of " + self
+								+ ": an agent may cancel only the subtasks it submitted, and theirs");
+					}
+					return summary(this.verbs.cancel(task.id()));
+				}, this.json);
+	}
+
+	private ToolCallback readAnswer() {
+		return new SpoolTool("read_answer", "The answer of a done task, as text, " + ANSWER_PART_CHARS
+				+ " characters at a time: a longer answer ends with a note giving the offset of the next part.", """
+				{"type": "object", "properties": {
+				 "id": {"type": "string", "description": "the task's id, such as task_001"},
+				 "offset": {"type": "integer", "minimum": 0,
+				  "description": "the character to start from (default 0), for the next part of a long answer"}},
+				 "required": ["id"], "additionalProperties": false}""", List.of("id", "offset"), (arguments) -> {
+					Task task = this.verbs.find(arguments.requiredText("id"));
+					int offset = arguments.wholeNumber("offset", 0, Integer.MAX_VALUE, 0);
+					String answer = this.verbs.answer(task.id())
+						.orElseThrow(() -> new InvalidTaskException(task.id() + " has no answer"
+								+ (task.hasOutput() ? " Spool can read" : ": it is " + task.state().word())));
+					return part(task.id(), answer, offset);
+				}, this.json);
+	}
+
+	/** Whether {@code ancestor} submitted the task, or a task it submitted did, and so on. */
+	private boolean submittedBy(Task task, TaskId ancestor) {
+		Set<TaskId> seen = new HashSet<>();
+		Optional<TaskId> above = Optional.ofNullable(task.document().parent());
+		while (above.isPresent() && seen.add(above.get())) {
+			if (above.get().equals(ancestor)) {
+				return true;
+			}
+			above = this.verbs.known(above.get()).map((parent) -> parent.document().parent());
+		}
+		return false;
+	}
+
+	private ToolTask summary(Task task) {
+		return ToolTask.of(task, this.verbs.queries());
+	}
+
+	private static String preview(String answer) {
+		if (answer.length() <= ANSWER_PREVIEW_CHARS) {
+			return answer;
+		}
+		return Texts.cut(answer, ANSWER_PREVIEW_CHARS) + "\n[… cut: the answer is " + answer.length()
+				+ " characters; read_answer reads all of it, a part at a time]";
+	}
+
+	static String part(TaskId id, String answer, int offset) {
+		if (offset > answer.length()) {
+			throw new InvalidTaskException("offset " + offset + " is past the end of " + id + "'s answer, which is "
+					+ answer.length() + " characters");
+		}
+		int start = Texts.start(answer, offset);
+		String part = Texts.cut(answer.substring(start), ANSWER_PART_CHARS);
+		int end = start + part.length();
+		return (end >= answer.length()) ? part
+				: part + "\n[… cut: characters " + start + " to " + end + " of " + answer.length() + "; call "
+						+ "read_answer with offset " + end + " for the next part]";
+	}
+
+}

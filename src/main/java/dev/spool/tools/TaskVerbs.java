@@ -1,0 +1,106 @@
+package dev.spool.tools;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.spool.agent.Routing;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.NewTask;
+import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskQueries;
+import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Spool's verbs as every door into it uses them, the REST API, the MCP server and agents' tools alike, so that a task
+ * submitted through any of them is checked the same way. A refusal throws {@link InvalidTaskException} (or
+ * {@link TaskNotFoundException}) with a message meant for whoever sent the request.
+ */
+@Component
+public class TaskVerbs {
+
+	private final TaskStore store;
+
+	private final Routing routing;
+
+	TaskVerbs(TaskStore store, Routing routing) {
+		this.store = store;
+		this.routing = routing;
+	}
+
+	/**
+	 * Writes a new pending task.
+	 * @throws InvalidTaskException if a field is wrong, no agent lists its role, or a limit on delegation refuses it
+	 */
+	public Task submit(TaskRequest request) {
+		List<TaskId> dependsOn = (request.dependsOn() != null)
+				? request.dependsOn().stream().map(TaskIds::parse).toList() : List.of();
+		TaskId parent = (request.parent() != null) ? TaskIds.parse(request.parent()) : null;
+		NewTask task = new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
+				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null, parent);
+		this.routing.check(task);
+		return this.store.create(task);
+	}
+
+	/**
+	 * Writes a new goal for the orchestrator to plan.
+	 * @throws InvalidTaskException if the goal is empty or a limit on delegation refuses it
+	 */
+	public Task submitGoal(String goal, String title, int priority, TaskId parent) {
+		return this.store.create(NewTask.goal(goal, title, priority, parent));
+	}
+
+	/**
+	 * The task of that id.
+	 * @throws InvalidTaskException if the text is no task id
+	 * @throws TaskNotFoundException if no such task is known
+	 */
+	public Task find(String id) {
+		return find(TaskIds.parse(id));
+	}
+
+	/** The task of that id; throws {@link TaskNotFoundException} if no such task is known. */
+	public Task find(TaskId id) {
+		return known(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	/** The task of that id, or empty if no such task is known. */
+	public Optional<Task> known(TaskId id) {
+		return this.store.index().find(id);
+	}
+
+	/**
+	 * Tasks, newest first, optionally only those in one state.
+	 * @throws InvalidTaskException if the state is no state's word
+	 */
+	public List<Task> list(String state, int offset, int limit) {
+		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
+			.orElseThrow(() -> new InvalidTaskException(
+					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
+		return queries().page(only, offset, limit);
+	}
+
+	/** Cancels a pending or in-progress task; see {@link TaskStore#cancel}. */
+	public Task cancel(TaskId id) {
+		return this.store.cancel(id);
+	}
+
+	/** The answer of a done task, without its header, read as {@link TaskStore#readOutput} reads it. */
+	public Optional<String> answer(TaskId id) {
+		return this.store.readOutput(id);
+	}
+
+	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */
+	public static boolean ended(Task task) {
+		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
+	}
+
+	public TaskQueries queries() {
+		return this.store.index().queries();
+	}
+
+}
