@@ -80,6 +80,9 @@ class ToolConversationTests {
 	static void start() throws IOException {
 		Path agents = Files.createDirectories(workspace.resolve("agents"));
 		Files.writeString(agents.resolve("toolsmith.md"), "---\nconcurrency: 2\nroles: [smith]\n---\nYou use tools.\n");
+		Files.writeString(agents.resolve("delegator.md"),
+				"---\nroles: [boss]\ntools: [spool]\n---\nYou hand work to others.\n");
+		Files.writeString(agents.resolve("helper.md"), "---\nroles: [counter]\n---\nYou count.\n");
 		server = new MockWebServer();
 		server.setDispatcher(new Model());
 		server.start();
@@ -158,6 +161,28 @@ class ToolConversationTests {
 				"the model asked for more than 6 tool calls in this task's conversation (spool.max-tool-calls)");
 	}
 
+	@Test
+	void anAgentListingSpoolSubmitsASubtaskThatRecordsItsParentAndAnotherAgentAnswersIt() throws Exception {
+		Task task = this.store.create(new NewTask("delegate: count the owls", null, null, "boss", null, 0, List.of(),
+				null, null, null));
+
+		Task done = finished(task.id());
+
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		List<JsonNode> asked = requestsAbout("delegate: count the owls");
+		assertThat(asked.get(0).path("tools").toString()).contains("\"submit_task\"").contains("\"read_answer\"")
+			.doesNotContain("\"shout\"");
+		List<Task> children = this.store.index().queries().children(task.id());
+		assertThat(children).hasSize(1);
+		Task subtask = finished(children.get(0).id());
+		assertThat(subtask.document().parent()).isEqualTo(task.id());
+		assertThat(subtask.document().prompt()).startsWith("sub: how many owls");
+		assertThat(subtask.state()).isEqualTo(TaskState.DONE);
+		assertThat(subtask.owner()).isEqualTo("helper");
+		assertThat(Files.readString(workspace.resolve("outputs").resolve(task.id() + "_result.md")))
+			.contains("Delegated as " + subtask.id());
+	}
+
 	private static NewTask smith(String prompt) {
 		return new NewTask(prompt, null, null, "smith", null, 0, List.of(), null, null, null);
 	}
@@ -220,6 +245,12 @@ class ToolConversationTests {
 			if (user.startsWith("forever:")) {
 				return calls(List.of(call("call_" + turn + "_x", "shout", "{\"text\": \"again " + turn + "\"}"),
 						call("call_" + turn + "_y", "shout", "{\"text\": \"more " + turn + "\"}")));
+			}
+			if (user.startsWith("delegate:")) {
+				return results.isEmpty()
+						? calls(List.of(call("call_submit_" + turn, "submit_task",
+								"{\"prompt\": \"sub: how many owls (turn " + turn + ")\", \"role\": \"counter\"}")))
+						: answer("Delegated as " + JSON.readTree(results.get(0)).path("id").asString());
 			}
 			if (results.isEmpty() && user.startsWith("shout:")) {
 				return calls(List.of(call("call_shout_1", "shout", "{\"text\": \"owls\"}"),
