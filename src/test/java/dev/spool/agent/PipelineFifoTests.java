@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +20,9 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.spool.agent.ModelEndpointTests.ModelEndpoint;
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelStub;
 import dev.spool.workspace.Attempt;
 import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
@@ -72,21 +72,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=3")
 	class WhenStageOneStreams {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("streams"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("streams"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("streams"), () -> endpoint);
 		}
 
 		@Autowired
@@ -108,9 +108,8 @@ class PipelineFifoTests {
 			int n = answers.incrementAndGet();
 			List<String> pieces = List.of("Draft #" + n + ": ", "first line, ", "second line, ", "third line, ",
 					"and the end.");
-			endpoint.otherwise((request) -> isStageOne(request) ? slowly(ModelEndpoint
-				.answer(null, pieces.toArray(String[]::new))
-				.to(request)) : ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request));
+			endpoint.otherwise((request) -> isStageOne(request) ? slowly(ModelReply.text(pieces.toArray(String[]::new)))
+					: ModelReply.text("Polished #" + answers.incrementAndGet()));
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
@@ -133,21 +132,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=3")
 	class WhenStageOnesStreamBreaksOffAndIsRetried {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("retried"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("retried"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("retried"), () -> endpoint);
 		}
 
 		@Autowired
@@ -174,15 +173,14 @@ class PipelineFifoTests {
 			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
-					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+					return ModelReply.text("Polished #" + answers.incrementAndGet());
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
 					reading.set(awaitReading(this.store, stageTwo.get(), this.pipes.path(pipelineId.get(), 1)));
-					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
-							"still more, ", "and more, ", "never finished.").to(request));
+					return slowly(ModelReply.text("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").cutOff());
 				}
-				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
-					.to(request));
+				return slowly(ModelReply.text("Whole #" + whole + ": ", "every word ", "arrived."));
 			});
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
@@ -215,21 +213,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenStageOneBreaksOffOnceAndStageTwoMayTryOnlyOnce {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("restarted"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("restarted"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("restarted"), () -> endpoint);
 		}
 
 		@Autowired
@@ -251,20 +249,19 @@ class PipelineFifoTests {
 			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
-					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+					return ModelReply.text("Polished #" + answers.incrementAndGet());
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
 					reading.set(awaitReading(this.store, TaskId.parse("task_902").orElseThrow(),
 							this.pipes.path("pipeline_900", 1)));
-					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
-							"still more, ", "and more, ", "never finished.").to(request));
+					return slowly(ModelReply.text("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").cutOff());
 				}
-				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
-					.to(request));
+				return slowly(ModelReply.text("Whole #" + whole + ": ", "every word ", "arrived."));
 			});
 			// Written by hand, as the protocol allows, for stage one's own budget of three; stage two has the
 			// default, one. Stage two first, so that stage one, once claimed, has a reader to stream to.
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("restarted").resolve("tasks");
 			publish(tasks, "task_902_pending.md", "---\nagent: second\npipeline: pipeline_900\nstage: 2\n"
 					+ "transport: fifo\n---\n" + STAGE_TWO + "\n");
 			publish(tasks, "task_901_pending.md", "---\nagent: tester\nmax_attempts: 3\npipeline: pipeline_900\n"
@@ -303,21 +300,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenAnOutsideWriterIsKilledMidStream {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("killed"));
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("killed"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("killed"), () -> endpoint);
 		}
 
 		@Autowired
@@ -340,7 +337,7 @@ class PipelineFifoTests {
 					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
 							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
 			Task one = pipeline.stages().get(0);
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("killed").resolve("tasks");
 			// The test is shellbot: it claims stage one, makes the pipe, and writes half an answer into it.
 			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
 					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
@@ -379,21 +376,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenAnOutsideWriterStalls {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("stalled"));
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("stalled"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("stalled"), () -> endpoint);
 		}
 
 		@Autowired
@@ -416,7 +413,7 @@ class PipelineFifoTests {
 					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
 							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
 			Task one = pipeline.stages().get(0);
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("stalled").resolve("tasks");
 			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
 					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
 			Path pipe = this.pipes.path(pipeline.id(), 1);
@@ -449,17 +446,17 @@ class PipelineFifoTests {
 						new Pipelines.StageRequest(STAGE_TWO, null, "second", null)));
 	}
 
-	static boolean isStageOne(RecordedRequest request) {
-		return STAGE_ONE.equals(ModelEndpoint.prompt(request));
+	static boolean isStageOne(ModelRequest request) {
+		return STAGE_ONE.equals(request.prompt());
 	}
 
 	/** Sends a reply a few bytes at a time, so that stage two is there while stage one is still being written. */
-	static MockResponse slowly(MockResponse response) {
-		return response.throttleBody(64, 60, TimeUnit.MILLISECONDS);
+	static ModelReply slowly(ModelReply reply) {
+		return reply.throttled(64, Duration.ofMillis(60));
 	}
 
 	/** The user messages of stage two's requests, by the prompt they start with. */
-	static List<String> stageTwoPrompts(ModelEndpoint endpoint) {
+	static List<String> stageTwoPrompts(ModelStub endpoint) {
 		return endpoint.prompts().stream().filter((prompt) -> prompt.startsWith(STAGE_TWO)).toList();
 	}
 

@@ -10,7 +10,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
@@ -35,6 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Cancel or retry many tasks at once, from the board (a confirmation page, then one sentence saying what happened)
@@ -177,7 +177,7 @@ class BulkActionTests {
 	// --- tasks, made through the workspace's own verbs
 
 	private Task aPendingTask() {
-		return this.store.create(new NewTask("Wait for a person", null, "nobody", 0, List.of(), null));
+		return this.store.create(aTask("Wait for a person").held().build());
 	}
 
 	private Task aDoneTask() {

@@ -55,7 +55,7 @@ class OperatorBrowserTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("operator");
 
-	private static final DashboardModelStub MODEL = DashboardModelStub.start();
+	private static final DashboardModel MODEL = DashboardModel.start();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -216,7 +216,7 @@ class OperatorBrowserTests {
 		awaitRow(whilePaused);
 		assertThat(browser.text("#live-status")).isEqualTo("Live");
 
-		String failing = createTask(Map.of("prompt", DashboardModelStub.FAIL + " so that agent_a pauses", "agent",
+		String failing = createTask(Map.of("prompt", DashboardModel.FAIL + " so that agent_a pauses", "agent",
 				"agent_a"));
 		awaitStatus(failing, "failed");
 		open("/agents");
@@ -230,7 +230,7 @@ class OperatorBrowserTests {
 	@Test
 	void aTaskPageTimesTheTaskInLocalTimeAndHandsOverItsAnswer() throws Exception {
 		browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
-		String slow = createTask(Map.of("prompt", DashboardModelStub.SLOW + ": a task to watch run", "agent",
+		String slow = createTask(Map.of("prompt", DashboardModel.SLOW + ": a task to watch run", "agent",
 				"agent_b"));
 		awaitStatus(slow, "inprogress");
 		open("/tasks/" + slow);
@@ -248,7 +248,7 @@ class OperatorBrowserTests {
 					List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
 		// The live region holding the button may be replaced by a refresh at any moment, so the button is clicked,
 		// and what it did read, in one step, until a click lands.
-		List<String> copied = List.of(DashboardModelStub.ANSWER, "Copied.");
+		List<String> copied = List.of(DashboardModel.ANSWER, "Copied.");
 		browser.until(PATIENCE, (driver) -> copied.equals(browser.driver()
 			.executeAsyncScript("const done = arguments[arguments.length - 1];"
 					+ " document.getElementById('copy-answer').click();"
@@ -257,7 +257,7 @@ class OperatorBrowserTests {
 							: null);
 
 		browser.script("document.getElementById('raw').open = true");
-		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModelStub.ANSWER);
+		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModel.ANSWER);
 
 		Path downloads = Files.createTempDirectory(WORKSPACE, "downloads");
 		browser.driver()
@@ -266,7 +266,7 @@ class OperatorBrowserTests {
 		browser.script("document.getElementById('download-answer').click()");
 		Path file = downloads.resolve(slow + "_result.md");
 		Awaitility.await().atMost(PATIENCE).until(() -> Files.isRegularFile(file));
-		assertThat(Files.readString(file)).isEqualTo(DashboardModelStub.ANSWER);
+		assertThat(Files.readString(file)).isEqualTo(DashboardModel.ANSWER);
 		browser.screenshot("operator-task-answer");
 		checkEveryPageSeen();
 	}
