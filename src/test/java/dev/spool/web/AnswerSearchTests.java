@@ -1,6 +1,5 @@
 package dev.spool.web;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -13,10 +12,6 @@ import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,16 +22,8 @@ import static dev.spool.workspace.TaskBuilder.aTask;
  * The board's search looks inside answers too, within bounds: the start of each answer, for words of three letters
  * or more, read once rather than on every search.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class AnswerSearchTests {
-
-	private static final Path WORKSPACE = TestWorkspaces.create("answer-search");
-
-	@DynamicPropertySource
-	static void workspace(DynamicPropertyRegistry registry) {
-		registry.add("spool.workspace", WORKSPACE::toString);
-	}
 
 	/** A word only one answer carries, near its start. */
 	private static final String WORD = "osprey" + UUID.randomUUID().toString().substring(0, 8);
@@ -82,7 +69,8 @@ class AnswerSearchTests {
 	@Test
 	void wordsShorterThanThreeLettersAreNotLookedForInAnswers() throws Exception {
 		String twoLetters = WORD.substring(0, 2).equals("os") ? "fi" : "os"; // "fish" in the first answer
-		assertThat(rows(page("/?q=" + twoLetters))).isEmpty();
+		// Other tests' tasks in the shared workspace may hold the two letters in a prompt or a title.
+		assertThat(rows(page("/?q=" + twoLetters))).doesNotContain(answered);
 		assertThat(rows(page("/?q=fis"))).contains(answered);
 	}
 

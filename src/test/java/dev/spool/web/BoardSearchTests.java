@@ -15,8 +15,6 @@ import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -29,8 +27,7 @@ import static dev.spool.workspace.TaskBuilder.aTask;
  * A search narrows the state chips' counts as well as the rows, choosing a chip keeps the search, the agent filter
  * offers the agents Spool knows (those defined and those that held a task), and the board sorts by its columns.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class BoardSearchTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("board-search");

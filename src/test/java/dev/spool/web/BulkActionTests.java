@@ -16,8 +16,6 @@ import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,8 +38,7 @@ import static dev.spool.workspace.TaskBuilder.aTask;
  * Cancel or retry many tasks at once, from the board (a confirmation page, then one sentence saying what happened)
  * and from {@code POST /api/tasks/bulk}; tasks that changed meanwhile are reported, bad input changes nothing.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class BulkActionTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("bulk");

@@ -16,8 +16,6 @@ import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -28,8 +26,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** The manifest page on a workspace of many tasks: newest first, a page at a time, and a fragment for live updates. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class ManifestPageTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("manifest-page");

@@ -17,10 +17,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,16 +35,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** Every dashboard page and fragment, rendered by MockMvc against a real workspace with the offline model. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class PageTests {
 
-	private static final Path WORKSPACE = TestWorkspaces.create("pages");
-
-	@DynamicPropertySource
-	static void workspace(DynamicPropertyRegistry registry) {
-		registry.add("spool.workspace", WORKSPACE::toString);
-	}
+	private static final Path WORKSPACE = SharedWorkspace.folder();
 
 	@Autowired
 	MockMvc mvc;
