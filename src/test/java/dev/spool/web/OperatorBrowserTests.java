@@ -15,6 +15,7 @@ import java.util.Map;
 
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class OperatorBrowserTests {
+
+	/**
+	 * Opens an event stream of its own beside the page's. For each task it hears of, it does what a live page does,
+	 * later: waits twice the page's 150 ms before a refresh, fetches from Spool, and only then notes the task as
+	 * settled. Returns the page's clock, to tell the page's later fetches from earlier ones.
+	 */
+	private static final String LISTEN_BESIDE_THE_PAGE = """
+			performance.clearResourceTimings();
+			const probe = { settled: [], source: new EventSource('/api/events?probe') };
+			probe.source.addEventListener('task', (event) => {
+			  const id = JSON.parse(event.data).id;
+			  setTimeout(() => fetch('/api/tasks?probe').finally(() => probe.settled.push(id)), 300);
+			});
+			window.spoolProbe = probe;
+			return performance.now();
+			""";
 
 	private static final Path WORKSPACE = TestWorkspaces.create("operator");
 
@@ -207,11 +224,23 @@ class OperatorBrowserTests {
 
 		browser.driver().findElement(By.id("live-toggle")).click();
 		assertThat(browser.text("#live-status")).isEqualTo("Paused");
+		Object pausedAt = browser.script(LISTEN_BESIDE_THE_PAGE);
 		String whilePaused = createTask(Map.of("prompt", "Made while live updates are paused", "agent", "nobody"));
-		Thread.sleep(1500); // a live board shows a new task well within this; a paused one must not
+		// The event that a live board acts on reached a listener beside the page, and the board's wait before it
+		// fetches has passed twice over: a live page would have fetched the board by now.
+		browser.until(PATIENCE, (driver) -> browser.script("return window.spoolProbe.settled.includes(arguments[0])"
+				+ " || null", whilePaused));
 		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + whilePaused + "']")))
 			.as("a paused board does not change")
 			.isEmpty();
+		assertThat(browser.script("return performance.getEntriesByType('resource').filter((entry) =>"
+				+ " entry.startTime > arguments[0] && !entry.name.includes('probe')"
+				+ " && ['fetch', 'xmlhttprequest'].includes(entry.initiatorType))"
+				+ ".map((entry) => entry.name)", pausedAt))
+			.as("what a paused page fetched")
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.isEmpty();
+		browser.script("window.spoolProbe.source.close()");
 		browser.driver().findElement(By.id("live-toggle")).click();
 		awaitRow(whilePaused);
 		assertThat(browser.text("#live-status")).isEqualTo("Live");
