@@ -682,9 +682,14 @@ class ModelEndpointTests {
 	 * task comes first, its attempt record (and a done task's output) just after.
 	 */
 	static Task finished(TaskStore store, TaskId id) {
+		return finished(store, id, PATIENCE);
+	}
+
+	/** As {@link #finished(TaskStore, TaskId)}, waiting this long at most. */
+	static Task finished(TaskStore store, TaskId id, Duration patience) {
 		// The index may lose sight of a task for an instant while its file is renamed (see TaskIndex.update); one
 		// that stays away fails the wait with the last thing seen, Optional.empty.
-		return await().atMost(PATIENCE)
+		return await().atMost(patience)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> store.index().find(id), (task) -> task.isPresent() && isRecorded(task.get()))
 			.orElseThrow();
