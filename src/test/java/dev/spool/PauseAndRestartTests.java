@@ -9,9 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
-import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -25,6 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
+import static dev.spool.workspace.TaskBuilder.aGoal;
 
 /**
  * A context stopped and started again (as Spring's test context cache pauses the contexts not in use, and as
@@ -52,10 +52,10 @@ class PauseAndRestartTests {
 	void workWaitsWhilePausedAndIsDoneAfterEachRestart() throws IOException {
 		for (int round = 1; round <= 2; round++) {
 			this.context.pause();
-			Task task = this.store.create(new NewTask("Say round " + round, "Round " + round, "agent_a", 0,
-					List.of(), null));
-			Task goal = this.store.create(new NewTask("Name an owl. Describe its call.", "Goal " + round, null, null,
-					TaskDocument.Kind.GOAL, 0, List.of(), null, null, null));
+			Task task = this.store.create(aTask("Say round " + round)
+				.titled("Round " + round)
+				.forAgent("agent_a").build());
+			Task goal = this.store.create(aGoal("Name an owl. Describe its call.").titled("Goal " + round).build());
 			Path byHand = workspace.resolve("tasks/task_" + (900 + round) + "_pending.md");
 			Files.writeString(byHand, "---\ntitle: By hand " + round + "\n---\nWritten while paused, round " + round
 					+ "\n");

@@ -4,28 +4,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.spool.ModelReply;
+import dev.spool.ModelStub;
 import dev.spool.SpoolApplication;
 import dev.spool.budget.Budgets;
 import dev.spool.archive.Archive;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
-import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
-import dev.spool.workspace.TokenUsage;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aGoal;
 
 /**
  * The workspace's daily budget ({@code spool.budget.daily-tokens}) is counted from the attempt records, archived ones
@@ -38,12 +38,12 @@ class BudgetRestartTests {
 
 	Path workspace;
 
-	ModelEndpointTests.ModelEndpoint endpoint;
+	ModelStub endpoint;
 
 	@BeforeEach
 	void start() throws IOException {
 		this.workspace = Files.createTempDirectory("spool-budget-restart-");
-		this.endpoint = ModelEndpointTests.ModelEndpoint.start(this.workspace, "other");
+		this.endpoint = ModelEndpointTests.modelFor(this.workspace, "other");
 	}
 
 	@AfterEach
@@ -53,7 +53,7 @@ class BudgetRestartTests {
 
 	@Test
 	void aSpentWorkspaceBudgetHoldsAcrossARestart() {
-		this.endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(70, 50, 120), "Blue."));
+		this.endpoint.reply(ModelReply.text("Blue.").usage(70, 50));
 		try (ConfigurableApplicationContext first = spool()) {
 			TaskStore store = first.getBean(TaskStore.class);
 			TaskId id = store.create(NewTask.of("What colour is the sky?")).id();
@@ -81,7 +81,7 @@ class BudgetRestartTests {
 
 	@Test
 	void aSpentWorkspaceBudgetHoldsAfterItsTasksAreArchivedAndSpoolRestarts() {
-		this.endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(70, 50, 120), "Blue."));
+		this.endpoint.reply(ModelReply.text("Blue.").usage(70, 50));
 		try (ConfigurableApplicationContext first = spool()) {
 			TaskStore store = first.getBean(TaskStore.class);
 			TaskId id = store.create(NewTask.of("What colour is the sky?")).id();
@@ -111,7 +111,7 @@ class BudgetRestartTests {
 
 	@Test
 	void aSpentWorkspaceBudgetHoldsGoalsBackBeforeTheyArePlanned() {
-		this.endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(70, 50, 120), "Blue."));
+		this.endpoint.reply(ModelReply.text("Blue.").usage(70, 50));
 		try (ConfigurableApplicationContext spool = spool()) {
 			TaskStore store = spool.getBean(TaskStore.class);
 			Budgets budgets = spool.getBean(Budgets.class);
@@ -119,8 +119,7 @@ class BudgetRestartTests {
 			await().atMost(PATIENCE).until(() -> store.index().find(spender).orElse(null),
 					(task) -> task != null && task.state() == TaskState.DONE && task.lastDone() != null);
 
-			TaskId goal = store.create(new NewTask("Paint the house. Then the fence.", "Painting", null, null,
-					TaskDocument.Kind.GOAL, 0, List.of(), null, null, null)).id();
+			TaskId goal = store.create(aGoal("Paint the house. Then the fence.").titled("Painting").build()).id();
 			String reason = await().atMost(PATIENCE)
 				.until(() -> budgets.waiting(store.index().find(goal).orElseThrow()).orElse(null),
 						(why) -> why != null);
@@ -138,7 +137,7 @@ class BudgetRestartTests {
 		return new SpringApplicationBuilder(SpoolApplication.class).run("--server.port=0",
 				"--spool.workspace=" + this.workspace, "--spring.ai.openai.api-key=test",
 				"--spring.ai.openai.chat.model=test-model", "--spring.ai.openai.max-retries=0",
-				"--spring.ai.openai.base-url=" + this.endpoint.url(), "--spool.budget.daily-tokens=100");
+				"--spring.ai.openai.base-url=" + this.endpoint.baseUrl(), "--spool.budget.daily-tokens=100");
 	}
 
 }

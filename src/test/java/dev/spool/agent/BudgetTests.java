@@ -9,23 +9,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelReply;
+import dev.spool.MutableClock;
+import dev.spool.ModelStub;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
@@ -48,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Tokens and budgets against an OpenAI-compatible stub: every attempt records its tokens (estimated where the model
@@ -69,16 +69,16 @@ class BudgetTests {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	static final ShiftedClock CLOCK = new ShiftedClock();
+	static final MutableClock CLOCK = MutableClock.ticking();
 
 	static Path workspace;
 
-	static ModelEndpointTests.ModelEndpoint endpoint;
+	static ModelStub endpoint;
 
 	@BeforeAll
 	static void start() throws IOException {
 		workspace = Files.createTempDirectory("spool-budget-");
-		endpoint = ModelEndpointTests.ModelEndpoint.start(workspace, "counter");
+		endpoint = ModelEndpointTests.modelFor(workspace, "counter");
 		Files.writeString(workspace.resolve("agents").resolve("thrifty.md"),
 				"---\nconcurrency: 1\nbudget_daily_tokens: 100\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
 		Files.writeString(workspace.resolve("agents").resolve("patient.md"),
@@ -90,13 +90,13 @@ class BudgetTests {
 	}
 
 	@AfterAll
-	static void stop() throws IOException {
+	static void stop() {
 		endpoint.close();
 	}
 
 	@DynamicPropertySource
 	static void endpoint(DynamicPropertyRegistry registry) {
-		ModelEndpointTests.ModelEndpoint.register(registry, () -> endpoint);
+		ModelEndpointTests.register(registry, () -> workspace, () -> endpoint);
 	}
 
 	@Autowired
@@ -111,8 +111,8 @@ class BudgetTests {
 	@Test
 	void failedAttemptsRecordTheirTokensAsEstimates() {
 		String prompt = "Which prime follows 7?"; // 22 characters; with the system prompt's 21, 11 or 12 tokens
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.serverError());
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.serverError());
+		endpoint.reply(ModelReply.error(500, "the model crashed"));
+		endpoint.reply(ModelReply.error(500, "the model crashed"));
 
 		Task task = finished( create(prompt, "tester"));
 
@@ -131,7 +131,7 @@ class BudgetTests {
 	@Test
 	void aStreamedAnswerWithoutUsageRecordsAnEstimate() {
 		// What @dwmkerr/mock-llm and some real servers do: a stream with no usage, even when asked for it.
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(null, "Paris", "."));
+		endpoint.reply(ModelReply.text("Paris", "."));
 
 		Task task = finished(create("Capital of France?", "tester")); // 18 characters; the system prompt's 21
 
@@ -159,8 +159,7 @@ class BudgetTests {
 		for (int i = 0; i < 20; i++) {
 			pieces.add(" and so on");
 		}
-		MockResponse slow = slowAfterFirstPiece(pieces.toArray(String[]::new));
-		endpoint.enqueue(slow);
+		endpoint.reply(ModelReply.text(pieces.toArray(String[]::new)).stallsAfterFirstChunk());
 
 		Task task = finished( create("What is six times seven, in words?", "tester"));
 
@@ -175,9 +174,9 @@ class BudgetTests {
 
 	@Test
 	void usageIsTotalledPerDayAgentAndModelWithItsCost() throws Exception {
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(21, 7, 28), "Paris."));
+		endpoint.reply(ModelReply.text("Paris.").usage(21, 7));
 		TaskId first = finished( create("Capital of France?", "counter")).id();
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(100, 50, 150), "Rome."));
+		endpoint.reply(ModelReply.text("Rome.").usage(100, 50));
 		finished( create("Capital of Italy?", "counter"));
 
 		JsonNode usage = json("/api/usage?days=7");
@@ -219,7 +218,7 @@ class BudgetTests {
 			.mapToObj((n) -> this.store.index().find(TaskId.parse("task_" + n).orElseThrow()))
 			.allMatch((task) -> task.isPresent() && task.get().history().size() == 1));
 		String brief = "Behind #" + UUID.randomUUID().toString().substring(0, 8);
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(9, 3, 12), brief));
+		endpoint.reply(ModelReply.text(brief).usage(9, 3));
 
 		Task behind = finished(create("Behind them.", "patient"));
 
@@ -250,7 +249,7 @@ class BudgetTests {
 
 	@Test
 	void anAgentsDailyBudgetStopsNewClaimsUntilTheNextUtcDay() throws Exception {
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(80, 40, 120), "Four."));
+		endpoint.reply(ModelReply.text("Four.").usage(80, 40));
 		finished( create("Two plus two?", "thrifty"));
 		int requests = endpoint.requestCount();
 
@@ -267,8 +266,8 @@ class BudgetTests {
 		assertThat(thrifty.path("spent").asBoolean()).isTrue();
 		assertThat(thrifty.path("budget").asLong()).isEqualTo(100);
 
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(10, 5, 15), "Six."));
-		CLOCK.shift(Duration.ofDays(1));
+		endpoint.reply(ModelReply.text("Six.").usage(10, 5));
+		CLOCK.advance(Duration.ofDays(1));
 
 		Task done = finished( waiting);
 		assertThat(done.state()).isEqualTo(TaskState.DONE);
@@ -282,8 +281,7 @@ class BudgetTests {
 			pieces.add("Piece " + i + " of a long and costly answer. ");
 		}
 		String whole = String.join("", pieces);
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(20, 500, 520),
-				pieces.toArray(String[]::new)));
+		endpoint.reply(ModelReply.text(pieces.toArray(String[]::new)).usage(20, 500));
 		int requests = endpoint.requestCount();
 		TaskId id = TaskId.parse("task_900").orElseThrow();
 		Path file = Files.writeString(workspace.resolve("task.tmp"),
@@ -310,7 +308,7 @@ class BudgetTests {
 
 		// A person's retry gives a fresh budget, as it gives fresh attempts: the task is taken again, not held.
 		String brief = "Brief #" + UUID.randomUUID().toString().substring(0, 8);
-		endpoint.enqueue(ModelEndpointTests.ModelEndpoint.answer(new TokenUsage(12, 6, 18), brief));
+		endpoint.reply(ModelReply.text(brief).usage(12, 6));
 		this.store.retry(id);
 		Task retried = finished(id);
 		assertThat(retried.state()).as("retried (error: %s)", retried.error()).isEqualTo(TaskState.DONE);
@@ -337,7 +335,7 @@ class BudgetTests {
 	}
 
 	private TaskId create(String prompt, String agent) {
-		return this.store.create(new NewTask(prompt, null, agent, 0, List.of(), null)).id();
+		return this.store.create(aTask(prompt).forAgent(agent).build()).id();
 	}
 
 	private JsonNode json(String path) throws Exception {
@@ -368,62 +366,13 @@ class BudgetTests {
 		}
 	}
 
-	/** An answer whose first piece comes at once and the rest only after far longer than the task timeout. */
-	private static MockResponse slowAfterFirstPiece(String... pieces) {
-		StringBuilder body = new StringBuilder();
-		for (String piece : pieces) {
-			body.append("data: ").append(JSON.writeValueAsString(chunk(piece, null))).append("\n\n");
-		}
-		int firstEvent = body.indexOf("\n\n") + 2;
-		body.append("data: ").append(JSON.writeValueAsString(chunk("", "stop"))).append("\n\n");
-		body.append("data: [DONE]\n\n");
-		return new MockResponse().setHeader("Content-Type", "text/event-stream")
-			.setBody(body.toString())
-			.throttleBody(firstEvent, 2, TimeUnit.SECONDS);
-	}
-
-	private static java.util.Map<String, Object> chunk(String content, String finishReason) {
-		java.util.Map<String, Object> choice = new java.util.LinkedHashMap<>();
-		choice.put("index", 0);
-		choice.put("delta", content.isEmpty() ? java.util.Map.of() : java.util.Map.of("role", "assistant", "content", content));
-		choice.put("finish_reason", finishReason);
-		return java.util.Map.of("id", "chatcmpl-slow", "object", "chat.completion.chunk", "created", 1700000000,
-				"model", "test-model-0613", "choices", List.of(choice));
-	}
-
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Clocks {
 
 		@Bean
 		@Primary
-		Clock shiftedClock() {
+		Clock testClock() {
 			return CLOCK;
-		}
-
-	}
-
-	/** The real time moved by an offset a test sets: time flows, and a test can step into the next day. */
-	static final class ShiftedClock extends Clock {
-
-		private volatile Duration offset = Duration.ZERO;
-
-		void shift(Duration by) {
-			this.offset = this.offset.plus(by);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.now().plus(this.offset);
 		}
 
 	}

@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
@@ -21,6 +20,7 @@ import static dev.spool.agent.CommandAgents.inState;
 import static dev.spool.agent.CommandAgents.isRunning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * A command that outlives its attempt (it runs past {@code spool.task-timeout}, or Spool stops) is ended together
@@ -44,7 +44,7 @@ class CommandAgentStopTests {
 		try (ConfigurableApplicationContext spool = agents.start("--spool.task-timeout=2s",
 				"--spool.max-attempts=1")) {
 			TaskStore store = spool.getBean(TaskStore.class);
-			TaskId id = store.create(new NewTask("Wait forever.", null, "hang", 0, List.of(), null)).id();
+			TaskId id = store.create(aTask("Wait forever.").forAgent("hang").build()).id();
 			long child = agents.pid("child-" + id);
 			long grandchild = agents.pid("grandchild-" + id);
 
@@ -64,7 +64,7 @@ class CommandAgentStopTests {
 		long grandchild;
 		try {
 			TaskStore store = spool.getBean(TaskStore.class);
-			id = store.create(new NewTask("Wait forever.", null, "hang", 0, List.of(), null)).id();
+			id = store.create(aTask("Wait forever.").forAgent("hang").build()).id();
 			child = agents.pid("child-" + id);
 			grandchild = agents.pid("grandchild-" + id);
 			assertThat(isRunning(grandchild)).isTrue();

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
@@ -29,6 +28,7 @@ import static dev.spool.agent.CommandAgents.inState;
 import static dev.spool.agent.CommandAgents.isRunning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Agents that are programs: Spool runs each attempt's command with the prompt on standard input and takes standard
@@ -273,7 +273,7 @@ class CommandAgentTests {
 	}
 
 	private static TaskId create(String agent, String prompt, List<TaskId> dependsOn) {
-		return store.create(new NewTask(prompt, null, agent, 0, dependsOn, null)).id();
+		return store.create(aTask(prompt).forAgent(agent).after(dependsOn).build()).id();
 	}
 
 	private static String get(String path) throws IOException, InterruptedException {

@@ -1,13 +1,13 @@
 package dev.spool.agent;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import dev.spool.agent.ModelEndpointTests.ModelEndpoint;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelStub;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -40,10 +44,11 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Routing by role and the dependencies between tasks, against an OpenAI-compatible endpoint played by a
- * {@link ModelEndpoint}: who takes a task, what its model call is given, and how a failed or cancelled dependency
+ * {@link ModelStub}: who takes a task, what its model call is given, and how a failed or cancelled dependency
  * fails the tasks that wait for it. Every answer of the endpoint is numbered, so no two are alike.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
@@ -60,43 +65,41 @@ class DependencyTests {
 	static Path workspaces;
 
 	/** Answers every request with a numbered answer that quotes the prompt's last line. */
-	static ModelEndpoint.Reply numbered(AtomicInteger counter) {
+	static Function<ModelRequest, ModelReply> numbered(AtomicInteger counter) {
 		return (request) -> {
-			String prompt = ModelEndpoint.prompt(request);
-			String last = prompt.strip().lines().reduce((first, second) -> second).orElse("");
-			return ModelEndpoint.answer(null, "Answer " + counter.incrementAndGet() + " to '" + last + "'")
-				.to(request);
+			String last = request.prompt().strip().lines().reduce((first, second) -> second).orElse("");
+			return ModelReply.text("Answer " + counter.incrementAndGet() + " to '" + last + "'");
 		};
 	}
 
-	static void defineAgent(ModelEndpoint endpoint, String name, String roles) throws IOException {
-		Files.writeString(endpoint.workspace().resolve("agents").resolve(name + ".md"),
+	static void defineAgent(Path workspace, String name, String roles) throws IOException {
+		Files.writeString(workspace.resolve("agents").resolve(name + ".md"),
 				"---\nconcurrency: 1\nroles: " + roles + "\n---\n" + ModelEndpointTests.SYSTEM_PROMPT + "\n");
 	}
 
 	@Nested
 	class WhenDependenciesSucceed {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		static final AtomicInteger answers = new AtomicInteger();
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("succeed"));
-			defineAgent(endpoint, "tester", "[writer]");
-			defineAgent(endpoint, "reviewer_bot", "[reviewer, Editor]");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("succeed"));
+			defineAgent(workspaces.resolve("succeed"), "tester", "[writer]");
+			defineAgent(workspaces.resolve("succeed"), "reviewer_bot", "[reviewer, Editor]");
 			endpoint.otherwise(numbered(answers));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("succeed"), () -> endpoint);
 		}
 
 		@Autowired
@@ -146,7 +149,7 @@ class DependencyTests {
 				.getResponse()
 				.getContentAsString();
 
-			assertThat(ModelEndpoint.JSON.readTree(body).path("detail").asString())
+			assertThat(JsonMapper.shared().readTree(body).path("detail").asString())
 				.contains("no agent lists the role 'translator'")
 				.contains("Editor, reviewer, writer");
 			this.mvc
@@ -211,11 +214,11 @@ class DependencyTests {
 		}
 
 		private TaskId create(String prompt, String title, List<TaskId> dependsOn) {
-			return this.store.create(new NewTask(prompt, title, null, 0, dependsOn, null)).id();
+			return this.store.create(aTask(prompt).titled(title).after(dependsOn).build()).id();
 		}
 
 		private TaskId createWithRole(String prompt, String role) {
-			return this.store.create(new NewTask(prompt, null, null, role, null, 0, List.of(), null, null, null))
+			return this.store.create(aTask(prompt).forRole(role).build())
 				.id();
 		}
 
@@ -230,7 +233,7 @@ class DependencyTests {
 		}
 
 		private JsonNode submit(String body) throws Exception {
-			return ModelEndpoint.JSON.readTree(this.mvc
+			return JsonMapper.shared().readTree(this.mvc
 				.perform(post("/api/tasks").contentType(MediaType.APPLICATION_JSON).content(body))
 				.andExpect(status().isCreated())
 				.andReturn()
@@ -239,7 +242,7 @@ class DependencyTests {
 		}
 
 		private JsonNode getJson(String path) throws Exception {
-			return ModelEndpoint.JSON
+			return JsonMapper.shared()
 				.readTree(this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
 					.getContentAsString());
 		}
@@ -250,14 +253,14 @@ class DependencyTests {
 		}
 
 		private long taskFiles() throws IOException {
-			try (var files = Files.list(endpoint.workspace().resolve("tasks"))) {
+			try (var files = Files.list(workspaces.resolve("succeed").resolve("tasks"))) {
 				return files.count();
 			}
 		}
 
 		private void shell(String command) throws Exception {
 			Process process = new ProcessBuilder("bash", "-c", "set -e; cd tasks; " + command)
-				.directory(endpoint.workspace().toFile())
+				.directory(workspaces.resolve("succeed").toFile())
 				.redirectErrorStream(true)
 				.start();
 			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -270,13 +273,13 @@ class DependencyTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenADependencyFails {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("fail"));
-			endpoint.otherwise(ModelEndpoint.serverError());
-			Path tasks = Files.createDirectories(endpoint.workspace().resolve("tasks"));
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("fail"));
+			endpoint.otherwise(ModelReply.error(500, "the model crashed"));
+			Path tasks = Files.createDirectories(workspaces.resolve("fail").resolve("tasks"));
 			Files.writeString(tasks.resolve("task_900_pending.md"), "---\ndepends_on: [task_901]\n---\nFirst half.\n");
 			Files.writeString(tasks.resolve("task_901_pending.md"), "---\ndepends_on: [task_902]\n---\nSecond half.\n");
 			Files.writeString(tasks.resolve("task_902_pending.md"), "---\ndepends_on: [task_900]\n---\nThird half.\n");
@@ -284,13 +287,13 @@ class DependencyTests {
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("fail"), () -> endpoint);
 		}
 
 		@Autowired
@@ -303,8 +306,8 @@ class DependencyTests {
 		void aFailedDependencyFailsItsDependantsTransitivelyWithoutCallingTheModelAndARetryDoesNotReviveThem()
 				throws Exception {
 			TaskId first = this.store.create(NewTask.of("Fetch the data.")).id();
-			TaskId second = this.store.create(new NewTask("Clean the data.", null, null, 0, List.of(first), null)).id();
-			TaskId third = this.store.create(new NewTask("Chart the data.", null, null, 0, List.of(second), null)).id();
+			TaskId second = this.store.create(aTask("Clean the data.").after(first).build()).id();
+			TaskId third = this.store.create(aTask("Chart the data.").after(second).build()).id();
 
 			assertThat(ModelEndpointTests.finished(this.store, first).state()).isEqualTo(TaskState.FAILED);
 			Task cleaned = failed(second);
@@ -326,16 +329,19 @@ class DependencyTests {
 			endpoint.otherwise(numbered(answers));
 			this.store.retry(first);
 			assertThat(ModelEndpointTests.finished(this.store, first).state()).isEqualTo(TaskState.DONE);
-			Thread.sleep(1000); // several passes of the sweeper and the agents
+			// A task that depends on the retried one now is released and answered: whatever would revive the old
+			// dependants on the retry's success has had its turn.
+			TaskId control = this.store.create(aTask("Report on the data.").after(first).build()).id();
+			assertThat(ModelEndpointTests.finished(this.store, control).state()).isEqualTo(TaskState.DONE);
 			assertThat(this.store.index().find(second).orElseThrow().state()).isEqualTo(TaskState.FAILED);
 			assertThat(this.store.index().find(third).orElseThrow().state()).isEqualTo(TaskState.FAILED);
-			assertThat(answers).hasValue(1);
+			assertThat(answers).as("the retry and the new task").hasValue(2);
 		}
 
 		@Test
 		void aCancelledDependencyFailsItsDependants() {
-			TaskId held = this.store.create(new NewTask("Wait for a person.", null, "nobody", 0, List.of(), null)).id();
-			TaskId dependant = this.store.create(new NewTask("Use it.", null, null, 0, List.of(held), null)).id();
+			TaskId held = this.store.create(aTask("Wait for a person.").held().build()).id();
+			TaskId dependant = this.store.create(aTask("Use it.").after(held).build()).id();
 			assertThat(this.store.index().find(dependant).orElseThrow().state()).isEqualTo(TaskState.PENDING);
 
 			this.store.cancel(held);
@@ -351,7 +357,9 @@ class DependencyTests {
 			assertThat(this.mvc.perform(get("/")).andReturn().getResponse().getContentAsString())
 				.contains("depends on itself through task_902 → task_900 → task_901");
 			assertThat(page("task_901")).contains("depends on itself through task_902 → task_900 → task_901");
-			Thread.sleep(500);
+			// An agent asks the model for a task created after the cycles: it has looked at the queue they are in.
+			this.store.create(aTask("Anything, after the cycles.").build());
+			await().atMost(PATIENCE).until(() -> endpoint.prompts().contains("Anything, after the cycles."));
 			assertThat(List.of("task_900", "task_901", "task_902", "task_903")).allSatisfy((id) -> assertThat(
 					this.store.index().find(TaskId.parse(id).orElseThrow()).orElseThrow().state())
 				.isEqualTo(TaskState.PENDING));
@@ -368,7 +376,7 @@ class DependencyTests {
 					.andReturn()
 					.getResponse()
 					.getContentAsString();
-				assertThat(ModelEndpoint.JSON.readTree(body).path("detail").asString())
+				assertThat(JsonMapper.shared().readTree(body).path("detail").asString())
 					.startsWith("depends on " + id + ", which depends on itself");
 			}
 		}
@@ -380,7 +388,7 @@ class DependencyTests {
 		}
 
 		private JsonNode getJson(String path) throws Exception {
-			return ModelEndpoint.JSON
+			return JsonMapper.shared()
 				.readTree(this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
 					.getContentAsString());
 		}

@@ -10,27 +10,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
-import okhttp3.mockwebserver.SocketPolicy;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelRequest.Message;
+import dev.spool.ModelStub;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -50,10 +44,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
- * Spool against an OpenAI-compatible endpoint played by a {@link MockWebServer}: what a person sees (the task's
+ * Spool against an OpenAI-compatible endpoint played by a {@link ModelStub}: what a person sees (the task's
  * state, output, attempts and recorded errors) and what the endpoint receives, when it answers, fails, rate-limits
  * or hangs. Each nested class is one running Spool with its own endpoint, workspace and settings, closed after it.
  * The workspace defines a single agent with concurrency 1, so exactly one worker calls the endpoint (one case adds a
@@ -81,21 +77,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointAnswers {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("answers"));
+			endpoint = modelFor(workspaces.resolve("answers"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("answers"), () -> endpoint);
 		}
 
 		@Autowired
@@ -103,13 +99,13 @@ class ModelEndpointTests {
 
 		@Test
 		void answerIsPublishedAsTheTaskOutput() throws Exception {
-			endpoint.enqueue(
-					ModelEndpoint.answer(new TokenUsage(21, 7, 28), "The capital ", "of France ", "is Paris."));
+			endpoint.reply(
+					ModelReply.text("The capital ", "of France ", "is Paris.").usage(21, 7));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("What is the capital of France?")).id());
 
 			assertThat(task.state()).as("state (error: %s)", task.error()).isEqualTo(TaskState.DONE);
-			assertThat(endpoint.workspace().resolve("outputs").resolve(task.id().text() + "_result.md"))
+			assertThat(workspaces.resolve("answers").resolve("outputs").resolve(task.id().text() + "_result.md"))
 				.content(StandardCharsets.UTF_8)
 				.as("the answer, after a header that says who wrote it and when")
 				.startsWith("---\nagent: ")
@@ -122,18 +118,12 @@ class ModelEndpointTests {
 			assertThat(done.tokens()).isEqualTo(new TokenUsage(21, 7, 28));
 
 			assertThat(endpoint.requestCount()).isEqualTo(1);
-			RecordedRequest request = endpoint.takeRequest();
-			assertThat(request.getMethod()).isEqualTo("POST");
-			assertThat(request.getPath()).isEqualTo("/v1/chat/completions");
-			assertThat(request.getHeader("Authorization")).isEqualTo("Bearer test-key");
-			JsonNode body = ModelEndpoint.JSON.readTree(request.getBody().readUtf8());
-			assertThat(body.path("model").asString()).isEqualTo("test-model");
-			JsonNode messages = body.path("messages");
-			assertThat(messages.size()).as("messages %s", messages).isEqualTo(2);
-			assertThat(messages.get(0).path("role").asString()).isEqualTo("system");
-			assertThat(ModelEndpoint.text(messages.get(0))).isEqualTo(SYSTEM_PROMPT);
-			assertThat(messages.get(1).path("role").asString()).isEqualTo("user");
-			assertThat(ModelEndpoint.text(messages.get(1))).isEqualTo("What is the capital of France?");
+			ModelRequest request = endpoint.takeRequest();
+			assertThat(request.path()).isEqualTo("/v1/chat/completions");
+			assertThat(request.headers().get("Authorization")).isEqualTo("Bearer test-key");
+			assertThat(request.model()).isEqualTo("test-model");
+			assertThat(request.messages()).extracting(Message::role, Message::text)
+				.containsExactly(tuple("system", SYSTEM_PROMPT), tuple("user", "What is the capital of France?"));
 		}
 
 	}
@@ -143,21 +133,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointFailsThenRecovers {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("recovers"));
+			endpoint = modelFor(workspaces.resolve("recovers"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("recovers"), () -> endpoint);
 		}
 
 		@Autowired
@@ -165,9 +155,9 @@ class ModelEndpointTests {
 
 		@Test
 		void eachServerErrorIsAFailedAttemptAndTheNextAttemptSucceeds() {
-			endpoint.enqueue(ModelEndpoint.serverError());
-			endpoint.enqueue(ModelEndpoint.serverError());
-			endpoint.enqueue(ModelEndpoint.answer(null, "Third time lucky."));
+			endpoint.reply(ModelReply.error(500, "the model crashed"));
+			endpoint.reply(ModelReply.error(500, "the model crashed"));
+			endpoint.reply(ModelReply.text("Third time lucky."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Try again until it works.")).id());
 
@@ -190,21 +180,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointRateLimits {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("rate-limited"));
+			endpoint = modelFor(workspaces.resolve("rate-limited"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("rate-limited"), () -> endpoint);
 		}
 
 		@Autowired
@@ -212,11 +202,11 @@ class ModelEndpointTests {
 
 		@Test
 		void retryAfterIsWaitedOutWithinTheSameAttempt() {
-			endpoint.enqueue(new MockResponse().setResponseCode(429)
+			endpoint.reply(ModelReply.raw(new MockResponse().setResponseCode(429)
 				.setHeader("Retry-After", "1")
 				.setHeader("Content-Type", "application/json")
-				.setBody("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_exceeded\"}}"));
-			endpoint.enqueue(ModelEndpoint.answer(null, "Worth the wait."));
+				.setBody("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_exceeded\"}}")));
+			endpoint.reply(ModelReply.text("Worth the wait."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Answer when you may.")).id());
 
@@ -226,7 +216,7 @@ class ModelEndpointTests {
 			assertThat(task.attempts()).isEqualTo(1);
 			assertThat(task.history()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.DONE);
 			assertThat(endpoint.requestCount()).isEqualTo(2);
-			List<Long> arrivals = endpoint.arrivals();
+			List<Long> arrivals = endpoint.requests().stream().map(ModelRequest::arrivedAt).toList();
 			assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).as("time between the two requests")
 				.isGreaterThanOrEqualTo(Duration.ofMillis(900));
 		}
@@ -238,21 +228,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=1s" })
 	class WhenTheEndpointHangs {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("hangs"));
+			endpoint = modelFor(workspaces.resolve("hangs"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("hangs"), () -> endpoint);
 		}
 
 		@Autowired
@@ -265,10 +255,10 @@ class ModelEndpointTests {
 		void theTimeoutEndsTheAttemptAndTheTaskFails() {
 			// The first model call in a JVM spends seconds loading classes before it sends anything; make it here,
 			// so that the one-second timeout below measures the endpoint's silence only.
-			endpoint.enqueue(ModelEndpoint.answer(null, "Warm."));
+			endpoint.reply(ModelReply.text("Warm."));
 			ChatResponse warm = this.chatModel.stream(new Prompt("Warm up.")).blockLast();
 			assertThat(warm).isNotNull();
-			endpoint.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+			endpoint.reply(ModelReply.silence());
 			long created = System.nanoTime();
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Take your time.")).id());
@@ -291,21 +281,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=20s", "spool.stale-after=1s", "spool.heartbeat-interval=200ms" })
 	class WhenTheModelTakesLongerThanStaleAfter {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("slow"));
+			endpoint = modelFor(workspaces.resolve("slow"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("slow"), () -> endpoint);
 		}
 
 		@Autowired
@@ -314,9 +304,7 @@ class ModelEndpointTests {
 		@Test
 		void theHeartbeatKeepsTheClaimThroughOneLongCall() {
 			// Three times spool.stale-after before the first byte: only the agent's heartbeat keeps the claim.
-			endpoint.enqueue((request) -> ModelEndpoint.answer(null, "Slow ", "but ", "sure.")
-				.to(request)
-				.setHeadersDelay(3, TimeUnit.SECONDS));
+			endpoint.reply(ModelReply.text("Slow ", "but ", "sure.").after(Duration.ofSeconds(3)));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Think it over.")).id());
 
@@ -335,21 +323,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointKeepsFailing {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("keeps-failing"));
+			endpoint = modelFor(workspaces.resolve("keeps-failing"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("keeps-failing"), () -> endpoint);
 		}
 
 		@Autowired
@@ -357,7 +345,7 @@ class ModelEndpointTests {
 
 		@Test
 		void usedUpAttemptsFailTheTaskButTheAgentTakesTheNextOne() {
-			endpoint.otherwise(ModelEndpoint.serverError());
+			endpoint.otherwise(ModelReply.error(500, "the model crashed"));
 
 			Task failed = finished(this.store, this.store.create(NewTask.of("This will not work.")).id());
 
@@ -369,7 +357,7 @@ class ModelEndpointTests {
 			assertThat(this.store.readOutput(failed.id())).isEmpty();
 			assertThat(endpoint.requestCount()).isEqualTo(2);
 
-			endpoint.otherwise(ModelEndpoint.answer(null, "Back in business."));
+			endpoint.otherwise(ModelReply.text("Back in business."));
 			Task next = finished(this.store, this.store.create(NewTask.of("This will.")).id());
 
 			assertThat(next.state()).as("state (error: %s)", next.error()).isEqualTo(TaskState.DONE);
@@ -385,24 +373,24 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenNothingListensAtTheEndpoint {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		static String unreachable;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("refused"));
-			unreachable = "http://127.0.0.1:" + ModelEndpoint.closedPort() + "/v1";
+			endpoint = modelFor(workspaces.resolve("refused"));
+			unreachable = "http://127.0.0.1:" + closedPort() + "/v1";
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("refused"), () -> endpoint);
 			registry.add("spring.ai.openai.base-url", () -> unreachable);
 		}
 
@@ -435,21 +423,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointRateLimitsWithoutRetryAfter {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("rate-limited-bare"));
+			endpoint = modelFor(workspaces.resolve("rate-limited-bare"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("rate-limited-bare"), () -> endpoint);
 		}
 
 		@Autowired
@@ -457,10 +445,10 @@ class ModelEndpointTests {
 
 		@Test
 		void theClientBacksOffOnItsOwnAndTheSameAttemptSucceeds() {
-			endpoint.enqueue(new MockResponse().setResponseCode(429)
+			endpoint.reply(ModelReply.raw(new MockResponse().setResponseCode(429)
 				.setHeader("Content-Type", "application/json")
-				.setBody("{\"error\":{\"message\":\"too many requests\",\"type\":\"rate_limit_exceeded\"}}"));
-			endpoint.enqueue(ModelEndpoint.answer(null, "Patience pays."));
+				.setBody("{\"error\":{\"message\":\"too many requests\",\"type\":\"rate_limit_exceeded\"}}")));
+			endpoint.reply(ModelReply.text("Patience pays."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Answer when you can.")).id());
 
@@ -470,7 +458,7 @@ class ModelEndpointTests {
 			assertThat(task.history()).extracting(Attempt::outcome).containsExactly(Attempt.Outcome.DONE);
 			assertThat(task.error()).isNull();
 			assertThat(endpoint.requestCount()).isEqualTo(2);
-			List<Long> arrivals = endpoint.arrivals();
+			List<Long> arrivals = endpoint.requests().stream().map(ModelRequest::arrivedAt).toList();
 			// The SDK's first backoff is 0.5 s less up to a quarter of jitter; the bound leaves room for the clock.
 			assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).as("time between the two requests")
 				.isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -483,21 +471,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheAnswerIsCutOff {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("cut-off"));
+			endpoint = modelFor(workspaces.resolve("cut-off"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("cut-off"), () -> endpoint);
 		}
 
 		@Autowired
@@ -505,8 +493,8 @@ class ModelEndpointTests {
 
 		@Test
 		void aStreamThatBreaksOffIsAFailedAttemptAndOnlyTheWholeAnswerIsPublished() {
-			endpoint.enqueue(ModelEndpoint.cutOff("PARTIAL ", "answer ", "that never ", "ends ", "at all."));
-			endpoint.enqueue(ModelEndpoint.answer(null, "The whole ", "answer."));
+			endpoint.reply(ModelReply.text("PARTIAL ", "answer ", "that never ", "ends ", "at all.").cutOff());
+			endpoint.reply(ModelReply.text("The whole ", "answer."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Tell me everything.")).id());
 
@@ -531,8 +519,8 @@ class ModelEndpointTests {
 		 */
 		@Test
 		void aStreamThatStopsBeforeItsLastChunkIsNotPublishedAsAnAnswer() {
-			endpoint.enqueue(ModelEndpoint.endsEarly("PARTIAL ", "answer ", "that never ", "ends ", "at all."));
-			endpoint.enqueue(ModelEndpoint.answer(null, "The whole ", "answer."));
+			endpoint.reply(ModelReply.text("PARTIAL ", "answer ", "that never ", "ends ", "at all.").endsEarly());
+			endpoint.reply(ModelReply.text("The whole ", "answer."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Tell me everything, again.")).id());
 
@@ -549,21 +537,21 @@ class ModelEndpointTests {
 			"spool.task-timeout=10s" })
 	class WhenTheEndpointSendsGarbage {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("garbage"));
+			endpoint = modelFor(workspaces.resolve("garbage"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("garbage"), () -> endpoint);
 		}
 
 		@Autowired
@@ -571,10 +559,11 @@ class ModelEndpointTests {
 
 		@Test
 		void anUnreadableBodyIsAFailedAttemptWithAReadableErrorAndTheNextAttemptSucceeds() {
-			endpoint.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody("{not json"));
-			endpoint.enqueue(
-					new MockResponse().setHeader("Content-Type", "text/event-stream").setBody("data: {not json}\n\n"));
-			endpoint.enqueue(ModelEndpoint.answer(null, "Clean ", "at last."));
+			endpoint.reply(ModelReply.raw(new MockResponse().setHeader("Content-Type", "application/json")
+				.setBody("{not json")));
+			endpoint.reply(ModelReply.raw(new MockResponse().setHeader("Content-Type", "text/event-stream")
+				.setBody("data: {not json}\n\n")));
+			endpoint.reply(ModelReply.text("Clean ", "at last."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Make sense of this.")).id());
 
@@ -605,9 +594,9 @@ class ModelEndpointTests {
 		 */
 		@Test
 		void anEventThatIsNotJsonIsRecordedInOneLineAsAnUnreadableAnswer() {
-			endpoint.enqueue(
-					new MockResponse().setHeader("Content-Type", "text/event-stream").setBody("data: {not json}\n\n"));
-			endpoint.enqueue(ModelEndpoint.answer(null, "Clean ", "again."));
+			endpoint.reply(ModelReply.raw(new MockResponse().setHeader("Content-Type", "text/event-stream")
+				.setBody("data: {not json}\n\n")));
+			endpoint.reply(ModelReply.text("Clean ", "again."));
 
 			Task task = finished(this.store, this.store.create(NewTask.of("Make sense of this, again.")).id());
 
@@ -628,21 +617,21 @@ class ModelEndpointTests {
 
 		static final String STUCK = "Wait for an answer that never comes.";
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("one-stuck"), "helper");
+			endpoint = modelFor(workspaces.resolve("one-stuck"), "helper");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			register(registry, () -> workspaces.resolve("one-stuck"), () -> endpoint);
 		}
 
 		@Autowired
@@ -655,9 +644,8 @@ class ModelEndpointTests {
 		 */
 		@Test
 		void theOtherAgentsTasksAreAllDoneWhileItWaits() {
-			endpoint.otherwise((request) -> ModelEndpoint.prompt(request).equals(STUCK)
-					? new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE)
-					: ModelEndpoint.answer(null, "Answer to: ", ModelEndpoint.prompt(request)).to(request));
+			endpoint.otherwise((request) -> request.prompt().equals(STUCK) ? ModelReply.silence()
+					: ModelReply.text("Answer to: ", request.prompt()));
 
 			TaskId stuck = this.store.create(task(STUCK, "tester")).id();
 			await().atMost(PATIENCE)
@@ -684,7 +672,7 @@ class ModelEndpointTests {
 		}
 
 		private static NewTask task(String prompt, String agent) {
-			return new NewTask(prompt, null, agent, 0, List.of(), null);
+			return aTask(prompt).forAgent(agent).build();
 		}
 
 	}
@@ -694,9 +682,14 @@ class ModelEndpointTests {
 	 * task comes first, its attempt record (and a done task's output) just after.
 	 */
 	static Task finished(TaskStore store, TaskId id) {
+		return finished(store, id, PATIENCE);
+	}
+
+	/** As {@link #finished(TaskStore, TaskId)}, waiting this long at most. */
+	static Task finished(TaskStore store, TaskId id, Duration patience) {
 		// The index may lose sight of a task for an instant while its file is renamed (see TaskIndex.update); one
 		// that stays away fails the wait with the last thing seen, Optional.empty.
-		return await().atMost(PATIENCE)
+		return await().atMost(patience)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> store.index().find(id), (task) -> task.isPresent() && isRecorded(task.get()))
 			.orElseThrow();
@@ -715,246 +708,30 @@ class ModelEndpointTests {
 	}
 
 	/**
-	 * An OpenAI-compatible endpoint that plays scripted replies in order, then a fallback, and notes when each request
-	 * arrived; with the workspace of the Spool that calls it. An answer is sent as one chat completion, or as a stream
-	 * of chunks when the request asks for {@code "stream": true}.
+	 * A model stub for a Spool on this workspace, which defines its agents before Spool starts: {@code tester} and any
+	 * others named, each with concurrency 1 and the same system prompt. A request the test did not script gets
+	 * HTTP 418.
 	 */
-	static final class ModelEndpoint extends Dispatcher {
-
-		static final JsonMapper JSON = JsonMapper.builder().build();
-
-		private final MockWebServer server = new MockWebServer();
-
-		private final BlockingQueue<Reply> script = new LinkedBlockingQueue<>();
-
-		private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-
-		private final List<String> prompts = new CopyOnWriteArrayList<>();
-
-		private final Path workspace;
-
-		private volatile Reply otherwise = always(new MockResponse().setResponseCode(418)
-			.setHeader("Content-Type", "application/json")
-			.setBody("{\"error\":{\"message\":\"the test did not expect this request\"}}"));
-
-		private ModelEndpoint(Path workspace) {
-			this.workspace = workspace;
+	static ModelStub modelFor(Path workspace, String... otherAgents) throws IOException {
+		Path agents = Files.createDirectories(workspace.resolve("agents"));
+		Files.writeString(agents.resolve("tester.md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
+		for (String agent : otherAgents) {
+			Files.writeString(agents.resolve(agent + ".md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
 		}
+		return ModelStub.start().otherwise(ModelReply.error(418, "the test did not expect this request"));
+	}
 
-		/**
-		 * Starts the endpoint, and defines the workspace's agents before Spool starts: {@code tester} and any others
-		 * named, each with concurrency 1 and the same system prompt.
-		 */
-		static ModelEndpoint start(Path workspace, String... otherAgents) throws IOException {
-			Path agents = Files.createDirectories(workspace.resolve("agents"));
-			Files.writeString(agents.resolve("tester.md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
-			for (String agent : otherAgents) {
-				Files.writeString(agents.resolve(agent + ".md"), "---\nconcurrency: 1\n---\n" + SYSTEM_PROMPT + "\n");
-			}
-			ModelEndpoint endpoint = new ModelEndpoint(workspace);
-			endpoint.server.setDispatcher(endpoint);
-			endpoint.server.start();
-			return endpoint;
+	/** Points Spool at the model stub and its workspace; read when the context starts, after {@link #modelFor}. */
+	static void register(DynamicPropertyRegistry registry, Supplier<Path> workspace, Supplier<ModelStub> model) {
+		registry.add("spool.workspace", () -> workspace.get().toString());
+		registry.add("spring.ai.openai.base-url", () -> model.get().baseUrl());
+	}
+
+	/** A port that nothing listens on, as far as anyone can tell: one just given up by a socket. */
+	static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
 		}
-
-		/** Points Spool at the endpoint and its workspace; read when the context starts, after {@link #start}. */
-		static void register(DynamicPropertyRegistry registry, Supplier<ModelEndpoint> endpoint) {
-			registry.add("spool.workspace", () -> endpoint.get().workspace().toString());
-			registry.add("spring.ai.openai.base-url", () -> endpoint.get().server.url("/v1").toString());
-		}
-
-		/** An answer made of these pieces, which a stream sends one chunk each; usage may be null. */
-		static Reply answer(TokenUsage usage, String... pieces) {
-			return (request) -> isStreamed(request) ? streamed(usage, pieces) : whole(usage, String.join("", pieces));
-		}
-
-		/**
-		 * A streamed answer made of these pieces that breaks off: the server sends half of it, which ends inside a
-		 * chunk, and closes the connection.
-		 */
-		static Reply cutOff(String... pieces) {
-			MockResponse whole = streamed(null, pieces);
-			String body = whole.getBody().readUtf8();
-			assertThat(body.substring(0, body.length() / 2)).as("what the server sends before it disconnects")
-				.contains("\"content\":\"" + pieces[0] + "\"")
-				.doesNotEndWith("\n\n");
-			return always(whole.setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
-		}
-
-		/**
-		 * A streamed answer made of these pieces whose body, delimited by the connection's end rather than a length,
-		 * stops inside the chunk of the third piece: no finish reason, no {@code [DONE]}, nothing for HTTP to catch.
-		 */
-		static Reply endsEarly(String... pieces) {
-			return (request) -> {
-				String body = streamed(null, pieces).getBody().readUtf8();
-				int third = body.indexOf("data: ", body.indexOf("data: ", body.indexOf("data: ") + 1) + 1);
-				return new MockResponse().setHeader("Content-Type", "text/event-stream")
-					.setHeader("Connection", "close")
-					.setBody(body.substring(0, third + 40))
-					.removeHeader("Content-Length")
-					.setSocketPolicy(SocketPolicy.DISCONNECT_AT_END);
-			};
-		}
-
-		static Reply serverError() {
-			return always(new MockResponse().setResponseCode(500)
-				.setHeader("Content-Type", "application/json")
-				.setBody("{\"error\":{\"message\":\"the model crashed\",\"type\":\"server_error\"}}"));
-		}
-
-		static Reply always(MockResponse response) {
-			return (request) -> response;
-		}
-
-		/** The user message of a request to the chat completions API. */
-		static String prompt(RecordedRequest request) {
-			JsonNode messages = JSON.readTree(request.getBody().clone().readUtf8()).path("messages");
-			for (JsonNode message : messages) {
-				if (message.path("role").asString().equals("user")) {
-					return text(message);
-				}
-			}
-			return null;
-		}
-
-		/** A message's text, whether its content was sent as a string or as a list of text parts. */
-		static String text(JsonNode message) {
-			JsonNode content = message.path("content");
-			if (!content.isArray()) {
-				return content.asString();
-			}
-			StringBuilder text = new StringBuilder();
-			content.forEach((part) -> text.append(part.path("text").asString()));
-			return text.toString();
-		}
-
-		/** A port that nothing listens on, as far as anyone can tell: one just given up by a socket. */
-		static int closedPort() throws IOException {
-			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-				return socket.getLocalPort();
-			}
-		}
-
-		private static boolean isStreamed(RecordedRequest request) {
-			return JSON.readTree(request.getBody().clone().readUtf8()).path("stream").asBoolean(false);
-		}
-
-		private static MockResponse whole(TokenUsage usage, String content) {
-			Map<String, Object> completion = completion("chat.completion",
-					List.of(Map.of("index", 0, "message", Map.of("role", "assistant", "content", content),
-							"finish_reason", "stop")));
-			if (usage != null) {
-				completion.put("usage", usage(usage));
-			}
-			return new MockResponse().setHeader("Content-Type", "application/json")
-				.setBody(JSON.writeValueAsString(completion));
-		}
-
-		private static MockResponse streamed(TokenUsage usage, String... pieces) {
-			StringBuilder events = new StringBuilder();
-			for (String piece : pieces) {
-				event(events, completion("chat.completion.chunk",
-						List.of(delta(Map.of("role", "assistant", "content", piece), null))));
-			}
-			event(events, completion("chat.completion.chunk", List.of(delta(Map.of(), "stop"))));
-			if (usage != null) {
-				Map<String, Object> last = completion("chat.completion.chunk", List.of());
-				last.put("usage", usage(usage));
-				event(events, last);
-			}
-			events.append("data: [DONE]\n\n");
-			return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events.toString());
-		}
-
-		private static Map<String, Object> completion(String object, List<?> choices) {
-			Map<String, Object> completion = new LinkedHashMap<>();
-			completion.put("id", "chatcmpl-1");
-			completion.put("object", object);
-			completion.put("created", 1700000000);
-			completion.put("model", "test-model-0613");
-			completion.put("choices", choices);
-			return completion;
-		}
-
-		private static Map<String, Object> delta(Map<String, Object> delta, String finishReason) {
-			Map<String, Object> choice = new LinkedHashMap<>();
-			choice.put("index", 0);
-			choice.put("delta", delta);
-			choice.put("finish_reason", finishReason);
-			return choice;
-		}
-
-		private static Map<String, Object> usage(TokenUsage usage) {
-			return Map.of("prompt_tokens", usage.prompt(), "completion_tokens", usage.completion(), "total_tokens",
-					usage.total());
-		}
-
-		private static void event(StringBuilder events, Map<String, Object> data) {
-			events.append("data: ").append(JSON.writeValueAsString(data)).append("\n\n");
-		}
-
-		Path workspace() {
-			return this.workspace;
-		}
-
-		/** The base URL Spool is pointed at, for a Spool started without {@link #register}. */
-		String url() {
-			return this.server.url("/v1").toString();
-		}
-
-		void enqueue(Reply reply) {
-			this.script.add(reply);
-		}
-
-		void enqueue(MockResponse response) {
-			enqueue(always(response));
-		}
-
-		/** The reply to every request once the script is used up. */
-		void otherwise(Reply reply) {
-			this.otherwise = reply;
-		}
-
-		int requestCount() {
-			return this.server.getRequestCount();
-		}
-
-		/** {@link System#nanoTime()} at the arrival of each request, in order. */
-		List<Long> arrivals() {
-			return List.copyOf(this.arrivals);
-		}
-
-		/** The user message of each request, in the order they arrived. */
-		List<String> prompts() {
-			return List.copyOf(this.prompts);
-		}
-
-		RecordedRequest takeRequest() throws InterruptedException {
-			RecordedRequest request = this.server.takeRequest(5, TimeUnit.SECONDS);
-			assertThat(request).as("a request to the model endpoint").isNotNull();
-			return request;
-		}
-
-		@Override
-		public MockResponse dispatch(RecordedRequest request) {
-			this.arrivals.add(System.nanoTime());
-			this.prompts.add(String.valueOf(prompt(request)));
-			Reply next = this.script.poll();
-			return ((next != null) ? next : this.otherwise).to(request);
-		}
-
-		void close() throws IOException {
-			this.server.shutdown();
-		}
-
-		/** What the endpoint sends back to one request. */
-		interface Reply {
-
-			MockResponse to(RecordedRequest request);
-
-		}
-
 	}
 
 }

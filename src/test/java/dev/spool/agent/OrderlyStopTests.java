@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import dev.spool.ModelStub;
+import dev.spool.ModelReply;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskStore;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.SocketPolicy;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +28,11 @@ class OrderlyStopTests {
 
 	@Test
 	void stoppingSpoolHandsUnfinishedClaimsBackWithoutCountingThem() throws IOException {
-		try (MockWebServer model = new MockWebServer()) {
-			model.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
-			model.start();
+		try (ModelStub model = ModelStub.start().otherwise(ModelReply.silence())) {
 			ConfigurableApplicationContext spool = new SpringApplicationBuilder(SpoolApplication.class).run(
 					"--server.port=0", "--spool.workspace=" + this.workspace,
 					"--spring.ai.openai.api-key=test", "--spring.ai.openai.max-retries=0",
-					"--spring.ai.openai.base-url=" + model.url("/v1"), "--spool.task-timeout=1m");
+					"--spring.ai.openai.base-url=" + model.baseUrl(), "--spool.task-timeout=1m");
 			TaskStore store = spool.getBean(TaskStore.class);
 			String id = store.create(NewTask.of("never answered")).id().text();
 			Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> taskFiles().stream()

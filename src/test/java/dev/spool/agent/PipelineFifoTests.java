@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +20,9 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.spool.agent.ModelEndpointTests.ModelEndpoint;
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelStub;
 import dev.spool.workspace.Attempt;
 import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
@@ -42,7 +42,6 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Fifo pipelines on Linux against a stub of the OpenAI API: stage one's answer streams through a named pipe while the
@@ -65,6 +64,12 @@ class PipelineFifoTests {
 	@TempDir
 	static Path workspaces;
 
+	/** How long stage one's first answer waits for stage two to read; below the two minutes of a model call. */
+	static final Duration READING_PATIENCE = Duration.ofSeconds(90);
+
+	/** How long a test whose stage one waits for its reader waits for the stages to finish. */
+	static final Duration FINISH_PATIENCE = READING_PATIENCE.plus(ModelEndpointTests.PATIENCE);
+
 	/** Counts every answer the stub gives, so that no two answers are alike. */
 	static final AtomicInteger answers = new AtomicInteger();
 
@@ -72,21 +77,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=3")
 	class WhenStageOneStreams {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("streams"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("streams"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("streams"), () -> endpoint);
 		}
 
 		@Autowired
@@ -108,9 +113,8 @@ class PipelineFifoTests {
 			int n = answers.incrementAndGet();
 			List<String> pieces = List.of("Draft #" + n + ": ", "first line, ", "second line, ", "third line, ",
 					"and the end.");
-			endpoint.otherwise((request) -> isStageOne(request) ? slowly(ModelEndpoint
-				.answer(null, pieces.toArray(String[]::new))
-				.to(request)) : ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request));
+			endpoint.otherwise((request) -> isStageOne(request) ? slowly(ModelReply.text(pieces.toArray(String[]::new)))
+					: ModelReply.text("Polished #" + answers.incrementAndGet()));
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
 			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
@@ -130,24 +134,24 @@ class PipelineFifoTests {
 	}
 
 	@Nested
-	@TestPropertySource(properties = "spool.max-attempts=3")
+	@TestPropertySource(properties = { "spool.max-attempts=3", "spool.task-timeout=2m" })
 	class WhenStageOnesStreamBreaksOffAndIsRetried {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("retried"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("retried"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("retried"), () -> endpoint);
 		}
 
 		@Autowired
@@ -174,23 +178,22 @@ class PipelineFifoTests {
 			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
-					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+					return ModelReply.text("Polished #" + answers.incrementAndGet());
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
 					reading.set(awaitReading(this.store, stageTwo.get(), this.pipes.path(pipelineId.get(), 1)));
-					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
-							"still more, ", "and more, ", "never finished.").to(request));
+					return slowly(ModelReply.text("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").cutOff());
 				}
-				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
-					.to(request));
+				return slowly(ModelReply.text("Whole #" + whole + ": ", "every word ", "arrived."));
 			});
 
 			Pipeline pipeline = fifoPipeline(this.pipelines);
 			pipelineId.set(pipeline.id());
 			stageTwo.set(pipeline.stages().get(1).id());
-			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id());
-			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id());
-			assumeTrue(reading.get(), "stage two never held the pipe open before stage one answered");
+			Task one = ModelEndpointTests.finished(this.store, pipeline.stages().get(0).id(), FINISH_PATIENCE);
+			Task two = ModelEndpointTests.finished(this.store, pipeline.stages().get(1).id(), FINISH_PATIENCE);
+			assertThat(reading.get()).as("stage two held the pipe open before stage one answered").isTrue();
 
 			assertThat(one.state()).as("stage one (error: %s)", one.error()).isEqualTo(TaskState.DONE);
 			assertThat(one.history()).extracting(Attempt::outcome)
@@ -212,24 +215,24 @@ class PipelineFifoTests {
 	}
 
 	@Nested
-	@TestPropertySource(properties = "spool.max-attempts=1")
+	@TestPropertySource(properties = { "spool.max-attempts=1", "spool.task-timeout=2m" })
 	class WhenStageOneBreaksOffOnceAndStageTwoMayTryOnlyOnce {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("restarted"), "second");
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("restarted"), "second");
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("restarted"), () -> endpoint);
 		}
 
 		@Autowired
@@ -251,28 +254,27 @@ class PipelineFifoTests {
 			AtomicBoolean reading = new AtomicBoolean(true);
 			endpoint.otherwise((request) -> {
 				if (!isStageOne(request)) {
-					return ModelEndpoint.answer(null, "Polished #" + answers.incrementAndGet()).to(request);
+					return ModelReply.text("Polished #" + answers.incrementAndGet());
 				}
 				if (stageOneCalls.incrementAndGet() == 1) {
 					reading.set(awaitReading(this.store, TaskId.parse("task_902").orElseThrow(),
 							this.pipes.path("pipeline_900", 1)));
-					return slowly(ModelEndpoint.cutOff("BROKEN #" + broken + " start, ", "more of the broken one, ",
-							"still more, ", "and more, ", "never finished.").to(request));
+					return slowly(ModelReply.text("BROKEN #" + broken + " start, ", "more of the broken one, ",
+							"still more, ", "and more, ", "never finished.").cutOff());
 				}
-				return slowly(ModelEndpoint.answer(null, "Whole #" + whole + ": ", "every word ", "arrived.")
-					.to(request));
+				return slowly(ModelReply.text("Whole #" + whole + ": ", "every word ", "arrived."));
 			});
 			// Written by hand, as the protocol allows, for stage one's own budget of three; stage two has the
 			// default, one. Stage two first, so that stage one, once claimed, has a reader to stream to.
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("restarted").resolve("tasks");
 			publish(tasks, "task_902_pending.md", "---\nagent: second\npipeline: pipeline_900\nstage: 2\n"
 					+ "transport: fifo\n---\n" + STAGE_TWO + "\n");
 			publish(tasks, "task_901_pending.md", "---\nagent: tester\nmax_attempts: 3\npipeline: pipeline_900\n"
 					+ "stage: 1\ntransport: fifo\n---\n" + STAGE_ONE + "\n");
 
-			Task one = ModelEndpointTests.finished(this.store, TaskId.parse("task_901").orElseThrow());
-			Task two = ModelEndpointTests.finished(this.store, TaskId.parse("task_902").orElseThrow());
-			assumeTrue(reading.get(), "stage two never held the pipe open before stage one answered");
+			Task one = ModelEndpointTests.finished(this.store, TaskId.of(901), FINISH_PATIENCE);
+			Task two = ModelEndpointTests.finished(this.store, TaskId.of(902), FINISH_PATIENCE);
+			assertThat(reading.get()).as("stage two held the pipe open before stage one answered").isTrue();
 
 			assertThat(one.history()).extracting(Attempt::outcome)
 				.containsExactly(Attempt.Outcome.ERROR, Attempt.Outcome.DONE);
@@ -303,21 +305,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenAnOutsideWriterIsKilledMidStream {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("killed"));
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("killed"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("killed"), () -> endpoint);
 		}
 
 		@Autowired
@@ -340,7 +342,7 @@ class PipelineFifoTests {
 					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
 							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
 			Task one = pipeline.stages().get(0);
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("killed").resolve("tasks");
 			// The test is shellbot: it claims stage one, makes the pipe, and writes half an answer into it.
 			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
 					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
@@ -379,21 +381,21 @@ class PipelineFifoTests {
 	@TestPropertySource(properties = "spool.max-attempts=1")
 	class WhenAnOutsideWriterStalls {
 
-		static ModelEndpoint endpoint;
+		static ModelStub endpoint;
 
 		@BeforeAll
 		static void start() throws IOException {
-			endpoint = ModelEndpoint.start(workspaces.resolve("stalled"));
+			endpoint = ModelEndpointTests.modelFor(workspaces.resolve("stalled"));
 		}
 
 		@AfterAll
-		static void stop() throws IOException {
+		static void stop() {
 			endpoint.close();
 		}
 
 		@DynamicPropertySource
 		static void endpoint(DynamicPropertyRegistry registry) {
-			ModelEndpoint.register(registry, () -> endpoint);
+			ModelEndpointTests.register(registry, () -> workspaces.resolve("stalled"), () -> endpoint);
 		}
 
 		@Autowired
@@ -416,7 +418,7 @@ class PipelineFifoTests {
 					List.of(new Pipelines.StageRequest(STAGE_ONE, null, "shellbot", null),
 							new Pipelines.StageRequest(STAGE_TWO, null, "tester", null)));
 			Task one = pipeline.stages().get(0);
-			Path tasks = endpoint.workspace().resolve("tasks");
+			Path tasks = workspaces.resolve("stalled").resolve("tasks");
 			Files.move(tasks.resolve(one.id().text() + "_pending.md"),
 					tasks.resolve(one.id().text() + "_inprogress_shellbot.md"));
 			Path pipe = this.pipes.path(pipeline.id(), 1);
@@ -449,29 +451,29 @@ class PipelineFifoTests {
 						new Pipelines.StageRequest(STAGE_TWO, null, "second", null)));
 	}
 
-	static boolean isStageOne(RecordedRequest request) {
-		return STAGE_ONE.equals(ModelEndpoint.prompt(request));
+	static boolean isStageOne(ModelRequest request) {
+		return STAGE_ONE.equals(request.prompt());
 	}
 
 	/** Sends a reply a few bytes at a time, so that stage two is there while stage one is still being written. */
-	static MockResponse slowly(MockResponse response) {
-		return response.throttleBody(64, 60, TimeUnit.MILLISECONDS);
+	static ModelReply slowly(ModelReply reply) {
+		return reply.throttled(64, Duration.ofMillis(60));
 	}
 
 	/** The user messages of stage two's requests, by the prompt they start with. */
-	static List<String> stageTwoPrompts(ModelEndpoint endpoint) {
+	static List<String> stageTwoPrompts(ModelStub endpoint) {
 		return endpoint.prompts().stream().filter((prompt) -> prompt.startsWith(STAGE_TWO)).toList();
 	}
 
 	/**
-	 * Holds stage one's first answer until stage two has claimed its task and opened the pipe for reading (this JVM
-	 * then holds a read-only descriptor on it), so that the break is read, not missed. Bounded well below the model
-	 * client's read timeout: false when the race could not be arranged, and the test is then aborted, not failed
-	 * (seen in CI under load: stage two never held the pipe open in 20 s; what it held is printed to find out why).
+	 * Holds stage one's first answer until stage two has claimed its task and opened the pipe for reading, as the
+	 * kernel shows it (this JVM then holds a read-only descriptor on the pipe), so that the break is read, not missed:
+	 * the order is arranged, not hoped for. The classes that use it give a model call two minutes, so that a loaded
+	 * machine slows the test rather than voiding it; false, and the test fails, if stage two never reads.
 	 */
 	static boolean awaitReading(TaskStore store, TaskId stageTwo, Path pipe) {
 		try {
-			await().atMost(Duration.ofSeconds(10))
+			await().atMost(READING_PATIENCE)
 				.pollInterval(Duration.ofMillis(5))
 				.until(() -> store.index()
 					.find(stageTwo)
@@ -480,7 +482,8 @@ class PipelineFifoTests {
 			return true;
 		}
 		catch (org.awaitility.core.ConditionTimeoutException ex) {
-			System.err.println("[pipeline test] stage two not reading " + pipe + " after 10 s: " + stageTwo + " is "
+			System.err.println("[pipeline test] stage two not reading " + pipe + " after " + READING_PATIENCE + ": "
+					+ stageTwo + " is "
 					+ store.index().find(stageTwo).map((task) -> task.file().fileName()).orElse("gone")
 					+ "; descriptors on pipes/: " + descriptorsIn(pipe.getParent()));
 			return false;

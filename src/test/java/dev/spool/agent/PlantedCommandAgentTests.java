@@ -1,16 +1,13 @@
 package dev.spool.agent;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.spool.OtherUser;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -20,6 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static dev.spool.agent.CommandAgents.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Another local user who may write the workspace root swaps {@code agents/} for a folder of their own holding a
@@ -45,7 +43,7 @@ class PlantedCommandAgentTests {
 
 		try (ConfigurableApplicationContext spool = agents.start()) {
 			TaskId id = spool.getBean(TaskStore.class)
-				.create(new NewTask("Anything.", null, "agent_x", 0, List.of(), null))
+				.create(aTask("Anything.").forAgent("agent_x").build())
 				.id();
 			AgentCatalog catalog = spool.getBean(AgentCatalog.class);
 

@@ -5,17 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelStub;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -39,6 +35,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.spool.workspace.TaskBuilder.aTask;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,13 +56,9 @@ class ToolConversationTests {
 
 	static final Path workspace = folder();
 
-	static MockWebServer server;
-
-	static final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+	static ModelStub model;
 
 	static final AtomicInteger shouted = new AtomicInteger();
-
-	static final AtomicInteger turns = new AtomicInteger();
 
 	static Path folder() {
 		try {
@@ -83,20 +76,18 @@ class ToolConversationTests {
 		Files.writeString(agents.resolve("delegator.md"),
 				"---\nroles: [boss]\ntools: [spool]\n---\nYou hand work to others.\n");
 		Files.writeString(agents.resolve("helper.md"), "---\nroles: [counter]\n---\nYou count.\n");
-		server = new MockWebServer();
-		server.setDispatcher(new Model());
-		server.start();
+		model = ModelStub.start().otherwise(ToolConversationTests::answer);
 	}
 
 	@AfterAll
-	static void stop() throws IOException {
-		server.shutdown();
+	static void stop() {
+		model.close();
 	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("spool.workspace", workspace::toString);
-		registry.add("spring.ai.openai.base-url", () -> server.url("/v1").toString());
+		registry.add("spring.ai.openai.base-url", () -> model.baseUrl());
 	}
 
 	@Autowired
@@ -163,8 +154,7 @@ class ToolConversationTests {
 
 	@Test
 	void anAgentListingSpoolSubmitsASubtaskThatRecordsItsParentAndAnotherAgentAnswersIt() throws Exception {
-		Task task = this.store.create(new NewTask("delegate: count the owls", null, null, "boss", null, 0, List.of(),
-				null, null, null));
+		Task task = this.store.create(aTask("delegate: count the owls").forRole("boss").build());
 
 		Task done = finished(task.id());
 
@@ -184,7 +174,7 @@ class ToolConversationTests {
 	}
 
 	private static NewTask smith(String prompt) {
-		return new NewTask(prompt, null, null, "smith", null, 0, List.of(), null, null, null);
+		return aTask(prompt).forRole("smith").build();
 	}
 
 	private static Path conversation(TaskId id) {
@@ -192,7 +182,11 @@ class ToolConversationTests {
 	}
 
 	private static List<JsonNode> requestsAbout(String prompt) {
-		return requests.stream().filter((body) -> body.path("messages").toString().contains(prompt)).toList();
+		return model.requests()
+			.stream()
+			.filter((request) -> request.body().path("messages").toString().contains(prompt))
+			.map(ModelRequest::body)
+			.toList();
 	}
 
 	private Task finished(TaskId id) {
@@ -222,75 +216,30 @@ class ToolConversationTests {
 
 	}
 
-	/** The model: asks for tools by case, then answers with what the tools said. Every answer names its turn. */
-	static final class Model extends Dispatcher {
-
-		@Override
-		public MockResponse dispatch(RecordedRequest request) {
-			JsonNode body = JSON.readTree(request.getBody().readUtf8());
-			requests.add(body);
-			int turn = turns.incrementAndGet();
-			JsonNode messages = body.path("messages");
-			String user = "";
-			List<String> results = new ArrayList<>();
-			for (JsonNode message : messages) {
-				if (message.path("role").asString().equals("user")) {
-					user = message.path("content").isArray() ? message.path("content").get(0).path("text").asString()
-							: message.path("content").asString();
-				}
-				if (message.path("role").asString().equals("tool")) {
-					results.add(message.path("content").asString());
-				}
-			}
-			if (user.startsWith("forever:")) {
-				return calls(List.of(call("call_" + turn + "_x", "shout", "{\"text\": \"again " + turn + "\"}"),
-						call("call_" + turn + "_y", "shout", "{\"text\": \"more " + turn + "\"}")));
-			}
-			if (user.startsWith("delegate:")) {
-				return results.isEmpty()
-						? calls(List.of(call("call_submit_" + turn, "submit_task",
-								"{\"prompt\": \"sub: how many owls (turn " + turn + ")\", \"role\": \"counter\"}")))
-						: answer("Delegated as " + JSON.readTree(results.get(0)).path("id").asString());
-			}
-			if (results.isEmpty() && user.startsWith("shout:")) {
-				return calls(List.of(call("call_shout_1", "shout", "{\"text\": \"owls\"}"),
-						call("call_whisper_2", "whisper", "{}"), call("call_fail_3", "shout", "{\"text\": \"fail\"}")));
-			}
-			return answer("Heard: " + String.join(" | ", results) + " (turn " + turn + ")");
+	/** The model: asks for tools by case, then answers with what the tools said. Every answer names its request. */
+	static ModelReply answer(ModelRequest request) {
+		String user = request.messagesFrom("user").get(0).text();
+		List<String> results = request.messagesFrom("tool").stream().map(ModelRequest.Message::text).toList();
+		int n = request.number();
+		if (user.startsWith("forever:")) {
+			return ModelReply.toolCalls(new ModelStub.ToolCall("call_" + n + "_x", "shout", "{\"text\": \"again " + n + "\"}"),
+					new ModelStub.ToolCall("call_" + n + "_y", "shout", "{\"text\": \"more " + n + "\"}"));
 		}
-
-		private static Map<String, Object> call(String id, String name, String arguments) {
-			return Map.of("id", id, "type", "function", "function", Map.of("name", name, "arguments", arguments));
+		if (user.startsWith("delegate:")) {
+			return results.isEmpty()
+					? ModelReply.toolCalls(new ModelStub.ToolCall("call_submit_" + n, "submit_task",
+							"{\"prompt\": \"sub: how many owls (request " + n + ")\", \"role\": \"counter\"}"))
+					: ModelReply.text("Delegated as " + JSON.readTree(results.get(0)).path("id").asString());
 		}
-
-		private static MockResponse calls(List<Map<String, Object>> calls) {
-			Map<String, Object> message = new LinkedHashMap<>();
-			message.put("role", "assistant");
-			message.put("content", null);
-			message.put("tool_calls", calls);
-			return completion(message, "tool_calls");
+		if (results.isEmpty() && user.startsWith("shout:")) {
+			return ModelReply.toolCalls(new ModelStub.ToolCall("call_shout_1", "shout", "{\"text\": \"owls\"}"),
+					new ModelStub.ToolCall("call_whisper_2", "whisper", "{}"),
+					new ModelStub.ToolCall("call_fail_3", "shout", "{\"text\": \"fail\"}"));
 		}
-
-		private static MockResponse answer(String text) {
-			return completion(Map.of("role", "assistant", "content", text), "stop");
+		if (user.startsWith("sub:")) {
+			return ModelReply.text("Eleven owls (request " + n + ")");
 		}
-
-		private static MockResponse completion(Map<String, Object> message, String finish) {
-			Map<String, Object> choice = new LinkedHashMap<>();
-			choice.put("index", 0);
-			choice.put("message", message);
-			choice.put("finish_reason", finish);
-			Map<String, Object> completion = new LinkedHashMap<>();
-			completion.put("id", "chatcmpl-" + turns.get());
-			completion.put("object", "chat.completion");
-			completion.put("created", 1);
-			completion.put("model", "test-model");
-			completion.put("choices", List.of(choice));
-			completion.put("usage", Map.of("prompt_tokens", 10, "completion_tokens", 5, "total_tokens", 15));
-			return new MockResponse().setHeader("Content-Type", "application/json")
-				.setBody(JSON.writeValueAsString(completion));
-		}
-
+		return ModelReply.text("Heard: " + String.join(" | ", results) + " (request " + n + ")");
 	}
 
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.awaitility.Awaitility.await;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Agents are woken by the work itself, not by the periodic look for work, which is made an hour long here: by a task
@@ -57,7 +57,7 @@ class WakeTests {
 	@Test
 	void aTaskCreatedThroughSpoolAndOneThatDependsOnItAreDoneWithoutWaitingForALook() {
 		TaskId first = this.store.create(NewTask.of("Name three rivers")).id();
-		TaskId second = this.store.create(new NewTask("Name three more", null, null, 0, List.of(first), null)).id();
+		TaskId second = this.store.create(aTask("Name three more").after(first).build()).id();
 
 		awaitDone(first);
 		awaitDone(second);

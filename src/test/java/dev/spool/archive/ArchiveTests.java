@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 
 import dev.spool.MutableClock;
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskId;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Archiving moves a finished task's files into {@code archive/} under the same names, deletes nothing, never frees
@@ -83,7 +83,7 @@ class ArchiveTests {
 
 		this.workspace = open();
 		TaskId next = this.workspace.store()
-			.create(new NewTask("After the archive", null, null, 0, List.of(), null))
+			.create(aTask("After the archive").build())
 			.id();
 
 		assertThat(next.number()).isGreaterThan(highest.number());
@@ -91,9 +91,9 @@ class ArchiveTests {
 
 	@Test
 	void onlyFinishedTasksThatNoUnfinishedTaskNeedsAreArchived() throws IOException {
-		TaskId pending = this.store.create(new NewTask("Still to do", null, null, 0, List.of(), null)).id();
+		TaskId pending = this.store.create(aTask("Still to do").build()).id();
 		TaskId needed = aDoneTask("Needed");
-		this.store.create(new NewTask("Needs it", null, "nobody", 0, List.of(needed), null));
+		this.store.create(aTask("Needs it").held().after(needed).build());
 
 		assertThatExceptionOfType(TransitionNotAllowedException.class)
 			.isThrownBy(() -> this.archive.archive(pending))
@@ -142,14 +142,14 @@ class ArchiveTests {
 	// --- tasks, through the workspace's own verbs
 
 	private TaskId aDoneTask(String prompt) {
-		Task task = this.store.create(new NewTask(prompt, null, null, 0, List.of(), null));
+		Task task = this.store.create(aTask(prompt).build());
 		this.store.complete(this.store.claim(task, "agent_a").orElseThrow(),
 				new Answer("The answer to " + prompt, "stub-model", false, null));
 		return task.id();
 	}
 
 	private TaskId aFailedTask() {
-		Task task = this.store.create(new NewTask("Fails", null, null, 0, List.of(), null));
+		Task task = this.store.create(aTask("Fails").build());
 		while (this.store.index().find(task.id()).orElseThrow().state() != TaskState.FAILED) {
 			this.store.fail(this.store.claim(this.store.index().find(task.id()).orElseThrow(), "agent_a").orElseThrow(),
 					"it broke");

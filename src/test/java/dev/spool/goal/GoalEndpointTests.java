@@ -6,25 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelReply;
+import dev.spool.ModelRequest;
+import dev.spool.ModelStub;
 import dev.spool.workspace.Attempt;
-import dev.spool.workspace.GoalStep;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskDocument;
@@ -46,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aGoal;
 
 /**
- * Goals against an OpenAI-compatible endpoint played by a {@link MockWebServer}: the orchestrator's plan, as the
+ * Goals against an OpenAI-compatible endpoint played by a {@link ModelStub}: the orchestrator's plan, as the
  * endpoint returns it, becomes subtasks whose answers the final task combines into the goal's result; plans that
  * cannot be trusted are refused. The endpoint tells requests apart by what they ask: a plan (the goal's text names
  * the case), a step, or the final answer; every answer carries a counter, so no two are alike. Plans of the cases
@@ -78,27 +72,25 @@ class GoalEndpointTests {
 		}
 	}
 
-	static Endpoint endpoint;
+	static ModelStub endpoint;
 
 	@BeforeAll
 	static void start() throws IOException {
 		Path agents = Files.createDirectories(workspace.resolve("agents"));
 		Files.writeString(agents.resolve("tester.md"), "---\nconcurrency: 3\nroles: [writer]\n---\nYou test.\n");
 		Files.writeString(agents.resolve("orchestrator.md"), "---\nroles: [planner]\n---\nYou plan for tests.\n");
-		endpoint = new Endpoint();
-		endpoint.server.setDispatcher(endpoint);
-		endpoint.server.start();
+		endpoint = ModelStub.start().otherwise(GoalEndpointTests::answer);
 	}
 
 	@AfterAll
-	static void stop() throws IOException {
-		endpoint.server.shutdown();
+	static void stop() {
+		endpoint.close();
 	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("spool.workspace", workspace::toString);
-		registry.add("spring.ai.openai.base-url", () -> endpoint.server.url("/v1").toString());
+		registry.add("spring.ai.openai.base-url", () -> endpoint.baseUrl());
 	}
 
 	@Autowired
@@ -149,7 +141,7 @@ class GoalEndpointTests {
 		assertThat(file).contains("goal: " + goal.id().text() + "\n", "step: 2\n",
 				"depends_on: [" + first.id().text() + "]\n");
 		assertThat(workspace.resolve(".spool/plans/" + goal.id().text() + ".json")).exists();
-		JsonNode planRequest = endpoint.planRequests.get(0);
+		JsonNode planRequest = planRequests().get(0);
 		assertThat(planRequest.path("messages").get(0).path("content").toString()).contains("You plan for tests.");
 	}
 
@@ -234,7 +226,7 @@ class GoalEndpointTests {
 		assertThat(steps).extracting((task) -> task.document().goal().step()).containsExactly("1", "2", "final");
 		assertThat(steps.get(0).id().text()).isEqualTo("task_899");
 		assertThat(steps.get(1).dependsOn()).containsExactly(new TaskId("task_899", 899));
-		assertThat(endpoint.planRequests).noneMatch((request) -> request.toString().contains("crash: resumed goal"));
+		assertThat(planRequests()).noneMatch((request) -> request.toString().contains("crash: resumed goal"));
 	}
 
 	@Test
@@ -275,7 +267,7 @@ class GoalEndpointTests {
 					&& task.state() == TaskState.FAILED && task.error() != null && task.error().startsWith("budget:"));
 
 		assertThat(failed.error()).isEqualTo("budget: task_2000 spent 340 of 100 tokens (budget_tokens)");
-		assertThat(endpoint.planRequests).filteredOn((request) -> request.toString().contains("costly: a chatty planner"))
+		assertThat(planRequests()).filteredOn((request) -> request.toString().contains("costly: a chatty planner"))
 			.as("one call: the first answer was refused, and the second pass found the budget spent")
 			.hasSize(1);
 		assertThat(failed.history()).extracting(Attempt::outcome)
@@ -304,7 +296,7 @@ class GoalEndpointTests {
 				+ "it again");
 		assertThat(failed.attempts()).as("another attempt would read the same file").isEqualTo(1);
 		assertThat(steps(goalId)).isEmpty();
-		assertThat(endpoint.planRequests).noneMatch((request) -> request.toString().contains("kept: too many steps"));
+		assertThat(planRequests()).noneMatch((request) -> request.toString().contains("kept: too many steps"));
 	}
 
 	@Test
@@ -340,7 +332,7 @@ class GoalEndpointTests {
 		assertThat(done.history()).filteredOn((entry) -> entry.outcome() == Attempt.Outcome.ERROR)
 			.singleElement()
 			.satisfies((refused) -> assertThat(refused.error()).startsWith("the plan's dependencies form a cycle"));
-		List<String> asked = endpoint.planRequests.stream()
+		List<String> asked = planRequests().stream()
 			.map((body) -> body.toString())
 			.filter((body) -> body.contains("repair: a plan that loops at first"))
 			.toList();
@@ -374,7 +366,7 @@ class GoalEndpointTests {
 	}
 
 	private static NewTask goal(String text) {
-		return new NewTask(text, null, null, null, TaskDocument.Kind.GOAL, 0, List.of(), null, null, null);
+		return aGoal(text).build();
 	}
 
 	private Task finished(TaskId id) {
@@ -395,130 +387,77 @@ class GoalEndpointTests {
 			.toList();
 	}
 
-	/** The model endpoint: plans by case, answers to steps, final answers. */
-	static final class Endpoint extends Dispatcher {
-
-		final MockWebServer server = new MockWebServer();
-
-		final AtomicInteger counter = new AtomicInteger();
-
-		final List<JsonNode> planRequests = new CopyOnWriteArrayList<>();
-
-		@Override
-		public MockResponse dispatch(RecordedRequest request) {
-			JsonNode body = JSON.readTree(request.getBody().readUtf8());
-			String user = "";
-			for (JsonNode message : body.path("messages")) {
-				if (message.path("role").asString().equals("user")) {
-					user = message.path("content").isArray() ? message.path("content").get(0).path("text").asString()
-							: message.path("content").asString();
-				}
+	/** The model's answer: a plan by case, an answer to a step, or a final answer, each with the request's number. */
+	private static ModelReply answer(ModelRequest request) {
+		String user = request.prompt();
+		int n = request.number();
+		if (isPlan(request)) {
+			ModelReply plan = ModelReply.text(plan(user, n));
+			if (user.startsWith("counted:") || user.startsWith("costly:")) {
+				return plan.usage(300, 40).model(user.startsWith("counted:") ? "planner-model" : "costly-model");
 			}
-			int n = this.counter.incrementAndGet();
-			boolean streamed = body.path("stream").asBoolean(false);
-			if (user.contains("JSON Schema")) {
-				this.planRequests.add(body);
-				if (user.startsWith("counted:") || user.startsWith("costly:")) {
-					return counted(plan(user, n), user.startsWith("counted:") ? "planner-model" : "costly-model", 300,
-							40);
-				}
-				return reply(streamed, plan(user, n));
-			}
-			// The final task's prompt comes after its steps' outputs, which it is handed first.
-			if (user.contains("## Your task\n\nCombine the results")) {
-				return reply(streamed, "final answer " + n);
-			}
-			MockResponse response = reply(streamed, "step answer " + n);
-			return user.startsWith("Slow") ? response.setHeadersDelay(3, TimeUnit.SECONDS) : response;
+			return plan;
 		}
-
-		private static String plan(String user, int n) {
-			String tag = " (plan " + n + ")";
-			if (user.startsWith("happy:")) {
-				return "```json\n{\"steps\": [{\"title\": \"Facts\", \"prompt\": \"Gather owl facts" + tag
-						+ "\"}, {\"title\": \"Draft\", \"prompt\": \"Write the draft" + tag
-						+ "\", \"agent\": \"tester\", \"role\": \"writer\", \"dependsOn\": [1]}]}\n```";
-			}
-			if (user.startsWith("counted:")) {
-				return "{\"steps\": [{\"prompt\": \"Count" + tag + "\"}]}";
-			}
-			if (user.startsWith("shouting:")) {
-				return "{\"steps\": [{\"prompt\": \"Write loudly" + tag + "\", \"role\": \"WRITER\"}]}";
-			}
-			if (user.startsWith("notjson:") || user.startsWith("costly:")) {
-				return "I would rather chat" + tag;
-			}
-			if (user.startsWith("empty:")) {
-				return "{\"steps\": []}";
-			}
-			if (user.startsWith("toomany:")) {
-				return "{\"steps\": [{\"prompt\": \"a" + tag + "\"}, {\"prompt\": \"b\"}, {\"prompt\": \"c\"},"
-						+ " {\"prompt\": \"d\"}]}";
-			}
-			if (user.startsWith("cycle:")) {
-				return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [2]},"
-						+ " {\"prompt\": \"b\", \"dependsOn\": [1]}]}";
-			}
-			if (user.startsWith("repair:")) {
-				// Repaired only when told what was wrong with the first plan.
-				return user.contains("was refused as a plan: the plan's dependencies form a cycle through step")
-						? "{\"steps\": [{\"prompt\": \"Mended" + tag + "\"}]}"
-						: "{\"steps\": [{\"prompt\": \"Loop" + tag + "\", \"dependsOn\": [1]}]}";
-			}
-			if (user.startsWith("missing:")) {
-				return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [7]}]}";
-			}
-			if (user.startsWith("unknown:")) {
-				return "{\"steps\": [{\"prompt\": \"Haunt" + tag + "\", \"agent\": \"ghost\", \"role\": \"astronaut\"}]}";
-			}
-			if (user.startsWith("cancel:")) {
-				return "{\"steps\": [{\"prompt\": \"Slow one" + tag + "\"}, {\"prompt\": \"Slow two\", \"dependsOn\": [1]}]}";
-			}
-			return "{\"steps\": [{\"prompt\": \"Unexpected" + tag + "\"}]}";
+		// The final task's prompt comes after its steps' outputs, which it is handed first.
+		if (user.contains("## Your task\n\nCombine the results")) {
+			return ModelReply.text("final answer " + n);
 		}
+		ModelReply answer = ModelReply.text("step answer " + n);
+		return user.startsWith("Slow") ? answer.after(Duration.ofSeconds(3)) : answer;
+	}
 
-		/** A whole answer with token counts, from a model of its own. */
-		private static MockResponse counted(String content, String model, int input, int output) {
-			Map<String, Object> completion = completion("chat.completion", List.of(Map.of("index", 0, "message",
-					Map.of("role", "assistant", "content", content), "finish_reason", "stop")));
-			completion.put("model", model);
-			completion.put("usage", Map.of("prompt_tokens", input, "completion_tokens", output, "total_tokens",
-					input + output));
-			return new MockResponse().setHeader("Content-Type", "application/json")
-				.setBody(JSON.writeValueAsString(completion));
+	private static boolean isPlan(ModelRequest request) {
+		return request.prompt().contains("JSON Schema");
+	}
+
+	/** The bodies of the requests for a plan, in order of arrival. */
+	private static List<JsonNode> planRequests() {
+		return endpoint.requests().stream().filter(GoalEndpointTests::isPlan).map(ModelRequest::body).toList();
+	}
+
+	private static String plan(String user, int n) {
+		String tag = " (plan " + n + ")";
+		if (user.startsWith("happy:")) {
+			return "```json\n{\"steps\": [{\"title\": \"Facts\", \"prompt\": \"Gather owl facts" + tag
+					+ "\"}, {\"title\": \"Draft\", \"prompt\": \"Write the draft" + tag
+					+ "\", \"agent\": \"tester\", \"role\": \"writer\", \"dependsOn\": [1]}]}\n```";
 		}
-
-		private static MockResponse reply(boolean streamed, String content) {
-			if (!streamed) {
-				Map<String, Object> completion = completion("chat.completion", List.of(Map.of("index", 0, "message",
-						Map.of("role", "assistant", "content", content), "finish_reason", "stop")));
-				return new MockResponse().setHeader("Content-Type", "application/json")
-					.setBody(JSON.writeValueAsString(completion));
-			}
-			Map<String, Object> piece = new LinkedHashMap<>();
-			piece.put("index", 0);
-			piece.put("delta", Map.of("role", "assistant", "content", content));
-			piece.put("finish_reason", null);
-			Map<String, Object> stop = new LinkedHashMap<>();
-			stop.put("index", 0);
-			stop.put("delta", Map.of());
-			stop.put("finish_reason", "stop");
-			String events = "data: " + JSON.writeValueAsString(completion("chat.completion.chunk", List.of(piece)))
-					+ "\n\ndata: " + JSON.writeValueAsString(completion("chat.completion.chunk", List.of(stop)))
-					+ "\n\ndata: [DONE]\n\n";
-			return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(events);
+		if (user.startsWith("counted:")) {
+			return "{\"steps\": [{\"prompt\": \"Count" + tag + "\"}]}";
 		}
-
-		private static Map<String, Object> completion(String object, List<?> choices) {
-			Map<String, Object> completion = new LinkedHashMap<>();
-			completion.put("id", "chatcmpl-1");
-			completion.put("object", object);
-			completion.put("created", 1700000000);
-			completion.put("model", "test-model-0613");
-			completion.put("choices", choices);
-			return completion;
+		if (user.startsWith("shouting:")) {
+			return "{\"steps\": [{\"prompt\": \"Write loudly" + tag + "\", \"role\": \"WRITER\"}]}";
 		}
-
+		if (user.startsWith("notjson:") || user.startsWith("costly:")) {
+			return "I would rather chat" + tag;
+		}
+		if (user.startsWith("empty:")) {
+			return "{\"steps\": []}";
+		}
+		if (user.startsWith("toomany:")) {
+			return "{\"steps\": [{\"prompt\": \"a" + tag + "\"}, {\"prompt\": \"b\"}, {\"prompt\": \"c\"},"
+					+ " {\"prompt\": \"d\"}]}";
+		}
+		if (user.startsWith("cycle:")) {
+			return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [2]},"
+					+ " {\"prompt\": \"b\", \"dependsOn\": [1]}]}";
+		}
+		if (user.startsWith("repair:")) {
+			// Repaired only when told what was wrong with the first plan.
+			return user.contains("was refused as a plan: the plan's dependencies form a cycle through step")
+					? "{\"steps\": [{\"prompt\": \"Mended" + tag + "\"}]}"
+					: "{\"steps\": [{\"prompt\": \"Loop" + tag + "\", \"dependsOn\": [1]}]}";
+		}
+		if (user.startsWith("missing:")) {
+			return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [7]}]}";
+		}
+		if (user.startsWith("unknown:")) {
+			return "{\"steps\": [{\"prompt\": \"Haunt" + tag + "\", \"agent\": \"ghost\", \"role\": \"astronaut\"}]}";
+		}
+		if (user.startsWith("cancel:")) {
+			return "{\"steps\": [{\"prompt\": \"Slow one" + tag + "\"}, {\"prompt\": \"Slow two\", \"dependsOn\": [1]}]}";
+		}
+		return "{\"steps\": [{\"prompt\": \"Unexpected" + tag + "\"}]}";
 	}
 
 }

@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
-import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -33,6 +30,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aGoal;
 
 /** With no API key, the offline model plans a goal too, so a goal runs end to end on a fresh machine. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
@@ -103,8 +101,8 @@ class GoalOfflineTests {
 
 	@Test
 	void offlineModelRunsAGoalEndToEnd() {
-		Task goal = this.store.create(new NewTask("Name three owls. Describe their calls. Rank them by size.", "Owls",
-				null, null, TaskDocument.Kind.GOAL, 0, List.of(), null, null, null));
+		Task goal = this.store.create(aGoal("Name three owls. Describe their calls. Rank them by size.")
+			.titled("Owls").build());
 
 		Task done = await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.store.index().find(goal.id()).orElseThrow(), (task) -> task.state().isFinished());

@@ -8,17 +8,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelStub;
+import dev.spool.ModelReply;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
@@ -80,21 +77,11 @@ class HealthTests {
 
 	@Test
 	void aFailedModelCallIsReportedWithTheEndpointsReasonWhileSpoolStaysUp() throws Exception {
-		AtomicInteger calls = new AtomicInteger();
-		try (MockWebServer endpoint = new MockWebServer()) {
-			endpoint.setDispatcher(new Dispatcher() {
-				@Override
-				public MockResponse dispatch(RecordedRequest request) {
-					return new MockResponse().setResponseCode(500)
-						.setHeader("Content-Type", "application/json")
-						.setBody("{\"error\":{\"message\":\"overloaded, call " + calls.incrementAndGet()
-								+ "\",\"type\":\"server_error\"}}");
-				}
-			});
-			endpoint.start();
+		try (ModelStub endpoint = ModelStub.start()
+			.otherwise((request) -> ModelReply.error(500, "overloaded, call " + request.number()))) {
 			try (ConfigurableApplicationContext spool = start("--spool.workspace=" + this.workspace,
 					"--spring.ai.openai.api-key=test", "--spring.ai.openai.max-retries=0",
-					"--spring.ai.openai.base-url=" + endpoint.url("/v1"), "--spool.max-attempts=1")) {
+					"--spring.ai.openai.base-url=" + endpoint.baseUrl(), "--spool.max-attempts=1")) {
 				TaskStore store = spool.getBean(TaskStore.class);
 				TaskId id = store.create(NewTask.of("Fail, " + UUID.randomUUID())).id();
 				await().atMost(PATIENCE).until(() -> store.index().find(id).orElseThrow().state() == TaskState.FAILED);
@@ -105,8 +92,8 @@ class HealthTests {
 				assertThat(health.at("/components/model/status").asString()).isEqualTo("UP");
 				assertThat(health.at("/components/model/details/lastCall").asString()).isEqualTo("failed");
 				assertThat(health.at("/components/model/details/lastError").asString()).contains("500",
-						"overloaded, call " + calls.get());
-				assertThat(health.at("/components/model/details/baseUrl").asString()).isEqualTo(endpoint.url("/v1").toString());
+						"overloaded, call " + endpoint.requestCount());
+				assertThat(health.at("/components/model/details/baseUrl").asString()).isEqualTo(endpoint.baseUrl());
 			}
 		}
 	}

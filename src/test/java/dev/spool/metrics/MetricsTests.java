@@ -9,19 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.spool.ChatCompletions;
+import dev.spool.ModelStub;
+import dev.spool.ModelReply;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
@@ -52,26 +48,15 @@ class MetricsTests {
 			throws Exception {
 		Files.createDirectories(this.workspace.resolve("agents"));
 		Files.writeString(this.workspace.resolve("agents/tester.md"), "---\nconcurrency: 1\n---\nYou are a test.\n");
-		AtomicInteger calls = new AtomicInteger();
-		try (MockWebServer endpoint = new MockWebServer()) {
-			endpoint.setDispatcher(new Dispatcher() {
-				@Override
-				public MockResponse dispatch(RecordedRequest request) {
-					int call = calls.incrementAndGet();
-					String body = request.getBody().readUtf8();
-					if (body.contains("FAIL")) {
-						return new MockResponse().setResponseCode(500)
-							.setHeader("Content-Type", "application/json")
-							.setBody("{\"error\":{\"message\":\"broken " + call + "\"}}");
-					}
-					return ChatCompletions.streamed("metered-0613", "answer " + call + " " + UUID.randomUUID(),
-							ChatCompletions.usage(10 + call, 5 + call));
-				}
-			});
-			endpoint.start();
+		try (ModelStub endpoint = ModelStub.start()) {
+			endpoint.when((request) -> request.prompt().contains("FAIL"),
+					(request) -> ModelReply.error(500, "broken " + request.number()));
+			endpoint.otherwise((request) -> ModelReply.text("answer " + request.number() + " " + UUID.randomUUID())
+				.usage(10 + request.number(), 5 + request.number())
+				.model("metered-0613"));
 			try (ConfigurableApplicationContext spool = new SpringApplicationBuilder(SpoolApplication.class).run(
 					"--server.port=0", "--spool.workspace=" + this.workspace, "--spring.ai.openai.api-key=test",
-					"--spring.ai.openai.base-url=" + endpoint.url("/v1"), "--spring.ai.openai.max-retries=0",
+					"--spring.ai.openai.base-url=" + endpoint.baseUrl(), "--spring.ai.openai.max-retries=0",
 					"--spring.ai.openai.chat.model=metered", "--spool.max-attempts=1", "--spool.retry-backoff=10ms")) {
 				TaskStore store = spool.getBean(TaskStore.class);
 				TaskId first = done(store, "One, " + UUID.randomUUID(), TaskState.DONE);

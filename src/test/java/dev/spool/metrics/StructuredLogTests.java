@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import okhttp3.mockwebserver.MockResponse;
 import org.apache.commons.logging.LogFactory;
-import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelStub;
+import dev.spool.ModelReply;
 import dev.spool.SpoolApplication;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
@@ -66,14 +66,10 @@ class StructuredLogTests {
 		Files.createDirectories(this.workspace.resolve("agents"));
 		Files.writeString(this.workspace.resolve("agents/logger.md"), "---\nconcurrency: 1\n---\nYou log.\n");
 		String reason = "overloaded " + UUID.randomUUID();
-		try (MockWebServer endpoint = new MockWebServer()) {
-			endpoint.enqueue(new MockResponse().setResponseCode(500)
-				.setHeader("Content-Type", "application/json")
-				.setBody("{\"error\":{\"message\":\"" + reason + "\"}}"));
-			endpoint.start();
+		try (ModelStub endpoint = ModelStub.start().reply(ModelReply.error(500, reason))) {
 			try (ConfigurableApplicationContext spool = new SpringApplicationBuilder(SpoolApplication.class).run(
 					"--server.port=0", "--spool.workspace=" + this.workspace, "--spring.ai.openai.api-key=test",
-					"--spring.ai.openai.base-url=" + endpoint.url("/v1"), "--spring.ai.openai.max-retries=0",
+					"--spring.ai.openai.base-url=" + endpoint.baseUrl(), "--spring.ai.openai.max-retries=0",
 					"--spool.max-attempts=1", "--logging.structured.format.console=ecs")) {
 				TaskStore store = spool.getBean(TaskStore.class);
 				TaskId id = store.create(NewTask.of("Log this, " + UUID.randomUUID())).id();

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.spool.ModelStub;
 import dev.spool.workspace.ResultHeader;
 import dev.spool.manifest.ManifestReader;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -113,14 +115,14 @@ class CrashRecoveryTests {
 		FileSystemUtils.deleteRecursively(this.folder);
 		this.workspace = Files.createDirectories(this.folder.resolve("workspace"));
 		Files.createDirectories(this.workspace.resolve("tasks"));
-		this.model = ModelStub.start(50, 400);
+		this.model = SlowModel.start(50, 400);
 	}
 
 	@AfterEach
 	void killEveryProcessAndStopTheModel() {
 		this.processes.forEach(SpoolProcess::killQuietly);
 		if (this.model != null) {
-			this.model.stop();
+			this.model.close();
 		}
 	}
 
@@ -213,7 +215,7 @@ class CrashRecoveryTests {
 	/** One process, or two when at least two are up, taken among those that have started and called the model. */
 	private List<SpoolProcess> victims(List<SpoolProcess> running, Random random) throws InterruptedException {
 		List<SpoolProcess> up = running.stream()
-			.filter((spool) -> spool.hasStarted() && this.model.callsFrom(spool.name()) > 0)
+			.filter((spool) -> spool.hasStarted() && this.model.requestsFor(spool.name()) > 0)
 			.collect(Collectors.toList());
 		if (up.isEmpty()) {
 			running.get(0).awaitStarted(STARTUP_PATIENCE);
@@ -242,7 +244,7 @@ class CrashRecoveryTests {
 		await(spool + " calling the model").atMost(STARTUP_PATIENCE)
 			.pollInterval(Duration.ofMillis(20))
 			.failFast(spool + " stopped on its own", () -> !spool.isAlive())
-			.until(() -> this.model.callsFrom(spool.name()) > 0 || !hasWorkLeft());
+			.until(() -> this.model.requestsFor(spool.name()) > 0 || !hasWorkLeft());
 	}
 
 	private boolean hasWorkLeft() throws IOException {
@@ -358,7 +360,7 @@ class CrashRecoveryTests {
 		byte[] bytes = Files.readAllBytes(this.workspace.resolve("manifest.json"));
 		JsonNode manifest;
 		try {
-			manifest = ModelStub.JSON.readTree(bytes);
+			manifest = JsonMapper.shared().readTree(bytes);
 		}
 		catch (RuntimeException ex) {
 			throw new AssertionError("manifest.json does not parse " + when + ": " + ex.getMessage() + "\n"
@@ -464,9 +466,9 @@ class CrashRecoveryTests {
 	 */
 	private void assertPublishedOnceFromOneCall(String id) throws IOException {
 		String output = readOutput(id);
-		ModelStub.Call call = this.model.callThatGot(output)
+		ModelStub.Exchange call = this.model.exchangeThatAnswered(output)
 			.orElseThrow(() -> new AssertionError("the output of " + id + " is no answer the model gave: " + output));
-		assertThat(call.prompt()).as("the prompt of the call whose answer is the output of %s", id)
+		assertThat(call.request().prompt()).as("the prompt of the call whose answer is the output of %s", id)
 			.isEqualTo(prompt(id));
 		List<JsonNode> records = records(id);
 		List<JsonNode> done = records.stream()
@@ -475,7 +477,7 @@ class CrashRecoveryTests {
 		assertThat(done).as("DONE records of %s: one result published", id).hasSizeLessThanOrEqualTo(1);
 		if (!done.isEmpty()) {
 			assertThat(done.get(0).path("model").asString()).as("the process that recorded the DONE of %s", id)
-				.isEqualTo(call.model());
+				.isEqualTo(call.request().model());
 		}
 		long attempts = records.stream()
 			.filter((record) -> Set.of("DONE", "ERROR", "STALE").contains(record.path("outcome").asString()))
@@ -490,7 +492,7 @@ class CrashRecoveryTests {
 		List<JsonNode> records = new ArrayList<>();
 		Path folder = this.workspace.resolve(".spool").resolve("attempts");
 		for (int number = 1; Files.exists(folder.resolve(id + "." + number + ".json")); number++) {
-			records.add(ModelStub.JSON.readTree(Files.readAllBytes(folder.resolve(id + "." + number + ".json"))));
+			records.add(JsonMapper.shared().readTree(Files.readAllBytes(folder.resolve(id + "." + number + ".json"))));
 		}
 		return records;
 	}
@@ -513,7 +515,7 @@ class CrashRecoveryTests {
 	// Reporting
 
 	private void report(long startedNanos, List<Kill> kills) throws IOException {
-		Map<String, Long> callsPerTask = this.model.calls()
+		Map<String, Long> callsPerTask = this.model.requests()
 			.stream()
 			.collect(Collectors.groupingBy((call) -> call.prompt().replace("prompt for ", ""), TreeMap::new,
 					Collectors.counting()));
@@ -537,7 +539,7 @@ class CrashRecoveryTests {
 				+ " than one), left in .spool/staging/ by kills: %s, temporary files left outside tasks/"
 				+ " and outputs/: %s; %.1f s%n", this.ids.size(),
 				kills.size(), kills.stream().filter((kill) -> !kill.claims().isEmpty()).count(),
-				kills.stream().filter((kill) -> kill.callsInFlight() > 0).count(), this.model.calls().size(), repeated,
+				kills.stream().filter((kill) -> kill.callsInFlight() > 0).count(), this.model.requests().size(), repeated,
 				maxAttempts, retried, this.orphans, leftovers, (System.nanoTime() - startedNanos) / 1e9);
 		for (SpoolProcess spool : this.processes) {
 			List<String> warnings = spool.warnings();

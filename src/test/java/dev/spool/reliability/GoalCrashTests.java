@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.ModelStub;
 import dev.spool.workspace.ResultHeader;
 import dev.spool.workspace.TaskDocument;
 
@@ -77,14 +79,14 @@ class GoalCrashTests {
 		this.folder = Path.of("target", "crash-recovery", "goal-planning").toAbsolutePath();
 		FileSystemUtils.deleteRecursively(this.folder);
 		this.workspace = Files.createDirectories(this.folder.resolve("workspace"));
-		this.model = ModelStub.start(10, 60, GoalCrashTests::planFor);
+		this.model = SlowModel.start(10, 60, GoalCrashTests::planFor);
 	}
 
 	@AfterEach
 	void killEveryProcessAndStopTheModel() {
 		this.processes.forEach(SpoolProcess::killQuietly);
 		if (this.model != null) {
-			this.model.stop();
+			this.model.close();
 		}
 	}
 
@@ -115,7 +117,7 @@ class GoalCrashTests {
 
 			assertOneTaskPerStepAndOneFinal(goal);
 			assertThat(Files.readAllBytes(planFile)).as("the plan file of " + goal + ", after the restart").isEqualTo(plan);
-			assertThat(this.model.calls().stream().filter((call) -> call.prompt().startsWith(goalText)))
+			assertThat(this.model.requests().stream().filter((call) -> call.prompt().startsWith(goalText)))
 				.as("requests for the plan of " + goal).hasSize(1);
 			assertTheGoalsResultIsItsFinalTasksAnswer(goal);
 		}
@@ -220,9 +222,9 @@ class GoalCrashTests {
 		assertThat(goalResult.header()).as("the header of the result of " + goal).isNotNull()
 			.extracting(ResultHeader::agent)
 			.isEqualTo("orchestrator");
-		ModelStub.Call call = this.model.callThatGot(result.strip())
+		ModelStub.Exchange call = this.model.exchangeThatAnswered(result.strip())
 			.orElseThrow(() -> new AssertionError("no call of the model answered " + result));
-		assertThat(call.prompt()).as("the final task's prompt").contains("Combine the results", goalText(round(goal)));
+		assertThat(call.request().prompt()).as("the final task's prompt").contains("Combine the results", goalText(round(goal)));
 	}
 
 	private int round(String goal) throws IOException {
@@ -269,7 +271,7 @@ class GoalCrashTests {
 					.timeout(Duration.ofSeconds(10))
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString(
-							ModelStub.JSON.writeValueAsString(Map.of("goal", goal, "title", "Owls"))))
+							JsonMapper.shared().writeValueAsString(Map.of("goal", goal, "title", "Owls"))))
 					.build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spool.ModelStub;
 import dev.spool.manifest.ManifestReader;
 
 /**
@@ -40,7 +41,7 @@ class ManifestConvergenceTests {
 
 	@BeforeEach
 	void startSpoolWithoutFileEvents() throws Exception {
-		this.model = ModelStub.start(10, 20);
+		this.model = SlowModel.start(10, 20);
 		// Without file events, as for changes another NFS client makes, the rescan alone must see everything.
 		this.spool = SpoolProcess.launch("convergence", this.workspace, this.model,
 				Path.of("target", "convergence").toAbsolutePath(),
@@ -54,7 +55,7 @@ class ManifestConvergenceTests {
 			this.spool.killQuietly();
 		}
 		if (this.model != null) {
-			this.model.stop();
+			this.model.close();
 		}
 	}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import dev.spool.ModelStub;
 import dev.spool.workspace.ResultHeader;
 import dev.spool.manifest.ManifestReader;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +69,7 @@ class ShellAgentTests {
 	@BeforeAll
 	static void startSpool() throws Exception {
 		workspace = folder.resolve("workspace");
-		model = ModelStub.start(10, 20);
+		model = SlowModel.start(10, 20);
 		spool = SpoolProcess.launch("shell", workspace, model, Path.of("target", "shell-agent").toAbsolutePath(),
 				Map.of("spool.stale-after", STALE_AFTER.toMillis() + "ms", "spool.max-attempts", "3"));
 		spool.awaitStarted(Duration.ofSeconds(180));
@@ -79,7 +81,7 @@ class ShellAgentTests {
 			spool.killQuietly();
 		}
 		if (model != null) {
-			model.stop();
+			model.close();
 		}
 	}
 
@@ -306,7 +308,7 @@ class ShellAgentTests {
 	private static List<String> history(String id) throws IOException {
 		List<String> outcomes = new ArrayList<>();
 		for (int number = 1; Files.exists(workspace.resolve(".spool/attempts/" + id + "." + number + ".json")); number++) {
-			outcomes.add(ModelStub.JSON
+			outcomes.add(JsonMapper.shared()
 				.readTree(Files.readAllBytes(workspace.resolve(".spool/attempts/" + id + "." + number + ".json")))
 				.path("outcome")
 				.asString());

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.spool.ModelStub;
+
 import org.springframework.util.FileSystemUtils;
 
 /**

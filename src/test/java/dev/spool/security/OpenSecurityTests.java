@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -37,6 +36,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** Without an access token: what a web page on another site could make the user's browser do is refused. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -119,7 +119,7 @@ class OpenSecurityTests {
 
 	/** A pending task no agent takes. */
 	static TaskId held(TaskStore store) {
-		return store.create(new NewTask("hold", "Held", "nobody", 0, List.of(), null)).id();
+		return store.create(aTask("hold").titled("Held").held().build()).id();
 	}
 
 	/** A cross-site form as a browser sends it: plain text, to a raw path that Tomcat passes on undecoded. */

@@ -97,10 +97,10 @@ class SharedFolderFuzzTests {
 				.redirectErrorStream(true)
 				.start();
 
-			// Work arrives all through the intrusion, so that agents claim, stream and publish while it goes on.
+			// Work arrives all through the intrusion, a batch a second until the intruder ends, so that agents claim,
+			// stream and publish while it goes on.
 			List<String> submitted = new ArrayList<>();
-			for (long batch = 0, end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds); batch == 0
-					|| System.nanoTime() < end; batch++) {
+			for (long batch = 0; batch == 0 || intruder.isAlive(); batch++) {
 				for (int i = 0; i < 4; i++) {
 					submitted.add(post(http, base + "/api/tasks",
 							"{\"prompt\": \"Say hello number " + batch + "." + i + "\"}").path("id").asString());
@@ -108,7 +108,7 @@ class SharedFolderFuzzTests {
 				JsonNode pipeline = post(http, base + "/api/pipelines", "{\"transport\": \"fifo\", \"stages\": "
 						+ "[{\"prompt\": \"Draft line " + batch + "\"}, {\"prompt\": \"Shorten it\"}]}");
 				pipeline.path("stages").forEach((stage) -> submitted.add(stage.path("task").asString()));
-				Thread.sleep(1000);
+				intruder.waitFor(1, TimeUnit.SECONDS);
 			}
 
 			assertThat(intruder.waitFor(seconds + 60, TimeUnit.SECONDS)).as("the intruder ends").isTrue();

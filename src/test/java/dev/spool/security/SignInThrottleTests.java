@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Wrong passwords and tokens from one address make it wait longer after each, up to five minutes. */
 class SignInThrottleTests {
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final MutableClock clock = MutableClock.frozenAt(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final SignInThrottle throttle = new SignInThrottle(this.clock);
 

@@ -9,13 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.Cookie;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -43,6 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** With {@code spool.api-token}: the API needs it as a bearer token, the dashboard a login with it. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -183,8 +182,7 @@ class TokenSecurityTests {
 	void theLoginAndABoardOfManyTasksArriveWholeOverHttpAndAnUnknownSessionSignsInAgain(CapturedOutput output)
 			throws Exception {
 		for (int i = 0; i < 60; i++) {
-			this.store.create(new NewTask("busy " + i + " " + "words ".repeat(40), "Busy " + i, "nobody", 0, List.of(),
-					null));
+			this.store.create(aTask("busy " + i + " " + "words ".repeat(40)).titled("Busy " + i).held().build());
 		}
 		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 

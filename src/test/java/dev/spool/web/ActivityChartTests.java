@@ -3,11 +3,9 @@ package dev.spool.web;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import dev.spool.MutableClock;
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskStore;
 import dev.spool.workspace.Workspace;
@@ -17,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** The board's chart: each minute of the last half hour, and each agent's pace, error rate and latency. */
 class ActivityChartTests {
@@ -32,16 +31,16 @@ class ActivityChartTests {
 		Workspace workspace = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock,
 				failures::on);
 		TaskStore store = workspace.store();
-		Task old = store.create(new NewTask("Finished long ago", null, null, 0, List.of(), null));
+		Task old = store.create(aTask("Finished long ago").build());
 		store.complete(store.claim(old, "agent_a").orElseThrow(), new Answer("Old", "m", false, null));
 		this.clock.advance(Duration.ofHours(1));
 		for (int i = 0; i < 2; i++) {
-			Task task = store.create(new NewTask("Done " + i, null, null, 0, List.of(), null));
+			Task task = store.create(aTask("Done " + i).build());
 			var claim = store.claim(task, "agent_a").orElseThrow();
 			this.clock.advance(Duration.ofMillis(1500));
 			store.complete(claim, new Answer("Answer " + i, "m", false, null));
 		}
-		Task failing = store.create(new NewTask("Fails once", null, null, 0, List.of(), null));
+		Task failing = store.create(aTask("Fails once").build());
 		store.fail(store.claim(failing, "agent_b").orElseThrow(), "boom");
 
 		ActivityChart.Chart chart = new ActivityChart(workspace.index(), failures, this.clock).chart();

@@ -1,6 +1,5 @@
 package dev.spool.web;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -9,29 +8,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * The board's search looks inside answers too, within bounds: the start of each answer, for words of three letters
  * or more, read once rather than on every search.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class AnswerSearchTests {
-
-	private static final Path WORKSPACE = TestWorkspaces.create("answer-search");
 
 	/** A word only one answer carries, near its start. */
 	private static final String WORD = "osprey" + UUID.randomUUID().toString().substring(0, 8);
@@ -40,11 +32,6 @@ class AnswerSearchTests {
 	private static final String DEEP = "grebe" + UUID.randomUUID().toString().substring(0, 8);
 
 	private static String answered;
-
-	@DynamicPropertySource
-	static void workspace(DynamicPropertyRegistry registry) {
-		registry.add("spool.workspace", WORKSPACE::toString);
-	}
 
 	@Autowired
 	MockMvc mvc;
@@ -56,7 +43,7 @@ class AnswerSearchTests {
 	static void fill(@Autowired TaskStore store) {
 		answered = done(store, "Write about birds", "Birds of the coast: the " + WORD + " dives for fish.");
 		done(store, "Write at length", "Nothing to see. ".repeat(300) + DEEP);
-		store.create(new NewTask("Still waiting " + UUID.randomUUID(), null, "nobody", 0, List.of(), null));
+		store.create(aTask("Still waiting " + UUID.randomUUID()).held().build());
 	}
 
 	@Test
@@ -82,12 +69,13 @@ class AnswerSearchTests {
 	@Test
 	void wordsShorterThanThreeLettersAreNotLookedForInAnswers() throws Exception {
 		String twoLetters = WORD.substring(0, 2).equals("os") ? "fi" : "os"; // "fish" in the first answer
-		assertThat(rows(page("/?q=" + twoLetters))).isEmpty();
+		// Other tests' tasks in the shared workspace may hold the two letters in a prompt or a title.
+		assertThat(rows(page("/?q=" + twoLetters))).doesNotContain(answered);
 		assertThat(rows(page("/?q=fis"))).contains(answered);
 	}
 
 	private static String done(TaskStore store, String prompt, String answer) {
-		Task task = store.create(new NewTask(prompt, null, "nobody", 0, List.of(), null));
+		Task task = store.create(aTask(prompt).held().build());
 		store.complete(store.claim(store.index().find(task.id()).orElseThrow(), "nobody").orElseThrow(),
 				new Answer(answer, "stub-model", false, null));
 		return task.id().text();

@@ -12,8 +12,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,8 +27,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * requests answered 201 wrote a task file. {@code -Dspool.fuzz.requests=N} sets how many (default 2,000);
  * {@code -Dspool.fuzz.seed=S} replays a run.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class ApiFuzzTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("fuzz");

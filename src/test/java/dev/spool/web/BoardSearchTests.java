@@ -11,26 +11,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * A search narrows the state chips' counts as well as the rows, choosing a chip keeps the search, the agent filter
  * offers the agents Spool knows (those defined and those that held a task), and the board sorts by its columns.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class BoardSearchTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("board-search");
@@ -55,18 +52,18 @@ class BoardSearchTests {
 	@BeforeAll
 	static void fill(@Autowired TaskStore store) {
 		for (int i = 0; i < 7; i++) {
-			ABOUT.add(store.create(new NewTask("About a " + WORD + ", " + i, null, "nobody", 0, List.of(), null))
+			ABOUT.add(store.create(aTask("About a " + WORD + ", " + i).held().build())
 				.id()
 				.text());
 		}
 		for (int i = 0; i < 30; i++) {
-			store.create(new NewTask("Something else " + UUID.randomUUID(), null, "nobody", 0, List.of(), null));
+			store.create(aTask("Something else " + UUID.randomUUID()).held().build());
 		}
-		TaskId toCancel = store.create(new NewTask("A cancelled " + WORD, null, "nobody", 0, List.of(), null)).id();
+		TaskId toCancel = store.create(aTask("A cancelled " + WORD).held().build()).id();
 		store.cancel(toCancel);
 		cancelled = toCancel.text();
 		outsider = store
-			.create(new NewTask("For the outsider " + UUID.randomUUID(), null, "outsider", 0, List.of(), null))
+			.create(aTask("For the outsider " + UUID.randomUUID()).forAgent("outsider").build())
 			.id()
 			.text();
 	}

@@ -10,15 +10,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,13 +32,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * Cancel or retry many tasks at once, from the board (a confirmation page, then one sentence saying what happened)
  * and from {@code POST /api/tasks/bulk}; tasks that changed meanwhile are reported, bad input changes nothing.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class BulkActionTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("bulk");
@@ -177,7 +174,7 @@ class BulkActionTests {
 	// --- tasks, made through the workspace's own verbs
 
 	private Task aPendingTask() {
-		return this.store.create(new NewTask("Wait for a person", null, "nobody", 0, List.of(), null));
+		return this.store.create(aTask("Wait for a person").held().build());
 	}
 
 	private Task aDoneTask() {

@@ -5,11 +5,12 @@ import java.util.List;
 
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.Claim;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /**
  * A workspace in use for a while, written through the workspace's own verbs: tasks done with long results, failed
@@ -28,8 +29,10 @@ final class BusyWorkspace {
 		for (int i = 0; i < count; i++) {
 			TaskState wanted = List.of(TaskState.DONE, TaskState.FAILED, TaskState.PENDING, TaskState.CANCELLED)
 				.get(i % 4);
-			Task task = store.create(new NewTask("Busy prompt " + i + ": " + "summarise the report. ".repeat(20),
-					"Busy task " + i + " (" + wanted.word() + ")", NOBODY, i % 3, List.of(), null));
+			Task task = store.create(aTask("Busy prompt " + i + ": " + "summarise the report. ".repeat(20))
+				.titled("Busy task " + i + " (" + wanted.word() + ")")
+				.forAgent(NOBODY)
+				.priority(i % 3).build());
 			switch (wanted) {
 				case DONE -> store.complete(claim(store, task.id()),
 						new Answer(("## Part\n\nA long answer with **Markdown**.\n\n").repeat(30), "stub-model", false,

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser: a person submits, watches, opens, retries and inspects tasks while Spool's agents
- * answer through {@link DashboardModelStub} and outside programs rename files in the workspace, each journey in a
+ * answer through {@link DashboardModel} and outside programs rename files in the workspace, each journey in a
  * browser that has forgotten every earlier journey (one Chromium for the class, its cookies, cache, storage,
  * permissions and emulation cleared before each journey: {@link BrowserSupport#forgetEverything}). Live updates are
  * proved by a marker set on {@code window}, which a reload would wipe.
@@ -53,10 +53,10 @@ class DashboardBrowserTests {
 
 	private static final Path WORKSPACE = createWorkspace();
 
-	private static final DashboardModelStub MODEL;
+	private static final DashboardModel MODEL;
 
 	static {
-		MODEL = DashboardModelStub.start();
+		MODEL = DashboardModel.start();
 	}
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -120,7 +120,7 @@ class DashboardBrowserTests {
 		browser.awaitLive();
 		browser.screenshot("home-before-submit");
 
-		String id = submitWithTheForm(DashboardModelStub.SLOW + ": write a haiku about spools", "Slow haiku");
+		String id = submitWithTheForm(DashboardModel.SLOW + ": write a haiku about spools", "Slow haiku");
 		browser.awaitLive();
 		browser.script("window.__noReload = true");
 		assertThat(rowState(id)).as("the model answers slowly, so the task is not done yet").isIn("pending",
@@ -222,7 +222,7 @@ class DashboardBrowserTests {
 		try {
 			browser.open(url("/"));
 			browser.awaitLive();
-			String id = submitWithTheForm(DashboardModelStub.FAIL + " and then do it right", "Doomed at first");
+			String id = submitWithTheForm(DashboardModel.FAIL + " and then do it right", "Doomed at first");
 			browser.awaitLive();
 
 			awaitRow(id, "failed");
@@ -272,7 +272,7 @@ class DashboardBrowserTests {
 		assertThat(browser.driver().findElements(By.cssSelector("article.agent[data-state=idle]"))).isNotEmpty();
 		browser.screenshot("agents-idle");
 
-		String id = createTask("{\"prompt\":\"" + DashboardModelStub.SLOW + ": take your time\"}");
+		String id = createTask("{\"prompt\":\"" + DashboardModel.SLOW + ": take your time\"}");
 		String agent = browser.until(PATIENCE, (driver) -> (String) browser.script(
 				"const link = document.querySelector(\"article.agent[data-state=working] a[href$='/tasks/\" + arguments[0] + \"']\");"
 						+ " return link ? link.closest('article.agent').dataset.agent : null;",
@@ -288,7 +288,7 @@ class DashboardBrowserTests {
 
 	@Test
 	void markupInAPromptAndInAnAnswerIsShownAsTextNeverRun() throws Exception {
-		String prompt = DashboardModelStub.XSS + " <script>window.pwned=1</script> <img src=x onerror=\"window.pwned=1\">";
+		String prompt = DashboardModel.XSS + " <script>window.pwned=1</script> <img src=x onerror=\"window.pwned=1\">";
 		String id = createTask(JSON.writeValueAsString(Map.of("prompt", prompt)));
 		awaitStatus(id, "done");
 

@@ -1,9 +1,7 @@
 package dev.spool.web;
 
 import java.nio.file.Path;
-import java.util.List;
 
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +17,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** The board of a workspace with no task yet says how to add one; "No tasks match." is for a search that finds none. */
 @SpringBootTest(properties = "spool.fsync=false")
@@ -44,7 +43,7 @@ class EmptyWorkspaceTests {
 			.andExpect(content().string(allOf(containsString("No tasks yet."), containsString("href=\"#submit\""),
 					containsString("POST /api/tasks"), not(containsString("No tasks match.")))));
 
-		this.store.create(new NewTask("A prompt", "The only task", "nobody", 0, List.of(), null));
+		this.store.create(aTask("A prompt").titled("The only task").held().build());
 
 		this.mvc.perform(get("/").param("q", "words in no task"))
 			.andExpect(content().string(allOf(containsString("No tasks match."), not(containsString("No tasks yet.")))));

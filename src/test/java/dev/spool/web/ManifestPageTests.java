@@ -13,12 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.spool.manifest.ManifestReader;
-import dev.spool.workspace.NewTask;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -26,10 +23,10 @@ import org.springframework.test.web.servlet.MockMvc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** The manifest page on a workspace of many tasks: newest first, a page at a time, and a fragment for live updates. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class ManifestPageTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("manifest-page");
@@ -52,7 +49,7 @@ class ManifestPageTests {
 	static void fill(@Autowired TaskStore store) {
 		created = new ArrayList<>();
 		for (int i = 0; i < TASKS; i++) {
-			created.add(store.create(new NewTask("Hold " + UUID.randomUUID(), "Held " + i, "nobody", 0, List.of(), null))
+			created.add(store.create(aTask("Hold " + UUID.randomUUID()).titled("Held " + i).held().build())
 				.id()
 				.text());
 		}

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -53,9 +54,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class OperatorBrowserTests {
 
+	/**
+	 * Opens an event stream of its own beside the page's. For each task it hears of, it does what a live page does,
+	 * later: waits twice the page's 150 ms before a refresh, fetches from Spool, and only then notes the task as
+	 * settled. Returns the page's clock, to tell the page's later fetches from earlier ones.
+	 */
+	private static final String LISTEN_BESIDE_THE_PAGE = """
+			performance.clearResourceTimings();
+			const probe = { settled: [], source: new EventSource('/api/events?probe') };
+			probe.source.addEventListener('task', (event) => {
+			  const id = JSON.parse(event.data).id;
+			  setTimeout(() => fetch('/api/tasks?probe').finally(() => probe.settled.push(id)), 300);
+			});
+			window.spoolProbe = probe;
+			return performance.now();
+			""";
+
 	private static final Path WORKSPACE = TestWorkspaces.create("operator");
 
-	private static final DashboardModelStub MODEL = DashboardModelStub.start();
+	private static final DashboardModel MODEL = DashboardModel.start();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -207,16 +224,28 @@ class OperatorBrowserTests {
 
 		browser.driver().findElement(By.id("live-toggle")).click();
 		assertThat(browser.text("#live-status")).isEqualTo("Paused");
+		Object pausedAt = browser.script(LISTEN_BESIDE_THE_PAGE);
 		String whilePaused = createTask(Map.of("prompt", "Made while live updates are paused", "agent", "nobody"));
-		Thread.sleep(1500); // a live board shows a new task well within this; a paused one must not
+		// The event that a live board acts on reached a listener beside the page, and the board's wait before it
+		// fetches has passed twice over: a live page would have fetched the board by now.
+		browser.until(PATIENCE, (driver) -> browser.script("return window.spoolProbe.settled.includes(arguments[0])"
+				+ " || null", whilePaused));
 		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + whilePaused + "']")))
 			.as("a paused board does not change")
 			.isEmpty();
+		assertThat(browser.script("return performance.getEntriesByType('resource').filter((entry) =>"
+				+ " entry.startTime > arguments[0] && !entry.name.includes('probe')"
+				+ " && ['fetch', 'xmlhttprequest'].includes(entry.initiatorType))"
+				+ ".map((entry) => entry.name)", pausedAt))
+			.as("what a paused page fetched")
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.isEmpty();
+		browser.script("window.spoolProbe.source.close()");
 		browser.driver().findElement(By.id("live-toggle")).click();
 		awaitRow(whilePaused);
 		assertThat(browser.text("#live-status")).isEqualTo("Live");
 
-		String failing = createTask(Map.of("prompt", DashboardModelStub.FAIL + " so that agent_a pauses", "agent",
+		String failing = createTask(Map.of("prompt", DashboardModel.FAIL + " so that agent_a pauses", "agent",
 				"agent_a"));
 		awaitStatus(failing, "failed");
 		open("/agents");
@@ -230,7 +259,7 @@ class OperatorBrowserTests {
 	@Test
 	void aTaskPageTimesTheTaskInLocalTimeAndHandsOverItsAnswer() throws Exception {
 		browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
-		String slow = createTask(Map.of("prompt", DashboardModelStub.SLOW + ": a task to watch run", "agent",
+		String slow = createTask(Map.of("prompt", DashboardModel.SLOW + ": a task to watch run", "agent",
 				"agent_b"));
 		awaitStatus(slow, "inprogress");
 		open("/tasks/" + slow);
@@ -248,7 +277,7 @@ class OperatorBrowserTests {
 					List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
 		// The live region holding the button may be replaced by a refresh at any moment, so the button is clicked,
 		// and what it did read, in one step, until a click lands.
-		List<String> copied = List.of(DashboardModelStub.ANSWER, "Copied.");
+		List<String> copied = List.of(DashboardModel.ANSWER, "Copied.");
 		browser.until(PATIENCE, (driver) -> copied.equals(browser.driver()
 			.executeAsyncScript("const done = arguments[arguments.length - 1];"
 					+ " document.getElementById('copy-answer').click();"
@@ -257,7 +286,7 @@ class OperatorBrowserTests {
 							: null);
 
 		browser.script("document.getElementById('raw').open = true");
-		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModelStub.ANSWER);
+		assertThat(browser.text("#raw-answer")).isEqualTo(DashboardModel.ANSWER);
 
 		Path downloads = Files.createTempDirectory(WORKSPACE, "downloads");
 		browser.driver()
@@ -266,7 +295,7 @@ class OperatorBrowserTests {
 		browser.script("document.getElementById('download-answer').click()");
 		Path file = downloads.resolve(slow + "_result.md");
 		Awaitility.await().atMost(PATIENCE).until(() -> Files.isRegularFile(file));
-		assertThat(Files.readString(file)).isEqualTo(DashboardModelStub.ANSWER);
+		assertThat(Files.readString(file)).isEqualTo(DashboardModel.ANSWER);
 		browser.screenshot("operator-task-answer");
 		checkEveryPageSeen();
 	}

@@ -14,8 +14,6 @@ import dev.spool.workspace.TaskStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,8 +25,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** An outside program defined in {@code agents/} with {@code outside: true}: its roles route to it; Spool does not run it. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class OutsideAgentDefinitionTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("outside-definition");

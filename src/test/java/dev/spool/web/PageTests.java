@@ -18,10 +18,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,18 +33,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrlPattern;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.view;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** Every dashboard page and fragment, rendered by MockMvc against a real workspace with the offline model. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class PageTests {
 
-	private static final Path WORKSPACE = TestWorkspaces.create("pages");
-
-	@DynamicPropertySource
-	static void workspace(DynamicPropertyRegistry registry) {
-		registry.add("spool.workspace", WORKSPACE::toString);
-	}
+	private static final Path WORKSPACE = SharedWorkspace.folder();
 
 	@Autowired
 	MockMvc mvc;
@@ -97,7 +88,7 @@ class PageTests {
 
 	@Test
 	void theBoardShowsCountsRowsTheFormTheChartAndTheOfflineBanner() throws Exception {
-		Task held = this.store.create(new NewTask("Board row prompt", "Board row", "nobody", 0, List.of(), null));
+		Task held = this.store.create(aTask("Board row prompt").titled("Board row").held().build());
 
 		this.mvc.perform(get("/"))
 			.andExpect(status().isOk())
@@ -133,8 +124,8 @@ class PageTests {
 
 	@Test
 	void theBoardFiltersByStateAgentAndText() throws Exception {
-		this.store.create(new NewTask("Find the needle", "Haystack", "finder", 0, List.of(), null));
-		this.store.create(new NewTask("Something else", "Other", "nobody", 0, List.of(), null));
+		this.store.create(aTask("Find the needle").titled("Haystack").forAgent("finder").build());
+		this.store.create(aTask("Something else").titled("Other").held().build());
 
 		this.mvc.perform(get("/").param("q", "needle"))
 			.andExpect(content().string(allOf(containsString("Haystack"), not(containsString(">Other<")))));
@@ -147,7 +138,7 @@ class PageTests {
 	@Test
 	void theBoardRendersOnePageOfALargeWorkspace() throws Exception {
 		for (int i = 0; i < TaskBoard.PAGE_SIZE + 5; i++) {
-			this.store.create(new NewTask("bulk " + i, "Bulk " + i, "nobody", 0, List.of(), null));
+			this.store.create(aTask("bulk " + i).titled("Bulk " + i).held().build());
 		}
 
 		String html = this.mvc.perform(get("/").param("q", "bulk"))
@@ -320,7 +311,7 @@ class PageTests {
 
 	@Test
 	void aFailedTaskShowsItsErrorOnTheBoardAndItsPageWithARetryButton() throws Exception {
-		Task task = this.store.create(new NewTask("will fail", "Doomed", "nobody", 0, List.of(), null));
+		Task task = this.store.create(aTask("will fail").titled("Doomed").held().build());
 		for (int attempt = 0; attempt < 3; attempt++) {
 			Claim claim = this.store.claim(this.store.index().find(task.id()).orElseThrow(), "nobody").orElseThrow();
 			this.store.fail(claim, "the model endpoint answered HTTP 500: boom");
@@ -339,7 +330,7 @@ class PageTests {
 
 	@Test
 	void retryWithChangesOpensTheFormFilledWithTheTask() throws Exception {
-		Task task = this.store.create(new NewTask("Original prompt", "Original", "nobody", 7, List.of(), null));
+		Task task = this.store.create(aTask("Original prompt").titled("Original").held().priority(7).build());
 
 		this.mvc.perform(get("/").param("retryOf", task.id().text()))
 			.andExpect(content().string(allOf(containsString(">Original prompt</textarea>"),
@@ -353,7 +344,7 @@ class PageTests {
 
 	@Test
 	void aQuietClaimIsFlaggedAndCanBeRequeuedAndCancelled() throws Exception {
-		Task task = this.store.create(new NewTask("stuck", "Stuck", "nobody", 0, List.of(), null));
+		Task task = this.store.create(aTask("stuck").titled("Stuck").held().build());
 		this.store.claim(task, "nobody").orElseThrow();
 
 		this.mvc.perform(get("/tasks/" + task.id()))
@@ -392,7 +383,7 @@ class PageTests {
 
 	@Test
 	void theManifestPageShowsEachEntryCollapsibleWithALinkToTheRawFile() throws Exception {
-		Task task = this.store.create(new NewTask("in manifest", "Listed", "nobody", 0, List.of(), null));
+		Task task = this.store.create(aTask("in manifest").titled("Listed").held().build());
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> ManifestReader.read(WORKSPACE).toString().contains(task.id().text()));

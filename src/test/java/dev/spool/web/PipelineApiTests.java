@@ -20,8 +20,6 @@ import dev.spool.manifest.ManifestReader;
 import dev.spool.workspace.TaskIndex;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -39,8 +37,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Pipelines through the API: one task file per stage, followable from the files alone; bad input writes nothing. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class PipelineApiTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("pipelines");

@@ -17,8 +17,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,8 +32,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * Request bodies are read strictly: a value of the wrong JSON type, or a field the API does not have, is a {@code 400}
  * naming the field, and nothing is written. Every field of every request is tried with every wrong type.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
+@WebTest
 class StrictJsonTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("strict-json");

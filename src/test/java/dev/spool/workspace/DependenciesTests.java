@@ -18,6 +18,7 @@ import dev.spool.pipeline.Pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 /** What {@code depends_on} means, read from real files: readiness, roles, failing with a dependency, cycles. */
 class DependenciesTests {
@@ -42,7 +43,7 @@ class DependenciesTests {
 	@Test
 	void aDependantIsClaimableOnlyOnceEveryDependencyIsDone() {
 		Task first = this.store.create(NewTask.of("first"));
-		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		Task second = this.store.create(aTask("second").after(first.id()).build());
 		this.clock.advance(Duration.ofSeconds(1));
 
 		assertThat(this.store.index().claimable("agent_a", 10)).extracting(Task::id).containsExactly(first.id());
@@ -57,8 +58,7 @@ class DependenciesTests {
 
 	@Test
 	void aTaskWithARoleIsClaimableOnlyByAnAgentListingIt() {
-		Task review = this.store.create(new NewTask("review", null, null, "reviewer", null, 0, List.of(), null, null,
-				null));
+		Task review = this.store.create(aTask("review").forRole("reviewer").build());
 		this.clock.advance(Duration.ofSeconds(1));
 
 		assertThat(this.store.index().claimable("agent_a", 10)).isEmpty();
@@ -70,7 +70,7 @@ class DependenciesTests {
 	@Test
 	void aDoneDependencyIsHandedOverOnceItsOutputIsThereOrTenSecondsAfterItWasDoneWithout() throws IOException {
 		Task first = this.store.create(NewTask.of("first"));
-		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		Task second = this.store.create(aTask("second").after(first.id()).build());
 		this.store.claim(find(first), "shellbot").orElseThrow();
 		// An outside agent commits by renaming its claim to done, and links its output a moment later.
 		Path tasks = this.root.resolve("tasks");
@@ -85,7 +85,7 @@ class DependenciesTests {
 		assertThat(this.store.index().dependencies().waitingFor(find(second))).isEmpty();
 
 		Task third = this.store.create(NewTask.of("third"));
-		Task fourth = this.store.create(new NewTask("fourth", null, null, 0, List.of(third.id()), null));
+		Task fourth = this.store.create(aTask("fourth").after(third.id()).build());
 		this.store.claim(find(third), "shellbot").orElseThrow();
 		Files.move(tasks.resolve(third.id() + "_inprogress_shellbot.md"), tasks.resolve(third.id() + "_done.md"));
 		this.store.index().rescan();
@@ -96,10 +96,10 @@ class DependenciesTests {
 
 	@Test
 	void aFifoStageFailsWithTheStageItStreamsFromThoughItHasNoDependsOn() {
-		Task one = this.store.create(new NewTask("one", null, null, null, null, 0, List.of(), null,
-				new PipelineStage("pipeline_001", 1, PipelineStage.Transport.FIFO), null));
-		Task two = this.store.create(new NewTask("two", null, null, null, null, 0, List.of(), null,
-				new PipelineStage("pipeline_001", 2, PipelineStage.Transport.FIFO), null));
+		Task one = this.store.create(aTask("one")
+			.inPipeline(new PipelineStage("pipeline_001", 1, PipelineStage.Transport.FIFO)).build());
+		Task two = this.store.create(aTask("two")
+			.inPipeline(new PipelineStage("pipeline_001", 2, PipelineStage.Transport.FIFO)).build());
 		Dependencies dependencies = this.store.index().dependencies();
 		assertThat(dependencies.hasUpstream(find(two))).isTrue();
 		assertThat(dependencies.hasUpstream(find(one))).isFalse();
@@ -113,7 +113,7 @@ class DependenciesTests {
 	@Test
 	void failingBecauseOfADependencyIsOneRenameWithARecordThatIsNotAnAttemptAndLosesRacesQuietly() {
 		Task first = this.store.create(NewTask.of("first"));
-		Task second = this.store.create(new NewTask("second", null, null, 0, List.of(first.id()), null));
+		Task second = this.store.create(aTask("second").after(first.id()).build());
 		this.store.cancel(first.id());
 
 		Task failed = this.store
@@ -171,14 +171,13 @@ class DependenciesTests {
 		this.store.index().rescan();
 		List<String> before = listTasks();
 
-		Task accepted = ShippedStack.call(() -> this.store.create(new NewTask("on top of a hundred", null, null, 0,
-				List.of(find("task_100").id()), null)));
-		assertThatThrownBy(() -> ShippedStack.call(() -> this.store.create(new NewTask("on top of a hundred and one",
-				null, null, 0, List.of(find("task_1").id(), find("task_101").id()), null))))
+		Task accepted = ShippedStack.call(() -> this.store.create(aTask("on top of a hundred")
+			.after(find("task_100").id()).build()));
+		assertThatThrownBy(() -> ShippedStack.call(() -> this.store.create(aTask("on top of a hundred and one")
+			.after(find("task_1").id(), find("task_101").id()).build())))
 			.isInstanceOf(InvalidTaskException.class)
 			.hasMessage(TOO_DEEP);
-		assertThatThrownBy(() -> this.store.create(new NewTask("far too deep", null, null, 0,
-				List.of(find("task_200").id()), null)))
+		assertThatThrownBy(() -> this.store.create(aTask("far too deep").after(find("task_200").id()).build()))
 			.isInstanceOf(InvalidTaskException.class)
 			.hasMessage(TOO_DEEP);
 

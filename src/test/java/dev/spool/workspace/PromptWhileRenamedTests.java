@@ -28,7 +28,7 @@ class PromptWhileRenamedTests {
 	@Test
 	void aPromptReadWhileItsFileMovesIsNeverEmpty() throws Exception {
 		Workspace workspace = Workspace.open(this.root, new Workspace.Settings(false, 1024 * 1024, 3),
-				new MutableClock(Instant.now()), (change) -> {
+				MutableClock.frozenAt(Instant.now()), (change) -> {
 				});
 		String prompt = "Count the owls, " + UUID.randomUUID();
 		TaskId id = workspace.store().create(NewTask.of(prompt)).id();

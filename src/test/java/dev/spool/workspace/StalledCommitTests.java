@@ -20,7 +20,7 @@ class StalledCommitTests {
 	Path root;
 
 	/** The real time, moved on by hand: a file's change time, which no test can set, is compared with it. */
-	private final MutableClock clock = new MutableClock(Instant.now());
+	private final MutableClock clock = MutableClock.frozenAt(Instant.now());
 
 	@Test
 	void anAnswerCommittedButNotLinkedForAMinuteIsPublishedWhileSpoolRuns() throws IOException {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static dev.spool.workspace.TaskBuilder.aTask;
 
 class TaskStoreTests {
 
@@ -42,7 +43,7 @@ class TaskStoreTests {
 
 	@Test
 	void aNewTaskIsAPendingMarkdownFileWithFrontMatter() throws IOException {
-		Task task = this.store.create(new NewTask("Write a haiku", "Haiku", "agent_b", 3, List.of(), null));
+		Task task = this.store.create(aTask("Write a haiku").titled("Haiku").forAgent("agent_b").priority(3).build());
 
 		assertThat(task.id().text()).isEqualTo("task_001");
 		assertThat(task.state()).isEqualTo(TaskState.PENDING);
@@ -180,9 +181,9 @@ class TaskStoreTests {
 	void invalidRequestsWriteNothing() throws IOException {
 		assertThatExceptionOfType(InvalidTaskException.class).isThrownBy(() -> this.store.create(NewTask.of("  ")));
 		assertThatExceptionOfType(InvalidTaskException.class)
-			.isThrownBy(() -> this.store.create(new NewTask("p", null, "../x", 0, List.of(), null)));
+			.isThrownBy(() -> this.store.create(aTask("p").forAgent("../x").build()));
 		assertThatExceptionOfType(InvalidTaskException.class)
-			.isThrownBy(() -> this.store.create(new NewTask("p", null, null, 0, List.of(TaskId.of(5)), null)));
+			.isThrownBy(() -> this.store.create(aTask("p").after(TaskId.of(5)).build()));
 		assertThatExceptionOfType(PromptTooLargeException.class)
 			.isThrownBy(() -> this.store.create(NewTask.of("x".repeat(1025))));
 
