@@ -92,9 +92,9 @@ public final class TaskStore {
 			this.index.taskFilePublishing(file.fileName());
 			this.ids.publish(file, content);
 			this.index.taskFilePublished(file.fileName());
-			// An agent may have claimed it already, renaming the file before the index saw it.
+			// Another process may have claimed it already, renaming the file before the index read it.
 			return this.index.find(id).or(() -> {
-				this.index.rescan();
+				this.index.lookFor(id);
 				return this.index.find(id);
 			}).orElseThrow(() -> new TaskNotFoundException(id));
 		}
@@ -421,7 +421,7 @@ public final class TaskStore {
 			String reason) {
 		Task task = this.index.find(id).orElse(null);
 		if (task == null) {
-			this.index.rescan();
+			this.index.lookFor(id);
 			task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		}
 		int used = Attempt.attemptsSinceRetry(this.log.read(id)) + 1;
@@ -484,16 +484,11 @@ public final class TaskStore {
 				if (!recordFirst) {
 					appendQuietly(id, record);
 				}
-				// The index can lose sight of the task for an instant when an agent claims it at once (a retried task
-				// is pending): the change was made, so look at the files rather than say the task does not exist.
-				Optional<Task> changed = this.index.find(id);
-				if (changed.isEmpty()) {
-					this.index.rescan();
-					changed = this.index.find(id);
-				}
-				return changed.orElseThrow(() -> new TaskNotFoundException(id));
+				// The index keeps a task found while it moves, so the task just changed is found.
+				return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			}
-			this.index.rescan();
+			// Moved where this process did not see it go (another process claimed it): look for it again.
+			this.index.lookFor(id);
 		}
 		throw new TransitionNotAllowedException(id + " kept changing state; try again");
 	}
@@ -527,7 +522,7 @@ public final class TaskStore {
 			}
 			catch (NoSuchFileException ex) {
 				// Renamed since the index saw it (a claim, a completion): look again.
-				this.index.rescan();
+				this.index.lookFor(id);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -615,7 +610,7 @@ public final class TaskStore {
 	private boolean move(TaskFile from, TaskFile to) {
 		try {
 			boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-			this.index.taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
+			this.index.moved(from, to);
 			return moved;
 		}
 		catch (FileAlreadyExistsException ex) {
