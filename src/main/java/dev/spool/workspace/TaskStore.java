@@ -24,8 +24,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The verbs of the workspace protocol. Every change of state is one atomic rename that never replaces a file; a lost
- * race returns empty or false, never throws. Only this class writes task files, outputs and attempt records.
+ * The verbs of the workspace protocol. Every change of state is one atomic rename that never replaces a file, made
+ * through {@link TaskFiles} for the {@link Actor} the verb belongs to; a lost race returns empty or false, never
+ * throws. Only this class, through it, writes task files, outputs and attempt records; the archive moves finished
+ * task files through it too.
  */
 public final class TaskStore {
 
@@ -55,10 +57,13 @@ public final class TaskStore {
 
 	private final StagedAnswers staged;
 
+	private final TaskFiles taskFiles;
+
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
 		this.layout = layout;
 		this.files = files;
+		this.taskFiles = new TaskFiles(layout, files, index);
 		this.log = log;
 		this.index = index;
 		this.clock = clock;
@@ -77,6 +82,11 @@ public final class TaskStore {
 		return this.index;
 	}
 
+	/** The one writer of task files, which this store's verbs go through. */
+	TaskFiles taskFiles() {
+		return this.taskFiles;
+	}
+
 	/**
 	 * Creates a pending task under a new id, above every id in the workspace; ids stay unique across processes
 	 * because each is first reserved with an exclusive create.
@@ -88,10 +98,7 @@ public final class TaskStore {
 		try {
 			TaskId id = this.ids.next();
 			TaskFile file = TaskFile.pending(id);
-			// Known whole before it has its name: the watcher may read it before this thread does.
-			this.index.taskFilePublishing(file.fileName());
-			this.ids.publish(file, content);
-			this.index.taskFilePublished(file.fileName());
+			this.taskFiles.publish(this.ids, file, content);
 			// Another process may have claimed it already, renaming the file before the index read it.
 			return this.index.find(id).or(() -> {
 				this.index.lookFor(id);
@@ -159,7 +166,7 @@ public final class TaskStore {
 		}
 		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
 		Instant now = this.clock.instant();
-		if (!move(pending, claimed)) {
+		if (!move(Actor.AGENT, pending, claimed)) {
 			return Optional.empty();
 		}
 		try {
@@ -245,7 +252,7 @@ public final class TaskStore {
 			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
-					|| (!move(claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
+					|| (!move(Actor.AGENT, claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
@@ -278,7 +285,7 @@ public final class TaskStore {
 		if (!stillHeld(claim)) {
 			return Optional.empty();
 		}
-		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error, tokens);
+		return giveBack(Actor.AGENT, claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error, tokens);
 	}
 
 	/**
@@ -296,7 +303,7 @@ public final class TaskStore {
 	 * @return false when the claim was lost
 	 */
 	public boolean giveUp(Claim claim, String error, TokenUsage tokens) {
-		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.FAILED, null))) {
+		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.FAILED, null))) {
 			return false;
 		}
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(),
@@ -319,7 +326,7 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean release(Claim claim) {
-		return stillHeld(claim) && move(claim.file(), claim.file().to(TaskState.PENDING, null));
+		return stillHeld(claim) && move(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null));
 	}
 
 	/**
@@ -328,7 +335,7 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean restart(Claim claim, String reason) {
-		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.PENDING, null))) {
+		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null))) {
 			return false;
 		}
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.RESTARTED, claim.agent(), claim.startedAt(),
@@ -343,7 +350,7 @@ public final class TaskStore {
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
 		unstamp(inProgress);
-		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason, null);
+		return giveBack(Actor.RECOVERY, inProgress, Attempt.Outcome.STALE, null, reason, null);
 	}
 
 	/**
@@ -367,7 +374,7 @@ public final class TaskStore {
 	 */
 	public boolean requeue(TaskFile inProgress) {
 		unstamp(inProgress);
-		if (!move(inProgress, inProgress.to(TaskState.PENDING, null))) {
+		if (!move(Actor.PERSON, inProgress, inProgress.to(TaskState.PENDING, null))) {
 			return false;
 		}
 		appendQuietly(inProgress.id(), new Attempt(0, Attempt.Outcome.REQUEUED, inProgress.owner(), null,
@@ -375,8 +382,8 @@ public final class TaskStore {
 		return true;
 	}
 
-	private Optional<TaskState> giveBack(TaskFile inProgress, Attempt.Outcome outcome, Instant startedAt,
-			String error, TokenUsage tokens) {
+	private Optional<TaskState> giveBack(Actor actor, TaskFile inProgress, Attempt.Outcome outcome,
+			Instant startedAt, String error, TokenUsage tokens) {
 		Task task = this.index.find(inProgress.id()).orElse(null);
 		// Counted from the records themselves: the index may not have seen a retry another process just recorded.
 		int used = Attempt.attemptsSinceRetry(this.log.read(inProgress.id())) + 1;
@@ -384,7 +391,7 @@ public final class TaskStore {
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
 		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
 		String recorded = (next == TaskState.FAILED) ? error + " (attempt " + used + " of " + allowed + ")" : error;
-		if (!move(inProgress, inProgress.to(next, null))) {
+		if (!move(actor, inProgress, inProgress.to(next, null))) {
 			return Optional.empty();
 		}
 		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
@@ -402,7 +409,7 @@ public final class TaskStore {
 	 * another process)
 	 */
 	public Optional<Task> failBecauseOfDependency(TaskFile pending, TaskId dependency, String reason) {
-		if (pending.state() != TaskState.PENDING || !move(pending, pending.to(TaskState.FAILED, null))) {
+		if (pending.state() != TaskState.PENDING || !move(Actor.RECOVERY, pending, pending.to(TaskState.FAILED, null))) {
 			return Optional.empty();
 		}
 		appendQuietly(pending.id(), new Attempt(0, Attempt.Outcome.BLOCKED, null, null, this.clock.instant(), reason,
@@ -437,7 +444,7 @@ public final class TaskStore {
 		TaskFile failed = new TaskFile(id, TaskState.FAILED, null);
 		for (TaskFile from : List.of(new TaskFile(id, TaskState.PENDING, null),
 				new TaskFile(id, TaskState.IN_PROGRESS, agent))) {
-			if (Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS) && move(from, failed)) {
+			if (Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS) && move(Actor.OUTSIDE_AGENT, from, failed)) {
 				return Optional.of(TaskState.FAILED);
 			}
 		}
@@ -467,8 +474,8 @@ public final class TaskStore {
 		for (int tries = 0; tries < 5; tries++) {
 			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			TaskState state = task.state();
-			boolean allowed = (next == TaskState.PENDING) ? (state == TaskState.FAILED || state == TaskState.CANCELLED)
-					: state.canTransitionTo(next);
+			// A retry starts a finished task again; taking a claim back is requeue's.
+			boolean allowed = Actor.PERSON.may(state, next) && (next != TaskState.PENDING || state.isFinished());
 			if (!allowed) {
 				throw new TransitionNotAllowedException(
 						id + " is " + state.word() + " and cannot be " + describe(next));
@@ -480,7 +487,7 @@ public final class TaskStore {
 			if (recordFirst && !retryRecorded(task)) {
 				appendQuietly(id, record);
 			}
-			if (move(task.file(), task.file().to(next, null))) {
+			if (move(Actor.PERSON, task.file(), task.file().to(next, null))) {
 				if (!recordFirst) {
 					appendQuietly(id, record);
 				}
@@ -585,9 +592,7 @@ public final class TaskStore {
 	public void repairInterruptedMoves() {
 		try {
 			Supplier<Instant> now = () -> this.clock.instant().plus(this.files.folderSkew(this.layout.tasks()));
-			if (!new InterruptedMoves(this.layout).repair(now, STALLED_COMMIT).isEmpty()) {
-				this.index.rescan();
-			}
+			new InterruptedMoves(this.layout, this.taskFiles).repair(now, STALLED_COMMIT);
 		}
 		catch (IOException ex) {
 			logger.warn("Could not look for moves a stopped process left half-done: " + ex.getMessage());
@@ -607,11 +612,9 @@ public final class TaskStore {
 		}
 	}
 
-	private boolean move(TaskFile from, TaskFile to) {
+	private boolean move(Actor actor, TaskFile from, TaskFile to) {
 		try {
-			boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-			this.index.moved(from, to);
-			return moved;
+			return this.taskFiles.move(actor, from, to);
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Not moving " + from + ": " + to + " already exists (two files share one id)");
