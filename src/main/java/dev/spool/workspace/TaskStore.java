@@ -14,10 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -94,24 +96,75 @@ public final class TaskStore {
 	 */
 	public Task create(NewTask request) {
 		TaskDocument document = validate(request);
-		byte[] content = document.render().getBytes(StandardCharsets.UTF_8);
 		try {
-			TaskId id = this.ids.next();
-			TaskFile file = TaskFile.pending(id);
-			this.taskFiles.publish(this.ids, file, content);
-			// Another process may have claimed it already, renaming the file before the index read it.
-			return this.index.find(id).or(() -> {
-				this.index.lookFor(id);
-				return this.index.find(id);
-			}).orElseThrow(() -> new TaskNotFoundException(id));
+			return publish(this.ids.next(), document);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
 		}
 	}
 
+	/**
+	 * Reserves ids for tasks that are created together, such as a pipeline's stages, so that each may name the others
+	 * before any is published; each reservation is flushed before its id is handed out.
+	 */
+	public List<TaskId> reserve(int count) {
+		List<TaskId> reserved = new ArrayList<>();
+		try {
+			for (int i = 0; i < count; i++) {
+				reserved.add(this.ids.next());
+			}
+			return reserved;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not reserve task ids: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Reserves a name of a feature's own (a pipeline id) the way task ids are reserved: the first free one from a
+	 * number up, by an exclusive create in the feature's folder of reservations, flushed before it is handed out.
+	 */
+	public String reserveName(Path folder, long from, LongFunction<String> naming) {
+		try {
+			return this.ids.reserve(folder, from, naming);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not reserve a name in " + folder + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Creates a pending task under an id from {@link #reserve}. It may depend on tasks of its group that are not
+	 * published yet: a group is published so that none of it may start before all of it exists.
+	 * @param group the ids reserved together with this one
+	 * @throws InvalidTaskException if the request is invalid; nothing is written
+	 */
+	public Task create(TaskId reserved, NewTask request, Collection<TaskId> group) {
+		TaskDocument document = validate(request, group);
+		try {
+			return publish(reserved, document);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Task publish(TaskId id, TaskDocument document) throws IOException {
+		this.taskFiles.publish(this.ids, TaskFile.pending(id), document.render().getBytes(StandardCharsets.UTF_8));
+		// Another process may have claimed it already, renaming the file before the index read it.
+		return this.index.find(id).or(() -> {
+			this.index.lookFor(id);
+			return this.index.find(id);
+		}).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
 	/** Checks a new task as {@link #create} would, without writing anything: a pipeline checks every stage first. */
 	public TaskDocument validate(NewTask request) {
+		return validate(request, Set.of());
+	}
+
+	private TaskDocument validate(NewTask request, Collection<TaskId> group) {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new InvalidTaskException("the prompt is missing or empty");
 		}
@@ -132,6 +185,10 @@ public final class TaskStore {
 		}
 		List<Task> dependsOn = new ArrayList<>();
 		for (TaskId dependency : request.dependsOn()) {
+			if (group.contains(dependency)) {
+				// Published with it; what it depends on is checked when it is.
+				continue;
+			}
 			dependsOn.add(this.index.find(dependency)
 				.orElseThrow(() -> new InvalidTaskException("depends on " + dependency + ", which does not exist")));
 		}
