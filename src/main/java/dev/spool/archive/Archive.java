@@ -19,9 +19,11 @@ import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.workspace.Actor;
 import dev.spool.workspace.AtomicFiles;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskFile;
+import dev.spool.workspace.TaskFiles;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.TaskNotFoundException;
@@ -47,15 +49,18 @@ public final class Archive {
 
 	private final TaskIndex index;
 
-	private Archive(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
+	private final TaskFiles taskFiles;
+
+	private Archive(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, TaskFiles taskFiles) {
 		this.layout = layout;
 		this.files = files;
 		this.index = index;
+		this.taskFiles = taskFiles;
 	}
 
 	/** The archive of a workspace, once it has finished moving what a stopped process left half-archived. */
 	public static Archive of(Workspace workspace) throws IOException {
-		Archive archive = new Archive(workspace.layout(), workspace.files(), workspace.index());
+		Archive archive = new Archive(workspace.layout(), workspace.files(), workspace.index(), workspace.taskFiles());
 		archive.finishInterrupted();
 		return archive;
 	}
@@ -84,9 +89,7 @@ public final class Archive {
 		try {
 			createFolders();
 			reserve(id);
-			Path from = this.layout.task(task.file());
-			boolean moved = this.files.move(from, this.layout.archivedTasks().resolve(task.file().fileName()));
-			this.index.taskFilesChanged(List.of(task.file().fileName()), Set.of());
+			boolean moved = this.taskFiles.archive(Actor.ARCHIVE, task.file());
 			if (moved) {
 				moveTheRest(id);
 			}

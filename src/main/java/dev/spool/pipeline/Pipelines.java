@@ -3,10 +3,8 @@ package dev.spool.pipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -58,8 +56,9 @@ public final class Pipelines {
 	}
 
 	/**
-	 * Validates every stage, then reserves an id and writes one pending task per stage, in order. Stages of a
-	 * {@code files} pipeline each depend on the one before.
+	 * Validates every stage, then reserves the pipeline's id and every stage's task id, and writes one pending task per
+	 * stage, the last first, so that no stage may start before the whole pipeline exists. Stages of a {@code files}
+	 * pipeline each depend on the one before.
 	 * @throws InvalidTaskException if anything asked for is invalid, there are more stages than allowed, or fifo
 	 * pipes are not available; nothing is written
 	 */
@@ -103,13 +102,17 @@ public final class Pipelines {
 					+ "does not have; use \"files\"");
 		}
 		String id = reserveId();
-		List<Task> created = new ArrayList<>();
-		for (int i = 0; i < stages.size(); i++) {
-			List<TaskId> dependsOn = (transport == PipelineStage.Transport.FILES && i > 0)
-					? List.of(created.get(i - 1).id()) : List.of();
-			created.add(this.store.create(newTask(stages.get(i), new PipelineStage(id, i + 1, transport), dependsOn)));
+		List<TaskId> ids = this.store.reserve(stages.size());
+		Task[] created = new Task[stages.size()];
+		// Last stage first: every later stage waits for the one before it, so none may start before the first is
+		// published, and the first is published once the whole pipeline exists.
+		for (int i = stages.size() - 1; i >= 0; i--) {
+			List<TaskId> dependsOn = (transport == PipelineStage.Transport.FILES && i > 0) ? List.of(ids.get(i - 1))
+					: List.of();
+			created[i] = this.store.create(ids.get(i),
+					newTask(stages.get(i), new PipelineStage(id, i + 1, transport), dependsOn), ids);
 		}
-		return new Pipeline(id, transport, created);
+		return new Pipeline(id, transport, List.of(created));
 	}
 
 	private static NewTask newTask(StageRequest stage, PipelineStage where, List<TaskId> dependsOn) {
@@ -181,19 +184,8 @@ public final class Pipelines {
 	private String reserveId() {
 		Path folder = this.layout.root().resolve(".spool").resolve("pipelines");
 		try {
-			Files.createDirectories(folder);
-			long next = Math.max(highestReserved(folder), highestInTasks()) + 1;
-			while (true) {
-				String id = String.format("pipeline_%03d", next);
-				try {
-					Files.createFile(folder.resolve(id));
-					return id;
-				}
-				catch (FileAlreadyExistsException ex) {
-					// Another process took it; try the next.
-					next++;
-				}
-			}
+			long from = Math.max(Files.isDirectory(folder) ? highestReserved(folder) : 0, highestInTasks()) + 1;
+			return this.store.reserveName(folder, from, (number) -> String.format("pipeline_%03d", number));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not reserve a pipeline id: " + ex.getMessage(), ex);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -59,6 +60,24 @@ final class IdReservations {
 			}
 			catch (AtomicFiles.NotDurableException ex) {
 				throw new IOException(ex.getMessage() + "; " + id + " stays reserved and unused", ex);
+			}
+		}
+	}
+
+	/**
+	 * Reserves the first free name from a number up in a folder of reservations, as task ids are reserved: by an
+	 * exclusive create, flushed before the name is handed out.
+	 */
+	String reserve(Path folder, long from, LongFunction<String> naming) throws IOException {
+		Files.createDirectories(folder);
+		for (long next = from;; next++) {
+			String name = naming.apply(next);
+			try {
+				this.files.createExclusive(folder.resolve(name));
+				return name;
+			}
+			catch (FileAlreadyExistsException ex) {
+				// Another process or thread took this one; try the next.
 			}
 		}
 	}

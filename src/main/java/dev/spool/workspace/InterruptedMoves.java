@@ -29,8 +29,11 @@ final class InterruptedMoves {
 
 	private final WorkspaceLayout layout;
 
-	InterruptedMoves(WorkspaceLayout layout) {
+	private final TaskFiles taskFiles;
+
+	InterruptedMoves(WorkspaceLayout layout, TaskFiles taskFiles) {
 		this.layout = layout;
+		this.taskFiles = taskFiles;
 	}
 
 	/**
@@ -53,9 +56,9 @@ final class InterruptedMoves {
 					TaskFile first = names.get(i);
 					TaskFile second = names.get(j);
 					TaskFile earlier = earlier(first, second);
+					TaskFile kept = (earlier == first) ? second : first;
 					if (earlier != null && sameFileChangedBefore(first, second, cutoff)
-							&& Files.deleteIfExists(this.layout.task(earlier))) {
-						TaskFile kept = (earlier == first) ? second : first;
+							&& this.taskFiles.finishMove(earlier, kept)) {
 						logger.warn("Removed " + earlier + ", a second name of " + kept + " left by a stopped move");
 						removed.add(earlier.fileName());
 					}

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,7 +36,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * What is known of every task, derived from the files and kept converged with them: by Spool's own verbs at once, by
- * the watcher's hints within milliseconds, and by a periodic full rescan whatever else happens. Reads never block.
+ * the watcher's hints within milliseconds, and by a periodic full rescan whatever else happens. Reads never block, and
+ * files are read outside the lock: an update decides a task's names under the lock, reads them without it, and
+ * applies what it read under the lock again unless a newer update of the same task was applied meanwhile. A task once
+ * known stays findable while it moves, until a rescan that began after it was last seen lists no file of it.
  */
 public final class TaskIndex {
 
@@ -63,17 +68,30 @@ public final class TaskIndex {
 
 	private final Object lock = new Object();
 
-	private final Map<TaskId, Set<String>> names = new HashMap<>();
+	/** The names each task has in {@code tasks/} and the updates begun and applied for it; guarded by the lock. */
+	private final Map<TaskId, Tracked> tracked = new HashMap<>();
 
+	/** Orders the updates of every task; guarded by the lock. */
+	private long updates;
+
+	/** Tasks whose files the index knows now. */
 	private final Map<TaskId, Task> tasks = new ConcurrentHashMap<>();
+
+	/** What {@link #find} answers: every task in {@link #tasks}, and departed ones until a rescan confirms them gone. */
+	private final Map<TaskId, Task> findable = new ConcurrentHashMap<>();
 
 	private final List<StartRule> rules;
 
 	private final ConcurrentSkipListSet<Task> pending = new ConcurrentSkipListSet<>(TAKING_ORDER);
 
 
-	/** Tasks whose file vanished, kept until a rescan confirms it, since a rename can be seen as vanish + appear. */
-	private final Map<TaskId, Task> departed = new ConcurrentHashMap<>();
+	/**
+	 * Tasks whose files vanished, with the number of the rescan under way when they did; kept findable until a later
+	 * rescan confirms it, since a rename can be seen as vanish + appear.
+	 */
+	private final Map<TaskId, Long> departed = new ConcurrentHashMap<>();
+
+	private final AtomicLong rescans = new AtomicLong();
 
 	private final Set<String> strays = ConcurrentHashMap.newKeySet();
 
@@ -115,8 +133,7 @@ public final class TaskIndex {
 	 * gone, since a rename is often seen as a vanished name first and a new name a moment later.
 	 */
 	public Optional<Task> find(TaskId id) {
-		Task task = this.tasks.get(id);
-		return Optional.ofNullable((task != null) ? task : this.departed.get(id));
+		return Optional.ofNullable(this.findable.get(id));
 	}
 
 	/** Every task, by id. */
@@ -145,6 +162,11 @@ public final class TaskIndex {
 	/** How many files the index has read, for tests that count them. */
 	TaskReader.Reads reads() {
 		return this.reader.reads();
+	}
+
+	/** Tells a test of each task file the index is about to read, on the thread that reads it. */
+	void beforeReading(Consumer<Path> hook) {
+		this.reader.beforeOpening(hook);
 	}
 
 	/** Indexes over the tasks for pages and hot paths, kept up to date with this index. */
@@ -228,6 +250,7 @@ public final class TaskIndex {
 	 * date: a task renamed, given its output or given a record since it was last read, by anyone.
 	 */
 	public void rescan() {
+		long rescan = this.rescans.incrementAndGet();
 		this.folderTimes.listingStarts();
 		Set<TaskId> withOutput = listIds(this.layout.outputs(), "_result.md");
 		Map<TaskId, Integer> records = countRecords();
@@ -251,27 +274,77 @@ public final class TaskIndex {
 			return;
 		}
 		this.strays.retainAll(straysSeen);
+		Map<TaskId, Set<String>> known = knownNames();
+		Set<TaskId> ids = new HashSet<>(known.keySet());
+		ids.addAll(listed.keySet());
 		List<TaskChanged> changes = new ArrayList<>();
+		for (TaskId id : ids) {
+			Set<String> now = listed.getOrDefault(id, Set.of());
+			TaskReader.Listed hint = new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0));
+			if (!now.equals(known.getOrDefault(id, Set.of())) || !matches(this.tasks.get(id), hint)) {
+				// The listing began before this task's names are looked at: a task published or moved since (by this
+				// process, or learned from an event) is missing from it or stands under an old name. What the folder
+				// holds now decides, so that no task leaves the index for an instant it was not gone.
+				update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(), hint, changes);
+			}
+		}
+		forgetDeparted(listed.keySet(), rescan);
+		publish(changes);
+	}
+
+	/** The names of every task the index knows a file of, as they are now. */
+	private Map<TaskId, Set<String>> knownNames() {
+		Map<TaskId, Set<String>> known = new HashMap<>();
 		synchronized (this.lock) {
-			Set<TaskId> ids = new HashSet<>(this.names.keySet());
-			ids.addAll(listed.keySet());
-			for (TaskId id : ids) {
-				Set<String> now = listed.getOrDefault(id, Set.of());
-				Set<String> known = this.names.getOrDefault(id, Set.of());
-				if (!now.equals(known)) {
-					// The listing began before the lock was taken: a task published or moved since (by this process,
-					// or learned from an event) is missing from it or stands under an old name. What the folder holds
-					// now decides, so that no task leaves the index for an instant it was not gone.
-					now = present(now, known);
+			this.tracked.forEach((id, tracked) -> {
+				if (!tracked.names.isEmpty()) {
+					known.put(id, tracked.names);
 				}
-				if (!now.equals(known)
-						|| !matches(this.tasks.get(id), withOutput.contains(id), records.getOrDefault(id, 0))) {
-					update(id, now, false, new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0)),
-							changes);
+			});
+		}
+		return known;
+	}
+
+	/**
+	 * Forgets the tasks that departed before this rescan began and that it did not list: their files are gone. One
+	 * that departed while it listed may have been renamed past the listing, and waits for the next.
+	 */
+	private void forgetDeparted(Set<TaskId> listed, long rescan) {
+		synchronized (this.lock) {
+			this.departed.entrySet().removeIf((entry) -> {
+				TaskId id = entry.getKey();
+				Tracked tracked = this.tracked.get(id);
+				boolean gone = entry.getValue() < rescan && !listed.contains(id)
+						&& (tracked == null || (tracked.names.isEmpty() && tracked.settled()));
+				if (gone) {
+					this.tracked.remove(id);
+					this.findable.remove(id);
+				}
+				return gone;
+			});
+		}
+	}
+
+	/**
+	 * Looks for the files of one task in {@code tasks/} after it moved where this process did not see it go: a look
+	 * at one task's names, not a rescan of the workspace.
+	 */
+	void lookFor(TaskId id) {
+		Set<String> listed = new TreeSet<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks(), id + "_*")) {
+			for (Path path : stream) {
+				String name = path.getFileName().toString();
+				if (TaskFile.parse(name).filter((file) -> file.id().equals(id)).isPresent()) {
+					listed.add(name);
 				}
 			}
-			this.departed.keySet().retainAll(listed.keySet());
 		}
+		catch (IOException | DirectoryIteratorException ex) {
+			logger.warn("Could not list " + this.layout.tasks() + ": " + ex.getMessage());
+			return;
+		}
+		List<TaskChanged> changes = new ArrayList<>();
+		update(id, (names) -> present(listed, names), Set.of(), null, changes);
 		publish(changes);
 	}
 
@@ -300,8 +373,8 @@ public final class TaskIndex {
 	}
 
 	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
-	private static boolean matches(Task task, boolean hasOutput, int records) {
-		return task == null || (task.hasOutput() == hasOutput && task.history().size() == records);
+	private static boolean matches(Task task, TaskReader.Listed listed) {
+		return task == null || (task.hasOutput() == listed.output() && task.history().size() == listed.records());
 	}
 
 	/** The ids of the files in a folder named {@code <id><suffix>}. */
@@ -401,93 +474,145 @@ public final class TaskIndex {
 			}
 		}
 		List<TaskChanged> changes = new ArrayList<>();
-		synchronized (this.lock) {
-			for (Map.Entry<TaskId, Set<String>> entry : byId.entrySet()) {
-				Set<String> now = new TreeSet<>(this.names.getOrDefault(entry.getKey(), Set.of()));
-				boolean reread = false;
+		for (Map.Entry<TaskId, Set<String>> entry : byId.entrySet()) {
+			update(entry.getKey(), (known) -> {
+				Set<String> now = new TreeSet<>(known);
 				for (String name : entry.getValue()) {
 					if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
 						now.add(name);
-						// A touch of an in-progress file is a heartbeat, not an edit.
-						reread |= modified.contains(name) && !name.contains("_inprogress_");
 					}
 					else {
 						now.remove(name);
 					}
 				}
-				update(entry.getKey(), now, reread, null, changes);
-			}
+				return now;
+			}, modified, null, changes);
 		}
 		publish(changes);
+	}
+
+	/**
+	 * Takes in a move this process made: the task's file was renamed from one name to another. The names are looked
+	 * at all the same, since the task may have moved on already.
+	 */
+	void moved(TaskFile from, TaskFile to) {
+		taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
 	}
 
 	/** Reads a task's history and output again, after they may have changed. */
 	public void refresh(TaskId id) {
 		List<TaskChanged> changes = new ArrayList<>();
-		synchronized (this.lock) {
-			Set<String> now = this.names.get(id);
-			if (now != null) {
-				update(id, now, false, null, changes);
-			}
-		}
+		update(id, (names) -> names, Set.of(), null, changes);
 		publish(changes);
 	}
 
-	private void update(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
+	/**
+	 * Brings one task up to date: decides its names under the lock, reads its files without it, and applies what was
+	 * read under the lock unless a newer update of it was applied meanwhile.
+	 * @param look the task's names now, from those known
+	 * @param modified names whose content may have changed
+	 * @param hint what a listing said of its output and records, or null to look
+	 */
+	private void update(TaskId id, UnaryOperator<Set<String>> look, Set<String> modified, TaskReader.Listed hint,
 			List<TaskChanged> changes) {
+		Update update;
+		synchronized (this.lock) {
+			Tracked tracked = this.tracked.get(id);
+			Set<String> known = (tracked != null) ? tracked.names : Set.of();
+			SortedSet<String> now = Collections.unmodifiableSortedSet(new TreeSet<>(look.apply(known)));
+			if (now.isEmpty() && known.isEmpty()) {
+				return;
+			}
+			if (tracked == null) {
+				tracked = new Tracked();
+				this.tracked.put(id, tracked);
+			}
+			tracked.names = now;
+			tracked.begun = ++this.updates;
+			// A touch of an in-progress file is a heartbeat, not an edit.
+			boolean reread = now.stream().anyMatch((name) -> modified.contains(name) && !name.contains("_inprogress_"));
+			update = new Update(id, now, tracked.begun, this.findable.get(id), reread, hint);
+		}
 		try {
-			apply(id, listed, reread, hint, changes);
+			Read read = read(update);
+			synchronized (this.lock) {
+				apply(update, read, changes);
+			}
 		}
 		catch (RuntimeException ex) {
 			// A bug met on one task must not keep the others out of the index. Forgetting its names makes the next
 			// rescan try it again.
 			logger.error("Could not bring " + id + " up to date", ex);
-			this.names.remove(id);
+			synchronized (this.lock) {
+				Tracked tracked = this.tracked.get(id);
+				if (tracked != null && tracked.begun == update.number()) {
+					tracked.names = Set.of();
+					tracked.applied = update.number();
+				}
+			}
 		}
 	}
 
-	private void apply(TaskId id, Set<String> listed, boolean reread, TaskReader.Listed hint,
-			List<TaskChanged> changes) {
-		Task before = this.tasks.get(id);
-		Task known = (before != null) ? before : this.departed.remove(id);
-		Set<String> now = new TreeSet<>(listed);
-		Task after = null;
+	/** Reads a task from the names an update decided, dropping those renamed or removed meanwhile. */
+	private Read read(Update update) {
+		SortedSet<String> now = new TreeSet<>(update.names());
 		while (!now.isEmpty()) {
 			try {
-				after = this.reader.load(id, now, known, reread, hint, this.whole);
-				break;
+				return new Read(now, this.reader.load(update.id(), now, update.known(), update.reread(), update.hint(),
+						this.whole));
 			}
 			catch (TaskReader.VanishedException ex) {
 				// Renamed while we looked: forget that name; the new one is reported next.
 				now.remove(ex.name);
 			}
 		}
-		if (now.isEmpty()) {
-			this.names.remove(id);
-			if (known != null) {
-				this.departed.put(id, known);
-			}
+		return new Read(now, null);
+	}
+
+	/** Applies what an update read, under the lock, unless a newer update of the task was applied already. */
+	private void apply(Update update, Read read, List<TaskChanged> changes) {
+		TaskId id = update.id();
+		Tracked tracked = this.tracked.get(id);
+		if (tracked == null || update.number() <= tracked.applied) {
+			return;
 		}
-		else {
-			this.names.put(id, Set.copyOf(now));
-			this.highestNumber.accumulateAndGet(id.number(), Math::max);
+		tracked.applied = update.number();
+		if (tracked.begun == update.number()) {
+			tracked.names = Collections.unmodifiableSortedSet(read.names());
 		}
+		Task before = this.tasks.get(id);
+		Task known = this.findable.get(id);
+		Task after = read.task();
 		if (before != null) {
 			this.pending.remove(before);
 		}
 		if (after == null) {
 			this.tasks.remove(id);
+			if (known != null) {
+				// Still found while it is away: a rename is often seen as a vanished name first and a new name after.
+				this.departed.putIfAbsent(id, this.rescans.get());
+			}
+			else if (tracked.names.isEmpty() && tracked.settled()) {
+				this.tracked.remove(id);
+			}
 		}
 		else {
+			this.highestNumber.accumulateAndGet(id.number(), Math::max);
 			this.tasks.put(id, after);
+			this.findable.put(id, after);
+			this.departed.remove(id);
+			if (tracked.settled()) {
+				// Only once no other read of it is under way: one that began before this was applied still needs
+				// the mark, since what it knew of the task then did not say it is whole.
+				this.whole.taken(after);
+			}
 			if (after.state() == TaskState.PENDING) {
 				this.pending.add(after);
 			}
 		}
 		this.queries.replace(before, after);
 		// A task seen again after vanishing (a rename seen as two events) changes from what was known of it.
-		boolean seenAgain = before == null && after != null;
-		Task previous = seenAgain ? known : before;
+		Task previous = (before == null && after != null) ? known : before;
 		// A heartbeat only touches the file: nothing anyone reads changes, so nothing is rewritten or sent.
 		// Nor does a file read again unchanged, unless it is now known whole: agents may take it, so they are told.
 		boolean unchanged = (previous == null) ? after == null
@@ -519,6 +644,31 @@ public final class TaskIndex {
 			logger.warn("Ignoring " + this.layout.tasks().resolve(name)
 					+ ": not a task file name (task_<number>_<state>.md); left where it is");
 		}
+	}
+
+	/** What the index knows of one task's names, and which of its updates began and was applied last. */
+	private static final class Tracked {
+
+		Set<String> names = Set.of();
+
+		long begun;
+
+		long applied;
+
+		/** Whether no update of the task is under way. */
+		boolean settled() {
+			return this.begun == this.applied;
+		}
+
+	}
+
+	/** An update begun: the names it reads, its number, and what was known of the task when it began. */
+	private record Update(TaskId id, Set<String> names, long number, Task known, boolean reread,
+			TaskReader.Listed hint) {
+	}
+
+	/** What an update read: the names still there, and the task they tell, or null when none was. */
+	private record Read(SortedSet<String> names, Task task) {
 	}
 
 }

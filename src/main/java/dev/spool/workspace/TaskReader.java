@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,11 +47,19 @@ final class TaskReader {
 
 	private final Reads reads = new Reads();
 
+	/** Told of each task file about to be opened: a seam for tests that hold one read up while others go on. */
+	private volatile Consumer<Path> opening = (path) -> {
+	};
+
 	TaskReader(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize) {
 		this.layout = layout;
 		this.log = log;
 		this.clock = clock;
 		this.maxFileSize = maxFileSize;
+	}
+
+	void beforeOpening(Consumer<Path> hook) {
+		this.opening = hook;
 	}
 
 	/** Owners of finished tasks that the files no longer tell, such as a shell agent's, carried over a restart. */
@@ -108,6 +117,7 @@ final class TaskReader {
 		Instant modified;
 		long size;
 		Instant readAt = (before != null) ? before.readAt() : null;
+		this.opening.accept(path);
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);

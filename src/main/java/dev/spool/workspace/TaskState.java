@@ -1,9 +1,7 @@
 package dev.spool.workspace;
 
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /** The life cycle of a task, which its filename carries. */
 public enum TaskState {
@@ -25,17 +23,9 @@ public enum TaskState {
 		return this == DONE || this == FAILED || this == CANCELLED;
 	}
 
+	/** Whether anyone may move a task from this state to the next; {@link Actor} says who. */
 	public boolean canTransitionTo(TaskState next) {
-		return successors().contains(next);
-	}
-
-	private Set<TaskState> successors() {
-		return switch (this) {
-			case PENDING -> EnumSet.of(IN_PROGRESS, CANCELLED, FAILED);
-			case IN_PROGRESS -> EnumSet.of(DONE, FAILED, PENDING, CANCELLED);
-			case FAILED, CANCELLED -> EnumSet.of(PENDING);
-			case DONE -> EnumSet.noneOf(TaskState.class);
-		};
+		return Actor.anyMay(this, next);
 	}
 
 	public static Optional<TaskState> fromWord(String word) {

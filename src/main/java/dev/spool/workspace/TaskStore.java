@@ -14,18 +14,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The verbs of the workspace protocol. Every change of state is one atomic rename that never replaces a file; a lost
- * race returns empty or false, never throws. Only this class writes task files, outputs and attempt records.
+ * The verbs of the workspace protocol. Every change of state is one atomic rename that never replaces a file, made
+ * through {@link TaskFiles} for the {@link Actor} the verb belongs to; a lost race returns empty or false, never
+ * throws. Only this class, through it, writes task files, outputs and attempt records; the archive moves finished
+ * task files through it too.
  */
 public final class TaskStore {
 
@@ -57,6 +61,8 @@ public final class TaskStore {
 
 	private final StagedAnswers staged;
 
+	private final TaskFiles taskFiles;
+
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
 		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT);
@@ -66,6 +72,7 @@ public final class TaskStore {
 			long maxPromptBytes, int defaultMaxAttempts, DelegationLimits delegationLimits) {
 		this.layout = layout;
 		this.files = files;
+		this.taskFiles = new TaskFiles(layout, files, index);
 		this.log = log;
 		this.index = index;
 		this.clock = clock;
@@ -85,6 +92,11 @@ public final class TaskStore {
 		return this.index;
 	}
 
+	/** The one writer of task files, which this store's verbs go through. */
+	TaskFiles taskFiles() {
+		return this.taskFiles;
+	}
+
 	/**
 	 * Creates a pending task under a new id, above every id in the workspace; ids stay unique across processes
 	 * because each is first reserved with an exclusive create.
@@ -92,27 +104,75 @@ public final class TaskStore {
 	 */
 	public Task create(NewTask request) {
 		TaskDocument document = validate(request);
-		byte[] content = document.render().getBytes(StandardCharsets.UTF_8);
 		try {
-			TaskId id = this.ids.next();
-			TaskFile file = TaskFile.pending(id);
-			// Known whole before it has its name: the watcher may read it before this thread does.
-			this.index.taskFilePublishing(file.fileName());
-			this.ids.publish(file, content);
-			this.index.taskFilePublished(file.fileName());
-			// An agent may have claimed it already, renaming the file before the index saw it.
-			return this.index.find(id).or(() -> {
-				this.index.rescan();
-				return this.index.find(id);
-			}).orElseThrow(() -> new TaskNotFoundException(id));
+			return publish(this.ids.next(), document);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
 		}
 	}
 
+	/**
+	 * Reserves ids for tasks that are created together, such as a pipeline's stages, so that each may name the others
+	 * before any is published; each reservation is flushed before its id is handed out.
+	 */
+	public List<TaskId> reserve(int count) {
+		List<TaskId> reserved = new ArrayList<>();
+		try {
+			for (int i = 0; i < count; i++) {
+				reserved.add(this.ids.next());
+			}
+			return reserved;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not reserve task ids: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Reserves a name of a feature's own (a pipeline id) the way task ids are reserved: the first free one from a
+	 * number up, by an exclusive create in the feature's folder of reservations, flushed before it is handed out.
+	 */
+	public String reserveName(Path folder, long from, LongFunction<String> naming) {
+		try {
+			return this.ids.reserve(folder, from, naming);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not reserve a name in " + folder + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Creates a pending task under an id from {@link #reserve}. It may depend on tasks of its group that are not
+	 * published yet: a group is published so that none of it may start before all of it exists.
+	 * @param group the ids reserved together with this one
+	 * @throws InvalidTaskException if the request is invalid; nothing is written
+	 */
+	public Task create(TaskId reserved, NewTask request, Collection<TaskId> group) {
+		TaskDocument document = validate(request, group);
+		try {
+			return publish(reserved, document);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Task publish(TaskId id, TaskDocument document) throws IOException {
+		this.taskFiles.publish(this.ids, TaskFile.pending(id), document.render().getBytes(StandardCharsets.UTF_8));
+		// Another process may have claimed it already, renaming the file before the index read it.
+		return this.index.find(id).or(() -> {
+			this.index.lookFor(id);
+			return this.index.find(id);
+		}).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
 	/** Checks a new task as {@link #create} would, without writing anything: a pipeline checks every stage first. */
 	public TaskDocument validate(NewTask request) {
+		return validate(request, Set.of());
+	}
+
+	private TaskDocument validate(NewTask request, Collection<TaskId> group) {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new InvalidTaskException("the prompt is missing or empty");
 		}
@@ -133,6 +193,10 @@ public final class TaskStore {
 		}
 		List<Task> dependsOn = new ArrayList<>();
 		for (TaskId dependency : request.dependsOn()) {
+			if (group.contains(dependency)) {
+				// Published with it; what it depends on is checked when it is.
+				continue;
+			}
 			dependsOn.add(this.index.find(dependency)
 				.orElseThrow(() -> new InvalidTaskException("depends on " + dependency + ", which does not exist")));
 		}
@@ -170,7 +234,7 @@ public final class TaskStore {
 		}
 		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
 		Instant now = this.clock.instant();
-		if (!move(pending, claimed)) {
+		if (!move(Actor.AGENT, pending, claimed)) {
 			return Optional.empty();
 		}
 		try {
@@ -256,7 +320,7 @@ public final class TaskStore {
 			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
-					|| (!move(claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
+					|| (!move(Actor.AGENT, claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
@@ -289,7 +353,7 @@ public final class TaskStore {
 		if (!stillHeld(claim)) {
 			return Optional.empty();
 		}
-		return giveBack(claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error, tokens);
+		return giveBack(Actor.AGENT, claim.file(), Attempt.Outcome.ERROR, claim.startedAt(), error, tokens);
 	}
 
 	/**
@@ -307,7 +371,7 @@ public final class TaskStore {
 	 * @return false when the claim was lost
 	 */
 	public boolean giveUp(Claim claim, String error, TokenUsage tokens) {
-		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.FAILED, null))) {
+		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.FAILED, null))) {
 			return false;
 		}
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(),
@@ -330,7 +394,7 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean release(Claim claim) {
-		return stillHeld(claim) && move(claim.file(), claim.file().to(TaskState.PENDING, null));
+		return stillHeld(claim) && move(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null));
 	}
 
 	/**
@@ -339,7 +403,7 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean restart(Claim claim, String reason) {
-		if (!stillHeld(claim) || !move(claim.file(), claim.file().to(TaskState.PENDING, null))) {
+		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null))) {
 			return false;
 		}
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.RESTARTED, claim.agent(), claim.startedAt(),
@@ -354,7 +418,7 @@ public final class TaskStore {
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
 		unstamp(inProgress);
-		return giveBack(inProgress, Attempt.Outcome.STALE, null, reason, null);
+		return giveBack(Actor.RECOVERY, inProgress, Attempt.Outcome.STALE, null, reason, null);
 	}
 
 	/**
@@ -378,7 +442,7 @@ public final class TaskStore {
 	 */
 	public boolean requeue(TaskFile inProgress) {
 		unstamp(inProgress);
-		if (!move(inProgress, inProgress.to(TaskState.PENDING, null))) {
+		if (!move(Actor.PERSON, inProgress, inProgress.to(TaskState.PENDING, null))) {
 			return false;
 		}
 		appendQuietly(inProgress.id(), new Attempt(0, Attempt.Outcome.REQUEUED, inProgress.owner(), null,
@@ -386,8 +450,8 @@ public final class TaskStore {
 		return true;
 	}
 
-	private Optional<TaskState> giveBack(TaskFile inProgress, Attempt.Outcome outcome, Instant startedAt,
-			String error, TokenUsage tokens) {
+	private Optional<TaskState> giveBack(Actor actor, TaskFile inProgress, Attempt.Outcome outcome,
+			Instant startedAt, String error, TokenUsage tokens) {
 		Task task = this.index.find(inProgress.id()).orElse(null);
 		// Counted from the records themselves: the index may not have seen a retry another process just recorded.
 		int used = Attempt.attemptsSinceRetry(this.log.read(inProgress.id())) + 1;
@@ -395,7 +459,7 @@ public final class TaskStore {
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
 		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
 		String recorded = (next == TaskState.FAILED) ? error + " (attempt " + used + " of " + allowed + ")" : error;
-		if (!move(inProgress, inProgress.to(next, null))) {
+		if (!move(actor, inProgress, inProgress.to(next, null))) {
 			return Optional.empty();
 		}
 		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
@@ -413,7 +477,7 @@ public final class TaskStore {
 	 * another process)
 	 */
 	public Optional<Task> failBecauseOfDependency(TaskFile pending, TaskId dependency, String reason) {
-		if (pending.state() != TaskState.PENDING || !move(pending, pending.to(TaskState.FAILED, null))) {
+		if (pending.state() != TaskState.PENDING || !move(Actor.RECOVERY, pending, pending.to(TaskState.FAILED, null))) {
 			return Optional.empty();
 		}
 		appendQuietly(pending.id(), new Attempt(0, Attempt.Outcome.BLOCKED, null, null, this.clock.instant(), reason,
@@ -432,7 +496,7 @@ public final class TaskStore {
 			String reason) {
 		Task task = this.index.find(id).orElse(null);
 		if (task == null) {
-			this.index.rescan();
+			this.index.lookFor(id);
 			task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		}
 		int used = Attempt.attemptsSinceRetry(this.log.read(id)) + 1;
@@ -448,7 +512,7 @@ public final class TaskStore {
 		TaskFile failed = new TaskFile(id, TaskState.FAILED, null);
 		for (TaskFile from : List.of(new TaskFile(id, TaskState.PENDING, null),
 				new TaskFile(id, TaskState.IN_PROGRESS, agent))) {
-			if (Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS) && move(from, failed)) {
+			if (Files.exists(this.layout.task(from), LinkOption.NOFOLLOW_LINKS) && move(Actor.OUTSIDE_AGENT, from, failed)) {
 				return Optional.of(TaskState.FAILED);
 			}
 		}
@@ -478,8 +542,8 @@ public final class TaskStore {
 		for (int tries = 0; tries < 5; tries++) {
 			Task task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			TaskState state = task.state();
-			boolean allowed = (next == TaskState.PENDING) ? (state == TaskState.FAILED || state == TaskState.CANCELLED)
-					: state.canTransitionTo(next);
+			// A retry starts a finished task again; taking a claim back is requeue's.
+			boolean allowed = Actor.PERSON.may(state, next) && (next != TaskState.PENDING || state.isFinished());
 			if (!allowed) {
 				throw new TransitionNotAllowedException(
 						id + " is " + state.word() + " and cannot be " + describe(next));
@@ -491,20 +555,15 @@ public final class TaskStore {
 			if (recordFirst && !retryRecorded(task)) {
 				appendQuietly(id, record);
 			}
-			if (move(task.file(), task.file().to(next, null))) {
+			if (move(Actor.PERSON, task.file(), task.file().to(next, null))) {
 				if (!recordFirst) {
 					appendQuietly(id, record);
 				}
-				// The index can lose sight of the task for an instant when an agent claims it at once (a retried task
-				// is pending): the change was made, so look at the files rather than say the task does not exist.
-				Optional<Task> changed = this.index.find(id);
-				if (changed.isEmpty()) {
-					this.index.rescan();
-					changed = this.index.find(id);
-				}
-				return changed.orElseThrow(() -> new TaskNotFoundException(id));
+				// The index keeps a task found while it moves, so the task just changed is found.
+				return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 			}
-			this.index.rescan();
+			// Moved where this process did not see it go (another process claimed it): look for it again.
+			this.index.lookFor(id);
 		}
 		throw new TransitionNotAllowedException(id + " kept changing state; try again");
 	}
@@ -538,7 +597,7 @@ public final class TaskStore {
 			}
 			catch (NoSuchFileException ex) {
 				// Renamed since the index saw it (a claim, a completion): look again.
-				this.index.rescan();
+				this.index.lookFor(id);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -601,9 +660,7 @@ public final class TaskStore {
 	public void repairInterruptedMoves() {
 		try {
 			Supplier<Instant> now = () -> this.clock.instant().plus(this.files.folderSkew(this.layout.tasks()));
-			if (!new InterruptedMoves(this.layout).repair(now, STALLED_COMMIT).isEmpty()) {
-				this.index.rescan();
-			}
+			new InterruptedMoves(this.layout, this.taskFiles).repair(now, STALLED_COMMIT);
 		}
 		catch (IOException ex) {
 			logger.warn("Could not look for moves a stopped process left half-done: " + ex.getMessage());
@@ -623,11 +680,9 @@ public final class TaskStore {
 		}
 	}
 
-	private boolean move(TaskFile from, TaskFile to) {
+	private boolean move(Actor actor, TaskFile from, TaskFile to) {
 		try {
-			boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-			this.index.taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
-			return moved;
+			return this.taskFiles.move(actor, from, to);
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Not moving " + from + ": " + to + " already exists (two files share one id)");

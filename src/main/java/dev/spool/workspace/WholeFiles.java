@@ -113,7 +113,7 @@ public final class WholeFiles {
 		String name = file.fileName();
 		Mark mark = this.marks.get(name);
 		if (mark == Mark.WHOLE) {
-			this.marks.remove(name, Mark.WHOLE);
+			// Kept until the index applies this read (see taken): a read it discards must not use the mark up.
 			return KNOWN_WHOLE;
 		}
 		if (mark == Mark.WRITING) {
@@ -128,6 +128,13 @@ public final class WholeFiles {
 		}
 		// Looked at again and found unchanged once its settling time is over: whole.
 		return (!before.equals(KNOWN_WHOLE) && !before.plus(SETTLE).isAfter(now)) ? KNOWN_WHOLE : before;
+	}
+
+	/** The index took in a read of this task: a mark that said its file is whole has served. */
+	void taken(Task task) {
+		if (isKnownWhole(task)) {
+			this.marks.remove(task.file().fileName(), Mark.WHOLE);
+		}
 	}
 
 	/**

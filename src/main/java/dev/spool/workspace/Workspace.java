@@ -27,6 +27,8 @@ public final class Workspace {
 
 	private final AtomicFiles files;
 
+	private final TaskFiles taskFiles;
+
 	private final TaskIndex index;
 
 	private final TaskStore store;
@@ -35,10 +37,11 @@ public final class Workspace {
 
 	private final Deque<Runnable> onClose = new ArrayDeque<>();
 
-	private Workspace(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, TaskStore store,
-			FailureNotes failureNotes) {
+	private Workspace(WorkspaceLayout layout, AtomicFiles files, TaskFiles taskFiles, TaskIndex index,
+			TaskStore store, FailureNotes failureNotes) {
 		this.layout = layout;
 		this.files = files;
+		this.taskFiles = taskFiles;
 		this.index = index;
 		this.store = store;
 		this.failureNotes = failureNotes;
@@ -70,15 +73,16 @@ public final class Workspace {
 				settings.maxDependencyDepth(), extensions.startRules(), listener);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts(), settings.delegation());
+		TaskFiles taskFiles = store.taskFiles();
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
-		new InterruptedMoves(layout).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
+		new InterruptedMoves(layout, taskFiles).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
 		store.loadReservations();
 		index.rememberOwners(extensions.owners().read(layout));
 		index.rescan();
 		store.recoverStagedAnswers();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
-		return new Workspace(layout, files, index, store, failureNotes);
+		return new Workspace(layout, files, taskFiles, index, store, failureNotes);
 	}
 
 	/** Asks for something to be done when the workspace closes, before what was asked earlier. */
@@ -103,6 +107,11 @@ public final class Workspace {
 	/** How this workspace writes whole files, for features that keep files of their own. */
 	public AtomicFiles files() {
 		return this.files;
+	}
+
+	/** The one writer of task files, for features that move them, such as the archive. */
+	public TaskFiles taskFiles() {
+		return this.taskFiles;
 	}
 
 	public TaskIndex index() {

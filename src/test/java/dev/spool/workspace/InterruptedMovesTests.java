@@ -79,7 +79,12 @@ class InterruptedMovesTests {
 		Files.writeString(task(first), "prompt");
 		Files.createLink(task(second), task(first));
 
-		List<String> removed = new InterruptedMoves(new WorkspaceLayout(this.root))
+		WorkspaceLayout layout = new WorkspaceLayout(this.root);
+		AtomicFiles files = new AtomicFiles(false);
+		TaskIndex index = new TaskIndex(layout, new AttemptLog(layout, files), Clock.systemUTC(), 1 << 20,
+				(change) -> {
+				});
+		List<String> removed = new InterruptedMoves(layout, new TaskFiles(layout, files, index))
 			.repair(() -> Clock.systemUTC().instant().plusSeconds(60), java.time.Duration.ZERO);
 
 		if (kept.equals("both")) {

@@ -1,0 +1,61 @@
+package dev.spool.workspace;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.spool.workspace.TaskState.CANCELLED;
+import static dev.spool.workspace.TaskState.DONE;
+import static dev.spool.workspace.TaskState.FAILED;
+import static dev.spool.workspace.TaskState.IN_PROGRESS;
+import static dev.spool.workspace.TaskState.PENDING;
+
+/**
+ * Who moves a task, and the one table of which transitions each may make: every verb that renames a task file asks
+ * it through {@link TaskFiles}, and {@link TaskState#canTransitionTo} is what any of them may do.
+ */
+public enum Actor {
+
+	/** An agent of this process: claims, completes, fails, hands back. */
+	AGENT(Map.of(PENDING, EnumSet.of(IN_PROGRESS), IN_PROGRESS, EnumSet.of(DONE, PENDING, FAILED))),
+
+	/** A person, through the API, the pages or MCP: cancels, retries, takes a claim back. */
+	PERSON(Map.of(PENDING, EnumSet.of(CANCELLED), IN_PROGRESS, EnumSet.of(CANCELLED, PENDING), FAILED,
+			EnumSet.of(PENDING), CANCELLED, EnumSet.of(PENDING))),
+
+	/** An outside agent whose failure note used up the task's attempts. */
+	OUTSIDE_AGENT(Map.of(PENDING, EnumSet.of(FAILED), IN_PROGRESS, EnumSet.of(FAILED))),
+
+	/** Spool's sweepers: stale claims taken back, tasks failed with their dependency. */
+	RECOVERY(Map.of(PENDING, EnumSet.of(FAILED), IN_PROGRESS, EnumSet.of(PENDING, FAILED))),
+
+	/** The archive, which moves finished tasks out of {@code tasks/} and changes no state. */
+	ARCHIVE(Map.of());
+
+	private final Map<TaskState, Set<TaskState>> transitions;
+
+	Actor(Map<TaskState, Set<TaskState>> transitions) {
+		this.transitions = transitions;
+	}
+
+	/** Whether this actor may move a task from one state to another. */
+	public boolean may(TaskState from, TaskState to) {
+		return this.transitions.getOrDefault(from, Set.of()).contains(to);
+	}
+
+	/** Whether this actor may move a task in this state out of {@code tasks/} into the archive. */
+	public boolean mayArchive(TaskState from) {
+		return this == ARCHIVE && from.isFinished();
+	}
+
+	/** Whether any actor may move a task from one state to another. */
+	static boolean anyMay(TaskState from, TaskState to) {
+		for (Actor actor : values()) {
+			if (actor.may(from, to)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
