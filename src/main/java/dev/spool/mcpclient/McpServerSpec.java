@@ -1,0 +1,32 @@
+package dev.spool.mcpclient;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One server as {@code mcp.json} names it: a program Spool runs and speaks to over its standard input and output, or
+ * the URL of a server speaking MCP's streamable HTTP.
+ * @param command the program (null for a server reached by URL)
+ * @param url the endpoint (null for a program)
+ */
+record McpServerSpec(String name, String command, List<String> args, Map<String, String> env, URI url) {
+
+	McpServerSpec {
+		args = List.copyOf(args);
+		env = Map.copyOf(env);
+	}
+
+	boolean runsProgram() {
+		return this.command != null;
+	}
+
+	/** The command line, or the URL, as the agents page shows it. */
+	String describe() {
+		if (!runsProgram()) {
+			return this.url.toString();
+		}
+		return this.args.isEmpty() ? this.command : this.command + " " + String.join(" ", this.args);
+	}
+
+}
