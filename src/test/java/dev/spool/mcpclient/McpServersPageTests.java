@@ -13,6 +13,7 @@ import dev.spool.web.TestWorkspaces;
 import org.springframework.ai.mcp.SyncMcpToolCallbackProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,7 +33,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Spool with an {@code mcp.json}: nothing starts with it, and the agents page says how each server stands. */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 class McpServersPageTests {
 
@@ -50,12 +51,35 @@ class McpServersPageTests {
 	@Autowired
 	ApplicationContext context;
 
+	@LocalServerPort
+	int port;
+
 	@Test
 	void spoolStartsNoServerAndSpringAisOwnMcpClientStaysOff() {
 		assertThat(processesRunning(EVERYTHING)).isEmpty();
 		assertThat(this.context.getBeansOfType(McpSyncClient.class)).isEmpty();
 		assertThat(this.context.getBeansOfType(SyncMcpToolCallbackProvider.class)).isEmpty();
 		assertThat(this.context.getBean(McpServers.class).isRunning()).isTrue();
+	}
+
+	@Test
+	void aServerReachedByUrlLendsItsToolsOverStreamableHttp() throws Exception {
+		Path file = WORKSPACE.resolve("mcp.json");
+		String before = Files.readString(file);
+		// Spool is an MCP server itself (/mcp): it serves as the server at the other end.
+		writeMcpJson(WORKSPACE, Map.of("everything", everything(), "relative", Map.of("command", "bin/server"),
+				"self", Map.of("url", "http://127.0.0.1:" + this.port + "/mcp")));
+		try {
+			ServerTools tools = this.context.getBean(McpServers.class).tools("self");
+
+			assertThat(tools.tools()).extracting((tool) -> tool.getToolDefinition().name())
+				.contains("self__submit_task", "self__list_tasks");
+			assertThat(TestMcpServers.tool(tools, "self__get_task").call("{\"id\": \"task_999999\"}"))
+				.startsWith("Error: the tool get_task of MCP server 'self' failed: ");
+		}
+		finally {
+			Files.writeString(file, before);
+		}
 	}
 
 	@Test
