@@ -34,9 +34,12 @@ final class McpJson {
 
 	private static final Set<String> STDIO_FIELDS = Set.of("type", "command", "args", "env");
 
-	private static final Set<String> HTTP_FIELDS = Set.of("type", "url");
+	private static final Set<String> HTTP_FIELDS = Set.of("type", "url", "headers");
 
 	private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+	/** An HTTP header's name: a token (RFC 9110). */
+	private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
 	/** What the file says: the servers that can be run, and why the others cannot, both by name. */
 	record Parsed(Map<String, McpServerSpec> servers, Map<String, String> problems) {
@@ -110,11 +113,12 @@ final class McpJson {
 		for (String field : server.propertyNames()) {
 			if (!known.contains(field)) {
 				throw new IllegalArgumentException("has an unknown field " + ProblemText.quoted(field) + ": a "
-						+ (http ? "server reached by url takes \"url\"" : "program takes \"command\", \"args\", \"env\""));
+						+ (http ? "server reached by url takes \"url\", \"headers\""
+								: "program takes \"command\", \"args\", \"env\""));
 			}
 		}
-		return http ? new McpServerSpec(name, null, List.of(), Map.of(), url(server))
-				: new McpServerSpec(name, command(server), args(server), env(server), null);
+		return http ? new McpServerSpec(name, null, List.of(), Map.of(), url(server), strings(server, "headers", HEADER))
+				: new McpServerSpec(name, command(server), args(server), strings(server, "env", VARIABLE), null, Map.of());
 	}
 
 	private static String command(JsonNode server) {
@@ -148,27 +152,32 @@ final class McpJson {
 		return list;
 	}
 
-	private static Map<String, String> env(JsonNode server) {
-		JsonNode env = server.get("env");
-		if (env == null) {
+	/** An object of strings by name ({@code env}, {@code headers}), each name matching {@code names}. */
+	private static Map<String, String> strings(JsonNode server, String field, Pattern names) {
+		JsonNode object = server.get(field);
+		if (object == null) {
 			return Map.of();
 		}
-		if (!env.isObject()) {
-			throw new IllegalArgumentException("env: must be an object of variables, {\"NAME\": \"value\"}");
+		if (!object.isObject()) {
+			throw new IllegalArgumentException(field + ": must be an object of strings, {\"NAME\": \"value\"}");
 		}
-		Map<String, String> variables = new TreeMap<>();
-		for (Map.Entry<String, JsonNode> variable : env.properties()) {
-			if (!VARIABLE.matcher(variable.getKey()).matches()) {
-				throw new IllegalArgumentException("env: " + ProblemText.quoted(variable.getKey())
-						+ " is not the name of an environment variable");
+		Map<String, String> strings = new TreeMap<>();
+		for (Map.Entry<String, JsonNode> entry : object.properties()) {
+			if (!names.matcher(entry.getKey()).matches()) {
+				throw new IllegalArgumentException(field + ": " + ProblemText.quoted(entry.getKey()) + " is not the name "
+						+ "of " + (names == VARIABLE ? "an environment variable" : "an HTTP header"));
 			}
-			if (!variable.getValue().isString()) {
-				throw new IllegalArgumentException("env: the value of " + variable.getKey() + " is not a string");
+			if (!entry.getValue().isString()) {
+				throw new IllegalArgumentException(field + ": the value of " + entry.getKey() + " is not a string");
 			}
-			noNul("env", variable.getValue().stringValue());
-			variables.put(variable.getKey(), variable.getValue().stringValue());
+			String value = entry.getValue().stringValue();
+			noNul(field, value);
+			if (names == HEADER && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
+				throw new IllegalArgumentException(field + ": the value of " + entry.getKey() + " holds a line break");
+			}
+			strings.put(entry.getKey(), value);
 		}
-		return variables;
+		return strings;
 	}
 
 	private static URI url(JsonNode server) {

@@ -1,5 +1,6 @@
 package dev.spool.mcpclient;
 
+import java.net.http.HttpRequest;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +54,11 @@ final class McpServerConnection {
 			transport = program;
 		}
 		else {
+			HttpRequest.Builder requests = HttpRequest.newBuilder();
+			spec.headers().forEach(requests::header);
 			transport = HttpClientStreamableHttpTransport.builder(spec.url().toString())
 				.connectTimeout(settings.startTimeout())
+				.requestBuilder(requests)
 				.build();
 		}
 		McpSyncClient client = McpClient.sync(transport)

@@ -9,12 +9,15 @@ import java.util.Map;
  * the URL of a server speaking MCP's streamable HTTP.
  * @param command the program (null for a server reached by URL)
  * @param url the endpoint (null for a program)
+ * @param headers what every request to the URL carries (an {@code Authorization}, say); never shown
  */
-record McpServerSpec(String name, String command, List<String> args, Map<String, String> env, URI url) {
+record McpServerSpec(String name, String command, List<String> args, Map<String, String> env, URI url,
+		Map<String, String> headers) {
 
 	McpServerSpec {
 		args = List.copyOf(args);
 		env = Map.copyOf(env);
+		headers = Map.copyOf(headers);
 	}
 
 	boolean runsProgram() {

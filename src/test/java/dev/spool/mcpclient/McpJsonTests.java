@@ -18,14 +18,17 @@ class McpJsonTests {
 				{"mcpServers": {
 				  "everything": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"],
 				                 "env": {"LOG": "1"}},
-				  "remote": {"type": "http", "url": "http://127.0.0.1:9000/mcp"}
+				  "remote": {"type": "http", "url": "http://127.0.0.1:9000/mcp",
+				             "headers": {"Authorization": "Bearer t"}}
 				}}""");
 
 		assertThat(parsed.problems()).isEmpty();
 		assertThat(parsed.servers()).containsOnlyKeys("everything", "remote");
 		assertThat(parsed.servers().get("everything")).isEqualTo(new McpServerSpec("everything", "npx",
-				List.of("-y", "@modelcontextprotocol/server-everything"), Map.of("LOG", "1"), null));
+				List.of("-y", "@modelcontextprotocol/server-everything"), Map.of("LOG", "1"), null, Map.of()));
 		assertThat(parsed.servers().get("remote").url()).isEqualTo(URI.create("http://127.0.0.1:9000/mcp"));
+		assertThat(parsed.servers().get("remote").headers()).isEqualTo(Map.of("Authorization", "Bearer t"));
+		assertThat(parsed.servers().get("remote").describe()).isEqualTo("http://127.0.0.1:9000/mcp");
 	}
 
 	@Test
@@ -58,12 +61,13 @@ class McpJsonTests {
 				  "args": {"command": "node", "args": ["ok", 1]},
 				  "env": {"command": "node", "env": {"A-B": "x"}},
 				  "sse": {"type": "sse", "url": "http://localhost/sse"},
-				  "ftp": {"url": "ftp://example.com/"}
+				  "ftp": {"url": "ftp://example.com/"},
+				  "header": {"url": "http://localhost/mcp", "headers": {"X-A": "one\\r\\nHost: evil"}}
 				}}""");
 
 		assertThat(parsed.servers()).containsOnlyKeys("good");
 		assertThat(parsed.problems()).containsOnlyKeys("Bad Name", "spool", "a__b", "both", "neither", "relative",
-				"typo", "args", "env", "sse", "ftp");
+				"typo", "args", "env", "sse", "ftp", "header");
 		assertThat(parsed.problems().get("spool")).contains("not 'spool', which names Spool's own tools");
 		assertThat(parsed.problems().get("a__b")).startsWith("is not a valid server name");
 		assertThat(parsed.problems().get("both")).isEqualTo("names both a command and a url: a server is one or the "
@@ -75,6 +79,7 @@ class McpJsonTests {
 		assertThat(parsed.problems().get("args")).isEqualTo("args: item 2 is not a string");
 		assertThat(parsed.problems().get("env")).isEqualTo("env: 'A-B' is not the name of an environment variable");
 		assertThat(parsed.problems().get("sse")).contains("the older SSE transport is not supported");
+		assertThat(parsed.problems().get("header")).isEqualTo("headers: the value of X-A holds a line break");
 		assertThat(parsed.problems().get("ftp")).isEqualTo("url: 'ftp://example.com/' is not an http:// or https:// "
 				+ "URL");
 	}
