@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -136,11 +137,11 @@ public final class McpServers implements SmartLifecycle {
 			return McpToolCallback.answer(slot, tool,
 					connection.client().callTool(McpToolCallback.request(tool, arguments)));
 		}
-		catch (McpError ex) {
-			return McpToolCallback.error(slot.named() + " refused the call to " + tool.name() + ": "
-					+ ProblemText.oneLine(ex.getMessage()));
-		}
 		catch (RuntimeException ex) {
+			if (ex instanceof McpError && connection.isAlive() && !ServerSlot.causedBy(ex, TimeoutException.class)) {
+				return McpToolCallback.error(slot.named() + " refused the call to " + tool.name() + ": "
+						+ ProblemText.oneLine(ex.getMessage()));
+			}
 			return McpToolCallback.error(slot.callFailed(connection, ex));
 		}
 	}

@@ -200,7 +200,7 @@ final class ServerSlot {
 		return "MCP server " + ProblemText.quoted(this.spec.name());
 	}
 
-	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+	static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
 				return true;

@@ -113,6 +113,22 @@ class McpServersTests {
 	}
 
 	@Test
+	void aCallThatHangsFailsWithinTheCallTimeoutAndTheServerIsStartedAgain() throws Exception {
+		this.servers.stop();
+		this.servers = TestMcpServers.servers(this.workspace, Duration.ofSeconds(30), Duration.ofSeconds(2));
+		this.servers.start();
+		writeMcpJson(this.workspace, Map.of("everything", everything()));
+		ServerTools tools = this.servers.tools("everything");
+		ProcessHandle first = processesRunning(EVERYTHING).get(0);
+
+		assertThat(tool(tools, "everything__trigger-long-running-operation").call("{\"duration\": 60, \"steps\": 1}"))
+			.isEqualTo("Error: MCP server 'everything' did not answer within 2 s (spool.mcp-servers.call-timeout); "
+					+ "it is started again at its next use");
+		assertThat(tool(tools, "everything__echo").call(ECHO)).isEqualTo("Echo: hello");
+		assertThat(first.isAlive()).as("the hung server is ended").isFalse();
+	}
+
+	@Test
 	void aServerThatExitedBetweenCallsIsStartedAgainAtTheNextCall() throws Exception {
 		writeMcpJson(this.workspace, Map.of("everything", everything()));
 		ToolCallback echo = tool(this.servers.tools("everything"), "everything__echo");
