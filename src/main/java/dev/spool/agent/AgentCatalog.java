@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.program.ProgramPath;
+import dev.spool.program.StrictModes;
 import dev.spool.workspace.AgentNames;
 import dev.spool.workspace.FrontMatter;
 import dev.spool.workspace.ProblemText;
@@ -226,8 +228,7 @@ public final class AgentCatalog {
 
 	/** Why a program named by a relative path with a '/' is refused. */
 	static String relativeProgram(String program) {
-		return "command: the program " + ProblemText.quoted(program) + " is a relative path, which would be looked"
-				+ " for in the workspace: name it by its absolute path, or by a bare name found on Spool's PATH";
+		return "command: " + ProgramPath.relativePathProblem(program);
 	}
 
 	/** Reads a definition's text; throws {@link IllegalArgumentException} with a one-line reason when it is bad. */
@@ -302,7 +303,7 @@ public final class AgentCatalog {
 		// Run from the workspace, its working folder, a relative path would run whatever is found there; a script
 		// kept beside the definitions is named by its absolute path, and is then checked like any program.
 		String program = command.get(0);
-		if (!program.startsWith("/") && program.contains("/")) {
+		if (ProgramPath.isRelativePath(program)) {
 			throw new IllegalArgumentException(relativeProgram(program));
 		}
 		return command;

@@ -1,15 +1,13 @@
 package dev.spool.agent;
 
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
+import dev.spool.program.ProgramPath;
 import dev.spool.workspace.TaskId;
 
 /**
@@ -41,14 +39,9 @@ final class CommandEnvironment {
 		return NAME.matcher(text).matches();
 	}
 
-	/**
-	 * Spool's {@code PATH} without its relative entries: an empty or relative entry would name a folder of the
-	 * workspace, a command's working folder.
-	 */
+	/** Spool's {@code PATH} without its relative entries ({@link ProgramPath}). */
 	String path() {
-		return Arrays.stream(this.spool.getOrDefault("PATH", "").split(":"))
-			.filter((entry) -> entry.startsWith("/"))
-			.collect(Collectors.joining(":"));
+		return new ProgramPath(this.spool.get("PATH")).entries();
 	}
 
 	/**
@@ -57,24 +50,10 @@ final class CommandEnvironment {
 	 * @throws NoSuchFileException if there is no such program
 	 */
 	Path program(String name) throws NoSuchFileException {
-		if (name.startsWith("/")) {
-			Path program = Path.of(name);
-			if (!Files.exists(program)) {
-				throw new NoSuchFileException(name, null, "No such file or directory");
-			}
-			return program;
-		}
-		if (name.contains("/")) {
+		if (ProgramPath.isRelativePath(name)) {
 			throw new IllegalArgumentException(AgentCatalog.relativeProgram(name));
 		}
-		String path = path();
-		for (String folder : path.split(":")) {
-			Path candidate = Path.of(folder, name);
-			if (!folder.isEmpty() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		throw new NoSuchFileException(name, null, "not found on Spool's PATH (" + path + ")");
+		return new ProgramPath(this.spool.get("PATH")).find(name);
 	}
 
 	/** The whole environment of one attempt's command. */

@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.spool.program.ProcessTree;
+import dev.spool.program.StrictModes;
 import dev.spool.workspace.Answer;
 import dev.spool.workspace.ProblemText;
 

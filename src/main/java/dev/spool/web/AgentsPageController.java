@@ -9,13 +9,14 @@ import dev.spool.agent.AgentDirectory;
 import dev.spool.agent.AgentStatus;
 import dev.spool.budget.Budgets;
 import dev.spool.budget.TokenTotals;
+import dev.spool.mcpclient.McpServers;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 
-/** Every agent: model, state, current task, heartbeat age, counts and system prompt. */
+/** Every agent: model, state, current task, heartbeat age, counts and system prompt; and the workspace's MCP servers. */
 @Controller
 class AgentsPageController {
 
@@ -25,10 +26,13 @@ class AgentsPageController {
 
 	private final Budgets budgets;
 
-	AgentsPageController(AgentDirectory agents, Clock clock, Budgets budgets) {
+	private final McpServers mcpServers;
+
+	AgentsPageController(AgentDirectory agents, Clock clock, Budgets budgets, McpServers mcpServers) {
 		this.agents = agents;
 		this.clock = clock;
 		this.budgets = budgets;
+		this.mcpServers = mcpServers;
 	}
 
 	@GetMapping("/agents")
@@ -44,6 +48,8 @@ class AgentsPageController {
 		model.addAttribute("spending", spending);
 		model.addAttribute("workspaceSpending", today(this.budgets.today(), this.budgets.workspaceLimit()));
 		model.addAttribute("now", this.clock.instant());
+		model.addAttribute("mcpServers", this.mcpServers.statuses());
+		model.addAttribute("mcpProblem", this.mcpServers.fileProblem().orElse(null));
 		return (fragment != null) ? "agents :: list" : "agents";
 	}
 

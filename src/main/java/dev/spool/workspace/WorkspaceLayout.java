@@ -36,6 +36,11 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve("manifest.json");
 	}
 
+	/** The MCP servers whose tools agents may use, in the {@code mcpServers} form; see {@code dev.spool.mcpclient}. */
+	public Path mcpServers() {
+		return this.root.resolve("mcp.json");
+	}
+
 	/** Changes to the manifest since its last snapshot, one entry per line; see {@code dev.spool.manifest.ManifestReader}. */
 	public Path manifestJournal() {
 		return this.root.resolve("manifest.journal");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import dev.spool.SpoolApplication;
+import dev.spool.program.ProcessTree;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;

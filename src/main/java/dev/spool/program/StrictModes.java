@@ -1,4 +1,4 @@
-package dev.spool.agent;
+package dev.spool.program;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +22,7 @@ import dev.spool.workspace.SharedFile.Status;
  * Where the system does not say who owns a file (not Linux), owners are not checked; where it has no permission bits,
  * modes are not checked.
  */
-final class StrictModes {
+public final class StrictModes {
 
 	private static final int ROOT = 0;
 
@@ -33,11 +33,11 @@ final class StrictModes {
 	private final int user;
 
 	/** @param user Spool's effective user id, or -1 where the system does not say */
-	StrictModes(int user) {
+	public StrictModes(int user) {
 		this.user = user;
 	}
 
-	static StrictModes ofThisProcess() {
+	public static StrictModes ofThisProcess() {
 		return new StrictModes(SharedFile.processOwner());
 	}
 
@@ -46,7 +46,7 @@ final class StrictModes {
 	 * the file opened. As in OpenSSH, the folders are looked at after the open: a folder only Spool's user or root can
 	 * write cannot have been swapped meanwhile, and a definition swapped before the look is caught by its identity.
 	 */
-	void checkDefinition(Path file, Status opened) throws IOException {
+	public void checkDefinition(Path file, Status opened) throws IOException {
 		Path absolute = file.toAbsolutePath();
 		checkOwnerAndMode(absolute, opened, "the definition");
 		Path agents = absolute.getParent();
@@ -58,9 +58,24 @@ final class StrictModes {
 		}
 		checkOwnerAndMode(agents, folder, "the agents/ folder");
 		checkFolders(agents.getParent());
+		checkStillNamed(absolute, opened, "the definition");
+	}
+
+	/**
+	 * Checks any other file that names programs Spool runs ({@code mcp.json}) as it was opened, then every folder
+	 * above it, then that its name still names the file opened; {@code what} names it in the problem ("mcp.json").
+	 */
+	public void checkFile(Path file, Status opened, String what) throws IOException {
+		Path absolute = file.toAbsolutePath();
+		checkOwnerAndMode(absolute, opened, what);
+		checkFolders(absolute.getParent());
+		checkStillNamed(absolute, opened, what);
+	}
+
+	private static void checkStillNamed(Path absolute, Status opened, String what) throws IOException {
 		Status now = SharedFile.statusAt(absolute).orElse(null);
 		if (opened.identity() != null && (now == null || !Objects.equals(now.identity(), opened.identity()))) {
-			throw new IllegalArgumentException("the definition " + absolute + " was replaced while it was read: "
+			throw new IllegalArgumentException(what + " " + absolute + " was replaced while it was read: "
 					+ "read again at the next change");
 		}
 	}
@@ -70,7 +85,7 @@ final class StrictModes {
 	 * folder, then the file it leads to is checked with its own folders.
 	 * @throws NoSuchFileException if there is no such program
 	 */
-	void checkProgram(Path program) throws IOException {
+	public void checkProgram(Path program) throws IOException {
 		Status status = statusOf(program);
 		if (status.kind() == Kind.LINK) {
 			checkOwner(program, status, "the link");

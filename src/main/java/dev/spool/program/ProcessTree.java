@@ -1,4 +1,4 @@
-package dev.spool.agent;
+package dev.spool.program;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A command's process and every process it started. Descendants are remembered while the command runs, since one
  * whose parent has exited is no longer found under the command.
  */
-final class ProcessTree {
+public final class ProcessTree {
 
 	/** How long the processes get to exit after SIGKILL before Spool stops waiting for them. */
 	private static final Duration KILL_WAIT = Duration.ofSeconds(5);
@@ -24,12 +24,12 @@ final class ProcessTree {
 
 	private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
 
-	ProcessTree(ProcessHandle root) {
+	public ProcessTree(ProcessHandle root) {
 		this.root = root;
 	}
 
 	/** Notes the processes the command has started so far. */
-	void remember() {
+	public void remember() {
 		this.root.descendants().forEach(this.known::add);
 	}
 
@@ -37,7 +37,7 @@ final class ProcessTree {
 	 * Ends the command and all it started: SIGTERM to each, then SIGKILL to those still alive after {@code grace}.
 	 * Returns once they have exited (or after a bounded wait); an interrupt cuts the grace short, not the kill.
 	 */
-	void end(Duration grace) {
+	public void end(Duration grace) {
 		boolean interrupted = Thread.interrupted();
 		remember();
 		List<ProcessHandle> all = alive();
@@ -85,7 +85,7 @@ final class ProcessTree {
 	 * Whether a process still runs. Java counts a zombie (exited, not yet reaped by its parent) as alive; one whose
 	 * parent is gone is reaped by PID 1, and never if PID 1 does not reap (Java itself as PID 1 in a container).
 	 */
-	static boolean isRunning(ProcessHandle process) {
+	public static boolean isRunning(ProcessHandle process) {
 		if (!process.isAlive()) {
 			return false;
 		}
