@@ -152,7 +152,8 @@ final class ModelResponder implements Responder {
 		}
 		String result;
 		try {
-			result = tool.call(call.arguments());
+			result = (tool instanceof KeyedTool keyed) ? keyed.call(call.arguments(), call.id())
+					: tool.call(call.arguments());
 		}
 		catch (RuntimeException ex) {
 			return error("the tool " + call.name() + " failed: " + ProblemText.describe(ex));

@@ -8,12 +8,14 @@ import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
+import dev.spool.agent.KeyedTool;
+
 /**
  * One of Spool's tools as Spring AI calls it: the model's JSON arguments in, text out. Whatever goes wrong, a refusal
  * or a failure inside Spool, comes back as a result the model can read ({@code {"error": "..."}}), never as an
  * exception that would fail the attempt; and no result is longer than {@link #MAX_RESULT_CHARS}.
  */
-final class SpoolTool implements ToolCallback {
+final class SpoolTool implements ToolCallback, KeyedTool {
 
 	/** The longest result a tool returns; a longer one is cut, with a note saying so. */
 	static final int MAX_RESULT_CHARS = 32_000;
@@ -48,10 +50,16 @@ final class SpoolTool implements ToolCallback {
 
 	@Override
 	public String call(String input) {
+		return call(input, (String) null);
+	}
+
+	/** @param callId the model's id for the call, which keys what a submitting tool makes; null for none */
+	@Override
+	public String call(String input, String callId) {
 		String name = this.definition.name();
 		String result;
 		try {
-			Object value = this.work.run(ToolArguments.read(this.json, name, input, this.arguments));
+			Object value = this.work.run(ToolArguments.read(this.json, name, input, this.arguments).calledAs(callId));
 			result = (value instanceof String text) ? text : this.json.writeValueAsString(value);
 		}
 		catch (Exception ex) {

@@ -64,9 +64,13 @@ public class SpoolTools {
 				  "description": "ids of tasks whose results this one needs, such as task_001"}},
 				 "required": ["prompt"], "additionalProperties": false}""",
 				List.of("prompt", "title", "agent", "role", "dependsOn"),
-				(arguments) -> summary(this.verbs.submit(new TaskRequest(arguments.requiredText("prompt"),
-						arguments.text("title"), arguments.text("agent"), arguments.text("role"), null,
-						arguments.texts("dependsOn"), parent.text()))),
+				(arguments) -> {
+					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
+							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
+							parent.text());
+					return summary(arguments.callId().isPresent()
+							? this.verbs.submitOnce(request, arguments.callId().get()) : this.verbs.submit(request));
+				},
 				this.json);
 	}
 
@@ -77,8 +81,10 @@ public class SpoolTools {
 				 "goal": {"type": "string", "description": "what the plan must achieve"},
 				 "title": {"type": "string", "description": "a short name for the board"}},
 				 "required": ["goal"], "additionalProperties": false}""", List.of("goal", "title"),
-				(arguments) -> summary(this.verbs.submitGoal(arguments.requiredText("goal"), arguments.text("title"),
-						0, parent)),
+				(arguments) -> summary(arguments.callId().isPresent()
+						? this.verbs.submitGoalOnce(arguments.requiredText("goal"), arguments.text("title"), parent,
+								arguments.callId().get())
+						: this.verbs.submitGoal(arguments.requiredText("goal"), arguments.text("title"), 0, parent)),
 				this.json);
 	}
 

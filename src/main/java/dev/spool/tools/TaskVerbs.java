@@ -37,13 +37,32 @@ public class TaskVerbs {
 	 * @throws InvalidTaskException if a field is wrong, no agent lists its role, or a limit on delegation refuses it
 	 */
 	public Task submit(TaskRequest request) {
+		NewTask task = newTask(request);
+		this.routing.check(task);
+		return this.store.create(task);
+	}
+
+	private static NewTask newTask(TaskRequest request) {
 		List<TaskId> dependsOn = (request.dependsOn() != null)
 				? request.dependsOn().stream().map(TaskIds::parse).toList() : List.of();
 		TaskId parent = (request.parent() != null) ? TaskIds.parse(request.parent()) : null;
-		NewTask task = new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
+		return new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
 				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null, parent);
+	}
+
+	/**
+	 * Writes the subtask a model's tool call asks for, once per call: made again with the same call id, it answers with
+	 * the task the first made (see {@link TaskStore#createOnce}).
+	 */
+	public Task submitOnce(TaskRequest request, String callId) {
+		NewTask task = newTask(request);
 		this.routing.check(task);
-		return this.store.create(task);
+		return this.store.createOnce(task.parent(), callId, task);
+	}
+
+	/** Writes the goal a model's tool call asks for, once per call, as {@link #submitOnce} does a task. */
+	public Task submitGoalOnce(String goal, String title, TaskId parent, String callId) {
+		return this.store.createOnce(parent, callId, NewTask.goal(goal, title, 0, parent));
 	}
 
 	/**

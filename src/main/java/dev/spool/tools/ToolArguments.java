@@ -3,6 +3,7 @@ package dev.spool.tools;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import tools.jackson.core.JacksonException;
@@ -19,6 +20,9 @@ final class ToolArguments {
 
 	private final JsonNode arguments;
 
+	/** The model's id for the call, or null. */
+	private String callId;
+
 	private ToolArguments(JsonNode arguments) {
 		this.arguments = arguments;
 	}
@@ -27,6 +31,17 @@ final class ToolArguments {
 	 * Reads the arguments of a call of {@code tool}, which takes those named.
 	 * @throws InvalidTaskException if the text is no JSON object, or names an argument the tool does not take
 	 */
+	/** The same arguments, of the call the model gave this id. */
+	ToolArguments calledAs(String id) {
+		this.callId = id;
+		return this;
+	}
+
+	/** The model's id for the call, or empty when the caller gave none (an MCP client). */
+	Optional<String> callId() {
+		return Optional.ofNullable(this.callId);
+	}
+
 	static ToolArguments read(JsonMapper json, String tool, String text, List<String> names) {
 		// Some models send nothing at all for a tool that takes no arguments.
 		if (text == null || text.isBlank()) {

@@ -10,11 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -109,6 +112,70 @@ public final class TaskStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Creates the subtask a model's tool call asks for, once: a call made again, by the attempt that resumes a
+	 * conversation cut off after the call's effect and before its result was recorded, finds the task the first made.
+	 * The id is reserved and written under the call's key in {@code .spool/calls/} (exclusively, flushed) before the task
+	 * is published, so a crash at any moment leaves either nothing, a key whose task the next call publishes, or both.
+	 * @param parent the task whose conversation made the call
+	 * @param callId the model's id for the call
+	 * @throws InvalidTaskException if the request is invalid; nothing is written
+	 */
+	public Task createOnce(TaskId parent, String callId, NewTask request) {
+		Path key = this.layout.toolCalls().resolve(keyName(parent, callId));
+		try {
+			Optional<TaskId> made = madeFor(key);
+			if (made.isEmpty()) {
+				TaskDocument document = validate(request);
+				TaskId id = this.ids.next();
+				Files.createDirectories(key.getParent());
+				try {
+					this.files.publishNew(key, id.text().getBytes(StandardCharsets.UTF_8));
+					return publish(id, document);
+				}
+				catch (FileAlreadyExistsException ex) {
+					// The same call made at the same moment by another process: its task is the one.
+					made = madeFor(key);
+				}
+			}
+			TaskId id = made.orElseThrow(() -> new UncheckedIOException(new IOException(key + " names no task")));
+			Optional<Task> existing = this.index.find(id).or(() -> {
+				this.index.lookFor(id);
+				return this.index.find(id);
+			});
+			return existing.isPresent() ? existing.get() : publish(id, validate(request));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not write the task file: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Optional<TaskId> madeFor(Path key) throws IOException {
+		byte[] bytes;
+		try {
+			bytes = SharedFile.readRegular(key, 64);
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		Optional<TaskId> id = TaskId.parse(new String(bytes, StandardCharsets.UTF_8).strip());
+		if (id.isEmpty()) {
+			throw new IOException(key + " does not hold a task id");
+		}
+		return id;
+	}
+
+	/** The file that keys a call: the parent's id and a hash of the model's call id, which may be any text. */
+	static String keyName(TaskId parent, String callId) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(callId.getBytes(StandardCharsets.UTF_8));
+			return parent.text() + "." + HexFormat.of().formatHex(digest, 0, 16);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -71,6 +71,11 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve(".spool").resolve("attempts");
 	}
 
+	/** Which task each tool call that submits one made: {@code <parent id>.<hash of the call id>}, holding the id. */
+	public Path toolCalls() {
+		return this.root.resolve(".spool").resolve("calls");
+	}
+
 	public Path staging() {
 		return this.root.resolve(".spool").resolve("staging");
 	}

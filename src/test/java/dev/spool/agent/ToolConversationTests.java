@@ -173,6 +173,37 @@ class ToolConversationTests {
 			.contains("Delegated as " + subtask.id());
 	}
 
+	@Test
+	void aSubtaskSubmittedJustBeforeACrashIsNotSubmittedAgainWhenTheConversationResumes() throws Exception {
+		// The parent is held (for nobody) while the test sets the scene a process killed mid-call leaves behind.
+		TaskId parent = TaskId.of(901);
+		writeTask("task_901_pending.md", "---\nrole: boss\nagent: nobody\n---\ndelegate: only once\n");
+		await().atMost(PATIENCE).until(() -> this.store.index().find(parent).isPresent());
+		Files.createDirectories(conversation(parent).getParent());
+		Files.writeString(conversation(parent), """
+				{"at":"2026-12-05T09:00:00Z","role":"assistant","text":"","tool_calls":[{"id":"call_once","name":"submit_task","arguments":"{\\"prompt\\": \\"sub: counted once\\", \\"role\\": \\"counter\\"}"}]}
+				""");
+		// The call's effect was made; its result was never recorded.
+		Task made = this.store.createOnce(parent, "call_once",
+				aTask("sub: counted once").forRole("counter").build().withParent(parent));
+
+		writeTask("task_901_pending.md", "---\nrole: boss\n---\ndelegate: only once\n");
+
+		Task done = finished(parent);
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.index().queries().children(parent)).extracting(Task::id).containsExactly(made.id());
+		assertThat(Files.readString(workspace.resolve("outputs").resolve(parent + "_result.md")))
+			.contains("Delegated as " + made.id());
+	}
+
+	private static void writeTask(String name, String content) throws IOException {
+		Path tasks = workspace.resolve("tasks");
+		Path temporary = tasks.resolve("." + name + ".tmp");
+		Files.writeString(temporary, content);
+		Files.move(temporary, tasks.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+	}
+
 	private static NewTask smith(String prompt) {
 		return aTask(prompt).forRole("smith").build();
 	}

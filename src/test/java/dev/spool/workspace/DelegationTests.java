@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Subtasks: a task names the task that submitted it, within limits on depth and number. */
@@ -109,6 +110,31 @@ class DelegationTests {
 		try (Stream<Path> files = Files.list(this.root.resolve("tasks"))) {
 			return files.filter((file) -> file.getFileName().toString().endsWith(".md")).toList();
 		}
+	}
+
+	@Test
+	void aToolCallMakesItsSubtaskOnceHoweverOftenItIsMadeAndACrashAfterTheKeyIsMadeGood() throws Exception {
+		Task parent = this.store.create(NewTask.of("delegate"));
+
+		Task first = this.store.createOnce(parent.id(), "call_1", NewTask.of("sub one").withParent(parent.id()));
+		Task again = this.store.createOnce(parent.id(), "call_1", NewTask.of("sub one").withParent(parent.id()));
+		Task other = this.store.createOnce(parent.id(), "call_2", NewTask.of("sub two").withParent(parent.id()));
+
+		assertThat(again.id()).isEqualTo(first.id());
+		assertThat(other.id()).isNotEqualTo(first.id());
+		// A process that died after writing the key and before publishing the task: the next call publishes it.
+		TaskId reserved = this.store.reserve(1).get(0);
+		java.nio.file.Path key = this.workspace.layout().toolCalls().resolve(TaskStore.keyName(parent.id(), "call_3"));
+		java.nio.file.Files.writeString(key, reserved.text());
+		Task resumed = this.store.createOnce(parent.id(), "call_3", NewTask.of("sub three").withParent(parent.id()));
+		assertThat(resumed.id()).isEqualTo(reserved);
+		assertThat(this.store.index().queries().children(parent.id())).extracting(Task::id)
+			.containsExactlyInAnyOrder(first.id(), other.id(), reserved);
+		// A key that holds no task id is refused rather than trusted.
+		java.nio.file.Files.writeString(this.workspace.layout().toolCalls()
+			.resolve(TaskStore.keyName(parent.id(), "call_4")), "../../etc/passwd");
+		assertThatThrownBy(() -> this.store.createOnce(parent.id(), "call_4", NewTask.of("sub four")
+			.withParent(parent.id()))).hasMessageContaining("does not hold a task id");
 	}
 
 }
