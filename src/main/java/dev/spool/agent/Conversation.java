@@ -81,15 +81,14 @@ final class Conversation {
 		if (bytes.length > MAX_BYTES) {
 			throw new IOException(conversation.file + " is larger than " + MAX_BYTES + " bytes");
 		}
-		String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
-		StringBuilder kept = new StringBuilder();
+		String text = new String(bytes, StandardCharsets.UTF_8);
+		String[] lines = text.split("\n");
 		for (int i = 0; i < lines.length; i++) {
 			if (lines[i].isBlank()) {
 				continue;
 			}
 			try {
 				conversation.replay(JSON.readTree(lines[i]));
-				kept.append(lines[i]).append('\n');
 			}
 			catch (JacksonException | IllegalArgumentException ex) {
 				// Spool replaces the file whole, so a crash leaves no cut line: someone else wrote this.
@@ -97,7 +96,7 @@ final class Conversation {
 						+ ex.getMessage());
 			}
 		}
-		conversation.text = kept.toString();
+		conversation.text = (text.isEmpty() || text.endsWith("\n")) ? text : text + "\n";
 		return conversation;
 	}
 

@@ -69,9 +69,10 @@ final class ModelResponder implements Responder {
 		AgentDefinition agent = request.agent();
 		ModelRequest question = new ModelRequest(agent.systemPrompt(), request.input(), agent.model(),
 				agent.temperature());
-		Map<String, ToolCallback> lent = lent(request);
+		// The offline model calls no tools: none is lent, and no MCP server is started for it.
+		Map<String, ToolCallback> lent = this.model.info().offline() ? Map.of() : lent(request);
 		try {
-			if (lent.isEmpty() || this.model.info().offline()) {
+			if (lent.isEmpty()) {
 				return new Outcome.Answered(this.model.ask(question, onPiece));
 			}
 			return converse(request, question, lent, onPiece);
@@ -87,7 +88,7 @@ final class ModelResponder implements Responder {
 			for (ToolCallback tool : source.lend(request)) {
 				String name = tool.getToolDefinition().name();
 				if (byName.putIfAbsent(name, tool) != null) {
-					logger.warn("Two tools lent to " + agentName(request) + " are named " + name + "; the first is used");
+					logger.warn("Two tools lent to " + request.agent().name() + " are named " + name + "; the first is used");
 				}
 			}
 		}
@@ -113,7 +114,7 @@ final class ModelResponder implements Responder {
 				messages.add(new UserMessage(request.input()));
 				messages.addAll(conversation.messages());
 				ModelTurn turn = this.model.turn(question, messages, offered);
-				used = plus(used, turn.tokens());
+				used = (used != null) ? used.plus(turn.tokens()) : turn.tokens();
 				if (!turn.callsTools()) {
 					onPiece.accept(turn.message().getText());
 					return new Outcome.Answered(turn.answer(used));
@@ -168,18 +169,6 @@ final class ModelResponder implements Responder {
 
 	private static String error(String message) {
 		return JSON.writeValueAsString(Map.of("error", message));
-	}
-
-	private static TokenUsage plus(TokenUsage sum, TokenUsage turn) {
-		if (turn == null) {
-			return sum;
-		}
-		return (sum == null) ? turn : new TokenUsage(sum.prompt() + turn.prompt(), sum.completion() + turn.completion(),
-				sum.total() + turn.total());
-	}
-
-	private static String agentName(Request request) {
-		return request.agent().name();
 	}
 
 }

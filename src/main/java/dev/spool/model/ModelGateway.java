@@ -122,20 +122,8 @@ public final class ModelGateway {
 			messages.add(new SystemMessage(request.systemPrompt()));
 		}
 		messages.addAll(conversation);
-		ChatOptions options;
-		if (this.info.offline()) {
-			options = options(request).build();
-		}
-		else {
-			OpenAiChatOptions.Builder builder = OpenAiChatOptions.builder().timeout(this.timeout);
-			if (StringUtils.hasText(request.model())) {
-				builder.model(request.model());
-			}
-			if (request.temperature() != null) {
-				builder.temperature(request.temperature());
-			}
-			options = builder.toolCallbacks(tools).build();
-		}
+		ChatOptions options = this.info.offline() ? options(request).build()
+				: openAiOptions(request).toolCallbacks(tools).build();
 		ChatResponse response = this.chatModel.call(new Prompt(messages, options));
 		Generation result = (response != null) ? response.getResult() : null;
 		AssistantMessage output = (result != null) ? result.getOutput() : null;
@@ -206,9 +194,12 @@ public final class ModelGateway {
 			ChatOptions.Builder<?> builder = ChatOptions.builder().model(modelName(request));
 			return (request.temperature() != null) ? builder.temperature(request.temperature()) : builder;
 		}
+		return openAiOptions(request).streamUsage(true);
+	}
+
+	private OpenAiChatOptions.Builder openAiOptions(ModelRequest request) {
 		// Spring AI 2.0.1 ignores spring.ai.openai.timeout (spring-ai#6915); the call's own options carry it.
 		OpenAiChatOptions.Builder builder = OpenAiChatOptions.builder().timeout(this.timeout);
-		builder.streamUsage(true);
 		if (StringUtils.hasText(request.model())) {
 			builder.model(request.model());
 		}

@@ -142,10 +142,7 @@ public final class TaskStore {
 				}
 			}
 			TaskId id = made.orElseThrow(() -> new UncheckedIOException(new IOException(key + " names no task")));
-			Optional<Task> existing = this.index.find(id).or(() -> {
-				this.index.lookFor(id);
-				return this.index.find(id);
-			});
+			Optional<Task> existing = findOrLookFor(id);
 			return existing.isPresent() ? existing.get() : publish(id, validate(request));
 		}
 		catch (IOException ex) {
@@ -228,10 +225,15 @@ public final class TaskStore {
 	private Task publish(TaskId id, TaskDocument document) throws IOException {
 		this.taskFiles.publish(this.ids, TaskFile.pending(id), document.render().getBytes(StandardCharsets.UTF_8));
 		// Another process may have claimed it already, renaming the file before the index read it.
+		return findOrLookFor(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	/** The task as the index knows it, or as its files say now when the index has not seen them yet. */
+	private Optional<Task> findOrLookFor(TaskId id) {
 		return this.index.find(id).or(() -> {
 			this.index.lookFor(id);
 			return this.index.find(id);
-		}).orElseThrow(() -> new TaskNotFoundException(id));
+		});
 	}
 
 	/** Checks a new task as {@link #create} would, without writing anything: a pipeline checks every stage first. */

@@ -27,6 +27,16 @@ public record TokenUsage(long prompt, long completion, long total,
 		return new TokenUsage(prompt, completion, prompt + completion, true);
 	}
 
+	/** Both counts together, say of the turns of one conversation; estimated if either is. Null counts as none. */
+	public TokenUsage plus(TokenUsage other) {
+		if (other == null) {
+			return this;
+		}
+		boolean guessed = Boolean.TRUE.equals(this.estimated) || Boolean.TRUE.equals(other.estimated);
+		return new TokenUsage(this.prompt + other.prompt, this.completion + other.completion,
+				this.total + other.total, guessed ? Boolean.TRUE : null);
+	}
+
 	private static long quarter(long chars) {
 		return (chars + 3) / 4;
 	}
