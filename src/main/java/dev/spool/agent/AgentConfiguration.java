@@ -29,6 +29,16 @@ class AgentConfiguration {
 	}
 
 	@Bean
+	Waits waits(SpoolProperties properties) {
+		return new Waits(new WorkspaceLayout(properties.workspace()));
+	}
+
+	@Bean
+	WaitedCancels waitedCancels(Waits waits, TaskStore store) {
+		return new WaitedCancels(waits, store);
+	}
+
+	@Bean
 	LiveAnswers liveAnswers() {
 		return new LiveAnswers();
 	}

@@ -24,6 +24,7 @@ import dev.spool.Durations;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 
@@ -273,6 +274,20 @@ final class AgentWorker {
 		}
 		else if (outcome instanceof Outcome.Restart restart) {
 			restart(claim, restart.reason());
+		}
+		else if (outcome instanceof Outcome.Waiting waiting) {
+			putAside(claim, waiting);
+		}
+	}
+
+	/** The model waits for other tasks: the task is put aside, holding no slot, until they have ended. */
+	private void putAside(Claim claim, Outcome.Waiting waiting) {
+		String tasks = String.join(", ", waiting.tasks().stream().map(TaskId::text).sorted().toList());
+		if (this.store.putAside(claim, waiting.tasks(), waiting.tokens())) {
+			logger.info(this.agent + " put " + claim.id() + " aside until " + tasks + " have ended");
+		}
+		else {
+			logger.info(this.agent + " lost its claim on " + claim.id() + " as it put it aside to wait for " + tasks);
 		}
 	}
 

@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
@@ -29,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * effect is relied on. The model's turn asking for tool calls is
  * recorded before any of them runs, and each call's result as it comes, so that an attempt cut off at any moment
  * (a timeout, a crash, a kill) is resumed by the next one where it stopped: the calls already answered are not run
- * again, and the model is sent the conversation as it was, never restarted from scratch.
+ * again, and the model is sent the conversation as it was, never restarted from scratch. A call that waits for other
+ * tasks ({@link WaitingTool}) is followed by a line naming them ({@code "role": "wait"}) before the task is put aside;
+ * it is what the task waits for until that call has its result.
  */
 final class Conversation {
 
@@ -48,6 +52,11 @@ final class Conversation {
 	private final Map<String, AssistantMessage.ToolCall> unanswered = new LinkedHashMap<>();
 
 	private int calls;
+
+	/** The call the conversation waits on, while it has no result, and the tasks it waits for. */
+	private String waitingCall;
+
+	private Set<TaskId> waitingFor = Set.of();
 
 	private final AtomicFiles files;
 
@@ -100,6 +109,14 @@ final class Conversation {
 		return conversation;
 	}
 
+	/**
+	 * The tasks a task's conversation waits for, read from its file, without writing anything.
+	 * @throws IOException if the file cannot be read, or is not a conversation Spool wrote
+	 */
+	static Set<TaskId> waitsFor(WorkspaceLayout layout, TaskId task) throws IOException {
+		return of(layout, null, task, null).waitsFor();
+	}
+
 	/** The messages so far, after the task's own prompt, as the model is sent them. */
 	List<Message> messages() {
 		return List.copyOf(this.messages);
@@ -125,6 +142,22 @@ final class Conversation {
 			.stream()
 			.map((call) -> Map.of("id", call.id(), "name", call.name(), "arguments", call.arguments()))
 			.toList());
+		append(line);
+		replay(JSON.valueToTree(line));
+	}
+
+	/** What this conversation waits for: the tasks its last wait named, while that call has no result; else none. */
+	Set<TaskId> waitsFor() {
+		return this.waitingFor;
+	}
+
+	/** Records that a call waits for these tasks, before the task is put aside until they have ended. */
+	void waits(AssistantMessage.ToolCall call, Set<TaskId> tasks) throws IOException {
+		Map<String, Object> line = new LinkedHashMap<>();
+		line.put("at", this.clock.instant().toString());
+		line.put("role", "wait");
+		line.put("id", call.id());
+		line.put("for", tasks.stream().map(TaskId::text).sorted().toList());
 		append(line);
 		replay(JSON.valueToTree(line));
 	}
@@ -156,11 +189,28 @@ final class Conversation {
 			this.unanswered.clear();
 			asked.forEach((call) -> this.unanswered.put(call.id(), call));
 			this.calls += asked.size();
+			stopWaiting();
+		}
+		else if (role.equals("wait")) {
+			String id = text(line, "id");
+			if (!this.unanswered.containsKey(id)) {
+				throw new IllegalArgumentException("a wait for " + id + ", which is not a call without a result");
+			}
+			Set<TaskId> tasks = new LinkedHashSet<>();
+			for (JsonNode task : line.path("for")) {
+				tasks.add(TaskId.parse(task.asString("")).orElseThrow(
+						() -> new IllegalArgumentException("a wait for '" + task.asString("") + "', which is no task id")));
+			}
+			this.waitingCall = id;
+			this.waitingFor = Set.copyOf(tasks);
 		}
 		else if (role.equals("tool")) {
 			AssistantMessage.ToolCall call = this.unanswered.remove(text(line, "id"));
 			if (call == null) {
 				throw new IllegalArgumentException("a result for " + text(line, "id") + ", which was not asked for");
+			}
+			if (call.id().equals(this.waitingCall)) {
+				stopWaiting();
 			}
 			ToolResponseMessage.ToolResponse response = new ToolResponseMessage.ToolResponse(call.id(), call.name(),
 					text(line, "content"));
@@ -177,6 +227,11 @@ final class Conversation {
 		else {
 			throw new IllegalArgumentException("a line with role '" + role + "'");
 		}
+	}
+
+	private void stopWaiting() {
+		this.waitingCall = null;
+		this.waitingFor = Set.of();
 	}
 
 	private static String text(JsonNode node, String field) {

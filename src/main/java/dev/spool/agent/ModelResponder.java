@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -21,6 +23,7 @@ import dev.spool.model.ModelRequest;
 import dev.spool.model.ModelTurn;
 import dev.spool.workspace.AtomicFiles;
 import dev.spool.workspace.ProblemText;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TokenUsage;
 import dev.spool.workspace.WorkspaceLayout;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * streamed. With tools lent ({@link AgentTools}): a conversation Spool drives itself, turn by turn, so that every
  * step is a file ({@link Conversation}): the model asks for tool calls, Spool records them, runs them, records each
  * result and sends them back, until the model answers. A tool that fails, a tool that does not exist, or arguments
- * that are not what the tool takes give the model an error to read, not a failed attempt.
+ * that are not what the tool takes give the model an error to read, not a failed attempt. A call that must wait for
+ * other tasks ({@link WaitingTool}) ends the attempt instead: the wait is recorded and the task put aside
+ * ({@link Outcome.Waiting}), and the attempt that resumes the conversation once they have ended answers the call.
  */
 final class ModelResponder implements Responder {
 
@@ -107,8 +112,12 @@ final class ModelResponder implements Responder {
 		List<ToolCallback> offered = List.copyOf(lent.values());
 		TokenUsage used = null;
 		try {
-			// A previous attempt was cut off while these ran: they run now, before the model is asked again.
-			run(conversation, conversation.unanswered(), lent);
+			// A previous attempt was cut off while these ran, or put the task aside until it could answer them: they
+			// run now, before the model is asked again.
+			Set<TaskId> waits = run(conversation, conversation.unanswered(), lent);
+			if (!waits.isEmpty()) {
+				return new Outcome.Waiting(waits, null);
+			}
 			while (true) {
 				List<Message> messages = new ArrayList<>();
 				messages.add(new UserMessage(request.input()));
@@ -125,7 +134,10 @@ final class ModelResponder implements Responder {
 							+ " tool calls in this task's conversation (spool.max-tool-calls)", used);
 				}
 				conversation.asked(turn.message());
-				run(conversation, turn.message().getToolCalls(), lent);
+				waits = run(conversation, turn.message().getToolCalls(), lent);
+				if (!waits.isEmpty()) {
+					return new Outcome.Waiting(waits, used);
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -134,14 +146,42 @@ final class ModelResponder implements Responder {
 		}
 	}
 
-	private void run(Conversation conversation, List<AssistantMessage.ToolCall> calls, Map<String, ToolCallback> lent)
-			throws IOException, InterruptedException {
-		for (AssistantMessage.ToolCall call : calls) {
+	/**
+	 * Runs the calls in order and records each result, up to the first that must wait for other tasks: that wait is
+	 * recorded, for the tasks that call and the turn's later ones wait for, so one resumption answers them all.
+	 * @return the tasks to wait for before the rest can run; empty when every call was answered
+	 */
+	private Set<TaskId> run(Conversation conversation, List<AssistantMessage.ToolCall> calls,
+			Map<String, ToolCallback> lent) throws IOException, InterruptedException {
+		for (int i = 0; i < calls.size(); i++) {
 			if (Thread.interrupted()) {
 				throw new InterruptedException();
 			}
+			AssistantMessage.ToolCall call = calls.get(i);
+			Set<TaskId> unfinished = unfinished(call, lent);
+			if (!unfinished.isEmpty()) {
+				Set<TaskId> waits = new LinkedHashSet<>(unfinished);
+				calls.subList(i + 1, calls.size()).forEach((later) -> waits.addAll(unfinished(later, lent)));
+				conversation.waits(call, waits);
+				return waits;
+			}
 			conversation.answered(call, result(call, lent));
 		}
+		return Set.of();
+	}
+
+	/** The tasks a call waits for that have not ended; none for a call that can be answered now. */
+	private static Set<TaskId> unfinished(AssistantMessage.ToolCall call, Map<String, ToolCallback> lent) {
+		if (lent.get(call.name()) instanceof WaitingTool waiting) {
+			try {
+				return waiting.unfinished(call.arguments());
+			}
+			catch (RuntimeException ex) {
+				// It cannot wait: run, the call says why.
+				return Set.of();
+			}
+		}
+		return Set.of();
 	}
 
 	/** What the model reads back for one call: the tool's result, or an error it can act on. */

@@ -1,8 +1,10 @@
 package dev.spool.agent;
 
 import java.time.Duration;
+import java.util.Set;
 
 import dev.spool.workspace.Answer;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TokenUsage;
 
 /** How one attempt at a task ended, and so what the agent loop does with its claim. */
@@ -55,6 +57,24 @@ public sealed interface Outcome {
 		@Override
 		public GaveUp withTokens(TokenUsage tokens) {
 			return (this.tokens != null) ? this : new GaveUp(this.reason, tokens);
+		}
+
+	}
+
+	/**
+	 * The model asked to wait for other tasks ({@link WaitingTool}): the task is put aside, holding no slot, and the
+	 * same agent resumes its conversation once they have ended. Not an attempt.
+	 * @param tasks the tasks it waits for, none of them ended yet
+	 */
+	record Waiting(Set<TaskId> tasks, TokenUsage tokens) implements Outcome {
+
+		public Waiting {
+			tasks = Set.copyOf(tasks);
+		}
+
+		@Override
+		public Waiting withTokens(TokenUsage tokens) {
+			return (this.tokens != null) ? this : new Waiting(this.tasks, tokens);
 		}
 
 	}

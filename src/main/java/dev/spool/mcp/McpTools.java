@@ -79,7 +79,7 @@ class McpTools {
 
 	@McpTool(name = "list_tasks", description = "Tasks, newest first, optionally only those in one state.")
 	CallToolResult listTasks(
-			@McpToolParam(description = "pending, inprogress, done, failed or cancelled", required = false) String state,
+			@McpToolParam(description = "pending, inprogress, waiting, done, failed or cancelled", required = false) String state,
 			@McpToolParam(description = "how many, 1 to 200 (default 20)", required = false) BigInteger limit) {
 		return this.answers.answer("list_tasks", () -> list(state, limit));
 	}

@@ -1,5 +1,7 @@
 package dev.spool.tools;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +9,8 @@ import java.util.Set;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.spool.agent.WaitingTool;
+import dev.spool.agent.Waits;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -18,7 +22,7 @@ import org.springframework.stereotype.Component;
  * Spool's own tools for a model agent ({@code tools: [spool]} in its definition), made for one attempt of one task:
  * the MCP server's tools, by the same names and arguments ({@code submit_task}, {@code submit_goal},
  * {@code get_task}, {@code list_tasks}, {@code cancel_task}) and {@code read_answer}, on the same
- * {@link TaskVerbs}. What an agent submits is its task's subtask ({@code parent}), within the limits on delegation.
+ * {@link TaskVerbs}, and {@code wait_task}, which waits holding no slot. What an agent submits is its task's subtask ({@code parent}), within the limits on delegation.
  * It may read any task of the workspace and its answer (the workspace is shared, and tasks are named by id, never by
  * path, so nothing outside {@code tasks/} and {@code outputs/} can be reached), but cancel only its own subtasks and
  * theirs.
@@ -40,16 +44,20 @@ public class SpoolTools {
 
 	private final TaskVerbs verbs;
 
+	private final Waits waits;
+
 	private final JsonMapper json;
 
-	SpoolTools(TaskVerbs verbs, JsonMapper json) {
+	SpoolTools(TaskVerbs verbs, Waits waits, JsonMapper json) {
 		this.verbs = verbs;
+		this.waits = waits;
 		this.json = json;
 	}
 
 	/** The tools for an attempt at {@code task}: what they submit is its subtask. */
 	public List<ToolCallback> forAttempt(TaskId task) {
-		return List.of(submitTask(task), submitGoal(task), getTask(), listTasks(), cancelTask(task), readAnswer());
+		return List.of(submitTask(task), submitGoal(task), getTask(), listTasks(), waitTask(task), cancelTask(task),
+				readAnswer());
 	}
 
 	private ToolCallback submitTask(TaskId parent) {
@@ -97,10 +105,66 @@ public class SpoolTools {
 				}, this.json);
 	}
 
+	/**
+	 * Waits for a task to end without holding the slot: while it has not, the call is not answered and the attempt
+	 * puts its task aside ({@link WaitingTool}); the attempt that resumes the conversation once it has ended answers
+	 * as {@code get_task} does.
+	 */
+	private ToolCallback waitTask(TaskId self) {
+		SpoolTool answer = new SpoolTool("wait_task", "Waits until a task is done, failed or cancelled, and returns "
+				+ "it as get_task does: its error, or the start of its answer (read_answer reads all of it). You hold "
+				+ "no slot while you wait: this conversation is kept and resumed, with this call's result, once the "
+				+ "task has ended. To wait for several tasks, call wait_task for each in the same turn.", ID,
+				List.of("id"), (arguments) -> {
+					Task task = waitable(arguments.requiredText("id"), self);
+					return ToolTask.withAnswer(task, this.verbs.queries(),
+							this.verbs.answer(task.id()).map(SpoolTools::preview).orElse(null));
+				}, this.json);
+		return new WaitingSpoolTool(answer, (arguments) -> {
+			Task task = waitable(ToolArguments.read(this.json, "wait_task", arguments, List.of("id")).requiredText("id"),
+					self);
+			return Waits.ended(task) ? Set.of() : Set.of(task.id());
+		});
+	}
+
+	/** The task a call of {@code self}'s may wait for; refused when the wait could never end. */
+	private Task waitable(String id, TaskId self) {
+		Task task = this.verbs.find(id);
+		if (task.id().equals(self)) {
+			throw new InvalidTaskException("a task cannot wait for itself");
+		}
+		Optional<Task> own = this.verbs.known(self);
+		if (own.isPresent() && this.verbs.submittedBy(own.get(), task.id())) {
+			throw new InvalidTaskException(task.id() + " submitted this task (or the task that did): it may be "
+					+ "waiting for this one, so waiting for it could never end");
+		}
+		if (waitsFor(task.id(), self)) {
+			throw new InvalidTaskException(task.id() + " is waiting for this task, so neither would ever end");
+		}
+		return task;
+	}
+
+	/** Whether {@code waiting} waits for {@code task}, or for a task that does, and so on. */
+	private boolean waitsFor(TaskId waiting, TaskId task) {
+		Set<TaskId> seen = new HashSet<>();
+		Deque<TaskId> next = new ArrayDeque<>(List.of(waiting));
+		while (!next.isEmpty()) {
+			TaskId one = next.pop();
+			if (seen.add(one)) {
+				Set<TaskId> waited = this.waits.waitsFor(one);
+				if (waited.contains(task)) {
+					return true;
+				}
+				next.addAll(waited);
+			}
+		}
+		return false;
+	}
+
 	private ToolCallback listTasks() {
 		return new SpoolTool("list_tasks", "Tasks, newest first, optionally only those in one state.", """
 				{"type": "object", "properties": {
-				 "state": {"type": "string", "enum": ["pending", "inprogress", "done", "failed", "cancelled"]},
+				 "state": {"type": "string", "enum": ["pending", "inprogress", "waiting", "done", "failed", "cancelled"]},
 				 "limit": {"type": "integer", "minimum": 1, "maximum": 200, "description": "how many (default 20)"}},
 				 "additionalProperties": false}""", List.of("state", "limit"),
 				(arguments) -> this.verbs
@@ -115,7 +179,7 @@ public class SpoolTools {
 		return new SpoolTool("cancel_task", "Cancels a pending or in-progress subtask you submitted (or one of "
 				+ "theirs); an agent working on it stops and publishes nothing.", ID, List.of("id"), (arguments) -> {
 					Task task = this.verbs.find(arguments.requiredText("id"));
-					if (!submittedBy(task, self)) {
+					if (!this.verbs.submittedBy(task, self)) {
 						throw new InvalidTaskException(task.id() + " is not a subtask of " + self
 								+ ": an agent may cancel only the subtasks it submitted, and theirs");
 					}
@@ -138,19 +202,6 @@ public class SpoolTools {
 								+ (task.hasOutput() ? " Spool can read" : ": it is " + task.state().word())));
 					return part(task.id(), answer, offset);
 				}, this.json);
-	}
-
-	/** Whether {@code ancestor} submitted the task, or a task it submitted did, and so on. */
-	private boolean submittedBy(Task task, TaskId ancestor) {
-		Set<TaskId> seen = new HashSet<>();
-		Optional<TaskId> above = Optional.ofNullable(task.document().parent());
-		while (above.isPresent() && seen.add(above.get())) {
-			if (above.get().equals(ancestor)) {
-				return true;
-			}
-			above = this.verbs.known(above.get()).map((parent) -> parent.document().parent());
-		}
-		return false;
 	}
 
 	private ToolTask summary(Task task) {

@@ -92,6 +92,11 @@ public class TaskVerbs {
 		return this.store.index().find(id);
 	}
 
+	/** Whether {@code ancestor} submitted the task, or a task it submitted did, and so on. */
+	public boolean submittedBy(Task task, TaskId ancestor) {
+		return this.store.index().submittedBy(task, ancestor);
+	}
+
 	/**
 	 * Tasks, newest first, optionally only those in one state.
 	 * @throws InvalidTaskException if the state is no state's word
@@ -99,7 +104,7 @@ public class TaskVerbs {
 	public List<Task> list(String state, int offset, int limit) {
 		TaskState only = (state != null && !state.isBlank()) ? TaskState.fromWord(state.strip())
 			.orElseThrow(() -> new InvalidTaskException(
-					"unknown state '" + state + "': use pending, inprogress, done, failed or cancelled")) : null;
+					"unknown state '" + state + "': use " + TaskState.words())) : null;
 		return queries().page(only, offset, limit);
 	}
 

@@ -84,7 +84,7 @@ class BulkActions {
 			if (byState) {
 				TaskState chosen = TaskState.fromWord(state.strip())
 					.orElseThrow(() -> new InvalidTaskException("unknown status '" + state
-							+ "': use pending, inprogress, done, failed or cancelled"));
+							+ "': use " + TaskState.words()));
 				return new Request(verb, List.of(), chosen, null);
 			}
 			if (ids.size() > MAX_IDS) {

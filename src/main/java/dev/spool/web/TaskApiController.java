@@ -83,7 +83,7 @@ class TaskApiController {
 	@GetMapping
 	Map<String, Object> list(
 			@Parameter(description = "only tasks in this state", schema = @Schema(allowableValues = { "pending",
-					"inprogress", "done", "failed", "cancelled" })) @RequestParam(required = false) String status,
+					"inprogress", "waiting", "done", "failed", "cancelled" })) @RequestParam(required = false) String status,
 			@Parameter(description = "tasks per page, 1 to 1000") @RequestParam(defaultValue = "100") int limit,
 			@Parameter(description = "tasks to skip") @RequestParam(defaultValue = "0") int offset) {
 		if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
@@ -91,7 +91,7 @@ class TaskApiController {
 		}
 		TaskState state = (status != null) ? TaskState.fromWord(status)
 			.orElseThrow(() -> new InvalidTaskException("unknown status '" + status
-					+ "': use pending, inprogress, done, failed or cancelled")) : null;
+					+ "': use " + TaskState.words())) : null;
 		TaskQueries queries = this.store.index().queries();
 		TaskNotes.Snapshot snapshot = this.notes.snapshot();
 		List<TaskJson> page = queries.page(state, offset, limit)

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.spool.tools.TaskJson;
 import dev.spool.agent.Routing;
+import dev.spool.agent.Waits;
 import dev.spool.budget.Budgets;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Dependencies;
@@ -33,15 +34,19 @@ class TaskNotes {
 
 	private final Budgets budgets;
 
-	TaskNotes(TaskIndex index, Routing routing, Budgets budgets) {
+	private final Waits waits;
+
+	TaskNotes(TaskIndex index, Routing routing, Budgets budgets, Waits waits) {
 		this.index = index;
 		this.routing = routing;
 		this.budgets = budgets;
+		this.waits = waits;
 	}
 
 	/** The notes as the files are now; take one per page or response, as it lists the agents seen once. */
 	Snapshot snapshot() {
-		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents(), this.budgets);
+		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents(), this.budgets,
+				this.waits);
 	}
 
 	/** Notes on tasks, against one view of the agents seen. */
@@ -58,11 +63,14 @@ class TaskNotes {
 
 		private final Budgets budgets;
 
-		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen, Budgets budgets) {
+		private final Waits waits;
+
+		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen, Budgets budgets, Waits waits) {
 			this.index = index;
 			this.dependencies = dependencies;
 			this.seen = seen;
 			this.budgets = budgets;
+			this.waits = waits;
 		}
 
 		/** Why a pending task waits for a budget, such as "budget: agent_a spent 10,000 of 10,000 tokens today"; or null. */
@@ -81,10 +89,17 @@ class TaskNotes {
 			return this.budgets;
 		}
 
-		/** The dependencies a pending task still waits for; empty for any other task. */
+		/**
+		 * The dependencies a pending task still waits for, or the tasks a waiting task's conversation waits for that
+		 * have not ended; empty for any other task.
+		 */
 		@Override
 		public List<TaskId> waitingFor(Task task) {
-			return (task.state() == TaskState.PENDING) ? this.dependencies.waitingFor(task) : List.of();
+			return switch (task.state()) {
+				case PENDING -> this.dependencies.waitingFor(task);
+				case WAITING -> this.waits.unfinished(task, this.index);
+				default -> List.of();
+			};
 		}
 
 		/** Why agents leave the task alone: its own file's problem, or a dependency cycle; or null. */

@@ -130,6 +130,10 @@ class TaskPageController {
 		if (task.state() == TaskState.IN_PROGRESS) {
 			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null));
 		}
+		else if (task.state() == TaskState.WAITING) {
+			entries.add(new TimelineEntry(null, "waiting; resumed by " + task.owner() + " when they end", task.owner(),
+					null, null));
+		}
 		return entries;
 	}
 
@@ -144,6 +148,7 @@ class TaskPageController {
 			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
 			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
 			case PLANNED -> "the orchestrator asked for a plan";
+			case WAITED -> "put aside to wait for other tasks, holding no slot";
 		};
 	}
 

@@ -9,6 +9,7 @@ import static dev.spool.workspace.TaskState.DONE;
 import static dev.spool.workspace.TaskState.FAILED;
 import static dev.spool.workspace.TaskState.IN_PROGRESS;
 import static dev.spool.workspace.TaskState.PENDING;
+import static dev.spool.workspace.TaskState.WAITING;
 
 /**
  * Who moves a task, and the one table of which transitions each may make: every verb that renames a task file asks
@@ -16,12 +17,16 @@ import static dev.spool.workspace.TaskState.PENDING;
  */
 public enum Actor {
 
-	/** An agent of this process: claims, completes, fails, hands back. */
-	AGENT(Map.of(PENDING, EnumSet.of(IN_PROGRESS), IN_PROGRESS, EnumSet.of(DONE, PENDING, FAILED))),
+	/**
+	 * An agent of this process: claims, completes, fails, hands back, puts a task aside to wait for others and takes
+	 * it again.
+	 */
+	AGENT(Map.of(PENDING, EnumSet.of(IN_PROGRESS), IN_PROGRESS, EnumSet.of(DONE, PENDING, FAILED, WAITING), WAITING,
+			EnumSet.of(IN_PROGRESS))),
 
 	/** A person, through the API, the pages or MCP: cancels, retries, takes a claim back. */
-	PERSON(Map.of(PENDING, EnumSet.of(CANCELLED), IN_PROGRESS, EnumSet.of(CANCELLED, PENDING), FAILED,
-			EnumSet.of(PENDING), CANCELLED, EnumSet.of(PENDING))),
+	PERSON(Map.of(PENDING, EnumSet.of(CANCELLED), IN_PROGRESS, EnumSet.of(CANCELLED, PENDING), WAITING,
+			EnumSet.of(CANCELLED), FAILED, EnumSet.of(PENDING), CANCELLED, EnumSet.of(PENDING))),
 
 	/** An outside agent whose failure note used up the task's attempts. */
 	OUTSIDE_AGENT(Map.of(PENDING, EnumSet.of(FAILED), IN_PROGRESS, EnumSet.of(FAILED))),

@@ -45,7 +45,13 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		 * The orchestrator asked the model for a goal's plan; the record carries what the call used. Not an attempt:
 		 * a refused plan's failure is recorded apart, as {@code ERROR}.
 		 */
-		PLANNED;
+		PLANNED,
+		/**
+		 * The agent put the task aside to wait for other tasks (its model's {@code wait_task} calls), holding no
+		 * slot; the record names them and carries what the attempt used so far. Not an attempt: the agent resumes the
+		 * same conversation once they have ended.
+		 */
+		WAITED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;

@@ -73,11 +73,16 @@ final class InterruptedMoves {
 	 * Between pending and in progress, cancelled or failed, either way is legal; the other one is kept, as if the
 	 * claim, the cancel or the failure with a dependency had finished, or the requeue or retry had not begun. These
 	 * are states the protocol already recovers from: the sweep takes back a claim whose agent is gone, and a person
-	 * can retry again.
+	 * can retry again. Between in progress and waiting, the waiting name is kept.
 	 */
 	static TaskFile earlier(TaskFile a, TaskFile b) {
 		boolean forward = a.state().canTransitionTo(b.state());
 		boolean backward = b.state().canTransitionTo(a.state());
+		if (forward && backward && (a.state() == TaskState.WAITING || b.state() == TaskState.WAITING)) {
+			// The agent's own claim and its task put aside: it waits, as if the put-aside had finished or the resume
+			// had not begun, and is resumed once what it waits for has ended.
+			return (a.state() == TaskState.WAITING) ? b : a;
+		}
 		if (forward && backward) {
 			return (a.state() == TaskState.PENDING) ? a : b;
 		}

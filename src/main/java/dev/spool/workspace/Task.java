@@ -102,11 +102,12 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 	}
 
 	/**
-	 * Whether an agent with these roles may claim it now, leaving aside the tasks it depends on: the task names no
-	 * agent or this one, and no role or one the agent lists.
+	 * Whether an agent with these roles may claim it now, leaving aside the tasks it depends on or waits for: the task
+	 * is pending, or waiting for this agent; it names no agent or this one, and no role or one the agent lists.
 	 */
 	public boolean isClaimableBy(String agent, Collection<String> roles) {
-		return state() == TaskState.PENDING && this.problem == null
+		boolean open = state() == TaskState.PENDING || (state() == TaskState.WAITING && agent.equals(this.file.owner()));
+		return open && this.problem == null
 				&& (this.document.agent() == null || this.document.agent().equals(agent))
 				&& (this.document.role() == null || listsRole(roles, this.document.role()));
 	}

@@ -6,20 +6,21 @@ import java.util.regex.Pattern;
 
 /**
  * A task file's name, which is the task's state: {@code task_001_pending.md},
- * {@code task_001_inprogress_agent_a.md}, {@code task_001_done.md}, and so on.
+ * {@code task_001_inprogress_agent_a.md}, {@code task_001_done.md}, {@code task_001_waiting_agent_a.md}, and so on.
  *
  * @param id the task's id
  * @param state the state the name carries
- * @param owner the agent that holds the claim, only for {@link TaskState#IN_PROGRESS}
+ * @param owner the agent that holds the claim ({@link TaskState#IN_PROGRESS}) or that will take it again
+ * ({@link TaskState#WAITING}); null in every other state
  */
 public record TaskFile(TaskId id, TaskState state, String owner) {
 
 	private static final Pattern NAME = Pattern
-		.compile("(task_\\d{1,18})_(pending|done|failed|cancelled|inprogress_([a-z0-9][a-z0-9_-]{0,62}))\\.md");
+		.compile("(task_\\d{1,18})_(pending|done|failed|cancelled|(inprogress|waiting)_([a-z0-9][a-z0-9_-]{0,62}))\\.md");
 
 	public TaskFile {
-		if ((state == TaskState.IN_PROGRESS) != (owner != null)) {
-			throw new IllegalArgumentException("an owner goes with the in-progress state only");
+		if (state.hasOwner() != (owner != null)) {
+			throw new IllegalArgumentException("an owner goes with the in-progress and waiting states only");
 		}
 	}
 
@@ -30,10 +31,10 @@ public record TaskFile(TaskId id, TaskState state, String owner) {
 			return Optional.empty();
 		}
 		TaskId id = TaskId.parse(matcher.group(1)).orElseThrow();
-		String owner = matcher.group(3);
+		String owner = matcher.group(4);
 		if (owner != null) {
-			return AgentNames.isValid(owner) ? Optional.of(new TaskFile(id, TaskState.IN_PROGRESS, owner))
-					: Optional.empty();
+			TaskState held = TaskState.fromWord(matcher.group(3)).orElseThrow();
+			return AgentNames.isValid(owner) ? Optional.of(new TaskFile(id, held, owner)) : Optional.empty();
 		}
 		return Optional.of(new TaskFile(id, TaskState.fromWord(matcher.group(2)).orElseThrow(), null));
 	}
@@ -42,16 +43,16 @@ public record TaskFile(TaskId id, TaskState state, String owner) {
 		return new TaskFile(id, TaskState.PENDING, null);
 	}
 
-	/** The same task in another state; an in-progress file needs its owner. */
+	/** The same task in another state; an in-progress or waiting file needs its owner. */
 	public TaskFile to(TaskState next, String nextOwner) {
 		if (!this.state.canTransitionTo(next)) {
 			throw new IllegalStateException(this.id + " cannot go from " + this.state.word() + " to " + next.word());
 		}
-		return new TaskFile(this.id, next, (next == TaskState.IN_PROGRESS) ? nextOwner : null);
+		return new TaskFile(this.id, next, next.hasOwner() ? nextOwner : null);
 	}
 
 	public String fileName() {
-		String stateText = (this.state == TaskState.IN_PROGRESS) ? "inprogress_" + this.owner : this.state.word();
+		String stateText = this.state.hasOwner() ? this.state.word() + "_" + this.owner : this.state.word();
 		return this.id.text() + "_" + stateText + ".md";
 	}
 

@@ -82,7 +82,8 @@ public final class TaskIndex {
 
 	private final List<StartRule> rules;
 
-	private final ConcurrentSkipListSet<Task> pending = new ConcurrentSkipListSet<>(TAKING_ORDER);
+	/** Tasks an agent may take once they are ready: pending ones, and waiting ones by the agent they wait for. */
+	private final ConcurrentSkipListSet<Task> startable = new ConcurrentSkipListSet<>(TAKING_ORDER);
 
 
 	/**
@@ -136,6 +137,22 @@ public final class TaskIndex {
 		return Optional.ofNullable(this.findable.get(id));
 	}
 
+	/**
+	 * Whether {@code ancestor} submitted the task, or submitted a task that did, and so on up its {@code parent}s as
+	 * this index knows them; a loop of parents written by hand ends the search.
+	 */
+	public boolean submittedBy(Task task, TaskId ancestor) {
+		Set<TaskId> seen = new HashSet<>();
+		TaskId above = task.document().parent();
+		while (above != null && seen.add(above)) {
+			if (above.equals(ancestor)) {
+				return true;
+			}
+			above = find(above).map((parent) -> parent.document().parent()).orElse(null);
+		}
+		return false;
+	}
+
 	/** Every task, by id. */
 	public List<Task> all() {
 		List<Task> all = new ArrayList<>(this.tasks.values());
@@ -185,13 +202,14 @@ public final class TaskIndex {
 	}
 
 	/**
-	 * Pending tasks this agent, listing these roles, may take now and that it would take, in taking order.
+	 * Tasks this agent, listing these roles, may take now and that it would take, in taking order: pending ones, and
+	 * those waiting for it whose wait is over.
 	 * @param wanted what the agent itself asks of a task that may start, asked last, such as that its budget allows
 	 */
 	public List<Task> claimable(String agent, Collection<String> roles, Predicate<Task> wanted, int limit) {
 		List<Task> found = new ArrayList<>();
 		Instant now = this.clock.instant();
-		for (Task task : this.pending) {
+		for (Task task : this.startable) {
 			if (task.isClaimableBy(agent, roles) && WholeFiles.isWhole(task, now) && ready(task)
 					&& this.rules.stream().allMatch((rule) -> rule.takes(agent, task)) && wanted.test(task)) {
 				found.add(task);
@@ -204,7 +222,7 @@ public final class TaskIndex {
 	}
 
 	public boolean hasClaimable() {
-		return this.pending.stream().anyMatch((task) -> task.problem() == null && ready(task));
+		return this.startable.stream().anyMatch((task) -> task.problem() == null && ready(task));
 	}
 
 	/**
@@ -584,7 +602,7 @@ public final class TaskIndex {
 		Task known = this.findable.get(id);
 		Task after = read.task();
 		if (before != null) {
-			this.pending.remove(before);
+			this.startable.remove(before);
 		}
 		if (after == null) {
 			this.tasks.remove(id);
@@ -606,8 +624,8 @@ public final class TaskIndex {
 				// the mark, since what it knew of the task then did not say it is whole.
 				this.whole.taken(after);
 			}
-			if (after.state() == TaskState.PENDING) {
-				this.pending.add(after);
+			if (after.state() == TaskState.PENDING || after.state() == TaskState.WAITING) {
+				this.startable.add(after);
 			}
 		}
 		this.queries.replace(before, after);

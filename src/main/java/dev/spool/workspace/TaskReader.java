@@ -102,7 +102,7 @@ final class TaskReader {
 		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
 		Instant now = this.clock.instant();
 		TaskDocument document = unreadable(problem);
-		return new Task(id, file, (file.state() == TaskState.IN_PROGRESS) ? file.owner() : null, document,
+		return new Task(id, file, file.owner(), document,
 				(before != null) ? before.createdAt() : now, null, false, List.of(), document.problem(), -1, now, now);
 	}
 
@@ -251,7 +251,7 @@ final class TaskReader {
 	}
 
 	private String owner(TaskFile file, List<Attempt> history, Task before, ResultHeader result) {
-		if (file.state() == TaskState.IN_PROGRESS) {
+		if (file.owner() != null) {
 			return file.owner();
 		}
 		// A done task's owner is whoever wrote its result, as the result says; the history may end with another

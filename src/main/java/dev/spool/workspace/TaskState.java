@@ -1,12 +1,21 @@
 package dev.spool.workspace;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The life cycle of a task, which its filename carries. */
 public enum TaskState {
 
-	PENDING("pending"), IN_PROGRESS("inprogress"), DONE("done"), FAILED("failed"), CANCELLED("cancelled");
+	PENDING("pending"), IN_PROGRESS("inprogress"),
+
+	/**
+	 * Put aside by the agent that held it until the tasks its conversation waits for have ended, holding no slot;
+	 * only an agent of the same name takes it again, and resumes the conversation.
+	 */
+	WAITING("waiting"),
+
+	DONE("done"), FAILED("failed"), CANCELLED("cancelled");
 
 	private final String word;
 
@@ -19,6 +28,11 @@ public enum TaskState {
 		return this.word;
 	}
 
+	/** Whether a file in this state names an agent: the one holding it, or the one it waits for. */
+	public boolean hasOwner() {
+		return this == IN_PROGRESS || this == WAITING;
+	}
+
 	public boolean isFinished() {
 		return this == DONE || this == FAILED || this == CANCELLED;
 	}
@@ -26,6 +40,12 @@ public enum TaskState {
 	/** Whether anyone may move a task from this state to the next; {@link Actor} says who. */
 	public boolean canTransitionTo(TaskState next) {
 		return Actor.anyMay(this, next);
+	}
+
+	/** Every state's word, as a sentence lists them: "pending, inprogress, ... or waiting". */
+	public static String words() {
+		List<String> words = Arrays.stream(values()).map(TaskState::word).toList();
+		return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
 	}
 
 	public static Optional<TaskState> fromWord(String word) {

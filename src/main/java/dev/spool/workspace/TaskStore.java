@@ -293,12 +293,14 @@ public final class TaskStore {
 	}
 
 	/**
-	 * Claims a pending task for an agent by renaming its file.
+	 * Claims a pending task for an agent by renaming its file, or takes back a task that waits for this agent.
 	 * @return the claim, or empty when another agent renamed it first
 	 */
 	public Optional<Claim> claim(Task task, String agent) {
 		TaskFile pending = task.file();
-		if (pending.state() != TaskState.PENDING) {
+		boolean open = pending.state() == TaskState.PENDING
+				|| (pending.state() == TaskState.WAITING && pending.owner().equals(agent));
+		if (!open) {
 			return Optional.empty();
 		}
 		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
@@ -456,6 +458,24 @@ public final class TaskStore {
 	public void planned(Claim claim, Instant startedAt, String model, boolean offline, TokenUsage tokens) {
 		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.PLANNED, claim.agent(), startedAt,
 				this.clock.instant(), null, model, offline, tokens));
+	}
+
+	/**
+	 * Puts a claimed task aside until other tasks have ended: the in-progress file is renamed to waiting under the same
+	 * agent, which alone takes it again, and a {@code WAITED} record (not an attempt) names the tasks and carries what
+	 * the attempt used.
+	 * @param tasks what it waits for, as the agent recorded it where it resumes from
+	 * @return false when the claim was already lost
+	 */
+	public boolean putAside(Claim claim, Collection<TaskId> tasks, TokenUsage tokens) {
+		if (!stillHeld(claim)
+				|| !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.WAITING, claim.agent()))) {
+			return false;
+		}
+		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.WAITED, claim.agent(), claim.startedAt(),
+				this.clock.instant(), "waits for " + String.join(", ", tasks.stream().sorted().map(TaskId::text).toList()), null,
+				null, tokens));
+		return true;
 	}
 
 	/**

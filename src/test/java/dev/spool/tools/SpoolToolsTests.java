@@ -54,11 +54,12 @@ class SpoolToolsTests {
 	TaskStore store;
 
 	@Test
-	void theToolsAreTheMcpServersByNameWithoutWaitingAndWithReadAnswer() {
+	void theToolsAreTheMcpServersByNameWithReadAnswer() {
 		List<ToolCallback> callbacks = this.tools.forAttempt(held("an attempt").id());
 
 		assertThat(callbacks).extracting((tool) -> tool.getToolDefinition().name())
-			.containsExactly("submit_task", "submit_goal", "get_task", "list_tasks", "cancel_task", "read_answer");
+			.containsExactly("submit_task", "submit_goal", "get_task", "list_tasks", "wait_task", "cancel_task",
+					"read_answer");
 		for (ToolCallback tool : callbacks) {
 			JsonNode schema = JSON.readTree(tool.getToolDefinition().inputSchema());
 			assertThat(schema.path("type").asString()).isEqualTo("object");

@@ -53,7 +53,7 @@ class TaskQueriesRaceTests {
 	}
 
 	private static Task step(TaskState state) {
-		TaskFile file = new TaskFile(STEP, state, (state == TaskState.IN_PROGRESS) ? "agent_a" : null);
+		TaskFile file = new TaskFile(STEP, state, state.hasOwner() ? "agent_a" : null);
 		TaskDocument document = new TaskDocument(null, null, null, TaskDocument.Kind.TASK, 0, List.of(), null, null,
 				null, null, new GoalStep(GOAL, "1"), "prompt", null);
 		Instant at = Instant.parse("2026-11-28T10:00:00Z");

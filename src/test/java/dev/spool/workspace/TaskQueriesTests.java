@@ -150,7 +150,7 @@ class TaskQueriesTests {
 	private static Task task(Random random, TaskId id) {
 		TaskState state = TaskState.values()[random.nextInt(TaskState.values().length)];
 		String owner = (random.nextBoolean()) ? null : AGENTS.get(random.nextInt(AGENTS.size()));
-		TaskFile file = new TaskFile(id, state, (state == TaskState.IN_PROGRESS) ? "agent_a" : null);
+		TaskFile file = new TaskFile(id, state, state.hasOwner() ? "agent_a" : null);
 		List<TaskId> dependsOn = new ArrayList<>();
 		for (int i = Generators.size(random, 0, 3); i > 0; i--) {
 			dependsOn.add(TaskId.of(1 + random.nextInt(IDS)));

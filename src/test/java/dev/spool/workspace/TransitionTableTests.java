@@ -27,7 +27,8 @@ class TransitionTableTests {
 
 	/** What PROTOCOL.md gives each actor, written out here rather than read from the table under test. */
 	private static final Set<String> ALLOWED = Set.of("AGENT pending inprogress", "AGENT inprogress done",
-			"AGENT inprogress pending", "AGENT inprogress failed", "PERSON pending cancelled",
+			"AGENT inprogress pending", "AGENT inprogress failed", "AGENT inprogress waiting", "AGENT waiting inprogress",
+			"PERSON pending cancelled", "PERSON waiting cancelled",
 			"PERSON inprogress cancelled", "PERSON inprogress pending", "PERSON failed pending",
 			"PERSON cancelled pending", "OUTSIDE_AGENT pending failed", "OUTSIDE_AGENT inprogress failed",
 			"RECOVERY pending failed", "RECOVERY inprogress pending", "RECOVERY inprogress failed");
@@ -111,7 +112,7 @@ class TransitionTableTests {
 	}
 
 	private static TaskFile file(TaskState state) {
-		return new TaskFile(ID, state, (state == TaskState.IN_PROGRESS) ? "a" : null);
+		return new TaskFile(ID, state, state.hasOwner() ? "a" : null);
 	}
 
 	/** Every file in {@code tasks/} with what it holds. */
