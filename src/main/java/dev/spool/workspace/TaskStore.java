@@ -289,8 +289,8 @@ public final class TaskStore {
 		}
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
 		return new TaskDocument(title, request.agent(), request.role(), request.kind(), request.priority(),
-				request.dependsOn(), null, this.clock.instant(), request.retryOf(), request.pipeline(), request.goal(),
-				null, request.parent(), request.prompt().strip(), null);
+				request.dependsOn(), request.maxAttempts(), this.clock.instant(), request.retryOf(), request.pipeline(),
+				request.goal(), request.budgetTokens(), request.parent(), request.prompt().strip(), null);
 	}
 
 	/**

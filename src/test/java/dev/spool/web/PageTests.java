@@ -11,6 +11,7 @@ import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.pipeline.Pipes;
 import dev.spool.workspace.TaskDocument;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import dev.spool.manifest.ManifestReader;
@@ -340,6 +341,66 @@ class PageTests {
 			.andExpect(redirectedUrlPattern("/?created=task_*"));
 		assertThat(this.store.index().all())
 			.anyMatch((other) -> task.id().equals(other.document().retryOf()));
+	}
+
+	@Test
+	void retryWithChangesOnASubtaskKeepsItsParentItsDependenciesAndItsLimits() throws Exception {
+		Task parent = this.store.create(aTask("Plan the report").held().build());
+		Task figures = this.store.create(aTask("Gather the figures").held().build());
+		TaskId chapter = handWritten("failed", "title: Chapter one\nagent: nobody\npriority: 4\ndepends_on: ["
+				+ figures.id() + "]\nmax_attempts: 5\nbudget_tokens: 20000\nparent: " + parent.id(), "Write chapter one");
+
+		this.mvc.perform(get("/").param("retryOf", chapter.text()))
+			.andExpect(content().string(allOf(containsString(">Write chapter one</textarea>"),
+					containsString("name=\"dependsOn\" value=\"" + figures.id() + "\""))));
+		this.mvc.perform(post("/").with(csrf()).param("kind", "task").param("prompt", "Write chapter one, shorter")
+				.param("title", "Chapter one").param("agent", "nobody").param("priority", "4")
+				.param("dependsOn", figures.id().text()).param("retryOf", chapter.text()))
+			.andExpect(redirectedUrlPattern("/?created=task_*"));
+
+		TaskDocument rework = reworkOf(chapter).document();
+		assertThat(rework.parent()).isEqualTo(parent.id());
+		assertThat(rework.dependsOn()).containsExactly(figures.id());
+		assertThat(rework.maxAttempts()).isEqualTo(5);
+		assertThat(rework.budgetTokens()).isEqualTo(20000L);
+		assertThat(rework.agent()).isEqualTo("nobody");
+		assertThat(rework.priority()).isEqualTo(4);
+		assertThat(this.store.index().queries().children(parent.id())).extracting(Task::id)
+			.contains(reworkOf(chapter).id());
+	}
+
+	@Test
+	void retryWithChangesOnAGoalMakesAGoalThatKeepsItsParentAndItsBudget() throws Exception {
+		Task parent = this.store.create(aTask("Plan the study").held().build());
+		TaskId survey = handWritten("failed", "kind: goal\ntitle: Survey\nbudget_tokens: 50000\nparent: " + parent.id(),
+				"Survey the field");
+
+		this.mvc.perform(get("/").param("retryOf", survey.text()))
+			.andExpect(content().string(containsString("name=\"retryOf\" value=\"" + survey + "\"")));
+		this.mvc.perform(post("/").with(csrf()).param("kind", "goal").param("prompt", "Survey the field since 2020")
+				.param("title", "Survey").param("priority", "0").param("retryOf", survey.text()))
+			.andExpect(redirectedUrlPattern("/goals/task_*"));
+
+		TaskDocument rework = reworkOf(survey).document();
+		assertThat(rework.kind()).isEqualTo(TaskDocument.Kind.GOAL);
+		assertThat(rework.parent()).isEqualTo(parent.id());
+		assertThat(rework.budgetTokens()).isEqualTo(50000L);
+	}
+
+	/** A task file written by hand, under an id reserved for it, once the index has it. */
+	private TaskId handWritten(String state, String frontMatter, String prompt) throws java.io.IOException {
+		TaskId id = this.store.reserve(1).get(0);
+		Files.writeString(WORKSPACE.resolve("tasks/" + id + "_" + state + ".md"),
+				"---\n" + frontMatter + "\n---\n" + prompt + "\n");
+		Awaitility.await().until(() -> this.store.index().find(id).isPresent());
+		return id;
+	}
+
+	private Task reworkOf(TaskId original) {
+		return this.store.index().all().stream()
+			.filter((task) -> original.equals(task.document().retryOf()))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	@Test
