@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,9 +46,28 @@ class ApplicationModulesTests {
 			.isEqualTo(actual);
 	}
 
+	/** The diagrams {@code mvn verify} leaves for readers: one of all modules, and one of each with what it uses. */
 	@Test
-	void writesTheModuleDiagram() {
-		new Documenter(MODULES).writeModulesAsPlantUml().writeIndividualModulesAsPlantUml();
+	void writesTheModuleDiagramsNamingEveryModule() throws IOException {
+		Path folder = Path.of("target", "spring-modulith-docs");
+		// What an earlier build wrote must not pass for what this one writes.
+		FileSystemUtils.deleteRecursively(folder);
+
+		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(folder.toString()))
+			.writeModulesAsPlantUml()
+			.writeIndividualModulesAsPlantUml();
+
+		String all = Files.readString(folder.resolve("components.puml"));
+		for (ApplicationModule module : MODULES) {
+			String component = "\"" + module.getDisplayName() + "\", $techn=\"Module\"";
+			assertThat(all).as("components.puml names %s", module.getName()).contains(component);
+			assertThat(folder.resolve("module-" + module.getName() + ".puml")).content()
+				.contains("title <size:24>" + module.getDisplayName() + "</size>", component);
+		}
+		try (Stream<Path> written = Files.list(folder)) {
+			assertThat(written.filter((file) -> file.getFileName().toString().startsWith("module-")))
+				.as("one diagram for each module, no more").hasSize((int) MODULES.stream().count());
+		}
 	}
 
 	private static Map<String, String> readmeTable() throws IOException {

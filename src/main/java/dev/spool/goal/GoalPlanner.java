@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
@@ -86,6 +88,9 @@ public final class GoalPlanner {
 	private final Clock clock;
 
 	private final BeanOutputConverter<Plan> converter = new BeanOutputConverter<>(Plan.class);
+
+	/** Refused answers already reported as unreadable, so that each is logged once however often it is asked for. */
+	private final Set<String> unreadableRefusals = ConcurrentHashMap.newKeySet();
 
 	public GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps,
 			Budgets budgets, Clock clock) {
@@ -315,14 +320,23 @@ public final class GoalPlanner {
 			return "";
 		}
 		String reason = last.error().substring(0, last.error().lastIndexOf(KEPT_IN));
-		Optional<String> answer = this.plans.readRejected(goal.id(), ordinal);
-		if (answer.isEmpty()) {
-			return "";
+		String refused = "\n\nYour previous answer for this goal was refused as a plan: " + reason
+				+ ". Send a corrected plan.";
+		String answer;
+		try {
+			answer = this.plans.readRejected(goal.id(), ordinal);
 		}
-		String shown = (answer.get().length() > MAX_REFUSED_CHARS)
-				? answer.get().substring(0, MAX_REFUSED_CHARS) + "\n[cut: the answer was longer]" : answer.get();
-		return "\n\nYour previous answer for this goal was refused as a plan: " + reason
-				+ ". Send a corrected plan. The refused answer was:\n\n" + shown;
+		catch (IOException ex) {
+			String why = ProblemText.describe(ex);
+			if (this.unreadableRefusals.add(goal.id().text() + "." + ordinal)) {
+				logger.warn("The answer refused as " + goal.id() + "'s plan at attempt " + ordinal
+						+ " could not be read, so the model is asked again without it: " + why);
+			}
+			return refused + " The refused answer could not be read (" + why + "), so it is not repeated here.";
+		}
+		String shown = (answer.length() > MAX_REFUSED_CHARS)
+				? answer.substring(0, MAX_REFUSED_CHARS) + "\n[cut: the answer was longer]" : answer;
+		return refused + " The refused answer was:\n\n" + shown;
 	}
 
 	/** The agents and roles a plan may name, for the model. */

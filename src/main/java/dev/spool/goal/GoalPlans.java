@@ -96,18 +96,19 @@ public final class GoalPlans {
 	}
 
 	/**
-	 * The answer an attempt's plan was refused for, as kept, or empty when none was kept or it cannot be had (not a
-	 * regular file, larger than {@link #MAX_PLAN_BYTES}): read as a shared file, as a plan is.
+	 * The answer an attempt's plan was refused for, as kept: read as a shared file, as a plan is.
+	 * @throws NoSuchFileException if none was kept, or it was removed since
+	 * @throws SharedFile.RefusedFileException if the name is not a regular file (a link, a pipe)
+	 * @throws FileSystemException if it is larger than {@link #MAX_PLAN_BYTES}, more than Spool reads of it
 	 */
-	public Optional<String> readRejected(TaskId goal, int attempt) {
-		try {
-			byte[] bytes = SharedFile.readRegular(rejected(goal, attempt), MAX_PLAN_BYTES + 1);
-			return (bytes.length > MAX_PLAN_BYTES) ? Optional.empty()
-					: Optional.of(new String(bytes, StandardCharsets.UTF_8));
+	public String readRejected(TaskId goal, int attempt) throws IOException {
+		Path file = rejected(goal, attempt);
+		byte[] bytes = SharedFile.readRegular(file, MAX_PLAN_BYTES + 1);
+		if (bytes.length > MAX_PLAN_BYTES) {
+			throw new FileSystemException(file.toString(), null, "is larger than " + MAX_PLAN_BYTES
+					+ " bytes, more than Spool reads of a refused answer");
 		}
-		catch (IOException ex) {
-			return Optional.empty();
-		}
+		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 	private Path rejected(TaskId goal, int attempt) {

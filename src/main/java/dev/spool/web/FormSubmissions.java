@@ -1,6 +1,7 @@
 package dev.spool.web;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.spool.agent.Routing;
 import dev.spool.workspace.InvalidTaskException;
@@ -9,6 +10,7 @@ import dev.spool.pipeline.Pipeline;
 import dev.spool.pipeline.Pipelines;
 import dev.spool.pipeline.StageRoutes;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
 
 import org.springframework.stereotype.Component;
@@ -41,13 +43,13 @@ class FormSubmissions {
 		form.requireOnlyWhatApplies();
 		return switch (form.chosen()) {
 			case TASK -> {
-				NewTask request = form.toNewTask();
+				NewTask request = reworked(form, form.toNewTask());
 				this.routing.check(request);
 				yield "/?created=" + this.store.create(request).id();
 			}
 			case GOAL -> {
 				Task goal = this.store
-					.create(NewTask.goal(form.prompt(), form.title(), form.priorityValue(), null));
+					.create(reworked(form, NewTask.goal(form.prompt(), form.title(), form.priorityValue(), null)));
 				yield "/goals/" + goal.id();
 			}
 			case PIPELINE -> {
@@ -57,6 +59,16 @@ class FormSubmissions {
 				yield "/pipelines/" + pipeline.id();
 			}
 		};
+	}
+
+	/** The request as the rework of the task the form names, if it names one: see {@link NewTask#reworking}. */
+	private NewTask reworked(TaskForm form, NewTask request) {
+		Optional<TaskId> original = form.reworks();
+		if (original.isEmpty()) {
+			return request;
+		}
+		return this.store.index().find(original.get()).map(request::reworking).orElseThrow(
+				() -> new InvalidTaskException("reworks " + original.get() + ", which does not exist"));
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.spool.web;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.spool.tools.TaskIds;
 import dev.spool.workspace.InvalidTaskException;
@@ -24,12 +25,13 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 
 	/**
 	 * The form filled with a task's prompt and settings, to fix and run again as a new task; for a goal, the goal form
-	 * with its goal, title and priority, to run as a new goal.
+	 * with its goal, title and priority, to run as a new goal. What the form does not show (the parent, the limits)
+	 * the new one keeps from the original when it is made (see {@link NewTask#reworking}).
 	 */
 	static TaskForm reworking(Task task, String prompt) {
 		if (task.document().kind() == TaskDocument.Kind.GOAL) {
 			return new TaskForm(prompt, (task.title() != null) ? task.title() : "", "",
-					String.valueOf(task.document().priority()), "", "", "", Kind.GOAL.word(), "files");
+					String.valueOf(task.document().priority()), "", task.id().text(), "", Kind.GOAL.word(), "files");
 		}
 		String dependencies = String.join(", ", task.dependsOn().stream().map(TaskId::text).toList());
 		return new TaskForm(prompt, (task.title() != null) ? task.title() : "",
@@ -67,9 +69,13 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		int priorityValue = priorityValue();
 		List<TaskId> dependencies = (this.dependsOn == null || this.dependsOn.isBlank()) ? List.of()
 				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();
-		TaskId rework = blank(this.retryOf) ? null : TaskIds.parse(this.retryOf.strip());
 		return new NewTask(this.prompt, this.title, stripped(this.agent), stripped(this.role), null, priorityValue,
-				dependencies, rework, null, null);
+				dependencies, reworks().orElse(null), null, null);
+	}
+
+	/** The task this form reworks ("Retry with changes"), if it does. */
+	Optional<TaskId> reworks() {
+		return blank(this.retryOf) ? Optional.empty() : Optional.of(TaskIds.parse(this.retryOf.strip()));
 	}
 
 	int priorityValue() {
@@ -98,8 +104,8 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		if (!blank(this.dependsOn)) {
 			throw new InvalidTaskException("leave Depends on empty for " + what);
 		}
-		if (!blank(this.retryOf)) {
-			throw new InvalidTaskException("reworking a task makes a task, not a " + chosen.word());
+		if (chosen == Kind.PIPELINE && !blank(this.retryOf)) {
+			throw new InvalidTaskException("reworking a task makes a task or a goal, not a pipeline");
 		}
 		if (chosen == Kind.PIPELINE && priorityValue() != 0) {
 			throw new InvalidTaskException("a pipeline's stages have no priority: leave Priority at 0");

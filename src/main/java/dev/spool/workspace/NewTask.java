@@ -16,13 +16,28 @@ import java.util.List;
  * @param pipeline its place in a pipeline, or null
  * @param goal the goal whose plan it comes from, or null
  * @param parent the task that submits this one as its subtask, or null
+ * @param maxAttempts its own limit on attempts ({@code max_attempts}), or null for the configured one
+ * @param budgetTokens the most tokens its attempts together may use ({@code budget_tokens}), or null for no limit
  */
 public record NewTask(String prompt, String title, String agent, String role, TaskDocument.Kind kind, int priority,
-		List<TaskId> dependsOn, TaskId retryOf, PipelineStage pipeline, GoalStep goal, TaskId parent) {
+		List<TaskId> dependsOn, TaskId retryOf, PipelineStage pipeline, GoalStep goal, TaskId parent,
+		Integer maxAttempts, Long budgetTokens) {
 
 	public NewTask {
 		dependsOn = (dependsOn != null) ? List.copyOf(dependsOn) : List.of();
 		kind = (kind != null) ? kind : TaskDocument.Kind.TASK;
+		if (maxAttempts != null && maxAttempts < 1) {
+			throw new InvalidTaskException("max_attempts " + maxAttempts + " is less than 1");
+		}
+		if (budgetTokens != null && budgetTokens < 1) {
+			throw new InvalidTaskException("budget_tokens " + budgetTokens + " is less than 1");
+		}
+	}
+
+	/** A task with the configured limit on attempts and no token budget of its own. */
+	public NewTask(String prompt, String title, String agent, String role, TaskDocument.Kind kind, int priority,
+			List<TaskId> dependsOn, TaskId retryOf, PipelineStage pipeline, GoalStep goal, TaskId parent) {
+		this(prompt, title, agent, role, kind, priority, dependsOn, retryOf, pipeline, goal, parent, null, null);
 	}
 
 	/** A task that is no other task's subtask. */
@@ -56,7 +71,21 @@ public record NewTask(String prompt, String title, String agent, String role, Ta
 	/** The same request as the subtask of another task. */
 	public NewTask withParent(TaskId newParent) {
 		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
-				this.retryOf, this.pipeline, this.goal, newParent);
+				this.retryOf, this.pipeline, this.goal, newParent, this.maxAttempts, this.budgetTokens);
+	}
+
+	/**
+	 * The same request as the rework of {@code original} ("Retry with changes"): it records what it reworks, and keeps
+	 * what a person fixing the prompt is not shown, unless the request says otherwise: the original's parent, so that
+	 * a subtask reworked is still its parent's subtask (and counts against its limit), its {@code max_attempts} and its
+	 * {@code budget_tokens}. Its place in a pipeline or a goal's plan is not kept: those belong to the original.
+	 */
+	public NewTask reworking(Task original) {
+		TaskDocument before = original.document();
+		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
+				original.id(), this.pipeline, this.goal, (this.parent != null) ? this.parent : before.parent(),
+				(this.maxAttempts != null) ? this.maxAttempts : before.maxAttempts(),
+				(this.budgetTokens != null) ? this.budgetTokens : before.budgetTokens());
 	}
 
 }

@@ -102,12 +102,13 @@ public final class TaskStore {
 
 	/**
 	 * Creates a pending task under a new id, above every id in the workspace; ids stay unique across processes
-	 * because each is first reserved with an exclusive create.
+	 * because each is first reserved with an exclusive create. A subtask is checked and published under its parent's
+	 * lock, so that threads submitting for one parent at once make no more than its limit.
 	 * @throws InvalidTaskException if the request is invalid; nothing is written
 	 */
 	public Task create(NewTask request) {
-		TaskDocument document = validate(request);
-		try {
+		try (Delegation.Admission admitted = this.delegation.admit(request.parent())) {
+			TaskDocument document = validate(request);
 			return publish(this.ids.next(), document);
 		}
 		catch (IOException ex) {
@@ -126,7 +127,7 @@ public final class TaskStore {
 	 */
 	public Task createOnce(TaskId parent, String callId, NewTask request) {
 		Path key = this.layout.toolCalls().resolve(keyName(parent, callId));
-		try {
+		try (Delegation.Admission admitted = this.delegation.admit(request.parent())) {
 			Optional<TaskId> made = madeFor(key);
 			if (made.isEmpty()) {
 				TaskDocument document = validate(request);
@@ -213,8 +214,8 @@ public final class TaskStore {
 	 * @throws InvalidTaskException if the request is invalid; nothing is written
 	 */
 	public Task create(TaskId reserved, NewTask request, Collection<TaskId> group) {
-		TaskDocument document = validate(request, group);
-		try {
+		try (Delegation.Admission admitted = this.delegation.admit(request.parent())) {
+			TaskDocument document = validate(request, group);
 			return publish(reserved, document);
 		}
 		catch (IOException ex) {
@@ -288,8 +289,8 @@ public final class TaskStore {
 		}
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
 		return new TaskDocument(title, request.agent(), request.role(), request.kind(), request.priority(),
-				request.dependsOn(), null, this.clock.instant(), request.retryOf(), request.pipeline(), request.goal(),
-				null, request.parent(), request.prompt().strip(), null);
+				request.dependsOn(), request.maxAttempts(), this.clock.instant(), request.retryOf(), request.pipeline(),
+				request.goal(), request.budgetTokens(), request.parent(), request.prompt().strip(), null);
 	}
 
 	/**

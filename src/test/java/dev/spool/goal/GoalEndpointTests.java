@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,6 +35,8 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
@@ -54,6 +59,7 @@ import static dev.spool.workspace.TaskBuilder.aGoal;
 		"spring.ai.openai.max-retries=0", "spool.max-attempts=2", "spool.max-plan-steps=3",
 		"spool.retry-backoff=50ms", "spool.heartbeat-interval=500ms", "spool.task-timeout=20s" })
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class GoalEndpointTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -348,6 +354,47 @@ class GoalEndpointTests {
 			.satisfies((prompt) -> assertThat(prompt).startsWith("Mended (plan "));
 	}
 
+	@Test
+	void aRefusedAnswerThatCannotBeReadIsSaidToBeUnreadableWhenThePlanIsAskedForAgain(CapturedOutput output)
+			throws Exception {
+		Path plans = Files.createDirectories(workspace.resolve(".spool/plans"));
+		List<String> ids = this.store.reserve(3).stream().map(TaskId::text).toList();
+		Path elsewhere = Files.writeString(workspace.resolve("elsewhere.txt"), "an answer kept elsewhere");
+		Files.createSymbolicLink(plans.resolve(ids.get(0) + ".rejected.1.txt"), elsewhere);
+		Files.writeString(plans.resolve(ids.get(1) + ".rejected.1.txt"), "x".repeat(GoalPlans.MAX_PLAN_BYTES + 1));
+		Process mkfifo = new ProcessBuilder("mkfifo", plans.resolve(ids.get(2) + ".rejected.1.txt").toString()).start();
+		assertThat(mkfifo.waitFor()).isZero();
+		Map<String, String> planted = Map.of(ids.get(0), "symbolic link", ids.get(1), "larger than 1048576 bytes",
+				ids.get(2), "named pipe");
+		for (String id : planted.keySet()) {
+			// The goal's first attempt ended with its plan refused, as the planner records it.
+			Files.createDirectories(workspace.resolve(".spool/attempts"));
+			Files.writeString(workspace.resolve(".spool/attempts/" + id + ".1.json"), """
+					{"number": 1, "outcome": "ERROR", "agent": "orchestrator", "started_at": "2026-01-01T00:00:00Z",
+					 "finished_at": "2026-01-01T00:00:01Z",
+					 "error": "the plan has no steps (the answer is kept in .spool/plans/%s.rejected.1.txt)"}
+					""".formatted(id));
+			writeTask(id + "_pending.md", "---\nkind: goal\n---\nunreadable: " + id + "\n");
+		}
+
+		for (Map.Entry<String, String> goal : planted.entrySet()) {
+			Task done = finished(TaskId.parse(goal.getKey()).orElseThrow());
+			assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+			String asked = planRequests().stream()
+				.map(JsonNode::toString)
+				.filter((body) -> body.contains("unreadable: " + goal.getKey()))
+				.collect(Collectors.joining());
+			assertThat(asked).contains("was refused as a plan: the plan has no steps. Send a corrected plan.")
+				.contains("The refused answer could not be read (")
+				.contains(goal.getValue())
+				.doesNotContain("an answer kept elsewhere");
+			assertThat(output.getAll().lines()
+				.filter((line) -> line.contains("The answer refused as " + goal.getKey() + "'s plan at attempt 1 "
+						+ "could not be read, so the model is asked again without it: "))
+				.toList()).singleElement().asString().contains(goal.getValue());
+		}
+	}
+
 	private void assertRefused(String text, String reason) throws Exception {
 		Task goal = this.store.create(goal(text));
 
@@ -441,6 +488,9 @@ class GoalEndpointTests {
 		if (user.startsWith("cycle:")) {
 			return "{\"steps\": [{\"prompt\": \"a" + tag + "\", \"dependsOn\": [2]},"
 					+ " {\"prompt\": \"b\", \"dependsOn\": [1]}]}";
+		}
+		if (user.startsWith("unreadable:")) {
+			return "{\"steps\": [{\"prompt\": \"Plan anew" + tag + "\"}]}";
 		}
 		if (user.startsWith("repair:")) {
 			// Repaired only when told what was wrong with the first plan.

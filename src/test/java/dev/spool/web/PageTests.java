@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.spool.tools.TaskIds;
 import dev.spool.workspace.Claim;
@@ -11,6 +13,7 @@ import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
 import dev.spool.pipeline.Pipes;
 import dev.spool.workspace.TaskDocument;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
 import dev.spool.manifest.ManifestReader;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -336,10 +340,75 @@ class PageTests {
 			.andExpect(content().string(allOf(containsString(">Original prompt</textarea>"),
 					containsString("value=\"Original\""), containsString("value=\"7\""),
 					containsString("name=\"retryOf\" value=\"" + task.id() + "\""))));
-		this.mvc.perform(post("/tasks").with(csrf()).param("prompt", "Fixed prompt").param("retryOf", task.id().text()))
-			.andExpect(redirectedUrlPattern("/?created=task_*"));
-		assertThat(this.store.index().all())
-			.anyMatch((other) -> task.id().equals(other.document().retryOf()));
+		Task made = made(this.mvc
+			.perform(post("/tasks").with(csrf()).param("prompt", "Fixed prompt").param("retryOf", task.id().text()))
+			.andExpect(redirectedUrlPattern("/?created=task_*")));
+		assertThat(made.document().retryOf()).isEqualTo(task.id());
+	}
+
+	@Test
+	void retryWithChangesOnASubtaskKeepsItsParentItsDependenciesAndItsLimits() throws Exception {
+		Task parent = this.store.create(aTask("Plan the report").held().build());
+		Task figures = this.store.create(aTask("Gather the figures").held().build());
+		TaskId chapter = handWritten("failed", "title: Chapter one\nagent: nobody\npriority: 4\ndepends_on: ["
+				+ figures.id() + "]\nmax_attempts: 5\nbudget_tokens: 20000\nparent: " + parent.id(), "Write chapter one");
+
+		this.mvc.perform(get("/").param("retryOf", chapter.text()))
+			.andExpect(content().string(allOf(containsString(">Write chapter one</textarea>"),
+					containsString("name=\"dependsOn\" value=\"" + figures.id() + "\""))));
+		Task made = made(this.mvc.perform(post("/").with(csrf()).param("kind", "task")
+				.param("prompt", "Write chapter one, shorter").param("title", "Chapter one").param("agent", "nobody")
+				.param("priority", "4").param("dependsOn", figures.id().text()).param("retryOf", chapter.text()))
+			.andExpect(redirectedUrlPattern("/?created=task_*")));
+
+		TaskDocument rework = made.document();
+		assertThat(rework.retryOf()).isEqualTo(chapter);
+		assertThat(rework.parent()).isEqualTo(parent.id());
+		assertThat(rework.dependsOn()).containsExactly(figures.id());
+		assertThat(rework.maxAttempts()).isEqualTo(5);
+		assertThat(rework.budgetTokens()).isEqualTo(20000L);
+		assertThat(rework.agent()).isEqualTo("nobody");
+		assertThat(rework.priority()).isEqualTo(4);
+		assertThat(this.store.index().queries().children(parent.id())).extracting(Task::id)
+			.contains(made.id());
+	}
+
+	@Test
+	void retryWithChangesOnAGoalMakesAGoalThatKeepsItsParentAndItsBudget() throws Exception {
+		Task parent = this.store.create(aTask("Plan the study").held().build());
+		TaskId survey = handWritten("failed", "kind: goal\ntitle: Survey\nbudget_tokens: 50000\nparent: " + parent.id(),
+				"Survey the field");
+
+		this.mvc.perform(get("/").param("retryOf", survey.text()))
+			.andExpect(content().string(containsString("name=\"retryOf\" value=\"" + survey + "\"")));
+		TaskDocument rework = made(this.mvc.perform(post("/").with(csrf()).param("kind", "goal")
+				.param("prompt", "Survey the field since 2020").param("title", "Survey").param("priority", "0")
+				.param("retryOf", survey.text()))
+			.andExpect(redirectedUrlPattern("/goals/task_*"))).document();
+
+		assertThat(rework.retryOf()).isEqualTo(survey);
+		assertThat(rework.kind()).isEqualTo(TaskDocument.Kind.GOAL);
+		assertThat(rework.parent()).isEqualTo(parent.id());
+		assertThat(rework.budgetTokens()).isEqualTo(50000L);
+	}
+
+	/** A task file written by hand, under an id reserved for it, once the index has it. */
+	private TaskId handWritten(String state, String frontMatter, String prompt) throws java.io.IOException {
+		TaskId id = this.store.reserve(1).get(0);
+		Files.writeString(WORKSPACE.resolve("tasks/" + id + "_" + state + ".md"),
+				"---\n" + frontMatter + "\n---\n" + prompt + "\n");
+		Awaitility.await().until(() -> this.store.index().find(id).isPresent());
+		return id;
+	}
+
+	/**
+	 * The task a form made, by the id its redirect names: found by id, since an agent may be claiming it and the list of
+	 * all tasks misses one for the instant of a rename.
+	 */
+	private Task made(ResultActions posted) {
+		Matcher id = Pattern.compile("task_\\d+").matcher(posted.andReturn().getResponse().getRedirectedUrl());
+		assertThat(id.find()).as("the redirect names what was made").isTrue();
+		return this.store.index().find(TaskIds.parse(id.group())).orElseThrow();
 	}
 
 	@Test

@@ -4,7 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +111,59 @@ class DelegationTests {
 		assertThat(this.store.index().queries().children(first.id())).isEmpty();
 		assertThat(this.store.index().queries().children(second.id())).extracting(Task::id)
 			.containsExactly(child.id());
+	}
+
+	@Test
+	void manyThreadsSubmittingForOneParentAtOnceNeverMakeMoreSubtasksThanTheLimit() throws Exception {
+		int threads = 12;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		AtomicInteger madeByToolCalls = new AtomicInteger();
+		try {
+			for (int round = 0; round < 10; round++) {
+				Task parent = this.store.create(NewTask.of("delegate " + round));
+				CyclicBarrier start = new CyclicBarrier(threads);
+				List<Future<Task>> submits = new ArrayList<>();
+				for (int i = 0; i < threads; i++) {
+					String prompt = "round " + round + " step " + i;
+					// Half as the REST API and the dashboard submit, half as a model's tool call does.
+					boolean toolCall = i % 2 == 0;
+					submits.add(pool.submit(() -> {
+						start.await();
+						NewTask request = NewTask.of(prompt).withParent(parent.id());
+						if (!toolCall) {
+							return this.store.create(request);
+						}
+						Task made = this.store.createOnce(parent.id(), "call_" + prompt, request);
+						madeByToolCalls.incrementAndGet();
+						return made;
+					}));
+				}
+				List<Task> made = new ArrayList<>();
+				for (Future<Task> submit : submits) {
+					try {
+						made.add(submit.get());
+					}
+					catch (ExecutionException ex) {
+						assertThat(ex.getCause()).isInstanceOf(InvalidTaskException.class)
+							.hasMessage(parent.id() + " has already submitted 3 subtasks, the most one task may "
+									+ "(spool.max-subtasks)");
+					}
+				}
+
+				assertThat(made).hasSize(3);
+				assertThat(this.store.index().queries().children(parent.id())).extracting(Task::id)
+					.containsExactlyInAnyOrderElementsOf(made.stream().map(Task::id).toList());
+			}
+			// The refused wrote nothing: no task file, no key of a tool call, no id reserved.
+			assertThat(taskFiles()).hasSize(10 * 4);
+			try (Stream<Path> keys = Files.list(this.workspace.layout().toolCalls())) {
+				assertThat(keys.count()).isEqualTo(madeByToolCalls.get());
+			}
+			assertThat(this.store.create(NewTask.of("next")).id()).isEqualTo(TaskId.of(10 * 4 + 1));
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	private List<Path> taskFiles() throws IOException {
