@@ -29,6 +29,12 @@ class AgentConfiguration {
 	}
 
 	@Bean
+	ToolConversations toolConversations(ModelGateway model, Workspace workspace, Clock clock,
+			SpoolProperties properties) {
+		return new ToolConversations(model, workspace.layout(), workspace.files(), clock, properties.maxToolCalls());
+	}
+
+	@Bean
 	Waits waits(SpoolProperties properties) {
 		return new Waits(new WorkspaceLayout(properties.workspace()));
 	}
@@ -51,11 +57,12 @@ class AgentConfiguration {
 	@Bean
 	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
 			Clock clock, SpoolProperties properties, Workspace workspace, ObjectProvider<AgentTools> tools,
-			ObjectProvider<ResponderLayer> layers, ObjectProvider<ClaimCheck> checks, ApplicationEventPublisher events) {
+			ObjectProvider<ResponderLayer> layers, ObjectProvider<ClaimCheck> checks, ToolConversations conversations,
+			ApplicationEventPublisher events) {
 		Responder command = new CommandResponder(workspace.layout().root(), COMMAND_GRACE,
 				CommandEnvironment.ofThisProcess());
 		Responder responder = Responder.either(new ModelResponder(model, tools.orderedStream().toList(),
-				workspace.layout(), workspace.files(), clock, properties.maxToolCalls()), command);
+				conversations), command);
 		List<ResponderLayer> outermostFirst = layers.orderedStream().toList();
 		for (int i = outermostFirst.size() - 1; i >= 0; i--) {
 			responder = outermostFirst.get(i).around(responder);

@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import dev.spool.SpoolProperties;
 import dev.spool.agent.AgentCatalog;
+import dev.spool.agent.ToolConversations;
+import dev.spool.tools.SpoolTools;
 import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.StartRule;
@@ -29,8 +31,10 @@ class GoalConfiguration {
 
 	@Bean
 	GoalPlanner goalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model,
-			SpoolProperties properties, Budgets budgets, Clock clock) {
-		return new GoalPlanner(store, plans, catalog, model, properties.maxPlanSteps(), budgets, clock);
+			SpoolProperties properties, Budgets budgets, Clock clock, ToolConversations conversations,
+			SpoolTools tools) {
+		return new GoalPlanner(store, plans, catalog, model, properties.maxPlanSteps(), budgets, clock, conversations,
+				tools);
 	}
 
 	@Bean

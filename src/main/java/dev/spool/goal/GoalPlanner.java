@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.spool.agent.AgentCatalog;
 import dev.spool.agent.AgentDefinition;
+import dev.spool.agent.Outcome;
+import dev.spool.agent.ToolConversations;
+import dev.spool.tools.SpoolTools;
 import dev.spool.budget.Budgets;
 import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
@@ -60,6 +64,14 @@ public final class GoalPlanner {
 			order listed; a step may depend only on other steps of the plan, never in a cycle. Name an agent or a role \
 			only when the step needs it. After the steps, a final task combines their results into the answer.""";
 
+	static final String ITERATE_INSTRUCTIONS = """
+			Work the goal through steps that Spool's agents do. Submit each step with submit_step: a task for one \
+			agent, with a prompt that can be done from its text alone and the answers of the steps it depends on, \
+			which it is given. Wait for steps with wait_task (several calls in one turn wait together), read their \
+			answers, and submit more steps, or redo one with a better prompt, when an answer falls short. When the \
+			answers are enough, write the complete answer to the goal yourself as your last message, calling no tool: \
+			that message is the goal's result. Answer the goal itself; do not describe the steps.""";
+
 	static final String FINAL_PROMPT = """
 			Combine the results of the steps this task depends on, given with it, into one complete answer to the goal \
 			below. Answer the goal itself; do not describe the steps.
@@ -87,13 +99,19 @@ public final class GoalPlanner {
 
 	private final Clock clock;
 
+	private final ToolConversations conversations;
+
+	private final SpoolTools tools;
+
 	private final BeanOutputConverter<Plan> converter = new BeanOutputConverter<>(Plan.class);
 
 	/** Refused answers already reported as unreadable, so that each is logged once however often it is asked for. */
 	private final Set<String> unreadableRefusals = ConcurrentHashMap.newKeySet();
 
 	public GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps,
-			Budgets budgets, Clock clock) {
+			Budgets budgets, Clock clock, ToolConversations conversations, SpoolTools tools) {
+		this.conversations = conversations;
+		this.tools = tools;
 		this.store = store;
 		this.plans = plans;
 		this.catalog = catalog;
@@ -125,6 +143,92 @@ public final class GoalPlanner {
 			finish(claim, last.get());
 			return;
 		}
+		if (iterates(goal)) {
+			iterate(claim, goal);
+			return;
+		}
+		planOnce(claim, goal);
+	}
+
+	/**
+	 * Whether the goal is worked as a conversation with tools: it has one already, or it has neither a plan nor a
+	 * final task and the model is a real one (the offline model calls no tools, and plans once).
+	 */
+	private boolean iterates(Task goal) {
+		return this.conversations.exists(goal.id())
+				|| (!this.model.info().offline() && !this.plans.isPublished(goal.id()));
+	}
+
+	/**
+	 * One turn of the conversation in which the orchestrator works a goal: it submits steps, waits for them (the goal
+	 * is put aside meanwhile, holding nothing), reads their answers, submits more or redoes one, and writes the answer,
+	 * which is the goal's result. A model whose endpoint refuses tools before the conversation began gets the goal
+	 * planned once instead, in the same pass.
+	 */
+	private void iterate(Claim claim, Task goal) {
+		AgentDefinition role = this.catalog.orchestrator().orElse(null);
+		if (heldByBudget(claim, goal, role)) {
+			return;
+		}
+		String prompt = this.store.readPrompt(goal.id());
+		String system = ((role != null) ? role.systemPrompt().strip() + "\n\n" : "") + ITERATE_INSTRUCTIONS + agents();
+		ModelRequest question = new ModelRequest(system, prompt, (role != null) ? role.model() : null,
+				(role != null) ? role.temperature() : null);
+		Outcome outcome;
+		try {
+			outcome = this.conversations.converse(goal.id(), question, prompt,
+					this.tools.forGoal(goal.id(), this.maxSteps), (piece) -> {
+					});
+		}
+		catch (InterruptedException ex) {
+			this.store.release(claim);
+			Thread.currentThread().interrupt();
+			return;
+		}
+		if (outcome instanceof Outcome.Failed failed && !this.conversations.exists(goal.id())
+				&& refusesTools(failed.reason())) {
+			logger.info("The orchestrator's model takes no tools (" + failed.reason() + "); " + goal.id()
+					+ " is planned once instead");
+			this.store.planned(claim, claim.startedAt(), question.model(), false, failed.tokens());
+			planOnce(claim, goal);
+			return;
+		}
+		ended(claim, outcome);
+	}
+
+	/** An endpoint's refusal of a request with tools, as Ollama, vLLM and llama.cpp word it for a model without. */
+	static boolean refusesTools(String reason) {
+		String words = reason.toLowerCase(Locale.ROOT);
+		return words.contains("tool") && (words.contains("not support") || words.contains("does not support")
+				|| words.contains("requires") || words.contains("unsupported") || words.contains("not enabled"));
+	}
+
+	private void ended(Claim claim, Outcome outcome) {
+		if (outcome instanceof Outcome.Answered answered) {
+			if (this.store.complete(claim, answered.answer())) {
+				logger.info("Goal " + claim.id() + " is done: the orchestrator answered it");
+			}
+		}
+		else if (outcome instanceof Outcome.Waiting waiting) {
+			this.store.putAside(claim, waiting.tasks(), waiting.tokens());
+		}
+		else if (outcome instanceof Outcome.GaveUp gaveUp) {
+			if (this.store.giveUp(claim, gaveUp.reason(), gaveUp.tokens())) {
+				logger.warn("Goal " + claim.id() + " failed: " + gaveUp.reason());
+			}
+		}
+		else if (outcome instanceof Outcome.Failed failed) {
+			Optional<TaskState> next = this.store.fail(claim, failed.reason(), failed.tokens());
+			logger.warn("Working on " + claim.id() + " failed: " + failed.reason()
+					+ next.map((state) -> "; it is now " + state.word()).orElse("; its claim was already lost"));
+		}
+		else {
+			this.store.release(claim);
+		}
+	}
+
+	/** Plans the goal once: its plan from the model, then a task for every step and a final task that combines them. */
+	private void planOnce(Claim claim, Task goal) {
 		try {
 			Plan plan = plan(claim, goal);
 			if (plan == null) {

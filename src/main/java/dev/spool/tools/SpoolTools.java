@@ -60,6 +60,38 @@ public class SpoolTools {
 				readAnswer());
 	}
 
+	/**
+	 * The tools of the orchestrator working a goal as a conversation: {@code submit_step} makes the goal's next step
+	 * (a task of the goal, its subtask), at most {@code maxSteps}; the others are an agent's, for the goal's task.
+	 */
+	public List<ToolCallback> forGoal(TaskId goal, int maxSteps) {
+		return List.of(submitStep(goal, maxSteps), getTask(), listTasks(), waitTask(goal), cancelTask(goal),
+				readAnswer());
+	}
+
+	private ToolCallback submitStep(TaskId goal, int maxSteps) {
+		return new SpoolTool("submit_step", "Hands the next step of the goal to Spool's agents and returns its task, "
+				+ "with its id. A step's prompt must be doable from its own text and the answers of the steps it "
+				+ "depends on, which it is given. Wait for steps with wait_task; submit another step to redo one "
+				+ "with a better prompt. At most " + maxSteps + " steps.", """
+				{"type": "object", "properties": {
+				 "prompt": {"type": "string", "description": "what the agent is asked to do"},
+				 "title": {"type": "string", "description": "a short name for the step"},
+				 "agent": {"type": "string", "description": "only this agent may take the step"},
+				 "role": {"type": "string", "description": "only agents listing this role may take the step"},
+				 "dependsOn": {"type": "array", "items": {"type": "string"},
+				  "description": "ids of earlier steps whose answers this one needs, such as task_001"}},
+				 "required": ["prompt"], "additionalProperties": false}""",
+				List.of("prompt", "title", "agent", "role", "dependsOn"), (arguments) -> {
+					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
+							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
+							goal.text());
+					String callId = arguments.callId()
+						.orElseThrow(() -> new InvalidTaskException("submit_step needs the model's call id"));
+					return summary(this.verbs.submitStepOnce(goal, request, callId, maxSteps));
+				}, this.json);
+	}
+
 	private ToolCallback submitTask(TaskId parent) {
 		return new SpoolTool("submit_task", "Hands a subtask to Spool's agents and returns it, with its id; "
 				+ "follow it with get_task, and read its answer with read_answer once it is done.", """

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.spool.agent.Routing;
+import dev.spool.workspace.GoalStep;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -58,6 +59,28 @@ public class TaskVerbs {
 		NewTask task = newTask(request);
 		this.routing.check(task);
 		return this.store.createOnce(task.parent(), callId, task);
+	}
+
+	/**
+	 * Writes the next step of a goal the orchestrator works as a conversation, once per call: a task of the goal
+	 * ({@code goal}, {@code step} numbered from 1 in the order submitted) and its subtask ({@code parent}).
+	 * @throws InvalidTaskException if a field is wrong, or the goal already has {@code maxSteps} steps
+	 */
+	public Task submitStepOnce(TaskId goal, TaskRequest request, String callId, int maxSteps) {
+		Optional<TaskId> made = this.store.madeBy(goal, callId);
+		if (made.isPresent()) {
+			return find(made.get());
+		}
+		long steps = queries().children(goal).stream().filter((task) -> task.document().goal() != null).count();
+		if (steps >= maxSteps) {
+			throw new InvalidTaskException("the goal " + goal + " has " + steps + " steps already, the most a goal may "
+					+ "have (spool.max-plan-steps): combine what they found into the answer");
+		}
+		NewTask task = newTask(request);
+		NewTask step = new NewTask(task.prompt(), task.title(), task.agent(), task.role(), null, task.priority(),
+				task.dependsOn(), null, null, new GoalStep(goal, String.valueOf(steps + 1)), goal);
+		this.routing.check(step);
+		return this.store.createOnce(goal, callId, step);
 	}
 
 	/** Writes the goal a model's tool call asks for, once per call, as {@link #submitOnce} does a task. */

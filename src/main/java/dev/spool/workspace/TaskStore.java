@@ -151,6 +151,19 @@ public final class TaskStore {
 		}
 	}
 
+	/**
+	 * The task a model's tool call made through {@link #createOnce}, if it made one: a call run again finds it.
+	 * @throws UncheckedIOException if the call's key cannot be read or holds no task id
+	 */
+	public Optional<TaskId> madeBy(TaskId parent, String callId) {
+		try {
+			return madeFor(this.layout.toolCalls().resolve(keyName(parent, callId)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not read what the call made: " + ex.getMessage(), ex);
+		}
+	}
+
 	private static Optional<TaskId> madeFor(Path key) throws IOException {
 		byte[] bytes;
 		try {
