@@ -106,6 +106,7 @@ final class ModelResponder implements Responder {
 		}
 		List<ToolCallback> offered = List.copyOf(lent.values());
 		TokenUsage used = null;
+		TurnPieces turns = new TurnPieces(onPiece);
 		try {
 			// A previous attempt was cut off while these ran: they run now, before the model is asked again.
 			run(conversation, conversation.unanswered(), lent);
@@ -113,10 +114,9 @@ final class ModelResponder implements Responder {
 				List<Message> messages = new ArrayList<>();
 				messages.add(new UserMessage(request.input()));
 				messages.addAll(conversation.messages());
-				ModelTurn turn = this.model.turn(question, messages, offered);
+				ModelTurn turn = this.model.turn(question, messages, offered, turns.next());
 				used = (used != null) ? used.plus(turn.tokens()) : turn.tokens();
 				if (!turn.callsTools()) {
-					onPiece.accept(turn.message().getText());
 					return new Outcome.Answered(turn.answer(used));
 				}
 				int asked = turn.message().getToolCalls().size();
