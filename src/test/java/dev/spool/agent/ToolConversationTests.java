@@ -170,19 +170,7 @@ class ToolConversationTests {
 		await().atMost(PATIENCE).until(() -> this.live.current(task.id()).orElse(""),
 				(text) -> text.equals("Let me wait for them. "));
 		List<String> seen = new CopyOnWriteArrayList<>();
-		this.live.follow(task.id(), new LiveAnswers.Listener() {
-
-			@Override
-			public void text(String piece) {
-				seen.add(piece);
-			}
-
-			@Override
-			public void end() {
-				seen.add("<end>");
-			}
-
-		});
+		this.live.follow(task.id(), LiveAnswersTests.listener(seen));
 		assertThat(this.store.index().find(task.id()).orElseThrow().state()).isEqualTo(TaskState.IN_PROGRESS);
 		holding.release();
 
