@@ -64,6 +64,16 @@ public final class ModelReply {
 		return reply;
 	}
 
+	/**
+	 * The same tool calls, said after this text (an answer's text is given as it is): a stream sends one chunk for
+	 * each piece before the calls' chunks, a whole answer carries the text beside its calls.
+	 */
+	public ModelReply saying(String... pieces) {
+		ModelReply reply = copy();
+		reply.pieces = List.of(pieces);
+		return reply;
+	}
+
 	/** An HTTP error with the API's error body; {@code max-retries} decides whether the client tries again. */
 	public static ModelReply error(int status, String message) {
 		String type = (status == 429) ? "rate_limit_exceeded" : "server_error";
@@ -145,7 +155,7 @@ public final class ModelReply {
 		return throttled(0, Duration.ofSeconds(2));
 	}
 
-	/** The answer's text, pieces joined; empty for tool calls, errors and raw responses. */
+	/** The answer's text, pieces joined; empty for errors, raw responses and tool calls said without text. */
 	public String text() {
 		return String.join("", this.pieces);
 	}

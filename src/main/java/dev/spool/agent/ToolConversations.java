@@ -99,6 +99,7 @@ public final class ToolConversations {
 		}
 		List<ToolCallback> offered = List.copyOf(lent.values());
 		TokenUsage used = null;
+		TurnPieces turns = new TurnPieces(onPiece);
 		try {
 			// A previous attempt was cut off while these ran, or put the task aside until it could answer them: they
 			// run now, before the model is asked again.
@@ -110,10 +111,9 @@ public final class ToolConversations {
 				List<Message> messages = new ArrayList<>();
 				messages.add(new UserMessage(input));
 				messages.addAll(conversation.messages());
-				ModelTurn turn = this.model.turn(question, messages, offered);
+				ModelTurn turn = this.model.turn(question, messages, offered, turns.next());
 				used = (used != null) ? used.plus(turn.tokens()) : turn.tokens();
 				if (!turn.callsTools()) {
-					onPiece.accept(turn.message().getText());
 					return new Outcome.Answered(turn.answer(used));
 				}
 				int asked = turn.message().getToolCalls().size();

@@ -143,7 +143,7 @@ public final class GoalPlanner {
 			finish(claim, last.get());
 			return;
 		}
-		if (iterates(goal)) {
+		if (iterates(goal, this.catalog.orchestrator().orElse(null))) {
 			iterate(claim, goal);
 			return;
 		}
@@ -151,12 +151,14 @@ public final class GoalPlanner {
 	}
 
 	/**
-	 * Whether the goal is worked as a conversation with tools: it has one already, or it has neither a plan nor a
-	 * final task and the model is a real one (the offline model calls no tools, and plans once).
+	 * Whether the goal is worked as a conversation with tools: it has one already, or the orchestrator's definition
+	 * lists {@code tools: [spool]}, the model is a real one (the offline model calls no tools, and plans once), and the
+	 * goal has no plan yet.
 	 */
-	private boolean iterates(Task goal) {
-		return this.conversations.exists(goal.id())
-				|| (!this.model.info().offline() && !this.plans.isPublished(goal.id()));
+	private boolean iterates(Task goal, AgentDefinition role) {
+		return this.conversations.exists(goal.id()) || (role != null
+				&& role.tools().contains(AgentDefinition.SPOOL_TOOLS) && !this.model.info().offline()
+				&& !this.plans.isPublished(goal.id()));
 	}
 
 	/**

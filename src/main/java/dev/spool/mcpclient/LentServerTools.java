@@ -10,11 +10,13 @@ import org.springframework.stereotype.Component;
 
 import dev.spool.agent.AgentTools;
 import dev.spool.agent.Responder;
+import dev.spool.workspace.AttemptNotes;
 
 /**
  * Lends the model of an agent the tools of each MCP server its definition lists in {@code tools:}, named
  * {@code <server>__<tool>}. A server that cannot be used lends none, and the attempt goes on with the rest; why is
- * logged with the task and agent.
+ * logged with the task and agent, and written in the attempt's record (its {@code warnings}), which the task's page and
+ * history show.
  */
 @Component
 final class LentServerTools implements AgentTools {
@@ -23,8 +25,11 @@ final class LentServerTools implements AgentTools {
 
 	private final McpServers servers;
 
-	LentServerTools(McpServers servers) {
+	private final AttemptNotes notes;
+
+	LentServerTools(McpServers servers, AttemptNotes notes) {
 		this.servers = servers;
+		this.notes = notes;
 	}
 
 	@Override
@@ -32,9 +37,11 @@ final class LentServerTools implements AgentTools {
 		List<ToolCallback> lent = new ArrayList<>();
 		for (String server : request.agent().mcpServers()) {
 			ServerTools tools = this.servers.tools(server);
-			tools.problemText()
-				.ifPresent((problem) -> logger.warn(request.agent().name() + " lists the MCP server '" + server
-						+ "', which lends no tools to " + request.task() + ": " + problem));
+			tools.problemText().ifPresent((problem) -> {
+				logger.warn(request.agent().name() + " lists the MCP server '" + server + "', which lends no tools to "
+						+ request.task() + ": " + problem);
+				this.notes.warn(request.claim(), problem);
+			});
 			lent.addAll(tools.tools());
 		}
 		return lent;

@@ -13,14 +13,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import reactor.core.publisher.Mono;
 
 import dev.spool.program.ProcessTree;
 import dev.spool.program.ProgramPath;
@@ -28,20 +31,30 @@ import dev.spool.program.ProgramPath;
 /**
  * One started server: the MCP SDK's client over its transport, and for a program, the processes to stop with it.
  * Nothing here retries; {@link McpServers} decides when to start a server again.
+ * <p>
+ * The SDK bounds every request by one timeout, {@code initialize} and {@code tools/list} included, so a call timeout
+ * shorter than the start timeout would cut a slow start short (an {@code npx} server fetching its package) and be
+ * reported as the start timeout. The SDK's own bound is therefore the longer of the two, and each is applied here.
  */
 final class McpServerConnection {
 
-	private final McpSyncClient client;
+	private final McpAsyncClient client;
 
 	private final ProgramTransport program;
+
+	private final Duration startTimeout;
+
+	private final Duration callTimeout;
 
 	private volatile ProcessTree tree;
 
 	private volatile boolean broken;
 
-	private McpServerConnection(McpSyncClient client, ProgramTransport program) {
+	private McpServerConnection(McpAsyncClient client, ProgramTransport program, McpServersProperties settings) {
 		this.client = client;
 		this.program = program;
+		this.startTimeout = settings.startTimeout();
+		this.callTimeout = settings.callTimeout();
 	}
 
 	/** A connection not yet started: {@link #start()} starts the program or reaches the URL. */
@@ -61,12 +74,14 @@ final class McpServerConnection {
 				.requestBuilder(requests)
 				.build();
 		}
-		McpSyncClient client = McpClient.sync(transport)
+		Duration longer = (settings.startTimeout().compareTo(settings.callTimeout()) > 0) ? settings.startTimeout()
+				: settings.callTimeout();
+		McpAsyncClient client = McpClient.async(transport)
 			.clientInfo(new McpSchema.Implementation("spool", "1"))
 			.initializationTimeout(settings.startTimeout())
-			.requestTimeout(settings.callTimeout())
+			.requestTimeout(longer)
 			.build();
-		return new McpServerConnection(client, program);
+		return new McpServerConnection(client, program, settings);
 	}
 
 	/**
@@ -83,10 +98,14 @@ final class McpServerConnection {
 		return ServerParameters.builder(path.find(spec.command()).toString()).args(spec.args()).env(env).build();
 	}
 
-	/** Starts the server, says hello and lists its tools; throws what the SDK throws. */
+	/**
+	 * Starts the server, says hello and lists its tools, all within the start timeout; throws what the SDK throws, or
+	 * an exception caused by a {@link TimeoutException}.
+	 */
 	List<Tool> start() {
+		long deadline = System.nanoTime() + this.startTimeout.toNanos();
 		try {
-			this.client.initialize();
+			within(this.client.initialize(), deadline);
 		}
 		finally {
 			this.tree = (this.program != null) ? this.program.process().map(ProcessTree::new).orElse(null) : null;
@@ -94,7 +113,7 @@ final class McpServerConnection {
 		List<Tool> tools = new ArrayList<>();
 		String cursor = null;
 		do {
-			ListToolsResult page = this.client.listTools(cursor);
+			ListToolsResult page = within(this.client.listTools(cursor), deadline);
 			tools.addAll(page.tools());
 			cursor = page.nextCursor();
 		}
@@ -102,8 +121,17 @@ final class McpServerConnection {
 		return tools;
 	}
 
-	McpSyncClient client() {
-		return this.client;
+	/**
+	 * Calls a tool, within the call timeout; throws what the SDK throws, or an exception caused by a
+	 * {@link TimeoutException}.
+	 */
+	CallToolResult call(CallToolRequest request) {
+		return within(this.client.callTool(request), System.nanoTime() + this.callTimeout.toNanos());
+	}
+
+	private static <T> T within(Mono<T> answer, long deadline) {
+		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+		return answer.timeout(left).block();
 	}
 
 	/** Whether the server may still answer: its process runs, and no call has found it hung or gone. */

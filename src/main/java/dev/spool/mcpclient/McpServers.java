@@ -135,7 +135,7 @@ public final class McpServers implements SmartLifecycle {
 		}
 		try {
 			return McpToolCallback.answer(slot, tool,
-					connection.client().callTool(McpToolCallback.request(tool, arguments)));
+					connection.call(McpToolCallback.request(tool, arguments)));
 		}
 		catch (RuntimeException ex) {
 			if (ex instanceof McpError && connection.isAlive() && !ServerSlot.causedBy(ex, TimeoutException.class)) {

@@ -43,6 +43,8 @@ final class ProgramTransport extends StdioClientTransport {
 
 	private final AtomicBoolean connected = new AtomicBoolean();
 
+	private final Object sending = new Object();
+
 	ProgramTransport(ServerParameters parameters, Path workspace) {
 		super(parameters, McpJsonDefaults.getMapper());
 		this.workspace = workspace;
@@ -60,6 +62,20 @@ final class ProgramTransport extends StdioClientTransport {
 			return Mono.error(new IllegalStateException("the server's program was started once already"));
 		}
 		return super.connect(handler);
+	}
+
+	/**
+	 * Sends one message at a time. The SDK's client sends from more than one thread: a call from the caller's, while
+	 * its reader answers the server (a {@code tools/list} on the server's {@code notifications/tools/list_changed}, as
+	 * server-everything sends right after {@code initialize}). MCP SDK 2.0.0 hands each message to a sink that refuses
+	 * a second sender meanwhile ({@code FAIL_NON_SERIALIZED}), and the message is lost as "Failed to enqueue message"
+	 * (modelcontextprotocol/java-sdk#875, fixed after 2.0.0). The SDK emits before it returns, so the lock covers it.
+	 */
+	@Override
+	public Mono<Void> sendMessage(JSONRPCMessage message) {
+		synchronized (this.sending) {
+			return super.sendMessage(message);
+		}
 	}
 
 	@Override

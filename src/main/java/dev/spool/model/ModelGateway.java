@@ -11,11 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
@@ -25,7 +23,6 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.util.StringUtils;
 
 import dev.spool.workspace.Answer;
-import dev.spool.workspace.TokenUsage;
 
 /**
  * Asks the configured model through Spring AI's {@link ChatClient}: the agent's system prompt, the task as the user
@@ -69,15 +66,7 @@ public final class ModelGateway {
 	 */
 	public Answer ask(ModelRequest request, Consumer<String> onPiece) {
 		AtomicBoolean cutByCaller = new AtomicBoolean();
-		return recorded(() -> stream(request, (piece) -> {
-			try {
-				onPiece.accept(piece);
-			}
-			catch (RuntimeException ex) {
-				cutByCaller.set(true);
-				throw ex;
-			}
-		}), cutByCaller);
+		return recorded(() -> stream(request, refusable(onPiece, cutByCaller)), cutByCaller);
 	}
 
 	/**
@@ -105,34 +94,49 @@ public final class ModelGateway {
 		}
 	}
 
-	/**
-	 * One turn of a conversation in which the model may use tools. The messages so far (after the system prompt,
-	 * which the request gives) go to the model with the tools' definitions; it answers with text, or asks for tool
-	 * calls, which it does not run: the caller runs them, records them and sends their results in the next turn.
-	 * Spring AI 2's ChatModel runs no tools itself; its ChatClient would, out of sight of the files, so it is not
-	 * used here. The turn is asked whole, not streamed.
-	 */
-	public ModelTurn turn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools) {
-		return recorded(() -> callTurn(request, conversation, tools), new AtomicBoolean());
+	/** The consumer, noting when it refuses a piece: the caller cut the call short (a spent budget, a broken pipe). */
+	private static Consumer<String> refusable(Consumer<String> onPiece, AtomicBoolean cutByCaller) {
+		return (piece) -> {
+			try {
+				onPiece.accept(piece);
+			}
+			catch (RuntimeException ex) {
+				cutByCaller.set(true);
+				throw ex;
+			}
+		};
 	}
 
-	private ModelTurn callTurn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools) {
+	/**
+	 * One turn of a conversation in which the model may use tools, streamed like any answer: each piece of its text
+	 * goes to {@code onPiece} as it arrives. The messages so far (after the system prompt, which the request gives) go
+	 * to the model with the tools' definitions; it answers with text, or asks for tool calls, which it does not run:
+	 * the caller runs them, records them and sends their results in the next turn. Spring AI 2's ChatModel runs no
+	 * tools itself; its ChatClient would, out of sight of the files, so it is not used here.
+	 */
+	public ModelTurn turn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools,
+			Consumer<String> onPiece) {
+		AtomicBoolean cutByCaller = new AtomicBoolean();
+		return recorded(() -> streamTurn(request, conversation, tools, refusable(onPiece, cutByCaller)), cutByCaller);
+	}
+
+	private ModelTurn streamTurn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools,
+			Consumer<String> onPiece) {
 		List<Message> messages = new ArrayList<>();
 		if (StringUtils.hasText(request.systemPrompt())) {
 			messages.add(new SystemMessage(request.systemPrompt()));
 		}
 		messages.addAll(conversation);
+		// The model's own options first, as ChatClient combines them, so that its configured model is kept when the
+		// agent names none; then the call's.
 		ChatOptions options = this.info.offline() ? options(request).build()
-				: openAiOptions(request).toolCallbacks(tools).build();
-		ChatResponse response = this.chatModel.call(new Prompt(messages, options));
-		Generation result = (response != null) ? response.getResult() : null;
-		AssistantMessage output = (result != null) ? result.getOutput() : null;
-		if (output == null || (!output.hasToolCalls() && !StringUtils.hasText(output.getText()))) {
-			throw new IllegalStateException("the model returned an empty answer");
-		}
-		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
-				? response.getMetadata().getModel() : modelName(request);
-		return new ModelTurn(output, model, this.info.offline(), tokens(response));
+				: this.chatModel.getOptions()
+					.mutate()
+					.combineWith(openAiOptions(request).streamUsage(true).toolCallbacks(tools))
+					.build();
+		StreamedTurn streamed = StreamedTurn.read(this.chatModel.stream(new Prompt(messages, options)),
+				modelName(request), onPiece);
+		return new ModelTurn(streamed.message(), streamed.model(), this.info.offline(), streamed.tokens());
 	}
 
 	private Answer stream(ModelRequest request, Consumer<String> onPiece) {
@@ -140,37 +144,9 @@ public final class ModelGateway {
 		if (StringUtils.hasText(request.systemPrompt())) {
 			spec = spec.system(request.systemPrompt());
 		}
-		StringBuilder text = new StringBuilder();
-		AtomicReference<TokenUsage> tokens = new AtomicReference<>();
-		AtomicReference<String> model = new AtomicReference<>(modelName(request));
-		AtomicBoolean finished = new AtomicBoolean();
-		spec.user(request.userPrompt()).stream().chatResponse().doOnNext((response) -> {
-			Generation result = response.getResult();
-			if (result != null && result.getMetadata() != null
-					&& StringUtils.hasText(result.getMetadata().getFinishReason())) {
-				finished.set(true);
-			}
-			String piece = (result != null && result.getOutput() != null) ? result.getOutput().getText() : null;
-			if (piece != null && !piece.isEmpty()) {
-				text.append(piece);
-				onPiece.accept(piece);
-			}
-			TokenUsage usage = tokens(response);
-			if (usage != null) {
-				tokens.set(usage);
-			}
-			if (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel())) {
-				model.set(response.getMetadata().getModel());
-			}
-		}).blockLast();
-		if (text.toString().isBlank()) {
-			throw new IllegalStateException("the model returned an empty answer");
-		}
-		if (!finished.get()) {
-			// A stream that just stops raises no error; only the missing finish reason tells it was cut off.
-			throw new IllegalStateException("the model's answer was cut off (the stream ended without a finish reason)");
-		}
-		return new Answer(text.toString(), model.get(), this.info.offline(), tokens.get());
+		StreamedTurn streamed = StreamedTurn.read(spec.user(request.userPrompt()).stream().chatResponse(),
+				modelName(request), onPiece);
+		return new Answer(streamed.message().getText(), streamed.model(), this.info.offline(), streamed.tokens());
 	}
 
 	private Answer callWhole(ModelRequest request) {
@@ -186,7 +162,7 @@ public final class ModelGateway {
 		}
 		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
 				? response.getMetadata().getModel() : modelName(request);
-		return new Answer(text, model, this.info.offline(), tokens(response));
+		return new Answer(text, model, this.info.offline(), StreamedTurn.tokens(response));
 	}
 
 	private ChatOptions.Builder<?> options(ModelRequest request) {
@@ -211,19 +187,6 @@ public final class ModelGateway {
 
 	private String modelName(ModelRequest request) {
 		return StringUtils.hasText(request.model()) ? request.model() : this.info.defaultModel();
-	}
-
-	private static TokenUsage tokens(ChatResponse response) {
-		Usage usage = (response.getMetadata() != null) ? response.getMetadata().getUsage() : null;
-		if (usage == null || usage.getTotalTokens() == null || usage.getTotalTokens() == 0) {
-			return null;
-		}
-		return new TokenUsage(value(usage.getPromptTokens()), value(usage.getCompletionTokens()),
-				value(usage.getTotalTokens()));
-	}
-
-	private static long value(Integer tokens) {
-		return (tokens != null) ? tokens : 0;
 	}
 
 }

@@ -119,20 +119,20 @@ class TaskPageController {
 
 	private List<TimelineEntry> timeline(Task task) {
 		List<TimelineEntry> entries = new ArrayList<>();
-		entries.add(new TimelineEntry(task.createdAt(), "created", null, null, null));
+		entries.add(new TimelineEntry(task.createdAt(), "created", null, null, null, null));
 		for (Attempt attempt : task.history()) {
 			if (attempt.startedAt() != null) {
-				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null, null));
+				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null, null, null));
 			}
 			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt.outcome()), attempt.agent(),
-					attempt.error(), TokenText.of(attempt.tokens())));
+					attempt.error(), TokenText.of(attempt.tokens()), attempt.warnings()));
 		}
 		if (task.state() == TaskState.IN_PROGRESS) {
-			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null));
+			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null, null));
 		}
 		else if (task.state() == TaskState.WAITING) {
 			entries.add(new TimelineEntry(null, "waiting; resumed by " + task.owner() + " when they end", task.owner(),
-					null, null));
+					null, null, null));
 		}
 		return entries;
 	}
@@ -156,8 +156,16 @@ class TaskPageController {
 		return "redirect:/tasks/" + task.id();
 	}
 
-	/** One line of a task's timeline. */
-	record TimelineEntry(Instant at, String what, String agent, String detail, String tokens) {
+	/**
+	 * One line of a task's timeline.
+	 * @param warnings what the attempt went on without (an MCP server that did not start), none when null
+	 */
+	record TimelineEntry(Instant at, String what, String agent, String detail, String tokens, List<String> warnings) {
+
+		TimelineEntry {
+			warnings = (warnings != null) ? warnings : List.of();
+		}
+
 	}
 
 }

@@ -15,9 +15,21 @@ import java.util.List;
  * @param model the model that answered, or null
  * @param offline whether the built-in offline model answered
  * @param tokens the tokens the model reported, or null
+ * @param warnings what the attempt went on without, and why (a tool server its agent lists that did not start), or
+ * null when nothing
  */
 public record Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
-		String model, Boolean offline, TokenUsage tokens) {
+		String model, Boolean offline, TokenUsage tokens, List<String> warnings) {
+
+	public Attempt {
+		warnings = (warnings == null || warnings.isEmpty()) ? null : List.copyOf(warnings);
+	}
+
+	/** A record without warnings. */
+	public Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
+			String model, Boolean offline, TokenUsage tokens) {
+		this(number, outcome, agent, startedAt, finishedAt, error, model, offline, tokens, null);
+	}
 
 	/** What an entry in a task's history records; only some are attempts at the task. */
 	public enum Outcome {
@@ -75,7 +87,13 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 
 	public Attempt withNumber(int newNumber) {
 		return new Attempt(newNumber, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error, this.model,
-				this.offline, this.tokens);
+				this.offline, this.tokens, this.warnings);
+	}
+
+	/** The same record with these warnings. */
+	public Attempt withWarnings(List<String> newWarnings) {
+		return new Attempt(this.number, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error,
+				this.model, this.offline, this.tokens, newWarnings);
 	}
 
 }

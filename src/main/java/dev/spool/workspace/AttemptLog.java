@@ -30,6 +30,8 @@ public final class AttemptLog {
 
 	private final AtomicFiles files;
 
+	private final AttemptNotes notes = new AttemptNotes();
+
 	/** Records already reported as unreadable, so that each is logged once rather than at every read. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -81,9 +83,15 @@ public final class AttemptLog {
 		}
 	}
 
+	/** What attempts under way went on without, written into the record that ends each. */
+	AttemptNotes notes() {
+		return this.notes;
+	}
+
 	Attempt append(TaskId id, Attempt attempt) throws IOException {
+		Attempt noted = this.notes.attach(id, attempt);
 		for (int number = read(id).size() + 1;; number++) {
-			Attempt numbered = attempt.withNumber(number);
+			Attempt numbered = noted.withNumber(number);
 			try {
 				this.files.publishNew(this.layout.attempt(id, number), WorkspaceJson.MAPPER.writeValueAsBytes(numbered));
 				return numbered;

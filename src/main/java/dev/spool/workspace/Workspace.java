@@ -35,16 +35,19 @@ public final class Workspace {
 
 	private final FailureNotes failureNotes;
 
+	private final AttemptNotes attemptNotes;
+
 	private final Deque<Runnable> onClose = new ArrayDeque<>();
 
 	private Workspace(WorkspaceLayout layout, AtomicFiles files, TaskFiles taskFiles, TaskIndex index,
-			TaskStore store, FailureNotes failureNotes) {
+			TaskStore store, FailureNotes failureNotes, AttemptNotes attemptNotes) {
 		this.layout = layout;
 		this.files = files;
 		this.taskFiles = taskFiles;
 		this.index = index;
 		this.store = store;
 		this.failureNotes = failureNotes;
+		this.attemptNotes = attemptNotes;
 	}
 
 	/**
@@ -82,7 +85,7 @@ public final class Workspace {
 		store.recoverStagedAnswers();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
-		return new Workspace(layout, files, taskFiles, index, store, failureNotes);
+		return new Workspace(layout, files, taskFiles, index, store, failureNotes, log.notes());
 	}
 
 	/** Asks for something to be done when the workspace closes, before what was asked earlier. */
@@ -120,6 +123,11 @@ public final class Workspace {
 
 	public TaskStore store() {
 		return this.store;
+	}
+
+	/** What attempts under way go on without, for the records that end them. */
+	public AttemptNotes attemptNotes() {
+		return this.attemptNotes;
 	}
 
 	/** Counts the notes of failed attempts that outside agents left in {@code failures/}. */

@@ -63,6 +63,11 @@ class WorkspaceConfiguration {
 	}
 
 	@Bean
+	AttemptNotes attemptNotes(Workspace workspace) {
+		return workspace.attemptNotes();
+	}
+
+	@Bean
 	TaskIndex taskIndex(Workspace workspace) {
 		return workspace.index();
 	}

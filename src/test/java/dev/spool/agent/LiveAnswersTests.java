@@ -55,7 +55,8 @@ class LiveAnswersTests {
 		assertThat(seen).containsExactly("", "<end>");
 	}
 
-	private static LiveAnswers.Listener listener(List<String> seen) {
+	/** Adds each piece it hears to {@code seen}, and {@code <end>} at the end. */
+	static LiveAnswers.Listener listener(List<String> seen) {
 		return new LiveAnswers.Listener() {
 
 			@Override

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A model agent that is lent tools works its task as a conversation Spool drives and records turn by turn: the model's
  * tool calls run, their results (errors included) go back to it, and a conversation cut off is resumed from its file
- * without running again what already ran. The model is a local stub of the OpenAI API that speaks tool calls.
+ * without running again what already ran. Every turn is streamed, so its text is seen live and metered as it comes.
+ * The model is a local stub of the OpenAI API that speaks tool calls, whole and in streamed deltas.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
@@ -60,6 +64,9 @@ class ToolConversationTests {
 
 	static final AtomicInteger shouted = new AtomicInteger();
 
+	/** Lets the waiter's tool return, once for each permit. */
+	static final Semaphore holding = new Semaphore(0);
+
 	static Path folder() {
 		try {
 			return Files.createTempDirectory("spool-tools-");
@@ -76,6 +83,7 @@ class ToolConversationTests {
 		Files.writeString(agents.resolve("delegator.md"),
 				"---\nroles: [boss]\ntools: [spool]\n---\nYou hand work to others.\n");
 		Files.writeString(agents.resolve("helper.md"), "---\nroles: [counter]\n---\nYou count.\n");
+		Files.writeString(agents.resolve("waiter.md"), "---\nroles: [waiter]\n---\nYou wait.\n");
 		model = ModelStub.start().otherwise(ToolConversationTests::answer);
 	}
 
@@ -93,6 +101,9 @@ class ToolConversationTests {
 	@Autowired
 	TaskStore store;
 
+	@Autowired
+	LiveAnswers live;
+
 	@Test
 	void theModelsToolCallsRunTheirResultsAndErrorsGoBackAndEveryStepIsInTheConversationFile() throws Exception {
 		Task task = this.store.create(smith("shout: owls"));
@@ -106,6 +117,11 @@ class ToolConversationTests {
 			.contains("the tool shout failed: ");
 		List<JsonNode> asked = requestsAbout("shout: owls");
 		assertThat(asked).hasSize(2);
+		assertThat(asked).allSatisfy((request) -> {
+			assertThat(request.path("stream").asBoolean()).as("every turn is streamed").isTrue();
+			assertThat(request.path("stream_options").path("include_usage").asBoolean()).isTrue();
+			assertThat(request.path("model").asString()).as("the configured model").isEqualTo("test-model");
+		});
 		JsonNode second = asked.get(1).path("messages");
 		List<String> roles = new ArrayList<>();
 		second.forEach((message) -> roles.add(message.path("role").asString()));
@@ -116,6 +132,72 @@ class ToolConversationTests {
 		assertThat(lines).hasSize(4);
 		assertThat(lines.get(0)).contains("\"role\":\"assistant\"").contains("call_shout_1").contains("call_whisper_2");
 		assertThat(lines.get(1)).contains("\"id\":\"call_shout_1\"").contains("OWLS");
+		Task recorded = await().atMost(PATIENCE).until(() -> this.store.index().find(task.id()).orElseThrow(),
+				(found) -> !found.history().isEmpty() && found.history().get(0).tokens() != null);
+		assertThat(recorded.history().get(0).tokens().total()).as("both turns' usage, as the stream reported it")
+			.isEqualTo(2 * (30 + 4));
+		assertThat(recorded.history().get(0).tokens().estimated()).as("estimated").isNotEqualTo(Boolean.TRUE);
+	}
+
+	@Test
+	void twoToolCallsStreamedInDeltaChunksInOneTurnBothRunWithTheirWholeArguments() throws Exception {
+		Task task = this.store.create(smith("twice: hoot and screech"));
+
+		Task done = finished(task.id());
+
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.readOutput(task.id()).orElseThrow())
+			.startsWith("Heard: \"HOOT, LOUDLY\" | \"SCREECH {AT NIGHT}\" (request ");
+		assertThat(requestsAbout("twice: hoot and screech").get(0).path("stream").asBoolean()).as("streamed").isTrue();
+		List<String> lines = Files.readAllLines(conversation(task.id()));
+		assertThat(lines).hasSize(3);
+		JsonNode turn = JSON.readTree(lines.get(0));
+		assertThat(turn.path("tool_calls")).hasSize(2);
+		assertThat(turn.path("tool_calls").get(0).path("id").asString()).isEqualTo("call_hoot");
+		assertThat(turn.path("tool_calls").get(0).path("arguments").asString())
+			.isEqualTo("{\"text\": \"hoot, loudly\"}");
+		assertThat(turn.path("tool_calls").get(1).path("id").asString()).isEqualTo("call_screech");
+		assertThat(turn.path("tool_calls").get(1).path("arguments").asString())
+			.isEqualTo("{\"text\": \"screech {at night}\"}");
+		assertThat(turn.path("text").asString()).isEqualTo("Two calls. ");
+	}
+
+	@Test
+	void whatAToolUsingAgentSaysIsSeenLiveWhileItsToolRunsAndEachTurnAfterTheLast() throws Exception {
+		Task task = this.store.create(aTask("wait: for the owls").forRole("waiter").build());
+
+		// The turn's text, streamed before its tool call, is seen while the tool holds the conversation.
+		await().atMost(PATIENCE).until(() -> this.live.current(task.id()).orElse(""),
+				(text) -> text.equals("Let me wait for them. "));
+		List<String> seen = new CopyOnWriteArrayList<>();
+		this.live.follow(task.id(), LiveAnswersTests.listener(seen));
+		assertThat(this.store.index().find(task.id()).orElseThrow().state()).isEqualTo(TaskState.IN_PROGRESS);
+		holding.release();
+
+		Task done = finished(task.id());
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.readOutput(task.id())).hasValue("The owls came after the wait.");
+		await().atMost(PATIENCE).until(() -> seen.contains("<end>"));
+		assertThat(seen).containsExactly("Let me wait for them. ", "\n\nThe owls came ", "after the wait.", "<end>");
+	}
+
+	@Test
+	void aBudgetCrossedWhileAToolTurnStreamsStopsTheTurnBeforeItsToolsRun() throws Exception {
+		int before = shouted.get();
+		TaskId id = TaskId.of(950);
+		writeTask("task_950_pending.md", "---\nrole: smith\nbudget_tokens: 40\n---\ncostly: think aloud\n");
+
+		Task failed = finished(id);
+
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		assertThat(failed.error()).startsWith("budget: task_950 used more than its 40 tokens (budget_tokens)");
+		assertThat(failed.history()).hasSize(1);
+		assertThat(failed.history().get(0).tokens().total()).as("cut soon after the budget was crossed")
+			.isGreaterThan(40)
+			.isLessThan(60);
+		assertThat(shouted.get()).as("the turn's tool call never ran").isEqualTo(before);
+		assertThat(conversation(id)).as("no turn was recorded").doesNotExist();
+		assertThat(requestsAbout("costly: think aloud")).hasSize(1);
 	}
 
 	@Test
@@ -242,7 +324,21 @@ class ToolConversationTests {
 				shouted.incrementAndGet();
 				return words.text().toUpperCase(Locale.ROOT);
 			}).description("Shouts the text").inputType(Words.class).build();
-			return (request) -> request.agent().name().equals("toolsmith") ? List.of(shout) : List.of();
+			ToolCallback hold = FunctionToolCallback.builder("hold", (Words words) -> {
+				try {
+					return holding.tryAcquire(PATIENCE.toSeconds(), TimeUnit.SECONDS) ? "held " + words.text()
+							: "never let go";
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted while holding", ex);
+				}
+			}).description("Holds until the test lets go").inputType(Words.class).build();
+			return (request) -> switch (request.agent().name()) {
+				case "toolsmith" -> List.of(shout);
+				case "waiter" -> List.of(hold);
+				default -> List.of();
+			};
 		}
 
 	}
@@ -265,12 +361,34 @@ class ToolConversationTests {
 		if (results.isEmpty() && user.startsWith("shout:")) {
 			return ModelReply.toolCalls(new ModelStub.ToolCall("call_shout_1", "shout", "{\"text\": \"owls\"}"),
 					new ModelStub.ToolCall("call_whisper_2", "whisper", "{}"),
-					new ModelStub.ToolCall("call_fail_3", "shout", "{\"text\": \"fail\"}"));
+					new ModelStub.ToolCall("call_fail_3", "shout", "{\"text\": \"fail\"}"))
+				.usage(30, 4);
+		}
+		if (user.startsWith("twice:")) {
+			return results.isEmpty() ? ModelReply.toolCalls(
+					new ModelStub.ToolCall("call_hoot", "shout", "{\"text\": \"hoot, loudly\"}"),
+					new ModelStub.ToolCall("call_screech", "shout", "{\"text\": \"screech {at night}\"}"))
+				.saying("Two ", "calls. ")
+					: ModelReply.text("Heard: " + String.join(" | ", results) + " (request " + n + ")");
+		}
+		if (user.startsWith("wait:")) {
+			return results.isEmpty()
+					? ModelReply.toolCalls(new ModelStub.ToolCall("call_hold", "hold", "{\"text\": \"owls\"}"))
+						.saying("Let me wait ", "for them. ")
+					: ModelReply.text("The owls came ", "after the wait.");
+		}
+		if (user.startsWith("costly:")) {
+			List<String> pieces = new ArrayList<>();
+			for (int i = 1; i <= 60; i++) {
+				pieces.add("Thought " + i + " of a long and costly turn. ");
+			}
+			return ModelReply.toolCalls(new ModelStub.ToolCall("call_costly", "shout", "{\"text\": \"costly\"}"))
+				.saying(pieces.toArray(String[]::new));
 		}
 		if (user.startsWith("sub:")) {
 			return ModelReply.text("Eleven owls (request " + n + ")");
 		}
-		return ModelReply.text("Heard: " + String.join(" | ", results) + " (request " + n + ")");
+		return ModelReply.text("Heard: ", String.join(" | ", results) + " (request " + n + ")").usage(30, 4);
 	}
 
 }

@@ -7,17 +7,21 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import dev.spool.ModelReply;
 import dev.spool.ModelRequest;
 import dev.spool.ModelStub;
 import dev.spool.web.TestWorkspaces;
+import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -27,14 +31,21 @@ import static dev.spool.mcpclient.TestMcpServers.writeMcpJson;
 import static dev.spool.workspace.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * An agent that lists an MCP server in its {@code tools:} is lent that server's tools: its model calls the real
- * {@code server-everything}'s echo through Spool, and the echo comes back to it.
+ * {@code server-everything}'s echo through Spool, and the echo comes back to it. A listed server that does not start
+ * lends nothing; the attempt goes on with the rest, and its record says which server and why.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.max-retries=0",
+@SpringBootTest(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.max-retries=0",
 				"spool.retry-backoff=50ms" })
+@AutoConfigureMockMvc
 @DirtiesContext
 class AgentsUseServerToolsTests {
 
@@ -44,9 +55,12 @@ class AgentsUseServerToolsTests {
 
 	@DynamicPropertySource
 	static void workspace(DynamicPropertyRegistry registry) throws Exception {
-		writeMcpJson(WORKSPACE, Map.of("everything", everything()));
+		writeMcpJson(WORKSPACE, Map.of("everything", everything(), "missing",
+				Map.of("command", "no-such-mcp-server-program")));
 		Path agents = Files.createDirectories(WORKSPACE.resolve("agents"));
 		Files.writeString(agents.resolve("echoist.md"), "---\nroles: [echo]\ntools: [everything]\n---\nYou echo.\n");
+		Files.writeString(agents.resolve("hopeful.md"),
+				"---\nroles: [hope]\ntools: [missing, everything]\n---\nYou echo what you can.\n");
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spring.ai.openai.base-url", model::baseUrl);
 	}
@@ -58,6 +72,9 @@ class AgentsUseServerToolsTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	MockMvc mvc;
 
 	@Test
 	void theModelCallsTheServersToolThroughSpoolAndReadsItsAnswer() throws Exception {
@@ -76,6 +93,40 @@ class AgentsUseServerToolsTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(first.tools()).contains("everything__echo").doesNotContain("submit_task");
+	}
+
+	@Test
+	void aListedServerWhoseProgramDoesNotExistIsNamedInTheAttemptsRecordAndTheAttemptGoesOnWithTheRest()
+			throws Exception {
+		Task task = this.store.create(aTask("echo: owls, hopefully").forRole("hope").build());
+
+		Task done = await().atMost(Duration.ofSeconds(60))
+			.until(() -> this.store.index().find(task.id()).orElse(null),
+					(found) -> found != null && found.state().isFinished() && !found.history().isEmpty());
+
+		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
+		assertThat(this.store.readOutput(task.id()).orElseThrow()).contains("Heard: Echo: owls, hopefully");
+		String why = "MCP server 'missing' did not start: ";
+		assertThat(done.history()).singleElement().satisfies((attempt) -> {
+			assertThat(attempt.outcome()).isEqualTo(Attempt.Outcome.DONE);
+			assertThat(attempt.warnings()).singleElement(InstanceOfAssertFactories.STRING)
+				.startsWith(why)
+				.contains("'no-such-mcp-server-program' not found on Spool's PATH");
+		});
+		assertThat(Files.readString(WORKSPACE.resolve(".spool/attempts").resolve(task.id() + ".1.json")))
+			.contains("\"warnings\"").contains(why);
+		this.mvc.perform(get("/api/tasks/" + task.id()))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.history[0].warnings[0]", startsWith(why)));
+		this.mvc.perform(get("/tasks/" + task.id()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("Warning: " + why.replace("'", "&#39;"))));
+		ModelRequest first = model.requests()
+			.stream()
+			.filter((request) -> request.prompt().startsWith("echo: owls, hopefully"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(first.tools()).contains("everything__echo");
 	}
 
 	private static ModelReply answer(ModelRequest request) {

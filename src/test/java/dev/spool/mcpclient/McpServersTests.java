@@ -5,11 +5,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.spool.mcpclient.McpServerStatus.State;
@@ -32,6 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class McpServersTests {
 
 	private static final String ECHO = "{\"message\": \"hello\"}";
+
+	/**
+	 * How many times {@link #aServerThatChangesItsToolsAsItStartsStartsEveryTime} starts a server: a few by default,
+	 * more to hunt a race ({@code -Dspool.test.mcp-starts=200}).
+	 */
+	private static final int STARTS = Integer.getInteger("spool.test.mcp-starts", 3);
 
 	@TempDir
 	Path workspace;
@@ -69,6 +79,23 @@ class McpServersTests {
 		assertThat(processesRunning(EVERYTHING)).hasSize(1);
 	}
 
+	/**
+	 * server-everything adds tools once it is initialized and says so ({@code notifications/tools/list_changed}), upon
+	 * which the SDK's client lists them again from its reader thread while Spool lists them from its own: two senders
+	 * at once, which MCP SDK 2.0.0's transport refused now and then ("Failed to enqueue message").
+	 */
+	@TestFactory
+	Stream<DynamicTest> aServerThatChangesItsToolsAsItStartsStartsEveryTime() throws Exception {
+		writeMcpJson(this.workspace, Map.of("first", everything(), "second", everything()));
+		return IntStream.rangeClosed(1, STARTS).mapToObj((start) -> DynamicTest.dynamicTest("start " + start, () -> {
+			this.servers.stop();
+			this.servers.start();
+			CompletableFuture<ServerTools> second = CompletableFuture.supplyAsync(() -> this.servers.tools("second"));
+			assertThat(tool(this.servers.tools("first"), "first__echo").call(ECHO)).isEqualTo("Echo: hello");
+			assertThat(tool(second.get(), "second__echo").call(ECHO)).isEqualTo("Echo: hello");
+		}));
+	}
+
 	@Test
 	void twoServersOfferTheirToolsUnderTheirOwnNames() throws Exception {
 		writeMcpJson(this.workspace, Map.of("first", everything(), "second", everything()));
@@ -98,7 +125,8 @@ class McpServersTests {
 	@Test
 	void aServerThatNeverAnswersFailsWithinTheStartTimeoutWhileOthersAnswer() throws Exception {
 		this.servers.stop();
-		this.servers = TestMcpServers.servers(this.workspace, Duration.ofSeconds(3), Duration.ofSeconds(30));
+		// Long enough for server-everything to start and answer on a loaded machine first.
+		this.servers = TestMcpServers.servers(this.workspace, Duration.ofSeconds(10), Duration.ofSeconds(30));
 		this.servers.start();
 		writeMcpJson(this.workspace, Map.of("silent", neverAnswers(), "everything", everything()));
 
@@ -107,7 +135,7 @@ class McpServersTests {
 		assertThat(tool(this.servers.tools("everything"), "everything__echo").call(ECHO)).isEqualTo("Echo: hello");
 		assertThat(silent).as("still waiting for the silent server").isNotDone();
 
-		assertThat(silent.get().problem()).isEqualTo("MCP server 'silent' did not start: no answer within 3 s "
+		assertThat(silent.get().problem()).isEqualTo("MCP server 'silent' did not start: no answer within 10 s "
 				+ "(spool.mcp-servers.start-timeout)");
 		assertThat(processesRunning(NEVER_ANSWERS)).as("the silent server is ended").isEmpty();
 	}
@@ -118,17 +146,32 @@ class McpServersTests {
 		this.servers = TestMcpServers.servers(this.workspace, Duration.ofSeconds(30), Duration.ofSeconds(2));
 		this.servers.start();
 		writeMcpJson(this.workspace, Map.of("everything", everything()));
-		ServerTools tools = this.servers.tools("everything");
+		ToolCallback longRunning = tool(this.servers.tools("everything"), "everything__trigger-long-running-operation");
+		ToolCallback echo = tool(this.servers.tools("everything"), "everything__echo");
 		ProcessHandle first = processesRunning(EVERYTHING).get(0);
 
-		assertThat(tool(tools, "everything__trigger-long-running-operation").call("{\"duration\": 60, \"steps\": 1}"))
+		assertThat(longRunning.call("{\"duration\": 60, \"steps\": 1}"))
 			.isEqualTo("Error: MCP server 'everything' did not answer within 2 s (spool.mcp-servers.call-timeout); "
 					+ "it is started again at its next use");
-		assertThat(tool(tools, "everything__echo").call(ECHO)).isEqualTo("Echo: hello");
+		assertThat(echo.call(ECHO)).isEqualTo("Echo: hello");
 		assertThat(first.isAlive()).as("the hung server is ended").isFalse();
 	}
 
 	@Test
+	void aServerSlowerToStartThanACallMayTakeStillStartsWithinTheStartTimeout() throws Exception {
+		this.servers.stop();
+		this.servers = TestMcpServers.servers(this.workspace, Duration.ofSeconds(30), Duration.ofSeconds(1));
+		this.servers.start();
+		// What Spool sends waits in the pipe while the server takes its time, as an npx server fetching its package.
+		writeMcpJson(this.workspace, Map.of("slow", Map.of("command", "sh", "args",
+				List.of("-c", "sleep 3; exec node '" + EVERYTHING + "' stdio"))));
+
+		ServerTools tools = this.servers.tools("slow");
+
+		assertThat(tool(tools, "slow__echo").call(ECHO)).isEqualTo("Echo: hello");
+	}
+
+		@Test
 	void aServerThatExitedBetweenCallsIsStartedAgainAtTheNextCall() throws Exception {
 		writeMcpJson(this.workspace, Map.of("everything", everything()));
 		ToolCallback echo = tool(this.servers.tools("everything"), "everything__echo");

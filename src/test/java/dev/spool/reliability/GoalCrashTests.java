@@ -79,6 +79,9 @@ class GoalCrashTests {
 		this.folder = Path.of("target", "crash-recovery", "goal-planning").toAbsolutePath();
 		FileSystemUtils.deleteRecursively(this.folder);
 		this.workspace = Files.createDirectories(this.folder.resolve("workspace"));
+		// An orchestrator without tools plans each goal once, as a model without tool calling does.
+		Path agents = Files.createDirectories(this.workspace.resolve("agents"));
+		Files.writeString(agents.resolve("orchestrator.md"), "---\nroles: [planner]\n---\nYou plan.\n");
 		this.model = SlowModel.start(10, 60, GoalCrashTests::planFor);
 	}
 
