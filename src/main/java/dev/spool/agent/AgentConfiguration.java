@@ -45,7 +45,7 @@ class AgentConfiguration {
 		Responder command = new CommandResponder(workspace.layout().root(), COMMAND_GRACE,
 				CommandEnvironment.ofThisProcess());
 		Responder responder = Responder.either(new ModelResponder(model, tools.orderedStream().toList(),
-				workspace.layout(), workspace.files(), clock, properties.maxToolCalls()), command);
+				workspace.layout(), workspace.files(), clock, properties.maxToolCalls(), events), command);
 		List<ResponderLayer> outermostFirst = layers.orderedStream().toList();
 		for (int i = outermostFirst.size() - 1; i >= 0; i--) {
 			responder = outermostFirst.get(i).around(responder);
@@ -53,6 +53,11 @@ class AgentConfiguration {
 		List<ClaimCheck> allChecks = checks.orderedStream().toList();
 		ClaimCheck all = (task, agent) -> allChecks.stream().allMatch((check) -> check.allows(task, agent));
 		return new AgentSupervisor(catalog, store, responder, live, clock, properties, all, events);
+	}
+
+	@Bean
+	TaskConversations taskConversations(Workspace workspace, Clock clock) {
+		return new TaskConversations(workspace.layout(), workspace.files(), clock);
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.tool.ToolCallback;
+import org.springframework.context.ApplicationEventPublisher;
 
 import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
@@ -53,15 +54,21 @@ final class ModelResponder implements Responder {
 
 	private final int maxToolCalls;
 
-	/** @param maxToolCalls the most tool calls one task's conversation may ask for, across its attempts */
+	private final ApplicationEventPublisher events;
+
+	/**
+	 * @param maxToolCalls the most tool calls one task's conversation may ask for, across its attempts
+	 * @param events told of each step recorded ({@link ConversationStepped}), for pages that show it live
+	 */
 	ModelResponder(ModelGateway model, List<AgentTools> tools, WorkspaceLayout layout, AtomicFiles files, Clock clock,
-			int maxToolCalls) {
+			int maxToolCalls, ApplicationEventPublisher events) {
 		this.model = model;
 		this.tools = List.copyOf(tools);
 		this.layout = layout;
 		this.files = files;
 		this.clock = clock;
 		this.maxToolCalls = maxToolCalls;
+		this.events = events;
 	}
 
 	@Override
@@ -108,7 +115,7 @@ final class ModelResponder implements Responder {
 		TokenUsage used = null;
 		try {
 			// A previous attempt was cut off while these ran: they run now, before the model is asked again.
-			run(conversation, conversation.unanswered(), lent);
+			run(request, conversation, conversation.unanswered(), lent);
 			while (true) {
 				List<Message> messages = new ArrayList<>();
 				messages.add(new UserMessage(request.input()));
@@ -125,7 +132,8 @@ final class ModelResponder implements Responder {
 							+ " tool calls in this task's conversation (spool.max-tool-calls)", used);
 				}
 				conversation.asked(turn.message());
-				run(conversation, turn.message().getToolCalls(), lent);
+				this.events.publishEvent(new ConversationStepped(request.task()));
+				run(request, conversation, turn.message().getToolCalls(), lent);
 			}
 		}
 		catch (IOException ex) {
@@ -134,13 +142,14 @@ final class ModelResponder implements Responder {
 		}
 	}
 
-	private void run(Conversation conversation, List<AssistantMessage.ToolCall> calls, Map<String, ToolCallback> lent)
-			throws IOException, InterruptedException {
+	private void run(Request request, Conversation conversation, List<AssistantMessage.ToolCall> calls,
+			Map<String, ToolCallback> lent) throws IOException, InterruptedException {
 		for (AssistantMessage.ToolCall call : calls) {
 			if (Thread.interrupted()) {
 				throw new InterruptedException();
 			}
 			conversation.answered(call, result(call, lent));
+			this.events.publishEvent(new ConversationStepped(request.task()));
 		}
 	}
 
