@@ -80,7 +80,7 @@ record ConversationView(List<Turn> turns, int earlier, int calls, String unreada
 	 *
 	 * @param name the tool
 	 * @param arguments its arguments, laid out when they are JSON, shortened
-	 * @param result the result shortened, or null without one
+	 * @param result the result, laid out when it is JSON, shortened; null without one
 	 * @param resultLength the whole result's length in characters
 	 * @param answeredAt when the result was recorded, or null
 	 * @param pending what a call without a result is doing ({@code running}, ...), or null with one
@@ -90,7 +90,7 @@ record ConversationView(List<Turn> turns, int earlier, int calls, String unreada
 			List<String> waitingFor) {
 
 		static Call of(ConversationCall call, TaskState state) {
-			Shortened result = call.answered() ? Shortened.of(call.result()) : null;
+			Shortened result = call.answered() ? Shortened.of(laidOut(call.result())) : null;
 			List<String> waitingFor = (!call.answered() && !state.isFinished() && WAIT_TASK.equals(call.name()))
 					? taskIds(call.arguments()) : List.of();
 			return new Call(call.name(), Shortened.of(laidOut(call.arguments())), result, call.answeredAt(),
