@@ -59,8 +59,8 @@ class ConversationBrowserTests {
 	/** One permit lets the model answer one request of the journey's task. */
 	private static final Semaphore steps = new Semaphore(0);
 
-	private static final ModelStub model = ModelStub.start()
-		.when((request) -> request.prompt().startsWith(LOOKUP), ConversationBrowserTests::lookUp);
+	/** Started before the context, and again for a rerun: the context reads its address when it starts. */
+	private static ModelStub model;
 
 	private static BrowserSupport browser;
 
@@ -72,7 +72,7 @@ class ConversationBrowserTests {
 		Path agents = Files.createDirectories(WORKSPACE.resolve("agents"));
 		Files.writeString(agents.resolve("converser.md"), "---\ntools: [spool]\n---\nYou look things up.\n");
 		registry.add("spool.workspace", WORKSPACE::toString);
-		registry.add("spring.ai.openai.base-url", model::baseUrl);
+		registry.add("spring.ai.openai.base-url", () -> model.baseUrl());
 		registry.add("spring.ai.openai.max-retries", () -> "0");
 		registry.add("spool.max-attempts", () -> "1");
 		registry.add("spool.stale-after", () -> "60s");
@@ -84,7 +84,9 @@ class ConversationBrowserTests {
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeAll
-	static void startTheBrowser() {
+	static void startTheModelAndTheBrowser() {
+		steps.drainPermits();
+		model = ModelStub.start().when((request) -> request.prompt().startsWith(LOOKUP), ConversationBrowserTests::lookUp);
 		browser = BrowserSupport.start();
 	}
 
@@ -103,7 +105,6 @@ class ConversationBrowserTests {
 
 	@Test
 	void eachToolCallAndItsResultAppearAsTheyAreRecordedThenTheAnswer(CapturedOutput output) throws Exception {
-		steps.drainPermits();
 		other = createTask(Map.of("prompt", "Kept for reading", "title", "Kept for reading " + MARKUP, "agent",
 				"nobody"));
 		String id = createTask(Map.of("prompt", LOOKUP + ": what does " + other + " ask?"));
