@@ -4,6 +4,8 @@
 //    a text field's caret, and which <details id> are open, stay as they were.
 //  - The header says whether the page is live, reconnecting, or cannot reach Spool (then it retries with backoff and
 //    a banner says the page may be out of date); live updates can be paused.
+//  - Elements with data-live-conversation="task_001" are fetched again, too, when that task's conversation with its
+//    tools takes a step (the stream's conversation events).
 //  - Elements with data-stream="URL" show a model's answer as it is written, from that URL's server-sent events.
 //  - Elements .timer[data-elapsed] count up from the milliseconds they were rendered with; <time datetime> elements
 //    show the viewer's local time.
@@ -18,6 +20,7 @@
   const liveRegions = () => document.querySelectorAll('body [data-live]');
   let pending = null;
   let changed = new Set();
+  let talked = new Set();
   let stale = new Set();
   let source = null;
   let failures = 0;
@@ -274,27 +277,33 @@
   }
 
   // Gathers the tasks that changed within 150 ms, then refreshes each region once: a region tied to one task
-  // (data-live-task) only when that task changed, the others on any change; and the regions found behind the
-  // stream's version.
-  function refreshSoon(taskId) {
+  // (data-live-task) only when that task changed, the others on any change; a task's conversation
+  // (data-live-conversation) when it took a step; and the regions found behind the stream's version.
+  function refreshSoon(taskId, conversationOf) {
     if (taskId) {
       changed.add(taskId);
+    }
+    if (conversationOf) {
+      talked.add(conversationOf);
     }
     if (pending) {
       return;
     }
     pending = setTimeout(() => {
       const ids = changed;
+      const conversations = talked;
       const behind = stale;
       pending = null;
       changed = new Set();
+      talked = new Set();
       stale = new Set();
       if (paused) {
         return;
       }
       liveRegions().forEach((region) => {
         const only = region.getAttribute('data-live-task');
-        if ((!only && ids.size) || ids.has(only) || behind.has(region.id)) {
+        if ((!only && ids.size) || ids.has(only) || behind.has(region.id)
+          || conversations.has(region.getAttribute('data-live-conversation'))) {
           refresh(region);
         }
       });
@@ -370,6 +379,7 @@
       refreshSoon(task.id);
     });
     events.addEventListener('quiet', (event) => refreshSoon(JSON.parse(event.data).id));
+    events.addEventListener('conversation', (event) => refreshSoon(null, JSON.parse(event.data).id));
   }
 
   function pause(yes) {

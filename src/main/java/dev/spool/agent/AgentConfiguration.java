@@ -30,8 +30,9 @@ class AgentConfiguration {
 
 	@Bean
 	ToolConversations toolConversations(ModelGateway model, Workspace workspace, Clock clock,
-			SpoolProperties properties) {
-		return new ToolConversations(model, workspace.layout(), workspace.files(), clock, properties.maxToolCalls());
+			SpoolProperties properties, ApplicationEventPublisher events) {
+		return new ToolConversations(model, workspace.layout(), workspace.files(), clock, properties.maxToolCalls(),
+				events);
 	}
 
 	@Bean
@@ -70,6 +71,11 @@ class AgentConfiguration {
 		List<ClaimCheck> allChecks = checks.orderedStream().toList();
 		ClaimCheck all = (task, agent) -> allChecks.stream().allMatch((check) -> check.allows(task, agent));
 		return new AgentSupervisor(catalog, store, responder, live, clock, properties, all, events);
+	}
+
+	@Bean
+	TaskConversations taskConversations(Workspace workspace, Clock clock) {
+		return new TaskConversations(workspace.layout(), workspace.files(), clock);
 	}
 
 	@Bean

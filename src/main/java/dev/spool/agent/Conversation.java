@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
@@ -57,6 +60,8 @@ final class Conversation {
 	private String waitingCall;
 
 	private Set<TaskId> waitingFor = Set.of();
+	/** The same steps as {@link #messages}, each call beside its result and with the times recorded. */
+	private final List<ConversationTurn> turns = new ArrayList<>();
 
 	private final AtomicFiles files;
 
@@ -79,13 +84,23 @@ final class Conversation {
 	 * @throws IOException if the file cannot be read, or is not a conversation Spool wrote
 	 */
 	static Conversation of(WorkspaceLayout layout, AtomicFiles files, TaskId task, Clock clock) throws IOException {
-		Conversation conversation = new Conversation(folder(layout).resolve(task.text() + ".jsonl"), files, clock);
+		return existing(layout, files, task, clock)
+			.orElseGet(() -> new Conversation(file(layout, task), files, clock));
+	}
+
+	/**
+	 * The task's conversation read back from its file, as {@link #of} does, or empty when it has none.
+	 * @throws IOException if the file cannot be read, or is not a conversation Spool wrote
+	 */
+	static Optional<Conversation> existing(WorkspaceLayout layout, AtomicFiles files, TaskId task, Clock clock)
+			throws IOException {
+		Conversation conversation = new Conversation(file(layout, task), files, clock);
 		byte[] bytes;
 		try {
 			bytes = SharedFile.readRegular(conversation.file, MAX_BYTES + 1);
 		}
 		catch (NoSuchFileException ex) {
-			return conversation;
+			return Optional.empty();
 		}
 		if (bytes.length > MAX_BYTES) {
 			throw new IOException(conversation.file + " is larger than " + MAX_BYTES + " bytes");
@@ -106,7 +121,11 @@ final class Conversation {
 			}
 		}
 		conversation.text = (text.isEmpty() || text.endsWith("\n")) ? text : text + "\n";
-		return conversation;
+		return Optional.of(conversation);
+	}
+
+	private static Path file(WorkspaceLayout layout, TaskId task) {
+		return folder(layout).resolve(task.text() + ".jsonl");
 	}
 
 	/**
@@ -125,6 +144,11 @@ final class Conversation {
 	/** Tool calls asked for and not yet answered: a previous attempt was cut off while they ran. */
 	List<AssistantMessage.ToolCall> unanswered() {
 		return List.copyOf(this.unanswered.values());
+	}
+
+	/** The conversation turn by turn, each call with its result once it has one, for people to read. */
+	List<ConversationTurn> turns() {
+		return List.copyOf(this.turns);
 	}
 
 	/** How many tool calls the model asked for in this conversation, across its attempts. */
@@ -186,6 +210,9 @@ final class Conversation {
 				throw new IllegalArgumentException("a turn recorded without tool calls");
 			}
 			this.messages.add(AssistantMessage.builder().content(line.path("text").asString("")).toolCalls(asked).build());
+			this.turns.add(new ConversationTurn(instant(line), line.path("text").asString(""), asked.stream()
+				.map((call) -> new ConversationCall(call.id(), call.name(), call.arguments(), null, null))
+				.toList()));
 			this.unanswered.clear();
 			asked.forEach((call) -> this.unanswered.put(call.id(), call));
 			this.calls += asked.size();
@@ -214,6 +241,9 @@ final class Conversation {
 			}
 			ToolResponseMessage.ToolResponse response = new ToolResponseMessage.ToolResponse(call.id(), call.name(),
 					text(line, "content"));
+			// Unanswered calls are the last turn's: a new turn forgets those of the one before.
+			int latest = this.turns.size() - 1;
+			this.turns.set(latest, this.turns.get(latest).answered(call.id(), instant(line), response.responseData()));
 			Message last = this.messages.get(this.messages.size() - 1);
 			if (last instanceof ToolResponseMessage results) {
 				List<ToolResponseMessage.ToolResponse> all = new ArrayList<>(results.getResponses());
@@ -232,6 +262,14 @@ final class Conversation {
 	private void stopWaiting() {
 		this.waitingCall = null;
 		this.waitingFor = Set.of();
+	/** When a line was recorded; null where the file does not say, which matters to no one resuming it. */
+	private static Instant instant(JsonNode line) {
+		try {
+			return Instant.parse(line.path("at").asString(""));
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	private static String text(JsonNode node, String field) {

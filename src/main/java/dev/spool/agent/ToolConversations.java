@@ -16,6 +16,7 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.tool.ToolCallback;
+import org.springframework.context.ApplicationEventPublisher;
 
 import dev.spool.model.ModelErrors;
 import dev.spool.model.ModelGateway;
@@ -54,13 +55,20 @@ public final class ToolConversations {
 
 	private final int maxToolCalls;
 
-	/** @param maxToolCalls the most tool calls one task's conversation may ask for, across its attempts */
-	ToolConversations(ModelGateway model, WorkspaceLayout layout, AtomicFiles files, Clock clock, int maxToolCalls) {
+	private final ApplicationEventPublisher events;
+
+	/**
+	 * @param maxToolCalls the most tool calls one task's conversation may ask for, across its attempts
+	 * @param events told of each step recorded ({@link ConversationStepped}), for pages that show it live
+	 */
+	ToolConversations(ModelGateway model, WorkspaceLayout layout, AtomicFiles files, Clock clock, int maxToolCalls,
+			ApplicationEventPublisher events) {
 		this.model = model;
 		this.layout = layout;
 		this.files = files;
 		this.clock = clock;
 		this.maxToolCalls = maxToolCalls;
+		this.events = events;
 	}
 
 	/**
@@ -103,7 +111,7 @@ public final class ToolConversations {
 		try {
 			// A previous attempt was cut off while these ran, or put the task aside until it could answer them: they
 			// run now, before the model is asked again.
-			Set<TaskId> waits = run(conversation, conversation.unanswered(), lent);
+			Set<TaskId> waits = run(task, conversation, conversation.unanswered(), lent);
 			if (!waits.isEmpty()) {
 				return new Outcome.Waiting(waits, null);
 			}
@@ -122,7 +130,8 @@ public final class ToolConversations {
 							+ " tool calls in this task's conversation (spool.max-tool-calls)", used);
 				}
 				conversation.asked(turn.message());
-				waits = run(conversation, turn.message().getToolCalls(), lent);
+				this.events.publishEvent(new ConversationStepped(task));
+				waits = run(task, conversation, turn.message().getToolCalls(), lent);
 				if (!waits.isEmpty()) {
 					return new Outcome.Waiting(waits, used);
 				}
@@ -139,7 +148,7 @@ public final class ToolConversations {
 	 * recorded, for the tasks that call and the turn's later ones wait for, so one resumption answers them all.
 	 * @return the tasks to wait for before the rest can run; empty when every call was answered
 	 */
-	private Set<TaskId> run(Conversation conversation, List<AssistantMessage.ToolCall> calls,
+	private Set<TaskId> run(TaskId task, Conversation conversation, List<AssistantMessage.ToolCall> calls,
 			Map<String, ToolCallback> lent) throws IOException, InterruptedException {
 		for (int i = 0; i < calls.size(); i++) {
 			if (Thread.interrupted()) {
@@ -151,9 +160,11 @@ public final class ToolConversations {
 				Set<TaskId> waits = new LinkedHashSet<>(unfinished);
 				calls.subList(i + 1, calls.size()).forEach((later) -> waits.addAll(unfinished(later, lent)));
 				conversation.waits(call, waits);
+				this.events.publishEvent(new ConversationStepped(task));
 				return waits;
 			}
 			conversation.answered(call, result(call, lent));
+			this.events.publishEvent(new ConversationStepped(task));
 		}
 		return Set.of();
 	}

@@ -3,6 +3,7 @@ package dev.spool.web;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.spool.agent.ConversationStepped;
 import dev.spool.recovery.ClaimQuietChanged;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -16,8 +17,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * {@code GET /api/events}: one server-sent event named {@code task} per change to what is known of a task (its state,
  * and then its recorded attempt, error or output), whoever made it, and one named {@code quiet} when an in-progress
- * task's heartbeat stops or comes back. Each stream begins with a {@code version} event (see {@link BoardVersion}):
- * a page rendered at that version has missed nothing.
+ * task's heartbeat stops or comes back, and one named {@code conversation} when a step of a task's conversation with a
+ * model that uses tools is recorded in this process. Each stream begins with a {@code version} event (see
+ * {@link BoardVersion}): a page rendered at that version has missed nothing.
  */
 @Component
 class TaskEventStream {
@@ -65,6 +67,25 @@ class TaskEventStream {
 		QuietEvent event = new QuietEvent(changed.id().text(), changed.quiet());
 		this.subscribers.forEach((emitter) -> this.streams.send(emitter,
 				SseEmitter.event().name("quiet").data(event, MediaType.APPLICATION_JSON)));
+	}
+
+	@EventListener
+	void on(ConversationStepped stepped) {
+		if (this.subscribers.isEmpty()) {
+			return;
+		}
+		ConversationEvent event = new ConversationEvent(stepped.task().text());
+		this.subscribers.forEach((emitter) -> this.streams.send(emitter,
+				SseEmitter.event().name("conversation").data(event, MediaType.APPLICATION_JSON)));
+	}
+
+	/**
+	 * The data of a {@code conversation} event: a step of the task's conversation was recorded (a model's turn asking
+	 * for tool calls, or a call's result); {@code GET /api/tasks/{id}/conversation} has it.
+	 *
+	 * @param id the task
+	 */
+	record ConversationEvent(String id) {
 	}
 
 	/**

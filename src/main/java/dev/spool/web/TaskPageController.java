@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.spool.agent.TaskConversations;
 import dev.spool.tools.TaskIds;
 import dev.spool.tools.TaskJson;
 import dev.spool.budget.Budgets;
@@ -38,12 +39,16 @@ class TaskPageController {
 
 	private final TaskNotes notes;
 
-	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock, TaskNotes notes) {
+	private final TaskConversations conversations;
+
+	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock, TaskNotes notes,
+			TaskConversations conversations) {
 		this.store = store;
 		this.sweeper = sweeper;
 		this.markdown = markdown;
 		this.clock = clock;
 		this.notes = notes;
+		this.conversations = conversations;
 	}
 
 	/** The whole page, or for a live refresh ({@code HX-Request}) only its changing part. */
@@ -80,7 +85,21 @@ class TaskPageController {
 			.stream()
 			.map((other) -> TaskRow.of(other, this.sweeper, this.clock.instant()))
 			.toList());
+		model.addAttribute("conversation", ConversationView.of(task, this.conversations));
 		return (fragment != null) ? "task :: detail" : "task";
+	}
+
+	/** For a live refresh ({@code HX-Request}), the task's conversation; otherwise the task's page, there. */
+	@GetMapping("/tasks/{id}/conversation")
+	String conversation(@PathVariable String id, @RequestHeader(name = "HX-Request", required = false) String fragment,
+			Model model) {
+		Task task = find(id);
+		if (fragment == null) {
+			return "redirect:/tasks/" + task.id() + "#conversation";
+		}
+		model.addAttribute("task", task);
+		model.addAttribute("conversation", ConversationView.of(task, this.conversations));
+		return "task :: conversation";
 	}
 
 	@PostMapping("/tasks/{id}/retry")
