@@ -102,13 +102,6 @@ public final class ModelReply {
 		return reply;
 	}
 
-	/** This reply with text beside its tool calls, as a model that says what it is about to do. */
-	public ModelReply saying(String... pieces) {
-		ModelReply copy = copy();
-		copy.pieces = List.of(pieces);
-		return copy;
-	}
-
 	/**
 	 * The same answer, saying this model answered; by default the dated version of the model the request asked for
 	 * ({@code gpt-x-0613} for {@code gpt-x}), as OpenAI answers.

@@ -262,6 +262,8 @@ final class Conversation {
 	private void stopWaiting() {
 		this.waitingCall = null;
 		this.waitingFor = Set.of();
+	}
+
 	/** When a line was recorded; null where the file does not say, which matters to no one resuming it. */
 	private static Instant instant(JsonNode line) {
 		try {

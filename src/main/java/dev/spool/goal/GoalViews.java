@@ -3,6 +3,7 @@ package dev.spool.goal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,12 +48,23 @@ public final class GoalViews {
 						GoalRule.step(id, step, this.store.index()).orElse(null)));
 			}
 		}
+		else {
+			// Worked as a conversation: the steps are the tasks the orchestrator submitted, in the order it did.
+			this.store.index()
+				.queries()
+				.children(id)
+				.stream()
+				.filter((task) -> task.document().goal() != null && task.document().goal().goal().equals(id)
+						&& !GoalStep.FINAL.equals(task.document().goal().step()))
+				.sorted(Comparator.comparing(Task::id))
+				.forEach((task) -> steps.add(step(task.document().goal().step(), task.document().prompt(), task)));
+		}
 		GoalView.Step last = GoalRule.finalTask(id, this.store.index())
 			.map((task) -> step(GoalStep.FINAL, null, task))
 			.orElse(null);
 		String result = (goal.state() == TaskState.DONE) ? this.store.readOutput(id).orElse(null) : null;
 		return Optional.of(new GoalView(id.text(), goal.title(), goal.state().word(), this.store.readPrompt(id),
-				plan != null, steps, last, result, goal.error()));
+				plan != null || !steps.isEmpty(), steps, last, result, goal.error()));
 	}
 
 	private static GoalView.Step step(String step, String prompt, Task task) {

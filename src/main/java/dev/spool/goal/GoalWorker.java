@@ -166,8 +166,8 @@ public final class GoalWorker implements SmartLifecycle {
 		}
 		TaskQueries queries = this.store.index().queries();
 		List<Task> open = Stream
-			.concat(queries.newestFirst(TaskState.PENDING).stream(),
-					queries.newestFirst(TaskState.IN_PROGRESS).stream())
+			.of(TaskState.PENDING, TaskState.IN_PROGRESS, TaskState.WAITING)
+			.flatMap((state) -> queries.newestFirst(state).stream())
 			.filter((task) -> task.document().goal() != null && goals.contains(task.document().goal().goal())
 					&& !task.state().isFinished())
 			.toList();
