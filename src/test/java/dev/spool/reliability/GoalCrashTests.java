@@ -79,8 +79,12 @@ class GoalCrashTests {
 		this.folder = Path.of("target", "crash-recovery", "goal-planning").toAbsolutePath();
 		FileSystemUtils.deleteRecursively(this.folder);
 		this.workspace = Files.createDirectories(this.folder.resolve("workspace"));
-		// An orchestrator without tools plans each goal once, as a model without tool calling does.
+		// The default agents, and an orchestrator without tools, which plans each goal once (as with a model without
+		// tool calling): this test is about a plan's subtasks.
 		Path agents = Files.createDirectories(this.workspace.resolve("agents"));
+		for (String agent : List.of("agent_a.md", "agent_b.md")) {
+			Files.copy(Path.of("workspace", "agents", agent), agents.resolve(agent));
+		}
 		Files.writeString(agents.resolve("orchestrator.md"), "---\nroles: [planner]\n---\nYou plan.\n");
 		this.model = SlowModel.start(10, 60, GoalCrashTests::planFor);
 	}
