@@ -72,7 +72,11 @@ class InterruptedMovesTests {
 			"task_001_inprogress_a.md, task_001_cancelled.md, task_001_cancelled.md",
 			"task_001_pending.md, task_001_cancelled.md, task_001_cancelled.md",
 			"task_001_failed.md, task_001_pending.md, task_001_failed.md",
-			"task_001_inprogress_a.md, task_001_inprogress_b.md, both", "task_001_done.md, task_001_failed.md, both" })
+			"task_001_inprogress_a.md, task_001_inprogress_b.md, both", "task_001_done.md, task_001_failed.md, both",
+			"task_001_inprogress_a.md, task_001_waiting_a.md, task_001_waiting_a.md",
+			"task_001_waiting_a.md, task_001_inprogress_a.md, task_001_waiting_a.md",
+			"task_001_waiting_a.md, task_001_cancelled.md, task_001_cancelled.md",
+			"task_001_pending.md, task_001_waiting_a.md, both" })
 	void ofTwoNamesOfOneFileTheOneALegalTransitionLeadsToIsKept(String first, String second, String kept)
 			throws IOException {
 		Files.createDirectories(this.root.resolve("tasks"));
