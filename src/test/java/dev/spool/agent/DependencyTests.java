@@ -201,6 +201,9 @@ class DependencyTests {
 			assertThat(page(say)).contains("Waits for").contains(">" + count + "</a>");
 
 			shell("mv " + count + "_pending.md " + count + "_inprogress_shellbot.md");
+			// An agent is seen by its claim (or its records): this one's claim is seen before it finishes.
+			await().atMost(PATIENCE)
+				.until(() -> getJson("/api/tasks/" + count).path("status").asString(), "inprogress"::equals);
 			shell("printf '# 42 files\\n' > ../outputs/." + count + ".tmp && mv ../outputs/." + count + ".tmp ../outputs/"
 					+ count + "_result.md && mv " + count + "_inprogress_shellbot.md " + count + "_done.md");
 

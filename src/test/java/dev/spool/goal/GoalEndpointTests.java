@@ -419,9 +419,10 @@ class GoalEndpointTests {
 	private Task finished(TaskId id) {
 		return await().atMost(PATIENCE)
 			.until(() -> this.store.index().find(id).orElse(null),
-					// A failure's record follows its rename by a moment.
+					// A failure's record follows its rename by a moment, as a done task's output follows its commit.
 					(task) -> task != null && task.state().isFinished()
-							&& (task.state() != TaskState.FAILED || task.error() != null));
+							&& (task.state() != TaskState.FAILED || task.error() != null)
+							&& (task.state() != TaskState.DONE || task.hasOutput()));
 	}
 
 	private List<Task> steps(TaskId goal) {
