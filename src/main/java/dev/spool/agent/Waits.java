@@ -49,7 +49,7 @@ public final class Waits implements StartRule {
 			return List.of();
 		}
 		return waitsFor(task.id()).stream()
-			.filter((waited) -> index.find(waited).map((found) -> !ended(found)).orElse(false))
+			.filter((waited) -> index.find(waited).map((found) -> !found.hasEnded()).orElse(false))
 			.sorted()
 			.toList();
 	}
@@ -70,11 +70,6 @@ public final class Waits implements StartRule {
 			logger.warn("Cannot tell what " + task + " waits for: " + ProblemText.describe(ex));
 			return Set.of();
 		}
-	}
-
-	/** Whether a task has ended as a wait counts it: finished, and if done, with its answer in place. */
-	public static boolean ended(Task task) {
-		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
 	}
 
 	/** A task that changed may have begun or ended a wait: what it waits for is read again when next asked. */

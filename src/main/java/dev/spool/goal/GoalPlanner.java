@@ -201,8 +201,8 @@ public final class GoalPlanner {
 	/** An endpoint's refusal of a request with tools, as Ollama, vLLM and llama.cpp word it for a model without. */
 	static boolean refusesTools(String reason) {
 		String words = reason.toLowerCase(Locale.ROOT);
-		return words.contains("tool") && (words.contains("not support") || words.contains("does not support")
-				|| words.contains("requires") || words.contains("unsupported") || words.contains("not enabled"));
+		return words.contains("tool") && (words.contains("not support") || words.contains("requires")
+				|| words.contains("unsupported") || words.contains("not enabled"));
 	}
 
 	private void ended(Claim claim, Outcome outcome) {

@@ -148,7 +148,7 @@ class McpTools {
 	}
 
 	private static boolean ended(Task task) {
-		return TaskVerbs.ended(task);
+		return task.hasEnded();
 	}
 
 	@EventListener

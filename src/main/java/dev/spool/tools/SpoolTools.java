@@ -42,6 +42,19 @@ public class SpoolTools {
 			{"type": "object", "properties": {"id": {"type": "string", "description": "the task's id, such as \
 			task_001"}}, "required": ["id"], "additionalProperties": false}""";
 
+	/** What {@code submit_task} and {@code submit_step} take: a task's prompt and where it goes. */
+	private static final String NEW_TASK = """
+			{"type": "object", "properties": {
+			 "prompt": {"type": "string", "description": "what the agent is asked to do"},
+			 "title": {"type": "string", "description": "a short name for the board"},
+			 "agent": {"type": "string", "description": "only this agent may take the task"},
+			 "role": {"type": "string", "description": "only agents listing this role may take the task"},
+			 "dependsOn": {"type": "array", "items": {"type": "string"},
+			  "description": "ids of tasks whose results this one needs, such as task_001"}},
+			 "required": ["prompt"], "additionalProperties": false}""";
+
+	private static final List<String> TASK_FIELDS = List.of("prompt", "title", "agent", "role", "dependsOn");
+
 	private final TaskVerbs verbs;
 
 	private final Waits waits;
@@ -73,16 +86,7 @@ public class SpoolTools {
 		return new SpoolTool("submit_step", "Hands the next step of the goal to Spool's agents and returns its task, "
 				+ "with its id. A step's prompt must be doable from its own text and the answers of the steps it "
 				+ "depends on, which it is given. Wait for steps with wait_task; submit another step to redo one "
-				+ "with a better prompt. At most " + maxSteps + " steps.", """
-				{"type": "object", "properties": {
-				 "prompt": {"type": "string", "description": "what the agent is asked to do"},
-				 "title": {"type": "string", "description": "a short name for the step"},
-				 "agent": {"type": "string", "description": "only this agent may take the step"},
-				 "role": {"type": "string", "description": "only agents listing this role may take the step"},
-				 "dependsOn": {"type": "array", "items": {"type": "string"},
-				  "description": "ids of earlier steps whose answers this one needs, such as task_001"}},
-				 "required": ["prompt"], "additionalProperties": false}""",
-				List.of("prompt", "title", "agent", "role", "dependsOn"), (arguments) -> {
+				+ "with a better prompt. At most " + maxSteps + " steps.", NEW_TASK, TASK_FIELDS, (arguments) -> {
 					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
 							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
 							goal.text());
@@ -94,16 +98,7 @@ public class SpoolTools {
 
 	private ToolCallback submitTask(TaskId parent) {
 		return new SpoolTool("submit_task", "Hands a subtask to Spool's agents and returns it, with its id; "
-				+ "follow it with get_task, and read its answer with read_answer once it is done.", """
-				{"type": "object", "properties": {
-				 "prompt": {"type": "string", "description": "what the agent is asked to do"},
-				 "title": {"type": "string", "description": "a short name for the board"},
-				 "agent": {"type": "string", "description": "only this agent may take the task"},
-				 "role": {"type": "string", "description": "only agents listing this role may take the task"},
-				 "dependsOn": {"type": "array", "items": {"type": "string"},
-				  "description": "ids of tasks whose results this one needs, such as task_001"}},
-				 "required": ["prompt"], "additionalProperties": false}""",
-				List.of("prompt", "title", "agent", "role", "dependsOn"),
+				+ "follow it with get_task, and read its answer with read_answer once it is done.", NEW_TASK, TASK_FIELDS,
 				(arguments) -> {
 					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
 							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
@@ -155,7 +150,7 @@ public class SpoolTools {
 		return new WaitingSpoolTool(answer, (arguments) -> {
 			Task task = waitable(ToolArguments.read(this.json, "wait_task", arguments, List.of("id")).requiredText("id"),
 					self);
-			return Waits.ended(task) ? Set.of() : Set.of(task.id());
+			return task.hasEnded() ? Set.of() : Set.of(task.id());
 		});
 	}
 

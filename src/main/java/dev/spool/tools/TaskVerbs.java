@@ -141,11 +141,6 @@ public class TaskVerbs {
 		return this.store.readOutput(id);
 	}
 
-	/** Finished, and if done, with its answer: an agent renames the task to done a moment before linking the answer. */
-	public static boolean ended(Task task) {
-		return task.state().isFinished() && (task.state() != TaskState.DONE || task.hasOutput());
-	}
-
 	public TaskQueries queries() {
 		return this.store.index().queries();
 	}

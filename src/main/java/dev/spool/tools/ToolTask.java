@@ -21,7 +21,7 @@ public record ToolTask(@JsonUnwrapped TaskJson task, Boolean finished, String an
 	}
 
 	public static ToolTask withAnswer(Task task, TaskQueries queries, String answer) {
-		return new ToolTask(TaskJson.summary(task, queries), TaskVerbs.ended(task), answer);
+		return new ToolTask(TaskJson.summary(task, queries), task.hasEnded(), answer);
 	}
 
 }

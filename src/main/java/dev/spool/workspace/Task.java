@@ -82,6 +82,14 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 		return null;
 	}
 
+	/**
+	 * Whether it has ended for whoever waits on it: finished, and if done, with its output linked (the commit comes a
+	 * moment before the link).
+	 */
+	public boolean hasEnded() {
+		return state().isFinished() && (state() != TaskState.DONE || this.hasOutput);
+	}
+
 	/** The record of the attempt whose answer was published, or null. */
 	public Attempt lastDone() {
 		for (int i = this.history.size() - 1; i >= 0; i--) {

@@ -179,7 +179,7 @@ class WaitTaskTests {
 	/** The task once it ended, its answer in place and recorded, or its error recorded. */
 	private Task finished(TaskId id) {
 		return await().atMost(PATIENCE)
-			.until(() -> this.store.index().find(id).orElse(null), (task) -> task != null && Waits.ended(task)
+			.until(() -> this.store.index().find(id).orElse(null), (task) -> task != null && task.hasEnded()
 					&& (task.state() != TaskState.FAILED || task.error() != null)
 					&& (task.state() != TaskState.DONE || task.lastDone() != null));
 	}
