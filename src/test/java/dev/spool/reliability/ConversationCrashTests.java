@@ -62,14 +62,14 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>The model stub gives every answer and every call id its own number, so that a subtask made twice, or a turn
  * asked again, shows. Its answers to parents come after 20–300 ms, to subtasks after 150–700 ms.
- * {@code -Dspool.crash.conversation-rounds=N} (4) runs more kill rounds, each adding
+ * {@code -Dspool.crash.conversation-rounds=N} (5, one per kind of moment) runs more kill rounds, each adding
  * {@code -Dspool.crash.conversation-parents=N} (2) parents to three at the start; {@code -Dspool.crash.seed=S} replays
  * the kill moments (timing still varies). Logs and the workspace stay under {@code target/crash-recovery/conversations/}.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConversationCrashTests {
 
-	static final int ROUNDS = Math.max(1, Integer.getInteger("spool.crash.conversation-rounds", 4));
+	static final int ROUNDS = Math.max(1, Integer.getInteger("spool.crash.conversation-rounds", 5));
 
 	static final int PARENTS_PER_ROUND = Math.max(1, Integer.getInteger("spool.crash.conversation-parents", 2));
 
@@ -134,7 +134,6 @@ class ConversationCrashTests {
 		Moment[] moments = Moment.values();
 		int first = random.nextInt(moments.length);
 		addParents(FIRST_PARENTS);
-		List<String> kills = new ArrayList<>();
 		for (int round = 1; round <= ROUNDS; round++) {
 			if (round > 1) {
 				addParents(PARENTS_PER_ROUND);
@@ -146,8 +145,9 @@ class ConversationCrashTests {
 				.until(() -> this.model.requestsFor(spool.name()) > 0);
 			Moment moment = moments[(first + round) % moments.length];
 			boolean hit = killAt(spool, moment, random);
-			kills.add(round + ": " + moment + (hit ? "" : " (not seen: killed at the patience's end)") + ", then "
-					+ afterKill());
+			String kill = "kill " + round + ": " + moment + (hit ? "" : " (not seen: killed at the patience's end)")
+					+ ", leaving " + afterKill();
+			System.out.println("[conversation-crash] " + kill);
 			assertFilesWholeAfterAKill(spool);
 		}
 		SpoolProcess last = launch("final");
@@ -158,7 +158,6 @@ class ConversationCrashTests {
 			assertParentAnsweredFromEachSubtaskOnce(parent);
 		}
 		assertNoTurnLeftOutOfARequest();
-		kills.forEach((line) -> System.out.println("[conversation-crash] kill " + line));
 		System.out.printf("[conversation-crash] %d parents, %d subtasks, %d model requests; %.1f s%n",
 				this.parents.size(), tasks().size() - this.parents.size(), this.model.requestCount(),
 				(System.nanoTime() - started) / 1e9);
@@ -228,6 +227,11 @@ class ConversationCrashTests {
 
 		/** A parent's turn asking for {@code submit_task} calls is recorded and not every call has its result. */
 		WHILE_A_SUBMIT_RUNS,
+		/**
+		 * A subtask exists whose {@code submit_task} call has no result recorded yet: the call made its task and has not
+		 * said so. A call run again here without its key makes the subtask twice.
+		 */
+		ONCE_A_SUBTASK_IS_MADE,
 		/** The process has a request at the model not yet answered. */
 		WHILE_A_TURN_IS_PENDING,
 		/** A parent is put aside, waiting for its subtasks. */
@@ -256,8 +260,11 @@ class ConversationCrashTests {
 			}
 			boolean now = switch (moment) {
 				case WHILE_A_SUBMIT_RUNS -> unansweredSubmits() > 0;
+				case ONCE_A_SUBTASK_IS_MADE -> subtasksMadeUnrecorded() > 0;
 				case WHILE_A_TURN_IS_PENDING -> this.model.inFlight(spool.name()) > 0;
-				case WHILE_A_PARENT_WAITS -> tasks().values().stream().anyMatch((name) -> name.contains("_waiting_"));
+				case WHILE_A_PARENT_WAITS -> taskNames().values()
+					.stream()
+					.anyMatch((names) -> names.stream().anyMatch((name) -> name.contains("_waiting_")));
 				case AT_RANDOM -> true;
 			};
 			if (now) {
@@ -282,19 +289,28 @@ class ConversationCrashTests {
 		return count;
 	}
 
+	/**
+	 * Subtasks made whose call has no result recorded: the tasks in {@code tasks/} beyond the parents and the
+	 * subtasks the conversations' results name (only parents' calls make tasks). One listing and the conversations;
+	 * no task file is read, so it can be asked without pause.
+	 */
+	private int subtasksMadeUnrecorded() throws IOException {
+		// Listed first: a subtask made, then recorded between the two looks, must not count.
+		int tasks = taskNames().size();
+		int recorded = 0;
+		for (String parent : this.parents.keySet()) {
+			Conversation conversation = conversation(parent);
+			recorded += (int) conversation.calls("submit_task").stream()
+				.filter((id) -> conversation.results().containsKey(id))
+				.count();
+		}
+		return tasks - this.parents.size() - recorded;
+	}
+
 	/** What the kill left: submits cut off, subtasks made whose call has no result yet, parents waiting. */
 	private String afterKill() throws IOException {
 		int unanswered = unansweredSubmits();
-		int madeUnrecorded = 0;
-		for (String parent : this.parents.keySet()) {
-			Conversation conversation = conversation(parent);
-			Set<String> recorded = conversation.calls("submit_task")
-				.stream()
-				.filter((id) -> conversation.results().containsKey(id))
-				.map((id) -> JSON.readTree(conversation.results().get(id)).path("id").asString())
-				.collect(Collectors.toSet());
-			madeUnrecorded += (int) children(parent).stream().filter((child) -> !recorded.contains(child)).count();
-		}
+		int madeUnrecorded = subtasksMadeUnrecorded();
 		long waiting = tasks().values().stream().filter((name) -> name.contains("_waiting_")).count();
 		return unanswered + " submit calls without a result, " + madeUnrecorded + " of them with their subtask made, "
 				+ waiting + " parents waiting, " + tasks().values().stream().filter((name) -> name.endsWith("_done.md"))
@@ -303,10 +319,15 @@ class ConversationCrashTests {
 
 	// What must hold
 
-	/** With no process running: every conversation parses, and each key in .spool/calls/ names a task of its own. */
+	/**
+	 * With no process running: every conversation parses, each subtask made so far comes from a recorded call of its
+	 * parent's (no more subtasks than calls), and each key in .spool/calls/ names a task of its own.
+	 */
 	private void assertFilesWholeAfterAKill(SpoolProcess killed) throws IOException {
 		for (String parent : this.parents.keySet()) {
-			conversation(parent);
+			assertThat(children(parent)).as("the subtasks of " + parent + " after killing " + killed
+					+ ": at most one per submit_task call recorded").hasSizeLessThanOrEqualTo(
+							conversation(parent).calls("submit_task").size());
 		}
 		Map<String, String> keys = callKeys();
 		assertThat(keys.values()).as("the tasks the keys in .spool/calls/ name, after killing " + killed)
@@ -436,15 +457,27 @@ class ConversationCrashTests {
 		return highest;
 	}
 
-	/** Each task's file name, by id; a task with more than one name fails the test. */
+	/**
+	 * Each task's file name, by id, with no process running: a task with more than one name fails the test. (A
+	 * running process may move a file by a link and an unlink, so a listing then may see both names.)
+	 */
 	private Map<String, String> tasks() throws IOException {
 		Map<String, String> names = new TreeMap<>();
+		taskNames().forEach((id, both) -> {
+			assertThat(both).as("the names of " + id).hasSize(1);
+			names.put(id, both.get(0));
+		});
+		return names;
+	}
+
+	/** Each task's file names, by id, as one listing saw them. */
+	private Map<String, List<String>> taskNames() throws IOException {
+		Map<String, List<String>> names = new TreeMap<>();
 		try (Stream<Path> files = Files.list(this.workspace.resolve("tasks"))) {
 			for (String name : files.map((path) -> path.getFileName().toString()).sorted().toList()) {
 				Matcher task = TASK_FILE.matcher(name);
 				if (task.matches()) {
-					String other = names.put(task.group(1), name);
-					assertThat(other).as("another name of " + name).isNull();
+					names.computeIfAbsent(task.group(1), (id) -> new ArrayList<>()).add(name);
 				}
 			}
 		}
