@@ -48,16 +48,19 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Conversations of a model agent lent Spool's tools, cut off by {@code kill -9} in a real Spool process: while a
- * {@code submit_task} call runs (its turn recorded, its result not yet), while a turn is pending at the model, while
- * parents wait for their subtasks, or at a random moment. A delegating agent ({@code tools: [spool]}, two slots) gets
+ * {@code submit_task} call runs (its turn recorded, its result not yet), once such a call has made its subtask and not
+ * yet recorded so (where a call run again without its key would submit twice), while a turn is pending at the model,
+ * while parents wait for their subtasks, or at a random moment; each round takes the next kind of moment, the first
+ * chosen at random. A delegating agent ({@code tools: [spool]}, two slots) gets
  * parent tasks; each parent's model submits two subtasks in one turn, or one and then two over two turns, waits for
  * them all with {@code wait_task} calls in one turn, then answers quoting each subtask's answer by its id. Some
  * subtasks go back to the delegating agent itself, the others to a helper agent without tools. Each round starts a
  * process, kills it at the moment the round chose, and checks what the kill left; a last process finishes the work.
  * Then, from the files: every parent is done and its answer names exactly its subtasks' answers; it has as many
  * subtasks as its conversation has distinct {@code submit_task} calls (none submitted twice), and each key in
- * {@code .spool/calls/} names the task its call's result names; every call is asked once and answered once; every
- * conversation line is JSON; no task is left waiting or in progress; and the model was never sent a parent's
+ * {@code .spool/calls/} names the task its call's result names; every call is asked once and answered once; its
+ * attempt records end in its one {@code DONE}, and each {@code WAITED} record, like each wait in its conversation,
+ * names only its subtasks; every conversation line is JSON; no task is left waiting or in progress; and the model was never sent a parent's
  * conversation that left out a turn it had recorded (never restarted from scratch).
  *
  * <p>The model stub gives every answer and every call id its own number, so that a subtask made twice, or a turn
@@ -134,6 +137,8 @@ class ConversationCrashTests {
 		Moment[] moments = Moment.values();
 		int first = random.nextInt(moments.length);
 		addParents(FIRST_PARENTS);
+		int cutOffMidTools = 0;
+		int leftWaiting = 0;
 		for (int round = 1; round <= ROUNDS; round++) {
 			if (round > 1) {
 				addParents(PARENTS_PER_ROUND);
@@ -149,6 +154,8 @@ class ConversationCrashTests {
 					+ ", leaving " + afterKill();
 			System.out.println("[conversation-crash] " + kill);
 			assertFilesWholeAfterAKill(spool);
+			cutOffMidTools += (unansweredSubmits() > 0) ? 1 : 0;
+			leftWaiting += waitingParents() > 0 ? 1 : 0;
 		}
 		SpoolProcess last = launch("final");
 		awaitEveryTaskDone(last);
@@ -158,6 +165,9 @@ class ConversationCrashTests {
 			assertParentAnsweredFromEachSubtaskOnce(parent);
 		}
 		assertNoTurnLeftOutOfARequest();
+		assertThat(cutOffMidTools).as("kills that left a submit_task call without its result (else the test proves"
+				+ " little)").isPositive();
+		assertThat(leftWaiting).as("kills that left a parent waiting for its subtasks").isPositive();
 		System.out.printf("[conversation-crash] %d parents, %d subtasks, %d model requests; %.1f s%n",
 				this.parents.size(), tasks().size() - this.parents.size(), this.model.requestCount(),
 				(System.nanoTime() - started) / 1e9);
@@ -311,10 +321,13 @@ class ConversationCrashTests {
 	private String afterKill() throws IOException {
 		int unanswered = unansweredSubmits();
 		int madeUnrecorded = subtasksMadeUnrecorded();
-		long waiting = tasks().values().stream().filter((name) -> name.contains("_waiting_")).count();
 		return unanswered + " submit calls without a result, " + madeUnrecorded + " of them with their subtask made, "
-				+ waiting + " parents waiting, " + tasks().values().stream().filter((name) -> name.endsWith("_done.md"))
+				+ waitingParents() + " parents waiting, " + tasks().values().stream().filter((name) -> name.endsWith("_done.md"))
 					.count() + " of " + tasks().size() + " tasks done";
+	}
+
+	private long waitingParents() throws IOException {
+		return tasks().values().stream().filter((name) -> name.contains("_waiting_")).count();
 	}
 
 	// What must hold
