@@ -311,9 +311,12 @@ public final class TaskQueries {
 
 		private static final TaskId LOWEST = new TaskId("", Long.MIN_VALUE);
 
+		// Every field, so that the order agrees with equals: two versions of a task whose finish differs only in its
+		// start are two entries, and taking the old one out leaves the new one.
 		private static final Comparator<Finish> ORDER = Comparator.comparing(Finish::at)
 			.thenComparing(Finish::id)
-			.thenComparingInt(Finish::index);
+			.thenComparingInt(Finish::index)
+			.thenComparing(Finish::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()));
 
 		static Finish first(Instant at) {
 			return new Finish(at, LOWEST, Integer.MIN_VALUE, null);
