@@ -136,10 +136,11 @@ public final class AgentSupervisor implements SmartLifecycle {
 		// Any change of state may free work: a new or returned task, a dependency done or its output linked, or a
 		// pipeline stage that started, whose next stage reads it as it is written. So may any change to a pending
 		// task: its file is now known whole (closed by its writer, or unchanged for its settling time), or edited.
-		boolean outputArrived = changed.before() != null && changed.after() != null && !changed.before().hasOutput()
-				&& changed.after().hasOutput();
-		if (changed.after() != null
-				&& (changed.stateChanged() || outputArrived || changed.after().state() == TaskState.PENDING)) {
+		if (changed instanceof TaskChanged.Vanished) {
+			return;
+		}
+		if (!(changed instanceof TaskChanged.Updated updated) || updated.after().state() == TaskState.PENDING
+				|| (!updated.before().hasOutput() && updated.after().hasOutput())) {
 			wakeAll();
 		}
 	}

@@ -44,11 +44,12 @@ final class WaitedCancels {
 	@EventListener
 	void on(TaskChanged change) {
 		this.waits.changed(change);
-		Task before = change.before();
-		Task after = change.after();
-		if (before != null && after != null && before.state() == TaskState.WAITING
-				&& after.state() == TaskState.CANCELLED) {
-			this.cancels.execute(() -> cancelWaited(after.id()));
+	}
+
+	@EventListener
+	void on(TaskChanged.Cancelled cancelled) {
+		if (cancelled.before().state() == TaskState.WAITING) {
+			this.cancels.execute(() -> cancelWaited(cancelled.id()));
 		}
 	}
 
@@ -71,6 +72,4 @@ final class WaitedCancels {
 			}
 		}
 	}
-
-
 }

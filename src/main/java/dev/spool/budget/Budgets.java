@@ -79,7 +79,7 @@ public final class Budgets {
 	@EventListener
 	void on(TaskChanged changed) {
 		Task after = changed.after();
-		if (after != null) {
+		if (!(changed instanceof TaskChanged.Vanished)) {
 			this.ledger.count(after);
 		}
 		else {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,21 +112,37 @@ public final class GoalWorker implements SmartLifecycle {
 		if (after == null) {
 			return;
 		}
-		if (!changed.stateChanged()) {
+		boolean goal = after.document().kind() == TaskDocument.Kind.GOAL;
+		if (changed instanceof TaskChanged.Updated) {
 			// A goal file written by hand became whole, or was edited: it may be claimable now.
-			if (after.document().kind() == TaskDocument.Kind.GOAL && after.state() == TaskState.PENDING) {
+			if (goal && after.state() == TaskState.PENDING) {
 				wake();
 			}
+		}
+		else if (goal || (after.document().goal() != null && after.state().isFinished())) {
+			wake();
+		}
+	}
+
+	/** Cancels the open tasks of a cancelled goal, on the orchestrator's timer rather than in this dispatch. */
+	@EventListener
+	void on(TaskChanged.Cancelled cancelled) {
+		if (cancelled.after().document().kind() != TaskDocument.Kind.GOAL || !this.running) {
 			return;
 		}
-		if (after.document().kind() == TaskDocument.Kind.GOAL) {
-			if (after.state() == TaskState.CANCELLED) {
-				cancelOpenTasks(Set.of(after.id()));
-			}
-			wake();
+		try {
+			this.timer.execute(() -> {
+				try {
+					cancelOpenTasks(Set.of(cancelled.id()));
+				}
+				catch (RuntimeException ex) {
+					logger.error("Could not cancel the open tasks of goal " + cancelled.id() + "; the next tick tries again",
+							ex);
+				}
+			});
 		}
-		else if (after.document().goal() != null && after.state().isFinished()) {
-			wake();
+		catch (RejectedExecutionException ex) {
+			// Stopping: the first tick after the next start cancels them.
 		}
 	}
 

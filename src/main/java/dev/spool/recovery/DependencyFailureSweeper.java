@@ -103,7 +103,8 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 		}
 		// A failed task's record may arrive after its rename, so any change to it counts.
 		boolean relevant = after.state() == TaskState.FAILED || after.state() == TaskState.CANCELLED
-				|| (after.state() == TaskState.PENDING && !after.dependsOn().isEmpty() && changed.stateChanged());
+				|| ((changed instanceof TaskChanged.Appeared || changed instanceof TaskChanged.Returned)
+						&& !after.dependsOn().isEmpty());
 		if (relevant && this.queued.compareAndSet(false, true)) {
 			try {
 				this.passes.execute(() -> {

@@ -6,10 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskChanged;
 import dev.spool.workspace.TaskId;
-import dev.spool.workspace.TaskState;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -32,12 +30,11 @@ public class ClaimTimes {
 
 	@EventListener
 	void on(TaskChanged changed) {
-		Task after = changed.after();
-		if (after == null || after.state() != TaskState.IN_PROGRESS) {
-			this.claimedAt.remove(changed.id());
-		}
-		else if (changed.before() != null && !changed.before().file().equals(after.file())) {
+		if (changed instanceof TaskChanged.Claimed) {
 			this.claimedAt.put(changed.id(), this.clock.instant());
+		}
+		else if (!(changed instanceof TaskChanged.Updated)) {
+			this.claimedAt.remove(changed.id());
 		}
 	}
 

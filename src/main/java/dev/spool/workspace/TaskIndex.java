@@ -636,7 +636,7 @@ public final class TaskIndex {
 		boolean unchanged = (previous == null) ? after == null
 				: previous.looksLike(after) && WholeFiles.isKnownWhole(previous) == WholeFiles.isKnownWhole(after);
 		if ((before != null || after != null) && !unchanged) {
-			changes.add(new TaskChanged(previous, after));
+			changes.add(TaskChanged.of(previous, after));
 		}
 	}
 

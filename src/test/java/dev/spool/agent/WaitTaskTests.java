@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -21,6 +22,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.spool.ModelReply;
 import dev.spool.ModelRequest;
 import dev.spool.ModelStub;
+import dev.spool.NestedDispatches;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
@@ -42,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = { "spring.ai.openai.api-key=test-key", "spring.ai.openai.chat.model=test-model",
 		"spring.ai.openai.max-retries=0", "spool.max-attempts=1", "spool.retry-backoff=50ms" })
 @DirtiesContext
+@Import(NestedDispatches.class)
 class WaitTaskTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -132,6 +135,7 @@ class WaitTaskTests {
 
 		assertThat(finished(child.id()).state()).as("the subtask no one will read").isEqualTo(TaskState.CANCELLED);
 		assertThat(this.store.index().find(task.id()).orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+		assertThat(NestedDispatches.seen()).as("changes heard inside another change's dispatch").isEmpty();
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.spool.ModelReply;
 import dev.spool.ModelRequest;
 import dev.spool.ModelStub;
+import dev.spool.NestedDispatches;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.Task;
@@ -31,6 +32,7 @@ import dev.spool.workspace.TokenUsage;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -60,6 +62,7 @@ import static dev.spool.workspace.TaskBuilder.aGoal;
 		"spool.retry-backoff=50ms", "spool.heartbeat-interval=500ms", "spool.task-timeout=20s" })
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
+@Import(NestedDispatches.class)
 class GoalEndpointTests {
 
 	static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -213,6 +216,7 @@ class GoalEndpointTests {
 					"cancelled (or failed as a dependant of a cancelled task)")
 			.anyMatch((task) -> task.state() == TaskState.CANCELLED));
 		assertThat(this.store.index().find(goal.id()).orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+		assertThat(NestedDispatches.seen()).as("changes heard inside another change's dispatch").isEmpty();
 	}
 
 	@Test
