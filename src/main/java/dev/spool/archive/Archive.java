@@ -20,7 +20,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.Actor;
-import dev.spool.workspace.AtomicFiles;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskFile;
 import dev.spool.workspace.TaskFiles;
@@ -33,11 +32,12 @@ import dev.spool.workspace.Workspace;
 import dev.spool.workspace.WorkspaceLayout;
 
 /**
- * Moves finished tasks out of {@code tasks/} into {@code archive/}, by rename, under the same names: the task file
- * to {@code archive/tasks/}, then its output to {@code archive/outputs/} and its attempt records to
- * {@code archive/attempts/}. The task file's rename decides: once it is in {@code archive/tasks/} the task is
- * archived, and whatever of it a crash left behind follows it at the next start ({@link #finishInterrupted()}).
- * Nothing is deleted, and its id stays reserved, so it is never handed out again.
+ * Decides which finished tasks leave {@code tasks/} for {@code archive/} (those no unfinished task depends on), which
+ * {@link TaskFiles} then moves by rename under the same names: the task file to {@code archive/tasks/}, then its
+ * output to {@code archive/outputs/} and its attempt records to {@code archive/attempts/}. The task file's rename
+ * decides: once it is in {@code archive/tasks/} the task is archived, and whatever of it a crash left behind follows
+ * it at the next start ({@link #finishInterrupted()}). Nothing is deleted, and its id stays reserved, so it is never
+ * handed out again.
  */
 public final class Archive {
 
@@ -45,22 +45,19 @@ public final class Archive {
 
 	private final WorkspaceLayout layout;
 
-	private final AtomicFiles files;
-
 	private final TaskIndex index;
 
 	private final TaskFiles taskFiles;
 
-	private Archive(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, TaskFiles taskFiles) {
+	private Archive(WorkspaceLayout layout, TaskIndex index, TaskFiles taskFiles) {
 		this.layout = layout;
-		this.files = files;
 		this.index = index;
 		this.taskFiles = taskFiles;
 	}
 
 	/** The archive of a workspace, once it has finished moving what a stopped process left half-archived. */
 	public static Archive of(Workspace workspace) throws IOException {
-		Archive archive = new Archive(workspace.layout(), workspace.files(), workspace.index(), workspace.taskFiles());
+		Archive archive = new Archive(workspace.layout(), workspace.index(), workspace.taskFiles());
 		archive.finishInterrupted();
 		return archive;
 	}
@@ -87,13 +84,7 @@ public final class Archive {
 					+ waiting.get().state().word() + ") depends on it");
 		}
 		try {
-			createFolders();
-			reserve(id);
-			boolean moved = this.taskFiles.archive(Actor.ARCHIVE, task.file());
-			if (moved) {
-				moveTheRest(id);
-			}
-			return moved;
+			return this.taskFiles.archive(Actor.ARCHIVE, task.file());
 		}
 		catch (FileAlreadyExistsException ex) {
 			throw new TransitionNotAllowedException(id + " cannot be archived: " + ex.getFile() + " already exists");
@@ -146,7 +137,7 @@ public final class Archive {
 		for (TaskId id : left) {
 			if (this.index.find(id).isEmpty() && isArchived(id)) {
 				logger.info("Finishing the archiving of " + id + " that a stopped process began");
-				moveTheRest(id);
+				this.taskFiles.archiveTheRest(id);
 			}
 		}
 	}
@@ -165,46 +156,6 @@ public final class Archive {
 		catch (DirectoryIteratorException ex) {
 			throw ex.getCause();
 		}
-	}
-
-	private void moveTheRest(TaskId id) throws IOException {
-		createFolders();
-		moveIfThere(this.layout.output(id), this.layout.archivedOutputs().resolve(WorkspaceLayout.outputName(id)));
-		// Records are numbered from 1 without gaps: the first number in neither place ends them.
-		for (int number = 1;; number++) {
-			Path record = this.layout.attempt(id, number);
-			Path archived = this.layout.archivedAttempts().resolve(record.getFileName().toString());
-			if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) && !Files.exists(archived, LinkOption.NOFOLLOW_LINKS)) {
-				return;
-			}
-			moveIfThere(record, archived);
-		}
-	}
-
-	/** Moves a file if it is there; one already archived under that name is left where it is. */
-	private boolean moveIfThere(Path from, Path to) throws IOException {
-		try {
-			return this.files.move(from, to);
-		}
-		catch (FileAlreadyExistsException ex) {
-			logger.warn("Not archiving " + from + ": " + to + " already exists; both are kept");
-			return false;
-		}
-	}
-
-	private void reserve(TaskId id) throws IOException {
-		try {
-			this.files.createExclusive(this.layout.reservation(id));
-		}
-		catch (FileAlreadyExistsException ex) {
-			// Reserved when it was created, as every task made by Spool is.
-		}
-	}
-
-	private void createFolders() throws IOException {
-		Files.createDirectories(this.layout.archivedTasks());
-		Files.createDirectories(this.layout.archivedOutputs());
-		Files.createDirectories(this.layout.archivedAttempts());
 	}
 
 }

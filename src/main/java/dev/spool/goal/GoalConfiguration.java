@@ -10,7 +10,7 @@ import dev.spool.budget.Budgets;
 import dev.spool.model.ModelGateway;
 import dev.spool.workspace.StartRule;
 import dev.spool.workspace.TaskStore;
-import dev.spool.workspace.WorkspaceLayout;
+import dev.spool.workspace.Workspace;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +25,8 @@ class GoalConfiguration {
 	}
 
 	@Bean
-	GoalPlans goalPlans(WorkspaceLayout layout, SpoolProperties properties) {
-		return new GoalPlans(layout, properties.fsync());
+	GoalPlans goalPlans(Workspace workspace) {
+		return new GoalPlans(workspace.layout(), workspace.files());
 	}
 
 	@Bean

@@ -28,9 +28,9 @@ public final class GoalPlans {
 
 	private final AtomicFiles files;
 
-	public GoalPlans(WorkspaceLayout layout, boolean fsync) {
+	public GoalPlans(WorkspaceLayout layout, AtomicFiles files) {
 		this.folder = layout.root().resolve(".spool").resolve("plans");
-		this.files = new AtomicFiles(fsync);
+		this.files = files;
 	}
 
 	public Path plan(TaskId goal) {

@@ -1,16 +1,24 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
- * The one writer of task files: every rename, link and removal of a file in {@code tasks/} goes through here, is
- * checked against {@link Actor}'s table before anything is written, and is told to the index at once.
+ * The one writer of task files: every rename, link and removal of a file in {@code tasks/}, and the moves of a task's
+ * answer and records into the archive, go through here; each is checked against {@link Actor}'s table before anything
+ * is written, and told to the index at once.
  */
 public final class TaskFiles {
+
+	private static final Log logger = LogFactory.getLog(TaskFiles.class);
 
 	private final WorkspaceLayout layout;
 
@@ -50,17 +58,69 @@ public final class TaskFiles {
 	}
 
 	/**
-	 * Moves a finished task's file out of {@code tasks/} into {@code archive/tasks/} under the same name.
+	 * Archives a finished task, by rename, under the same names: its id reserved for good, its file moved out of
+	 * {@code tasks/} into {@code archive/tasks/}, then its answer to {@code archive/outputs/} and its attempt records
+	 * to {@code archive/attempts/}. The task file's rename decides: what a crash leaves behind after it follows at the
+	 * next start ({@link #archiveTheRest}).
 	 * @return false when the file had already moved
 	 * @throws TransitionNotAllowedException if the actor may not archive a task in this state; nothing is written
+	 * @throws java.nio.file.FileAlreadyExistsException if {@code archive/tasks/} already has a file of that name
 	 */
 	public boolean archive(Actor actor, TaskFile from) throws IOException {
 		if (!actor.mayArchive(from.state())) {
 			throw new TransitionNotAllowedException(actor + " may not archive " + from);
 		}
+		createArchiveFolders();
+		reserve(from.id());
 		boolean moved = this.files.move(this.layout.task(from), this.layout.archivedTasks().resolve(from.fileName()));
 		this.index.taskFilesChanged(List.of(from.fileName()), Set.of());
+		if (moved) {
+			archiveTheRest(from.id());
+		}
 		return moved;
+	}
+
+	/**
+	 * Moves an archived task's answer and attempt records after its file, as {@link #archive} does; what is already
+	 * archived under a name stays, and the file left beside it too.
+	 */
+	public void archiveTheRest(TaskId id) throws IOException {
+		createArchiveFolders();
+		moveIfThere(this.layout.output(id), this.layout.archivedOutputs().resolve(WorkspaceLayout.outputName(id)));
+		// Records are numbered from 1 without gaps: the first number in neither place ends them.
+		for (int number = 1;; number++) {
+			Path record = this.layout.attempt(id, number);
+			Path archived = this.layout.archivedAttempts().resolve(record.getFileName().toString());
+			if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) && !Files.exists(archived, LinkOption.NOFOLLOW_LINKS)) {
+				return;
+			}
+			moveIfThere(record, archived);
+		}
+	}
+
+	private void moveIfThere(Path from, Path to) throws IOException {
+		try {
+			this.files.move(from, to);
+		}
+		catch (FileAlreadyExistsException ex) {
+			logger.warn("Not archiving " + from + ": " + to + " already exists; both are kept");
+		}
+	}
+
+	/** Reserves a task's id for good, as every task Spool makes is when it is made; one written by hand may not be. */
+	private void reserve(TaskId id) throws IOException {
+		try {
+			this.files.createExclusive(this.layout.reservation(id));
+		}
+		catch (FileAlreadyExistsException ex) {
+			// Reserved already.
+		}
+	}
+
+	private void createArchiveFolders() throws IOException {
+		Files.createDirectories(this.layout.archivedTasks());
+		Files.createDirectories(this.layout.archivedOutputs());
+		Files.createDirectories(this.layout.archivedAttempts());
 	}
 
 	/**
