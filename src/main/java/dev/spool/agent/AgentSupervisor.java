@@ -29,7 +29,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * Runs each defined agent as {@code concurrency} scheduled loops, keeps the loops in step with {@code agents/}, wakes
  * them the moment work appears, and beats their hearts.
  */
-public final class AgentSupervisor implements SmartLifecycle {
+final class AgentSupervisor implements SmartLifecycle {
 
 	private final AgentCatalog catalog;
 

@@ -32,7 +32,7 @@ import tools.jackson.core.JacksonException;
  * {@link AttemptLog#readRecord(Path)} reads it.
  */
 @Component
-public final class AttemptRecords {
+final class AttemptRecords {
 
 	private static final Log logger = LogFactory.getLog(AttemptRecords.class);
 
@@ -40,7 +40,7 @@ public final class AttemptRecords {
 
 	private final TaskIndex index;
 
-	public AttemptRecords(WorkspaceLayout layout, TaskIndex index) {
+	AttemptRecords(WorkspaceLayout layout, TaskIndex index) {
 		this.layout = layout;
 		this.index = index;
 	}

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("spool")
-public record Prices(@NotNull @DefaultValue @Valid Map<String, Price> prices) {
+record Prices(@NotNull @DefaultValue @Valid Map<String, Price> prices) {
 
 	/** What tokens of a model cost, or null when the model has no price. */
 	public BigDecimal cost(String model, TokenTotals tokens) {

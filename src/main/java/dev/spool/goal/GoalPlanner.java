@@ -52,7 +52,7 @@ import org.springframework.ai.converter.BeanOutputConverter;
  * its final task ends. A goal whose final task has ended is completed with its output, or failed. Each call for a plan
  * is held to the budgets as an agent's attempt is, and leaves a {@code PLANNED} record of the tokens it used.
  */
-public final class GoalPlanner {
+final class GoalPlanner {
 
 	private static final Log logger = LogFactory.getLog(GoalPlanner.class);
 
@@ -108,7 +108,7 @@ public final class GoalPlanner {
 	/** Refused answers already reported as unreadable, so that each is logged once however often it is asked for. */
 	private final Set<String> unreadableRefusals = ConcurrentHashMap.newKeySet();
 
-	public GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps,
+	GoalPlanner(TaskStore store, GoalPlans plans, AgentCatalog catalog, ModelGateway model, int maxSteps,
 			Budgets budgets, Clock clock, ToolConversations conversations, SpoolTools tools) {
 		this.conversations = conversations;
 		this.tools = tools;

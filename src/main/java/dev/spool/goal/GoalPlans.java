@@ -19,7 +19,7 @@ import dev.spool.workspace.WorkspaceLayout;
  * The plans of goals, one file each in {@code .spool/plans/<goal id>.json}, published once and never replaced, and
  * the answers refused as plans, kept for inspection in {@code .spool/plans/<goal id>.rejected.<n>.txt}.
  */
-public final class GoalPlans {
+final class GoalPlans {
 
 	/** The largest plan file read: a plan of many steps, each with a long prompt, is far smaller. */
 	public static final int MAX_PLAN_BYTES = 1024 * 1024;
@@ -28,7 +28,7 @@ public final class GoalPlans {
 
 	private final AtomicFiles files;
 
-	public GoalPlans(WorkspaceLayout layout, AtomicFiles files) {
+	GoalPlans(WorkspaceLayout layout, AtomicFiles files) {
 		this.folder = layout.root().resolve(".spool").resolve("plans");
 		this.files = files;
 	}

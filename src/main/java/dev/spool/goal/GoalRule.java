@@ -13,7 +13,7 @@ import dev.spool.workspace.TaskIndex;
  * Who may take a goal and when: only the orchestrator takes goal tasks, and it takes no others. A goal whose final
  * task exists (so its subtasks were all created) is ready again only once that final task has finished.
  */
-public final class GoalRule implements StartRule {
+final class GoalRule implements StartRule {
 
 	/** The name the orchestrator claims goal tasks under. */
 	public static final String ORCHESTRATOR = "orchestrator";

@@ -35,7 +35,7 @@ import org.springframework.context.event.EventListener;
  * {@link GoalPlanner}, beats the claim's heart while it works, and cancels the open tasks of cancelled goals. Woken
  * by changes to goals and final tasks, and by a tick every second.
  */
-public final class GoalWorker implements SmartLifecycle {
+final class GoalWorker implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(GoalWorker.class);
 

@@ -1,9 +1,9 @@
 package dev.spool.goal;
 
 /** A plan that cannot be carried out as it is: the goal's attempt fails with this message. */
-public class PlanRefusedException extends RuntimeException {
+class PlanRefusedException extends RuntimeException {
 
-	public PlanRefusedException(String message) {
+	PlanRefusedException(String message) {
 		super(message);
 	}
 

@@ -71,7 +71,7 @@ public final class McpServers implements SmartLifecycle {
 	 * ({@code submit_task}) can share a name. Starts the server if it never started; a server that started before
 	 * is not started again just to list its tools, which calls do when they need to.
 	 */
-	public ServerTools tools(String server) {
+	ServerTools tools(String server) {
 		reload();
 		ServerSlot slot = this.slots.get(server);
 		if (slot == null) {

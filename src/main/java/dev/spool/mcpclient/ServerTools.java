@@ -11,7 +11,7 @@ import org.springframework.ai.tool.ToolCallback;
  * @param tools the tools, named {@code <server>__<tool>}
  * @param problem why there are none, or null
  */
-public record ServerTools(String server, List<ToolCallback> tools, String problem) {
+record ServerTools(String server, List<ToolCallback> tools, String problem) {
 
 	public ServerTools {
 		tools = List.copyOf(tools);

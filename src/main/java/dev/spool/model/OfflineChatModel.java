@@ -28,7 +28,7 @@ import org.springframework.ai.chat.prompt.Prompt;
  * The built-in model that answers when no API key is configured: at once, deterministically, and marked as offline in
  * every answer, so that the whole system runs on a fresh machine. It reads the prompt; it does not understand it.
  */
-public final class OfflineChatModel implements ChatModel {
+final class OfflineChatModel implements ChatModel {
 
 	/** The model name reported in answers and on the API. */
 	public static final String NAME = "spool-offline";

@@ -13,7 +13,7 @@ import com.sun.jna.LastErrorException;
  * arrives and the end is not reported (Linux reports a FIFO's hang-up only after a writer came and went), so a reader
  * can wait for a writer in slices and give up whenever it likes. Closing it removes the pipe it read.
  */
-public final class PipeReader implements AutoCloseable {
+final class PipeReader implements AutoCloseable {
 
 	/** What {@link #poll} returns at the end of the stream: every writer has closed the pipe. */
 	public static final int END = -1;

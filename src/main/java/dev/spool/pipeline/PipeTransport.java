@@ -21,7 +21,7 @@ import dev.spool.workspace.TaskStore;
  * the answer's UTF-8 bytes and then one NUL byte, the end marker; the writer's output file stays authoritative, so a
  * reader uses what it read only once the writing stage is done with exactly that output. See PROTOCOL.md, Pipelines.
  */
-public final class PipeTransport {
+final class PipeTransport {
 
 	private static final Log logger = LogFactory.getLog(PipeTransport.class);
 
@@ -35,7 +35,7 @@ public final class PipeTransport {
 
 	private final Duration stall;
 
-	public PipeTransport(TaskStore store, Pipes pipes, Duration stall) {
+	PipeTransport(TaskStore store, Pipes pipes, Duration stall) {
 		this.store = store;
 		this.pipes = pipes;
 		this.stall = stall;

@@ -105,7 +105,7 @@ public final class Pipes {
 	 * Opens the pipe into a stage for reading, without waiting for its writer; empty while there is no pipe. What is
 	 * opened is checked through its descriptor: Spool's own pipe, never a link or a file planted in its place.
 	 */
-	public Optional<PipeReader> openReader(PipelineStage to) {
+	Optional<PipeReader> openReader(PipelineStage to) {
 		Path path = path(to.pipeline(), to.stage() - 1);
 		SharedFile.Identity key = fileKey(path);
 		if (key == null) {

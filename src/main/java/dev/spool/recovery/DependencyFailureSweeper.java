@@ -27,7 +27,7 @@ import dev.spool.workspace.TaskStore;
  * applies it alike and whichever renames first wins; a dependant of a dependant fails at the next pass, which the
  * first rename triggers. Runs periodically and whenever a task fails, is cancelled or appears pending.
  */
-public final class DependencyFailureSweeper implements AutoCloseable {
+final class DependencyFailureSweeper implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DependencyFailureSweeper.class);
 
@@ -44,7 +44,7 @@ public final class DependencyFailureSweeper implements AutoCloseable {
 	/** Failed tasks without an error that the last periodic pass saw. */
 	private final Set<TaskId> errorlessBefore = ConcurrentHashMap.newKeySet();
 
-	public DependencyFailureSweeper(TaskStore store) {
+	DependencyFailureSweeper(TaskStore store) {
 		this.store = store;
 	}
 

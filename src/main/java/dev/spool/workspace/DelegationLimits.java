@@ -6,7 +6,7 @@ package dev.spool.workspace;
  * @param maxDepth how many subtasks deep a task may sit, each submitted by the one above
  * @param maxSubtasks how many subtasks one task may submit in all, finished ones included
  */
-public record DelegationLimits(int maxDepth, int maxSubtasks) {
+record DelegationLimits(int maxDepth, int maxSubtasks) {
 
 	public static final DelegationLimits DEFAULT = new DelegationLimits(5, 100);
 
