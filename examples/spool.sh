@@ -40,6 +40,21 @@ spool_claim() {
   [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$before" ] && spool_stamp "$(spool_mine "$1")"
 }
 spool_heartbeat() { spool_held "$1" && spool_stamp "$(spool_mine "$1")"; }
+
+# spool_working ID COMMAND...: runs COMMAND in the background while touching the claim every SPOOL_HEARTBEAT_MS
+# (default 2000; keep it well below Spool's stale-after), and returns COMMAND's status. When the claim is lost, or
+# SPOOL_STOP is set (a signal's trap sets it), COMMAND is stopped and the status is 250 (lost) or 251 (stopped).
+spool_working() {
+  local id=$1 pid n=0 ticks=$(( ${SPOOL_HEARTBEAT_MS:-2000} / 100 + 1 ))
+  shift
+  "$@" <&0 & pid=$!                                   # <&0: a background command would read /dev/null
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.1
+    if [ -n "${SPOOL_STOP:-}" ]; then kill "$pid" 2>/dev/null; wait "$pid"; return 251; fi
+    (( ++n % ticks )) || spool_heartbeat "$id" || { kill "$pid" 2>/dev/null; wait "$pid"; return 250; }
+  done
+  wait "$pid"
+}
 spool_release() { spool_held "$1" && spool_move "$(spool_mine "$1")" "$(spool_task "$1" pending)"; }
 
 # spool_front FILE: reads the front matter into F (one `key: value` per line, quotes and a trailing comment removed;

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -205,6 +207,132 @@ class ShellAgentTests {
 		});
 		assertThat(workspace.resolve("outputs/" + failing + "_result.md")).doesNotExist();
 		assertThat(list("failures")).as("notes are removed once counted").isEmpty();
+	}
+
+	/**
+	 * Every shell block of PROTOCOL.md: each runnable one runs against this Spool in the scene of its name, and keeps
+	 * the rules it sits next to; each fragment is at least valid bash. An example can then never again break them.
+	 */
+	@Test
+	void everyShellSnippetOfTheProtocolRunsAndKeepsItsRules() throws Exception {
+		Map<String, Scene> scenes = Map.of("spool-move", this::spoolMoveScene, "shell-agent-wc", this::wordCountScene,
+				"pipeline-writer", this::pipelineWriterScene);
+		Set<String> seen = new TreeSet<>();
+		for (ProtocolSnippets.Snippet snippet : ProtocolSnippets.read()) {
+			if (snippet.isFragment()) {
+				Process check = new ProcessBuilder("bash", "-n", "-c", snippet.text()).redirectErrorStream(true).start();
+				assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+				assertThat(check.exitValue()).as("bash -n of the fragment at PROTOCOL.md line %d: %s", snippet.line(),
+						new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+				continue;
+			}
+			Scene scene = scenes.get(snippet.name());
+			assertThat(scene).as("a scene in ShellAgentTests for the snippet '%s' at PROTOCOL.md line %d",
+					snippet.name(), snippet.line()).isNotNull();
+			assertThat(seen.add(snippet.name())).as("one snippet named '%s'", snippet.name()).isTrue();
+			scene.run(snippet.text());
+		}
+		assertThat(seen).as("every scene has its snippet in PROTOCOL.md").isEqualTo(new TreeSet<>(scenes.keySet()));
+	}
+
+	/** The document's {@code spool_move} moves, refuses to replace, and is the library's, word for word. */
+	private void spoolMoveScene(String snippet) throws Exception {
+		Process run = snippet(snippet + """
+				cd "$(mktemp -d)"; echo a > from; echo b > taken; echo c > other
+				spool_move from to && [ ! -e from ] && [ "$(cat to)" = a ] || exit 11
+				! spool_move other taken && [ "$(cat taken)" = b ] && [ -e other ] || exit 12
+				! spool_move missing elsewhere && [ ! -e elsewhere ] || exit 13
+				""", Map.of());
+		assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(run.exitValue()).as("the snippet's spool_move, in %s", folder.resolve("snippet.log")).isZero();
+		String library = Files.readString(AGENT.resolveSibling("spool.sh"));
+		String defined = library.substring(library.indexOf("spool_move() {"));
+		defined = defined.substring(0, defined.indexOf("\n}\n") + 2);
+		assertThat(code(snippet)).as("PROTOCOL.md's spool_move is examples/spool.sh's").isEqualTo(code(defined));
+	}
+
+	/** The document's command line runs the reference agent with {@code wc -w}: a word count per task. */
+	private void wordCountScene(String snippet) throws Exception {
+		String id = "task_" + nextId.getAndIncrement();
+		publishTask(id, "---\nagent: shellbot\n---\n\none two three four " + UUID.randomUUID() + "\n");
+		Process agent = snippet(snippet, Map.of());
+		awaitDone(id);
+		ResultHeader.Parsed result = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/" + id + "_result.md")));
+		assertThat(result.header().agent()).isEqualTo("shellbot");
+		assertThat(result.text().strip()).isEqualTo("5");
+		List<ProcessHandle> processes = new ArrayList<>(agent.descendants().toList());
+		processes.add(agent.toHandle());
+		processes.forEach(ProcessHandle::destroy);
+		await().atMost(PATIENCE).until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+	/**
+	 * The document's writer of a fifo stage 1 (task_007 of pipeline_003): Spool's agent_a reads stage 2 from its
+	 * pipe, and the writer's result has its header, was committed by a stamped claim, and reached stage 2 whole.
+	 */
+	private void pipelineWriterScene(String snippet) throws Exception {
+		String prompt = "Stage one, " + UUID.randomUUID();
+		publishTask("task_008", "---\npipeline: pipeline_003\nstage: 2\ntransport: fifo\nagent: agent_a\n---\n\n"
+				+ "Stage two.\n");
+		publishTask("task_007", "---\npipeline: pipeline_003\nstage: 1\ntransport: fifo\nagent: shellbot\n---\n\n"
+				+ prompt + "\n");
+		Process writer = snippet(snippet, Map.of());
+		assertThat(writer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(writer.exitValue()).as("the writer, in %s", folder.resolve("snippet.log")).isZero();
+		ResultHeader.Parsed first = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/task_007_result.md")));
+		assertThat(first.header().agent()).isEqualTo("shellbot");
+		assertThat(first.header().startedAt()).isBefore(first.header().finishedAt());
+		assertThat(first.text()).isEqualTo("some-command read: " + prompt + "\n");
+		awaitDone("task_008");
+		assertThat(Files.readString(workspace.resolve("outputs/task_008_result.md")))
+			.contains("Stage two.\n\n---\n\nThe answer of stage 1 of pipeline_003:\n\n" + first.text());
+		assertThat(history("task_008")).containsExactly("DONE");
+		assertThat(list("pipes")).as("the pipe is removed").isEmpty();
+	}
+
+	/**
+	 * Runs a snippet with bash from the folder that holds {@code workspace/} and {@code examples/}, with
+	 * {@code some-command} on the PATH (it answers "some-command read: " and its input).
+	 */
+	private Process snippet(String text, Map<String, String> environment) throws IOException {
+		Path examples = folder.resolve("examples");
+		if (!Files.exists(examples)) {
+			Files.createDirectories(examples);
+			for (String name : List.of("spool.sh", "shell-agent.sh")) {
+				Files.copy(AGENT.resolveSibling(name), examples.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+			}
+			Path bin = Files.createDirectories(folder.resolve("bin"));
+			Path command = bin.resolve("some-command");
+			Files.writeString(command, "#!/bin/sh\nprintf 'some-command read: '; cat\n");
+			command.toFile().setExecutable(true);
+		}
+		ProcessBuilder builder = new ProcessBuilder("bash", "-c", text).directory(folder.toFile());
+		builder.environment().put("PATH", folder.resolve("bin") + ":" + System.getenv("PATH"));
+		builder.environment().put("SPOOL_HEARTBEAT_MS", "300");
+		builder.environment().putAll(environment);
+		Process process = builder.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("snippet.log").toFile()))
+			.start();
+		this.copies.add(process);
+		return process;
+	}
+
+	/** Shell code without its comments and blank space, to compare two copies of it. */
+	private static String code(String shell) {
+		return shell.lines()
+			.map((line) -> line.replaceAll("\\s+#.*$", "").strip())
+			.filter((line) -> !line.isEmpty())
+			.collect(java.util.stream.Collectors.joining("\n"));
+	}
+
+	/** What a test does with one runnable snippet of PROTOCOL.md. */
+	@FunctionalInterface
+	private interface Scene {
+
+		void run(String snippet) throws Exception;
+
 	}
 
 	// Tasks and copies
