@@ -1,6 +1,11 @@
 package dev.spool.reliability;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import dev.spool.ModelReply;
 import dev.spool.ModelStub;
 import dev.spool.workspace.ResultHeader;
 import dev.spool.manifest.ManifestReader;
@@ -45,8 +51,12 @@ class ShellAgentTests {
 
 	private static final Path AGENT = Path.of("examples", "shell-agent.sh").toAbsolutePath();
 
-	/** Answers "<copy> answered: <prompt>", after a pause; exits 3 for a prompt that asks it to fail. */
-	private static final String COMMAND = "p=$(cat); case $p in *FAIL*) exit 3;; esac; sleep \"$1\"; "
+	/**
+	 * Answers "<copy> answered: <prompt>", after a pause; reports 60 prompt and 40 completion tokens for a prompt that
+	 * asks for TOKENS; exits 3 for a prompt that asks it to fail.
+	 */
+	private static final String COMMAND = "p=$(cat); case $p in *TOKENS*) echo 60 40 > \"$SPOOL_TOKENS_FILE\";; esac; "
+			+ "case $p in *FAIL*) exit 3;; esac; sleep \"$1\"; "
 			+ "printf '%s answered: %s\\n' \"$0\" \"$p\"";
 
 	private static final Duration STALE_AFTER = Duration.ofSeconds(3);
@@ -66,14 +76,28 @@ class ShellAgentTests {
 
 	private static int errorLinesSeen;
 
+	private static int port;
+
 	private final List<Process> copies = new ArrayList<>();
 
 	@BeforeAll
 	static void startSpool() throws Exception {
 		workspace = folder.resolve("workspace");
-		model = SlowModel.start(10, 20);
+		// A prompt that asks for it SLOWLY is answered over a few seconds, in pieces: a fifo stage's reader then reads
+		// it from the pipe while it is written.
+		model = ModelStub.start().otherwise((request) -> {
+			String answer = "answer " + request.number() + " to " + request.prompt();
+			ModelReply reply = ModelReply.text(answer.split("(?<=\\s)")).model(request.model());
+			return request.prompt().contains("SLOWLY")
+					? reply.after(Duration.ofMillis(1500)).throttled(64, Duration.ofMillis(300))
+					: reply.after(Duration.ofMillis(15));
+		});
+		try (ServerSocket free = new ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
 		spool = SpoolProcess.launch("shell", workspace, model, Path.of("target", "shell-agent").toAbsolutePath(),
-				Map.of("spool.stale-after", STALE_AFTER.toMillis() + "ms", "spool.max-attempts", "3"));
+				Map.of("spool.stale-after", STALE_AFTER.toMillis() + "ms", "spool.max-attempts", "3", "server.port",
+						String.valueOf(port)));
 		spool.awaitStarted(Duration.ofSeconds(180));
 	}
 
@@ -161,6 +185,8 @@ class ShellAgentTests {
 		assertThat(workspace.resolve("tasks/" + stoppedTask + "_pending.md")).as("given back at once, not when stale")
 			.exists();
 		assertThat(history(stoppedTask)).as("no attempt counted").isEmpty();
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(manifestEntry(stoppedTask).has("owner"))
+			.as("a task given back shows no owner").isFalse());
 	}
 
 	/**
@@ -335,6 +361,81 @@ class ShellAgentTests {
 
 	}
 
+	/**
+	 * Tokens the reference agent's command reports are in the result's header of a done attempt and the failure note
+	 * of a failed one; Spool counts both in the task's totals, in {@code /api/usage}, and against the task's
+	 * {@code budget_tokens}, which a failure note can spend: the task then fails at once with attempts left.
+	 */
+	@Test
+	void tokensAnOutsideAgentReportsAreCountedAndAFailureNoteThatSpendsTheBudgetFailsTheTask() throws Exception {
+		String done = "task_" + nextId.getAndIncrement();
+		String failing = "task_" + nextId.getAndIncrement();
+		publishTask(done, "---\nagent: tokener\n---\n\nTOKENS, " + UUID.randomUUID() + "\n");
+		publishTask(failing, "---\nagent: tokener\nmax_attempts: 5\nbudget_tokens: 150\n---\n\nTOKENS FAIL, "
+				+ UUID.randomUUID() + "\n");
+		copy("tokener", "copy-t", "0.1");
+
+		awaitDone(done);
+		assertOneResult(done, "tokener", prompt(done), "copy-t");
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			JsonNode task = api("/api/tasks/" + done);
+			assertThat(task.path("attempts").asInt()).isEqualTo(1);
+			assertThat(task.path("history")).singleElement().satisfies((record) -> {
+				assertThat(record.path("outcome").asString()).isEqualTo("DONE");
+				assertThat(record.path("agent").asString()).isEqualTo("tokener");
+			});
+			assertThat(task.path("totalTokens").path("prompt").asLong()).isEqualTo(60);
+			assertThat(task.path("totalTokens").path("total").asLong()).isEqualTo(100);
+		});
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			JsonNode task = api("/api/tasks/" + failing);
+			assertThat(task.path("status").asString()).isEqualTo("failed");
+			assertThat(task.path("attempts").asInt()).as("two of five attempts").isEqualTo(2);
+			assertThat(task.path("error").asString()).isEqualTo("budget: " + failing
+					+ " spent 200 of 150 tokens (budget_tokens); the command exited with status 3");
+			assertThat(task.path("totalTokens").path("total").asLong()).isEqualTo(200);
+		});
+		long used = 0;
+		for (JsonNode row : api("/api/usage?days=1").path("days")) {
+			used += row.path("agent").asString().equals("tokener") ? row.path("tokens").path("total").asLong() : 0;
+		}
+		assertThat(used).as("tokener's tokens today in /api/usage").isEqualTo(300);
+		assertThat(list("failures")).isEmpty();
+	}
+
+	/**
+	 * The reference agent serves a fifo stage after the first: Spool's agent_a writes stage 1 through the pipe, and
+	 * the shell agent's command is given stage 2's prompt and stage 1's answer in the shape Spool's own readers use.
+	 */
+	@Test
+	void theReferenceAgentReadsAFifoStageFromThePipeOfSpoolsWriter() throws Exception {
+		String first = "task_" + nextId.getAndIncrement();
+		String second = "task_" + nextId.getAndIncrement();
+		String pipeline = "pipeline_" + nextId.getAndIncrement();
+		String prompt = "Stage two for the reader, " + UUID.randomUUID();
+		publishTask(second, "---\npipeline: " + pipeline + "\nstage: 2\ntransport: fifo\nagent: reader\n---\n\n"
+				+ prompt + "\n");
+		copy("reader", "copy-r", "0.1");
+		publishTask(first, "---\npipeline: " + pipeline + "\nstage: 1\ntransport: fifo\nagent: agent_a\n---\n\n"
+				+ "Stage one, answered SLOWLY, " + UUID.randomUUID() + "\n");
+
+		awaitDone(second);
+		ResultHeader.Parsed written = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/" + first + "_result.md")));
+		String answer = written.text();
+		ResultHeader read = ResultHeader.parse(Files.readString(workspace.resolve("outputs/" + second + "_result.md")))
+			.header();
+		assertThat(read.startedAt()).as("stage 2 was claimed while stage 1 was being written")
+			.isBefore(written.header().finishedAt());
+		assertThat(spool.logText()).as("Spool's writer saw its whole stream taken")
+			.doesNotContain(pipeline + "_stage1_to_stage2 (");
+		assertOneResult(second, "reader", prompt + "\n\n---\n\nThe answer of stage 1 of " + pipeline + ":\n\n" + answer,
+				"copy-r");
+		assertThat(history(second)).containsExactly("DONE");
+		assertThat(Files.readString(folder.resolve("copy-r.log"))).as("what the reader said").isEmpty();
+		assertNothingLeftBehind();
+	}
+
 	// Tasks and copies
 
 	private Map<String, String> createTasks(String agent, int count, String frontMatter) throws IOException {
@@ -420,6 +521,14 @@ class ShellAgentTests {
 		assertThat(list("outputs")).as("outputs/: results only").allMatch((name) -> name.endsWith("_result.md"));
 		assertThat(list(".spool/staging")).as("answers staged and never published").isEmpty();
 		assertThat(list("failures")).isEmpty();
+	}
+
+	private static JsonNode api(String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+		return JsonMapper.shared().readTree(response.body());
 	}
 
 	private static JsonNode manifestEntry(String id) throws IOException {
