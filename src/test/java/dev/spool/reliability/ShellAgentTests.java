@@ -242,7 +242,7 @@ class ShellAgentTests {
 	@Test
 	void everyShellSnippetOfTheProtocolRunsAndKeepsItsRules() throws Exception {
 		Map<String, Scene> scenes = Map.of("spool-move", this::spoolMoveScene, "shell-agent-wc", this::wordCountScene,
-				"pipeline-writer", this::pipelineWriterScene);
+				"pipeline-writer", this::pipelineWriterScene, "pipeline-reader", this::pipelineReaderScene);
 		Set<String> seen = new TreeSet<>();
 		for (ProtocolSnippets.Snippet snippet : ProtocolSnippets.read()) {
 			if (snippet.isFragment()) {
@@ -316,6 +316,33 @@ class ShellAgentTests {
 			.contains("Stage two.\n\n---\n\nThe answer of stage 1 of pipeline_003:\n\n" + first.text());
 		assertThat(history("task_008")).containsExactly("DONE");
 		assertThat(list("pipes")).as("the pipe is removed").isEmpty();
+	}
+
+	/**
+	 * The document's reader of a fifo stage 2 (task_010 of pipeline_004), claimed while Spool's agent_a writes stage 1:
+	 * its command is given the prompt and stage 1's answer in the documented shape.
+	 */
+	private void pipelineReaderScene(String snippet) throws Exception {
+		String prompt = "Stage two, " + UUID.randomUUID();
+		publishTask("task_010", "---\npipeline: pipeline_004\nstage: 2\ntransport: fifo\nagent: shellbot\n---\n\n"
+				+ prompt + "\n");
+		publishTask("task_009", "---\npipeline: pipeline_004\nstage: 1\ntransport: fifo\nagent: agent_a\n---\n\n"
+				+ "Stage one, answered SLOWLY, " + UUID.randomUUID() + "\n");
+		awaitFile("task_009_inprogress_agent_a.md");
+		Process reader = snippet(snippet, Map.of());
+		assertThat(reader.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(reader.exitValue()).as("the reader, in %s", folder.resolve("snippet.log")).isZero();
+		ResultHeader.Parsed first = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/task_009_result.md")));
+		ResultHeader.Parsed second = ResultHeader
+			.parse(Files.readString(workspace.resolve("outputs/task_010_result.md")));
+		assertThat(second.header().agent()).isEqualTo("shellbot");
+		assertThat(second.header().startedAt()).as("claimed while stage 1 was written")
+			.isBefore(first.header().finishedAt());
+		assertThat(second.text()).isEqualTo("some-command read: " + prompt
+				+ "\n\n---\n\nThe answer of stage 1 of pipeline_004:\n\n" + first.text());
+		assertThat(spool.logText()).as("Spool's writer saw its whole stream taken")
+			.doesNotContain("pipeline_004_stage1_to_stage2 (");
 	}
 
 	/**
@@ -415,9 +442,13 @@ class ShellAgentTests {
 		String prompt = "Stage two for the reader, " + UUID.randomUUID();
 		publishTask(second, "---\npipeline: " + pipeline + "\nstage: 2\ntransport: fifo\nagent: reader\n---\n\n"
 				+ prompt + "\n");
-		copy("reader", "copy-r", "0.1");
 		publishTask(first, "---\npipeline: " + pipeline + "\nstage: 1\ntransport: fifo\nagent: agent_a\n---\n\n"
 				+ "Stage one, answered SLOWLY, " + UUID.randomUUID() + "\n");
+		awaitFile(first + "_inprogress_agent_a.md");
+		assertThat(api("/api/tasks/" + second).path("warning").asString())
+			.as("the board says that only an outside agent may read stage 2")
+			.contains("reads stage 1 (" + first + ", in progress) through a pipe, and only an outside agent may take it");
+		copy("reader", "copy-r", "0.1");
 
 		awaitDone(second);
 		ResultHeader.Parsed written = ResultHeader
