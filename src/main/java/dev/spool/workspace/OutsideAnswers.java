@@ -16,8 +16,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * The {@code DONE} records of answers that outside agents published, which cannot write Spool's records: a done task
  * whose result's header names an agent, and whose history has no {@code DONE} record, gets one made from the header
- * (its agent, times and tokens). Spool's own agents write their {@code DONE} record before they link the result, so a
- * result found without one is an outside agent's, or a committed answer published after its agent died. Every process
+ * (its agent, times and tokens). Spool's own agents say in their header ({@code recorded: true}) that they write the
+ * record themselves, after the link. Every process
  * may find the same answer: the record is created exclusively under the number after the history it was decided on,
  * and a process that loses that number reads the history again, so it is written once.
  */
@@ -78,8 +78,9 @@ final class OutsideAnswers {
 		catch (NoSuchFileException ex) {
 			return false;
 		}
-		if (header.agent() == null) {
-			// A result without a header (a person's, an older agent's) says nobody to credit.
+		if (header.agent() == null || header.recorded()) {
+			// A result without a header (a person's, an older agent's) says nobody to credit; one of Spool's own
+			// agents writes its record itself, after the link.
 			return false;
 		}
 		ReportedTokens tokens = header.tokens();

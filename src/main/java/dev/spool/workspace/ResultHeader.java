@@ -13,14 +13,17 @@ import java.time.format.DateTimeParseException;
  * @param startedAt when its attempt began, or null
  * @param finishedAt when its answer was complete, or null
  * @param tokens the tokens its attempt used as reported on a {@code tokens:} line (taken or refused), or null
+ * @param recorded whether its agent writes the attempt's {@code DONE} record itself ({@code recorded: true}, as
+ * Spool's agents do); when not, Spool makes the record from this header
  */
-public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, ReportedTokens tokens) {
+public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, ReportedTokens tokens,
+		boolean recorded) {
 
 	private static final String FENCE = "---";
 
 	/** A header without tokens: Spool's agents record theirs in the attempt's record. */
 	public ResultHeader(String agent, Instant startedAt, Instant finishedAt) {
-		this(agent, startedAt, finishedAt, null);
+		this(agent, startedAt, finishedAt, null, false);
 	}
 
 	/** The header, then the text: what an agent publishes. */
@@ -39,6 +42,9 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 			out.append("tokens: {prompt: ").append(this.tokens.usage().prompt()).append(", completion: ")
 				.append(this.tokens.usage().completion()).append("}\n");
 		}
+		if (this.recorded) {
+			out.append("recorded: true\n");
+		}
 		return out.append(FENCE).append('\n').append(text).toString();
 	}
 
@@ -56,6 +62,7 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 		Instant started = null;
 		Instant finished = null;
 		ReportedTokens tokens = null;
+		boolean recorded = false;
 		int at = normalized.indexOf('\n') + 1;
 		while (at < normalized.length()) {
 			int end = normalized.indexOf('\n', at);
@@ -65,7 +72,7 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 			String line = normalized.substring(at, end).strip();
 			at = end + 1;
 			if (line.equals(FENCE)) {
-				return new Parsed(new ResultHeader(agent, started, finished, tokens), normalized.substring(at));
+				return new Parsed(new ResultHeader(agent, started, finished, tokens, recorded), normalized.substring(at));
 			}
 			int colon = line.indexOf(':');
 			if (colon < 0) {
@@ -78,6 +85,7 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 				case "started_at" -> started = instant(value);
 				case "finished_at" -> finished = instant(value);
 				case "tokens" -> tokens = ReportedTokens.parse(line.substring(colon + 1).strip());
+				case "recorded" -> recorded = value.equals("true");
 				default -> {
 				}
 			}

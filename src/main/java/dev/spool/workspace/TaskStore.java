@@ -402,7 +402,10 @@ public final class TaskStore {
 	public boolean complete(Claim claim, Answer answer) {
 		try {
 			Instant finished = this.clock.instant();
-			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished).prepend(answer.text());
+			// recorded: the DONE record is this agent's to write, after the link; a result without it is an outside
+			// agent's, whose record Spool makes from the header (OutsideAnswers).
+			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true)
+				.prepend(answer.text());
 			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
@@ -410,12 +413,9 @@ public final class TaskStore {
 				Files.deleteIfExists(staged);
 				return false;
 			}
-			// Recorded before the link: a result found without its DONE record is then an outside agent's, whose
-			// record is made from the result's header (OutsideAnswers).
+			this.staged.publish(claim.id(), staged);
 			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
 					finished, null, answer.model(), answer.offline(), answer.tokens()));
-			this.staged.publish(claim.id(), staged);
-			this.index.refresh(claim.id());
 			return true;
 		}
 		catch (IOException ex) {

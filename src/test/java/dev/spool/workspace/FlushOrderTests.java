@@ -90,10 +90,10 @@ class FlushOrderTests {
 		List<String> calls = flushedOncePerFolder(
 				() -> assertThat(this.store.complete(claim, new Answer("a", "m", false, null))).isTrue());
 
-		// The DONE record comes before the link, so that a result without one is known to be an outside agent's.
 		assertThat(calls).containsSubsequence("link .spool/staging/task_001.agent_a.*.md", "sync .spool/staging",
-				"sync tasks", "link .spool/attempts/task_001.1.json", "sync .spool/attempts",
-				"link outputs/task_001_result.md", "sync outputs", "delete .spool/staging/task_001.agent_a.*.md");
+				"sync tasks", "link outputs/task_001_result.md", "sync outputs",
+				"delete .spool/staging/task_001.agent_a.*.md", "link .spool/attempts/task_001.1.json",
+				"sync .spool/attempts");
 		assertThat(after("sync outputs", calls)).as("the staged copy's removal is not flushed: if it comes back, a spare")
 			.doesNotContain("sync .spool/staging");
 	}
@@ -122,9 +122,9 @@ class FlushOrderTests {
 		assertThat(this.disk.calls()).containsExactly("write .spool/staging/.task_001.agent_a.*.md.*.tmp",
 				"force .spool/staging/.task_001.agent_a.*.md.*.tmp", "link .spool/staging/task_001.agent_a.*.md",
 				"sync .spool/staging", "rename tasks/task_001_done.md", "sync tasks",
+				"link outputs/task_001_result.md", "sync outputs", "delete .spool/staging/task_001.agent_a.*.md",
 				"write .spool/attempts/.task_001.1.json.*.tmp", "force .spool/attempts/.task_001.1.json.*.tmp",
-				"link .spool/attempts/task_001.1.json", "sync .spool/attempts", "link outputs/task_001_result.md",
-				"sync outputs", "delete .spool/staging/task_001.agent_a.*.md");
+				"link .spool/attempts/task_001.1.json", "sync .spool/attempts");
 	}
 
 	/**
