@@ -40,6 +40,21 @@ spool_claim() {
   [ "$(stat -c %y -- "$(spool_mine "$1")" 2>/dev/null)" = "$before" ] && spool_stamp "$(spool_mine "$1")"
 }
 spool_heartbeat() { spool_held "$1" && spool_stamp "$(spool_mine "$1")"; }
+
+# spool_working ID COMMAND...: runs COMMAND in the background while touching the claim every SPOOL_HEARTBEAT_MS
+# (default 2000; keep it well below Spool's stale-after), and returns COMMAND's status. When the claim is lost, or
+# SPOOL_STOP is set (a signal's trap sets it), COMMAND is stopped and the status is 250 (lost) or 251 (stopped).
+spool_working() {
+  local id=$1 pid n=0 ticks=$(( ${SPOOL_HEARTBEAT_MS:-2000} / 100 + 1 ))
+  shift
+  "$@" <&0 & pid=$!                                   # <&0: a background command would read /dev/null
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.1
+    if [ -n "${SPOOL_STOP:-}" ]; then kill "$pid" 2>/dev/null; wait "$pid"; return 251; fi
+    (( ++n % ticks )) || spool_heartbeat "$id" || { kill "$pid" 2>/dev/null; wait "$pid"; return 250; }
+  done
+  wait "$pid"
+}
 spool_release() { spool_held "$1" && spool_move "$(spool_mine "$1")" "$(spool_task "$1" pending)"; }
 
 # spool_front FILE: reads the front matter into F (one `key: value` per line, quotes and a trailing comment removed;
@@ -85,7 +100,11 @@ spool_takeable() {
   [ -z "${F[agent]:-}" ] || [ "${F[agent]}" = "$SPOOL_AGENT" ] || return 1
   [ -z "${F[role]:-}" ] || [[ ${roles,,} == *",${F[role],,},"* ]] || return 1
   [ "${F[kind]:-}" != goal ] || return 1                              # goals are planned by Spool's orchestrator
-  [ "${F[transport]:-}" != fifo ] || [ "${F[stage]:-1}" = 1 ] || return 1   # fifo stages run together
+  if [ "${F[transport]:-}" = fifo ] && [ "${F[stage]:-1}" != 1 ]; then         # read from the stage before as it
+    local before; before=$(spool_find_stage "${F[pipeline]:-}" $(( ${F[stage]} - 1 ))) || return 1   # writes
+    [[ $(spool_state "$before") == @(inprogress|done) ]] || return 1
+    spool_front "$1"
+  fi
   for dep in $(spool_items "${F[depends_on]:-}"); do spool_handed_over "$dep" || return 1; done
 }
 # spool_handed_over ID: done, and its result linked, or done (renamed: ctime) ten seconds ago and never given one.
@@ -94,6 +113,27 @@ spool_handed_over() {
   [ -e "$done" ] || return 1
   [ -e "$SPOOL_WS/outputs/$1_result.md" ] && return 0
   local renamed; renamed=$(stat -c %Z "$done") && [ $(( EPOCHSECONDS - renamed )) -ge 10 ]
+}
+
+# spool_state ID: the state word of a task's file (pending, inprogress, waiting, done, failed, cancelled), or nothing.
+spool_state() {
+  local f
+  for f in "$SPOOL_WS/tasks/$1"_*.md; do
+    [ -e "$f" ] || continue
+    f=${f#"$SPOOL_WS/tasks/$1"_}; f=${f%.md}; printf '%s\n' "${f%%_*}"; return 0
+  done
+}
+
+# spool_find_stage PIPELINE STAGE: the id of that stage of a pipeline, from the front matter of tasks/.
+spool_find_stage() {
+  local f
+  for f in "$SPOOL_WS"/tasks/task_*.md; do
+    [ -e "$f" ] || continue
+    spool_front "$f"
+    [ "${F[pipeline]:-}" = "$1" ] && [ "${F[stage]:-}" = "$2" ] || continue
+    [[ ${f##*/} =~ ^(task_[0-9]+)_ ]] && printf '%s\n' "${BASH_REMATCH[1]}" && return 0
+  done
+  return 1
 }
 
 # spool_next: the id of the pending task to take: higher priority first, then the lower id number.
@@ -124,12 +164,109 @@ spool_prompt() {
   spool_body "$(spool_mine "$1")"
 }
 
+# spool_tokens: the header line of the tokens the attempt used, from SPOOL_TOKENS ("<prompt> <completion>", two whole
+# numbers) when it is set; Spool counts them in budgets and usage (PROTOCOL.md, "Tokens and budgets").
+spool_tokens() {
+  local prompt completion
+  read -r prompt completion <<< "${SPOOL_TOKENS:-}"
+  [[ $prompt =~ ^[0-9]+$ && $completion =~ ^[0-9]+$ ]] || return 0
+  printf 'tokens: {prompt: %s, completion: %s}\n' "$prompt" "$completion"
+}
+
+# spool_result FILE: a result's text without its header, byte for byte (what a fifo stage's stream must equal).
+spool_result() {
+  local first end
+  IFS= read -r first < "$1" || true
+  end=$(sed -n '2,${/^---\r\{0,1\}$/{=;q}}' -- "$1")
+  if [ "${first%$'\r'}" = --- ] && [ -n "$end" ]; then tail -n "+$(( end + 1 ))" -- "$1"; else cat -- "$1"; fi
+}
+
+# spool_input ID: what the command is given: spool_prompt, or for a fifo stage after the first its prompt and the
+# answer of the stage before, read from their pipe (PROTOCOL.md, "Pipes"). Returns 1 when that answer cannot be had
+# (the reason on standard error: the attempt fails), 2 when the stage before failed (give the claim back uncounted).
+spool_input() {
+  spool_front "$(spool_mine "$1")"
+  if [ "${F[transport]:-}" != fifo ] || [ "${F[stage]:-1}" = 1 ]; then spool_prompt "$1"; return; fi
+  local pipeline=${F[pipeline]:-} stage=${F[stage]} prompt answer status
+  prompt=$(spool_body "$(spool_mine "$1")")
+  answer=$(mktemp)
+  spool_piped "$pipeline" "$stage" > "$answer"; status=$?
+  [ "$status" -eq 0 ] && printf '%s\n\n---\n\nThe answer of stage %s of %s:\n\n' "$prompt" $(( stage - 1 )) "$pipeline" \
+    && cat -- "$answer"
+  rm -f -- "$answer"; return "$status"
+}
+
+# spool_piped PIPELINE STAGE: the answer of the stage before STAGE, through its pipe while it is written, or from its
+# output once done; the stream counts only if it ends with the one NUL byte and the stage commits the same output.
+spool_piped() {
+  local before k=$(( $2 - 1 )) pipe got state inode records size quiet reader
+  before=$(spool_find_stage "$1" "$k") || { echo "stage $k of $1 does not exist" >&2; return 1; }
+  pipe="$SPOOL_WS/pipes/$1_stage${k}_to_stage$2" got=$(mktemp)
+  trap 'kill "${reader:-}" 2>/dev/null; rm -f -- "$got"; exit 143' TERM   # (run by spool_working: a subshell)
+  while :; do
+    state=$(spool_state "$before")
+    [ "$state" = done ] && { rm -f -- "$got"; spool_committed "$before" ""; return; }
+    [[ $state == @(pending|inprogress) ]] || { echo "stage $k of $1 is ${state:-gone}" >&2; rm -f -- "$got"; return 2; }
+    [ -p "$pipe" ] || { sleep 0.05; continue; }
+    inode=$(stat -c %i -- "$pipe" 2>/dev/null)
+    records=$(spool_records "$before")
+    cat -- "$pipe" > "$got" & reader=$!                  # blocks until the writer opens the pipe
+    size=0 quiet=0
+    while kill -0 "$reader" 2>/dev/null; do
+      sleep 0.1
+      if [ ! -s "$got" ]; then                            # not opened yet: was the pipe given up or replaced?
+        [ "$(stat -c %i -- "$pipe" 2>/dev/null)" = "$inode" ] || { kill "$reader" 2>/dev/null; break; }
+        [[ $(spool_state "$before") == @(pending|inprogress|done) ]] || { kill "$reader" 2>/dev/null; break; }
+      elif [ "$(stat -c %s -- "$got")" = "$size" ]; then
+        (( ++quiet < ${SPOOL_STALL_S:-60} * 10 )) || { kill "$reader" 2>/dev/null; rm -f -- "$got"
+          echo "stage $k of $1 stalled: nothing came through its pipe for ${SPOOL_STALL_S:-60} s" >&2; return 1; }
+      else size=$(stat -c %s -- "$got") quiet=0; fi
+    done
+    wait "$reader"
+    [ -s "$got" ] && break                                # something came: judge it below
+  done
+  if [ "$(tail -c 1 -- "$got" | od -An -tx1 | tr -d ' ')" = 00 ] && [ "$(tr -cd '\0' < "$got" | wc -c)" -eq 1 ]; then
+    head -c -1 -- "$got" > "$got.answer"; rm -f -- "$got"
+    spool_committed "$before" "$got.answer"; local status=$?; rm -f -- "$got.answer"; return "$status"
+  fi
+  rm -f -- "$got"                                         # broken off: how did the writer's attempt end?
+  local waited=0
+  while (( waited++ < ${SPOOL_STALL_S:-60} * 20 )); do
+    state=$(spool_state "$before")
+    [ "$state" = done ] && { spool_committed "$before" ""; return; }
+    if [ "$state" != inprogress ] || [ "$(spool_records "$before")" != "$records" ]; then
+      echo "stage $k of $1 broke off its stream: its attempt failed" >&2; return 2
+    fi
+    sleep 0.05
+  done
+  echo "stage $k of $1 broke off its stream and is still in progress" >&2; return 1
+}
+spool_records() { local f n=0; for f in "$SPOOL_WS/.spool/attempts/$1".*.json; do [ -e "$f" ] && n=$(( n + 1 )); done; echo "$n"; }
+
+# spool_committed ID [STREAMED]: once the task is done, its output's text (which must equal the file STREAMED, if
+# given); 2 if it goes back to pending, fails or is cancelled instead, 1 if it differs or is not committed in time.
+spool_committed() {
+  local waited=0 state output="$SPOOL_WS/outputs/$1_result.md"
+  while (( waited++ < ${SPOOL_STALL_S:-60} * 20 )); do
+    state=$(spool_state "$1")
+    if [ "$state" = done ] && [ -e "$output" ]; then
+      if [ -n "$2" ] && ! cmp -s -- "$2" <(spool_result "$output"); then
+        echo "$1 committed an output that differs from what came through its pipe" >&2; return 1
+      fi
+      spool_result "$output"; return 0
+    fi
+    [[ $state == @(inprogress|done) ]] || { echo "$1 streamed but did not commit (it is ${state:-gone})" >&2; return 2; }
+    sleep 0.05
+  done
+  echo "$1 did not commit its answer within ${SPOOL_STALL_S:-60} s" >&2; return 1
+}
+
 # spool_publish ID FILE STARTED: commit (rename our claim to done), then link the result, which never replaces one.
 # Staged in .spool/staging/ so that a Spool opening the workspace publishes it if we die between the two.
 spool_publish() {
   local staged="$SPOOL_WS/.spool/staging/$1.$SPOOL_AGENT.$$.$RANDOM.md"
-  { printf -- '---\nagent: %s\nstarted_at: %s\nfinished_at: %s\n---\n' "$SPOOL_AGENT" "$3" "$(spool_now)"
-    cat -- "$2"; } > "$staged" || { rm -f -- "$staged"; return 1; }
+  { printf -- '---\nagent: %s\nstarted_at: %s\nfinished_at: %s\n' "$SPOOL_AGENT" "$3" "$(spool_now)"
+    spool_tokens; printf -- '---\n'; cat -- "$2"; } > "$staged" || { rm -f -- "$staged"; return 1; }
   if ! spool_held "$1" || ! spool_move "$(spool_mine "$1")" "$(spool_task "$1" done)"; then
     rm -f -- "$staged"; return 1                                        # lost the claim: publish nothing
   fi
@@ -137,12 +274,12 @@ spool_publish() {
   rm -f -- "$staged"; return $linked
 }
 
-# spool_fail ID REASON STARTED [failed]: record a failed attempt, then give the task back to pending (Spool fails it
-# when its budget is spent), or with "failed" give up on the task at once.
+# spool_fail ID REASON STARTED [failed]: record a failed attempt (with the tokens of SPOOL_TOKENS, if set), then give
+# the task back to pending (Spool fails it when its budget is spent), or with "failed" give up on the task at once.
 spool_fail() {
   local name="$1.$SPOOL_AGENT.$$$RANDOM" to=${4:-pending}
   spool_held "$1" || return 1                                           # taken back: Spool counted it already
-  printf -- '---\nstarted_at: %s\nfinished_at: %s\n---\n%s\n' "$3" "$(spool_now)" "$2" \
+  { printf -- '---\nstarted_at: %s\nfinished_at: %s\n' "$3" "$(spool_now)"; spool_tokens; printf -- '---\n%s\n' "$2"; } \
     > "$SPOOL_WS/failures/.$name.tmp" && ln -- "$SPOOL_WS/failures/.$name.tmp" "$SPOOL_WS/failures/$name.md"
   rm -f -- "$SPOOL_WS/failures/.$name.tmp"
   spool_move "$(spool_mine "$1")" "$(spool_task "$1" "$to")"

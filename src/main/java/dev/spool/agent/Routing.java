@@ -69,6 +69,20 @@ public final class Routing {
 		return seen;
 	}
 
+	/**
+	 * Whether no agent that Spool runs may take a task by its routing: only outside agents (defined with
+	 * {@code outside: true}, or not defined at all) can.
+	 */
+	public boolean onlyOutsideAgentsMayTake(Task task) {
+		String agent = task.document().agent();
+		String role = task.document().role();
+		return this.catalog.all()
+			.stream()
+			.filter((definition) -> !definition.outside())
+			.noneMatch((definition) -> (agent == null || agent.equals(definition.name()))
+					&& (role == null || Task.listsRole(definition.roles(), role)));
+	}
+
 	/** A warning for a pending task routed to an agent nobody has seen, or empty. */
 	public static Optional<String> unseenAgent(Task task, Set<String> seen) {
 		String agent = task.document().agent();

@@ -52,6 +52,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	private final Runnable failureNotes;
 
+	private final Runnable outsideAnswers;
+
 	private volatile FileEvents fileEvents;
 
 	private volatile Thread thread;
@@ -72,6 +74,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		this.layout = workspace.layout();
 		this.index = workspace.index();
 		this.failureNotes = workspace::takeFailureNotes;
+		this.outsideAnswers = workspace::recordOutsideAnswers;
 		this.events = events;
 		this.rescanInterval = rescanInterval;
 		this.watchEvents = watchEvents;
@@ -123,6 +126,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 						List<FileEvent> batch = source.next(waitNanos);
 						if (!batch.isEmpty()) {
 							handle(batch);
+							this.outsideAnswers.run();
 						}
 					}
 					else {
@@ -131,6 +135,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 					if (System.nanoTime() - nextRescan >= 0) {
 						this.index.rescanIfChanged();
 						this.failureNotes.run();
+						this.outsideAnswers.run();
 						// Appends to the manifest that another process lost are made good.
 						this.events.accept(new WorkspaceReread());
 						nextRescan = System.nanoTime() + this.rescanInterval.toNanos();

@@ -11,6 +11,7 @@ import dev.spool.tools.TaskJson;
 import dev.spool.agent.Routing;
 import dev.spool.agent.Waits;
 import dev.spool.budget.Budgets;
+import dev.spool.pipeline.StageRoutes;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Dependencies;
 import dev.spool.workspace.Task;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the board and the API say about a task beyond its own files: what it waits for, a dependency problem such as
- * a cycle, and a warning when it is routed to an agent nobody has seen.
+ * a cycle, and a warning when it is routed to an agent nobody has seen or is a fifo stage only an outside agent may
+ * read.
  */
 @Component
 class TaskNotes {
@@ -45,8 +47,7 @@ class TaskNotes {
 
 	/** The notes as the files are now; take one per page or response, as it lists the agents seen once. */
 	Snapshot snapshot() {
-		return new Snapshot(this.index, this.index.dependencies(), this.routing.seenAgents(), this.budgets,
-				this.waits);
+		return new Snapshot(this.index, this.index.dependencies(), this.routing, this.budgets, this.waits);
 	}
 
 	/** Notes on tasks, against one view of the agents seen. */
@@ -59,16 +60,19 @@ class TaskNotes {
 
 		private final Dependencies dependencies;
 
+		private final Routing routing;
+
 		private final Set<String> seen;
 
 		private final Budgets budgets;
 
 		private final Waits waits;
 
-		Snapshot(TaskIndex index, Dependencies dependencies, Set<String> seen, Budgets budgets, Waits waits) {
+		Snapshot(TaskIndex index, Dependencies dependencies, Routing routing, Budgets budgets, Waits waits) {
 			this.index = index;
 			this.dependencies = dependencies;
-			this.seen = seen;
+			this.routing = routing;
+			this.seen = routing.seenAgents();
 			this.budgets = budgets;
 			this.waits = waits;
 		}
@@ -109,10 +113,15 @@ class TaskNotes {
 					: (task.state() == TaskState.PENDING) ? this.dependencies.problem(task).orElse(null) : null;
 		}
 
-		/** A warning about where the task is routed, or null. */
+		/**
+		 * A warning about where the task is routed, or null: to an agent nobody has seen, or a fifo stage that only
+		 * an outside agent may read.
+		 */
 		@Override
 		public String warning(Task task) {
-			return Routing.unseenAgent(task, this.seen).orElse(null);
+			return StageRoutes.outsideReader(task, this.routing, this.index)
+				.or(() -> Routing.unseenAgent(task, this.seen))
+				.orElse(null);
 		}
 
 		/** The one line a board row shows: the error, the problem, the warning, or what it waits for. */

@@ -85,6 +85,20 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		return count;
 	}
 
+	/** Tokens counted against a task's {@code budget_tokens}: those of its records since it was last retried. */
+	public static long tokensSinceRetry(List<Attempt> history) {
+		long total = 0;
+		for (Attempt entry : history) {
+			if (entry.outcome() == Outcome.RETRIED) {
+				total = 0;
+			}
+			else if (entry.tokens() != null) {
+				total += entry.tokens().total();
+			}
+		}
+		return total;
+	}
+
 	public Attempt withNumber(int newNumber) {
 		return new Attempt(newNumber, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error, this.model,
 				this.offline, this.tokens, this.warnings);

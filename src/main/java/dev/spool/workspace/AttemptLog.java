@@ -3,6 +3,8 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +88,30 @@ public final class AttemptLog {
 	/** What attempts under way went on without, written into the record that ends each. */
 	AttemptNotes notes() {
 		return this.notes;
+	}
+
+	/** The number the task's next record takes: the first with no file, readable or not. */
+	int nextNumber(TaskId id) {
+		int number = 1;
+		while (Files.exists(this.layout.attempt(id, number), LinkOption.NOFOLLOW_LINKS)) {
+			number++;
+		}
+		return number;
+	}
+
+	/**
+	 * Writes a record under exactly this number, for a writer that decided on it from the history before it.
+	 * @return false when that number is taken: the history changed since, and the decision is to be made again
+	 */
+	boolean appendAt(TaskId id, int number, Attempt attempt) throws IOException {
+		try {
+			this.files.publishNew(this.layout.attempt(id, number),
+					WorkspaceJson.MAPPER.writeValueAsBytes(attempt.withNumber(number)));
+			return true;
+		}
+		catch (FileAlreadyExistsException ex) {
+			return false;
+		}
 	}
 
 	Attempt append(TaskId id, Attempt attempt) throws IOException {

@@ -21,7 +21,7 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Failed attempts reported by outside agents, which cannot write Spool's records: a note
  * {@code failures/<id>.<agent>.<unique>.md} whose text is the reason, with an optional header ({@code started_at},
- * {@code finished_at}). Any Spool process takes a note by renaming it to a name of its own, so exactly one counts it,
+ * {@code finished_at}, {@code tokens}). Any Spool process takes a note by renaming it to a name of its own, so exactly one counts it,
  * turns it into an {@code ERROR} record for that agent, fails the task when its budget is spent, and removes it.
  */
 final class FailureNotes {
@@ -95,7 +95,10 @@ final class FailureNotes {
 			Instant finished = (content.header().finishedAt() != null) ? content.header().finishedAt()
 					: this.clock.instant();
 			Optional<TaskState> outcome = this.store.recordOutsideFailure(parsed.get().id(), parsed.get().agent(),
-					content.header().startedAt(), finished, reason);
+					content.header().startedAt(), finished, reason, content.header().tokens());
+			if (content.header().tokens() != null && content.header().tokens().refusal() != null) {
+				logger.warn(note + ": " + content.header().tokens().refusal());
+			}
 			logger.info(parsed.get().agent() + " reported a failed attempt at " + parsed.get().id() + ": " + reason
 					+ outcome.map((state) -> "; the task is " + state.word()).orElse(""));
 		}

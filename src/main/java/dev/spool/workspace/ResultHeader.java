@@ -5,16 +5,26 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Who wrote a result and when, in the front matter at the top of {@code outputs/<id>_result.md} (and of a failure
- * note): {@code agent}, {@code started_at}, {@code finished_at}. The files say who finished a task, so nothing is
- * guessed after a restart. Results written before this existed have none; readers fall back to the history.
+ * note): {@code agent}, {@code started_at}, {@code finished_at}, and for an outside agent the {@code tokens} its
+ * attempt used. The files say who finished a task, so nothing is guessed after a restart. Results written before this
+ * existed have none; readers fall back to the history.
  *
  * @param agent the agent whose answer it is, or null
  * @param startedAt when its attempt began, or null
  * @param finishedAt when its answer was complete, or null
+ * @param tokens the tokens its attempt used as reported on a {@code tokens:} line (taken or refused), or null
+ * @param recorded whether its agent writes the attempt's {@code DONE} record itself ({@code recorded: true}, as
+ * Spool's agents do); when not, Spool makes the record from this header
  */
-public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) {
+public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, ReportedTokens tokens,
+		boolean recorded) {
 
 	private static final String FENCE = "---";
+
+	/** A header without tokens: Spool's agents record theirs in the attempt's record. */
+	public ResultHeader(String agent, Instant startedAt, Instant finishedAt) {
+		this(agent, startedAt, finishedAt, null, false);
+	}
 
 	/** The header, then the text: what an agent publishes. */
 	public String prepend(String text) {
@@ -28,12 +38,20 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) 
 		if (this.finishedAt != null) {
 			out.append("finished_at: ").append(this.finishedAt).append('\n');
 		}
+		if (this.tokens != null && this.tokens.usage() != null) {
+			out.append("tokens: {prompt: ").append(this.tokens.usage().prompt()).append(", completion: ")
+				.append(this.tokens.usage().completion()).append("}\n");
+		}
+		if (this.recorded) {
+			out.append("recorded: true\n");
+		}
 		return out.append(FENCE).append('\n').append(text).toString();
 	}
 
 	/**
 	 * Splits a result into its header and its text. A result without a header (an old one, or one whose first line is
-	 * not {@code ---}) is all text, with an empty header. Unknown keys are ignored; so are values that do not parse.
+	 * not {@code ---}) is all text, with an empty header. Unknown keys are ignored; so are values that do not parse,
+	 * except {@code tokens}, whose refusal is kept to be shown.
 	 */
 	public static Parsed parse(String result) {
 		String normalized = result.startsWith("\uFEFF") ? result.substring(1) : result;
@@ -43,6 +61,8 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) 
 		String agent = null;
 		Instant started = null;
 		Instant finished = null;
+		ReportedTokens tokens = null;
+		boolean recorded = false;
 		int at = normalized.indexOf('\n') + 1;
 		while (at < normalized.length()) {
 			int end = normalized.indexOf('\n', at);
@@ -52,7 +72,7 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) 
 			String line = normalized.substring(at, end).strip();
 			at = end + 1;
 			if (line.equals(FENCE)) {
-				return new Parsed(new ResultHeader(agent, started, finished), normalized.substring(at));
+				return new Parsed(new ResultHeader(agent, started, finished, tokens, recorded), normalized.substring(at));
 			}
 			int colon = line.indexOf(':');
 			if (colon < 0) {
@@ -64,6 +84,8 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt) 
 				case "agent" -> agent = AgentNames.isValid(value) ? value : null;
 				case "started_at" -> started = instant(value);
 				case "finished_at" -> finished = instant(value);
+				case "tokens" -> tokens = ReportedTokens.parse(line.substring(colon + 1).strip());
+				case "recorded" -> recorded = value.equals("true");
 				default -> {
 				}
 			}

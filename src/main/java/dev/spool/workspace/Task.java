@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param id the task's id
  * @param file its current file, whose name is its state
- * @param owner the agent that holds or last held it, or null
+ * @param owner the agent that holds or last held it; null while it is pending (nobody holds it), or when unknown
  * @param document its front matter, with the prompt cut to a short {@link #summary()}
  * @param createdAt when it was created
  * @param completedAt when it reached its current finished state, or null

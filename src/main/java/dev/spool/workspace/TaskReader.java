@@ -254,6 +254,10 @@ final class TaskReader {
 		if (file.owner() != null) {
 			return file.owner();
 		}
+		if (file.state() == TaskState.PENDING) {
+			// Given back (released, failed, taken back when stale): nobody holds it, whoever last did.
+			return null;
+		}
 		// A done task's owner is whoever wrote its result, as the result says; the history may end with another
 		// agent's failed attempt when an outside agent, which records nothing, finished it.
 		if (result != null && result.agent() != null) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -401,7 +402,10 @@ public final class TaskStore {
 	public boolean complete(Claim claim, Answer answer) {
 		try {
 			Instant finished = this.clock.instant();
-			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished).prepend(answer.text());
+			// recorded: the DONE record is this agent's to write, after the link; a result without it is an outside
+			// agent's, whose record Spool makes from the header (OutsideAnswers).
+			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true)
+				.prepend(answer.text());
 			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(TaskState.DONE, null);
 			if (!stillHeld(claim)
@@ -591,24 +595,35 @@ public final class TaskStore {
 
 	/**
 	 * Records a failed attempt that an outside agent reported with a failure note, and fails the task once its budget
-	 * is spent: the pending file, or the reporting agent's own claim, is renamed to failed. A task claimed by another
-	 * agent meanwhile is left alone; the budget rule applies when that claim is given back.
+	 * is spent (its attempts, or its {@code budget_tokens} with the tokens the note reports): the pending file, or the
+	 * reporting agent's own claim, is renamed to failed. A task claimed by another agent meanwhile is left alone; the
+	 * budget rule applies when that claim is given back.
+	 * @param tokens the tokens the note reports, taken or refused (the refusal becomes the record's warning), or null
 	 * @return the state the task went to, or empty when it was left where it was
 	 */
 	Optional<TaskState> recordOutsideFailure(TaskId id, String agent, Instant startedAt, Instant finishedAt,
-			String reason) {
+			String reason, ReportedTokens tokens) {
 		Task task = this.index.find(id).orElse(null);
 		if (task == null) {
 			this.index.lookFor(id);
 			task = this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		}
-		int used = Attempt.attemptsSinceRetry(this.log.read(id)) + 1;
+		List<Attempt> history = this.log.read(id);
+		TokenUsage used = (tokens != null) ? tokens.usage() : null;
+		int attempt = Attempt.attemptsSinceRetry(history) + 1;
 		Integer own = task.document().maxAttempts();
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
-		boolean spent = used >= allowed && task.state() != TaskState.FAILED;
-		String recorded = spent ? reason + " (attempt " + used + " of " + allowed + ")" : reason;
+		Long budget = task.document().budgetTokens();
+		long spentTokens = Attempt.tokensSinceRetry(history) + ((used != null) ? used.total() : 0);
+		boolean overBudget = budget != null && spentTokens >= budget;
+		boolean spent = (attempt >= allowed || overBudget) && task.state() != TaskState.FAILED;
+		String recorded = !spent ? reason
+				: overBudget ? "budget: " + id + " spent " + String.format(Locale.ROOT, "%,d", spentTokens) + " of "
+						+ String.format(Locale.ROOT, "%,d", budget) + " tokens (budget_tokens); " + reason
+				: reason + " (attempt " + attempt + " of " + allowed + ")";
+		List<String> warnings = (tokens != null && tokens.refusal() != null) ? List.of(tokens.refusal()) : null;
 		appendQuietly(id, new Attempt(0, Attempt.Outcome.ERROR, agent, startedAt, finishedAt, recorded, null, null,
-				null));
+				used, warnings));
 		if (!spent) {
 			return Optional.empty();
 		}

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * An opened workspace: its folders exist, task files that a stopped move left with two names have one, its index has
  * been rebuilt from the files, answers that a stopped process had committed are published, and outside agents' notes
- * of failed attempts are counted. The one way to get a {@link TaskStore}. Features that keep files of their own beside
+ * of failed attempts and their published answers are recorded. The one way to get a {@link TaskStore}. Features that keep files of their own beside
  * the tasks (the manifest, the archive, the watcher) are built on it and know it; it knows none of them.
  */
 public final class Workspace {
@@ -35,18 +35,21 @@ public final class Workspace {
 
 	private final FailureNotes failureNotes;
 
+	private final OutsideAnswers outsideAnswers;
+
 	private final AttemptNotes attemptNotes;
 
 	private final Deque<Runnable> onClose = new ArrayDeque<>();
 
 	private Workspace(WorkspaceLayout layout, AtomicFiles files, TaskFiles taskFiles, TaskIndex index,
-			TaskStore store, FailureNotes failureNotes, AttemptNotes attemptNotes) {
+			TaskStore store, FailureNotes failureNotes, OutsideAnswers outsideAnswers, AttemptNotes attemptNotes) {
 		this.layout = layout;
 		this.files = files;
 		this.taskFiles = taskFiles;
 		this.index = index;
 		this.store = store;
 		this.failureNotes = failureNotes;
+		this.outsideAnswers = outsideAnswers;
 		this.attemptNotes = attemptNotes;
 	}
 
@@ -72,8 +75,12 @@ public final class Workspace {
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
+		OutsideAnswers outsideAnswers = new OutsideAnswers(layout, log, clock);
 		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
-				settings.maxDependencyDepth(), extensions.startRules(), listener);
+				settings.maxDependencyDepth(), extensions.startRules(), (changed) -> {
+					outsideAnswers.consider(changed.after());
+					listener.accept(changed);
+				});
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts(), settings.delegation());
 		TaskFiles taskFiles = store.taskFiles();
@@ -85,7 +92,8 @@ public final class Workspace {
 		store.recoverStagedAnswers();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
-		return new Workspace(layout, files, taskFiles, index, store, failureNotes, log.notes());
+		outsideAnswers.recordAll(index);
+		return new Workspace(layout, files, taskFiles, index, store, failureNotes, outsideAnswers, log.notes());
 	}
 
 	/** Asks for something to be done when the workspace closes, before what was asked earlier. */
@@ -133,6 +141,11 @@ public final class Workspace {
 	/** Counts the notes of failed attempts that outside agents left in {@code failures/}. */
 	public void takeFailureNotes() {
 		this.failureNotes.takeAll();
+	}
+
+	/** Writes the {@code DONE} records of answers that outside agents published since the last call. */
+	public void recordOutsideAnswers() {
+		this.outsideAnswers.recordAll(this.index);
 	}
 
 	/**

@@ -94,7 +94,7 @@ class TaskStoreTests {
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
 		Instant now = this.clock.instant();
 		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md")))
-			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now + "\n---\nanswer");
+			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now + "\nrecorded: true\n---\nanswer");
 		assertThat(this.store.readOutput(task.id())).as("the result as readers are shown it").hasValue("answer");
 		Task done = this.store.index().find(task.id()).orElseThrow();
 		assertThat(done.owner()).isEqualTo("agent_a");

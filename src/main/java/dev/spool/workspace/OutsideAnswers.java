@@ -1,0 +1,108 @@
+package dev.spool.workspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The {@code DONE} records of answers that outside agents published, which cannot write Spool's records: a done task
+ * whose result's header names an agent, and whose history has no {@code DONE} record, gets one made from the header
+ * (its agent, times and tokens). Spool's own agents say in their header ({@code recorded: true}) that they write the
+ * record themselves, after the link. Every process
+ * may find the same answer: the record is created exclusively under the number after the history it was decided on,
+ * and a process that loses that number reads the history again, so it is written once.
+ */
+final class OutsideAnswers {
+
+	private static final Log logger = LogFactory.getLog(OutsideAnswers.class);
+
+	/** Enough of a result for its header. */
+	private static final int HEADER_LIMIT = 4096;
+
+	private final WorkspaceLayout layout;
+
+	private final AttemptLog log;
+
+	private final Clock clock;
+
+	/** Done tasks seen with a result and no {@code DONE} record, to look at again from the files. */
+	private final Set<TaskId> unrecorded = ConcurrentHashMap.newKeySet();
+
+	OutsideAnswers(WorkspaceLayout layout, AttemptLog log, Clock clock) {
+		this.layout = layout;
+		this.log = log;
+		this.clock = clock;
+	}
+
+	/** Notes a task as the index now knows it, if it looks like an answer without its record. */
+	void consider(Task task) {
+		if (task != null && task.state() == TaskState.DONE && task.hasOutput() && task.lastDone() == null) {
+			this.unrecorded.add(task.id());
+		}
+	}
+
+	/** Records the answers noted since the last call; the index is told of each record written. */
+	void recordAll(TaskIndex index) {
+		for (TaskId id : List.copyOf(this.unrecorded)) {
+			this.unrecorded.remove(id);
+			try {
+				if (record(id)) {
+					index.refresh(id);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.warn("Could not record the answer to " + id + " that an outside agent published: "
+						+ ProblemText.describe(ex));
+			}
+		}
+	}
+
+	private boolean record(TaskId id) throws IOException {
+		if (!Files.exists(this.layout.task(new TaskFile(id, TaskState.DONE, null)), LinkOption.NOFOLLOW_LINKS)) {
+			return false;
+		}
+		ResultHeader header;
+		try {
+			header = ResultHeader.parse(new String(SharedFile.readRegular(this.layout.output(id), HEADER_LIMIT),
+					StandardCharsets.UTF_8)).header();
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		if (header.agent() == null || header.recorded()) {
+			// A result without a header (a person's, an older agent's) says nobody to credit; one of Spool's own
+			// agents writes its record itself, after the link.
+			return false;
+		}
+		ReportedTokens tokens = header.tokens();
+		List<String> warnings = (tokens != null && tokens.refusal() != null) ? List.of(tokens.refusal()) : null;
+		Attempt done = new Attempt(0, Attempt.Outcome.DONE, header.agent(), header.startedAt(),
+				(header.finishedAt() != null) ? header.finishedAt() : this.clock.instant(), null, null, null,
+				(tokens != null) ? tokens.usage() : null, warnings);
+		for (int tries = 0; tries < 100; tries++) {
+			// The free number first: the records below it were all there when the history is read after it.
+			int next = this.log.nextNumber(id);
+			List<Attempt> history = this.log.read(id);
+			if (history.stream().anyMatch((entry) -> entry.outcome() == Attempt.Outcome.DONE)) {
+				return false;
+			}
+			if (this.log.appendAt(id, next, done)) {
+				if (warnings != null) {
+					logger.warn(this.layout.output(id) + ": " + tokens.refusal());
+				}
+				return true;
+			}
+		}
+		throw new IllegalStateException("its history kept growing while the record was being written");
+	}
+
+}
