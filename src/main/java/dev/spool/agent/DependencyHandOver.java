@@ -2,6 +2,7 @@ package dev.spool.agent;
 
 import java.util.Optional;
 
+import dev.spool.workspace.Rejection;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -9,8 +10,9 @@ import dev.spool.workspace.TaskStore;
 
 /**
  * The prompt a task's model call is given: its own prompt, preceded by the output of each task it depends on, in
- * the order it names them, each under a heading with the dependency's id and title. PROTOCOL.md describes the format
- * so outside agents can build the same.
+ * the order it names them, each under a heading with the dependency's id and title, and followed, when a person
+ * rejected its last answer, by that answer and the reviewer's note. PROTOCOL.md describes the format so outside agents
+ * can build the same.
  */
 final class DependencyHandOver {
 
@@ -20,10 +22,35 @@ final class DependencyHandOver {
 	private DependencyHandOver() {
 	}
 
-	/** The prompt for a task's model call. A task without dependencies gets its own prompt, unchanged. */
+	/**
+	 * The prompt for a task's model call. A task without dependencies and without a rejected answer gets its own
+	 * prompt, unchanged.
+	 */
 	static String prompt(TaskStore store, TaskId id) {
 		Task task = store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
-		String own = store.readPrompt(id);
+		Optional<Rejection> rejection = store.lastRejection(id);
+		String prompt = withDependencies(store, task);
+		if (rejection.isEmpty()) {
+			return prompt;
+		}
+		// Under a heading of its own, so the task is told apart from the answer and the note that follow.
+		String start = task.dependsOn().isEmpty() ? "## Your task\n\n" : "";
+		return start + prompt + "\n\n" + revision(rejection.get());
+	}
+
+	/** What a person said of the last answer, clearly apart from the task, so that the agent revises it. */
+	static String revision(Rejection rejection) {
+		String answer = (rejection.answer() != null) ? cut(rejection.answer().strip(),
+				"the whole of it is kept in .spool/reviews/")
+				: "(the rejected answer could not be read)";
+		String note = (rejection.note() != null) ? rejection.note() : "(the reviewer left no note)";
+		return "## Your previous answer, rejected by a reviewer\n\n" + answer + "\n\n## The reviewer's note\n\n"
+				+ note + "\n\n## What to do\n\nRevise your previous answer to the task above as the note asks, and"
+				+ " give the whole revised answer.";
+	}
+
+	private static String withDependencies(TaskStore store, Task task) {
+		String own = store.readPrompt(task.id());
 		if (task.dependsOn().isEmpty()) {
 			return own;
 		}
@@ -45,6 +72,10 @@ final class DependencyHandOver {
 		if (output == null) {
 			return "(" + dependency + " is done but left no output)";
 		}
+		return cut(output, "the whole of it is outputs/" + dependency + "_result.md");
+	}
+
+	private static String cut(String output, String whole) {
 		if (output.length() <= MAX_OUTPUT_CHARS) {
 			return output;
 		}
@@ -53,7 +84,7 @@ final class DependencyHandOver {
 			cut--;
 		}
 		return output.substring(0, cut) + "\n\n[… cut: the output is " + output.length() + " characters and only the"
-				+ " first " + cut + " are handed over; the whole of it is outputs/" + dependency + "_result.md]";
+				+ " first " + cut + " are handed over; " + whole + "]";
 	}
 
 }

@@ -143,8 +143,9 @@ class TaskPageController {
 			if (attempt.startedAt() != null) {
 				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null, null, null));
 			}
-			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt.outcome()), attempt.agent(),
-					attempt.error(), TokenText.of(attempt.tokens()), attempt.warnings()));
+			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt), attempt.agent(),
+					(attempt.note() != null) ? "note: " + attempt.note() : attempt.error(), TokenText.of(attempt.tokens()),
+					attempt.warnings()));
 		}
 		if (task.state() == TaskState.IN_PROGRESS) {
 			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null, null));
@@ -153,21 +154,28 @@ class TaskPageController {
 			entries.add(new TimelineEntry(null, "waiting; resumed by " + task.owner() + " when they end", task.owner(),
 					null, null, null));
 		}
+		else if (task.state() == TaskState.REVIEW) {
+			entries.add(new TimelineEntry(null, "in review: waiting for a person to approve or reject the answer", null,
+					null, null, null));
+		}
 		return entries;
 	}
 
-	private static String describe(Attempt.Outcome outcome) {
-		return switch (outcome) {
-			case DONE -> "done";
+	private static String describe(Attempt attempt) {
+		String by = (attempt.by() != null) ? " by " + attempt.by() : "";
+		return switch (attempt.outcome()) {
+			case DONE -> Boolean.TRUE.equals(attempt.review()) ? "answered; the answer went to review" : "done";
 			case ERROR -> "attempt failed";
 			case STALE -> "taken back (no heartbeat)";
-			case CANCELLED -> "cancelled";
+			case CANCELLED -> "cancelled" + by;
 			case RETRIED -> "retried";
 			case REQUEUED -> "requeued by a person";
 			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
 			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
 			case PLANNED -> "the orchestrator asked for a plan";
 			case WAITED -> "put aside to wait for other tasks, holding no slot";
+			case APPROVED -> "answer approved" + by;
+			case REJECTED -> "answer rejected" + by + "; sent back to pending, not counted";
 		};
 	}
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -72,10 +73,20 @@ public final class Workspace {
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
+		AtomicReference<Reviews> reviews = new AtomicReference<>();
+		Consumer<TaskChanged> told = (change) -> {
+			// Before the features hear of it: a task renamed out of review by hand has its answer set aside first.
+			Reviews known = reviews.get();
+			if (known != null) {
+				known.noticed(change);
+			}
+			listener.accept(change);
+		};
 		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
-				settings.maxDependencyDepth(), extensions.startRules(), listener);
+				settings.maxDependencyDepth(), extensions.startRules(), told);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts(), settings.delegation());
+		reviews.set(store.reviews());
 		TaskFiles taskFiles = store.taskFiles();
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		new InterruptedMoves(layout, taskFiles).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
