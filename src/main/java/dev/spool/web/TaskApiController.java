@@ -184,7 +184,7 @@ class TaskApiController {
 				this.store.index().queries());
 	}
 
-	@Operation(summary = "Cancel, retry or archive many tasks", description = "Each task in turn, as the single-task "
+	@Operation(summary = "Cancel, retry, archive or approve many tasks", description = "Each task in turn, as the single-task "
 			+ "verbs do: the ids given, or every task in a status now (\"retry all failed\", \"cancel all pending\"), "
 			+ "or for archive every finished task older than olderThanDays (see PROTOCOL.md, Archive). A task "
 			+ "that cannot take the action (already finished, not failed) or no longer exists is skipped and reported; "
@@ -193,12 +193,13 @@ class TaskApiController {
 	@ApiResponse(responseCode = "200", description = "what changed and what was skipped, with a one-sentence summary")
 	@ApiResponse(responseCode = "400", description = "an unknown action or status, a malformed id, both or neither of ids and status, or too many ids", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(path = "/bulk", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-	BulkJson bulk(@RequestBody(required = false) BulkRequest request) {
+	BulkJson bulk(@RequestBody(required = false) BulkRequest request, Principal principal) {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"action\": \"cancel\", \"ids\": [...]}");
 		}
 		return BulkJson.of(this.bulk.apply(
-				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays())));
+				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays()),
+				Reviewers.name(principal, (String) null)));
 	}
 
 	/** A known task without a result yet. */

@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestHeader;
 
 /** One task: prompt, result, metadata, timeline, links, and the buttons that steer it. */
@@ -113,6 +115,17 @@ class TaskPageController {
 	}
 
 	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
+	@PostMapping("/tasks/{id}/approve")
+	String approve(@PathVariable String id, Principal principal) {
+		return redirectTo(this.store.approve(TaskIds.parse(id), Reviewers.name(principal, (String) null)));
+	}
+
+	@PostMapping("/tasks/{id}/reject")
+	String reject(@PathVariable String id, @RequestParam(required = false) String note, Principal principal) {
+		return redirectTo(
+				this.store.reject(TaskIds.parse(id), Reviewers.name(principal, (String) null), Reviewers.note(note)));
+	}
+
 	@PostMapping("/tasks/{id}/requeue")
 	String requeue(@PathVariable String id) {
 		Task task = find(id);
