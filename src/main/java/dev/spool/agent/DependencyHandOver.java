@@ -35,18 +35,7 @@ final class DependencyHandOver {
 		}
 		// Under a heading of its own, so the task is told apart from the answer and the note that follow.
 		String start = task.dependsOn().isEmpty() ? "## Your task\n\n" : "";
-		return start + prompt + "\n\n" + revision(rejection.get());
-	}
-
-	/** What a person said of the last answer, clearly apart from the task, so that the agent revises it. */
-	static String revision(Rejection rejection) {
-		String answer = (rejection.answer() != null) ? cut(rejection.answer().strip(),
-				"the whole of it is kept in .spool/reviews/")
-				: "(the rejected answer could not be read)";
-		String note = (rejection.note() != null) ? rejection.note() : "(the reviewer left no note)";
-		return "## Your previous answer, rejected by a reviewer\n\n" + answer + "\n\n## The reviewer's note\n\n"
-				+ note + "\n\n## What to do\n\nRevise your previous answer to the task above as the note asks, and"
-				+ " give the whole revised answer.";
+		return start + prompt + "\n\n" + rejection.get().promptSection();
 	}
 
 	private static String withDependencies(TaskStore store, Task task) {
@@ -72,10 +61,6 @@ final class DependencyHandOver {
 		if (output == null) {
 			return "(" + dependency + " is done but left no output)";
 		}
-		return cut(output, "the whole of it is outputs/" + dependency + "_result.md");
-	}
-
-	private static String cut(String output, String whole) {
 		if (output.length() <= MAX_OUTPUT_CHARS) {
 			return output;
 		}
@@ -84,7 +69,7 @@ final class DependencyHandOver {
 			cut--;
 		}
 		return output.substring(0, cut) + "\n\n[… cut: the output is " + output.length() + " characters and only the"
-				+ " first " + cut + " are handed over; " + whole + "]";
+				+ " first " + cut + " are handed over; the whole of it is outputs/" + dependency + "_result.md]";
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.spool.budget.Budgets;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskState;
@@ -117,13 +118,18 @@ class TaskPageController {
 	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
 	@PostMapping("/tasks/{id}/approve")
 	String approve(@PathVariable String id, Principal principal) {
-		return redirectTo(this.store.approve(TaskIds.parse(id), Reviewers.name(principal, (String) null)));
+		return afterReview(this.store.approve(TaskIds.parse(id), Reviewers.name(principal, (String) null)));
 	}
 
 	@PostMapping("/tasks/{id}/reject")
 	String reject(@PathVariable String id, @RequestParam(required = false) String note, Principal principal) {
-		return redirectTo(
+		return afterReview(
 				this.store.reject(TaskIds.parse(id), Reviewers.name(principal, (String) null), Reviewers.note(note)));
+	}
+
+	/** Back to where the decision was made: a goal's plan is reviewed on the goal's page. */
+	private static String afterReview(Task task) {
+		return (task.document().kind() == TaskDocument.Kind.GOAL) ? "redirect:/goals/" + task.id() : redirectTo(task);
 	}
 
 	@PostMapping("/tasks/{id}/requeue")

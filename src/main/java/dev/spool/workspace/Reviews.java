@@ -94,11 +94,14 @@ final class Reviews {
 		claimDecision(marker, decided, task);
 		Path kept = kept(id, key);
 		try {
-			if (outcome != Attempt.Outcome.APPROVED) {
+			boolean goal = task.document().kind() == TaskDocument.Kind.GOAL;
+			if (outcome != Attempt.Outcome.APPROVED || goal) {
+				// A goal's answer in review is its plan: once decided, the outputs/ name is left for its result.
 				setAside(output, kept);
 			}
 			TaskFile from = task.file();
-			if (!this.taskFiles.move(Actor.PERSON, from, from.to(next(outcome), null))) {
+			TaskState next = (goal && outcome == Attempt.Outcome.APPROVED) ? TaskState.PENDING : next(outcome);
+			if (!this.taskFiles.move(Actor.PERSON, from, from.to(next, null))) {
 				// Renamed meanwhile by someone Spool did not see deciding: a person at a shell, or a cancel.
 				Files.deleteIfExists(marker);
 				this.index.lookFor(id);
@@ -158,7 +161,8 @@ final class Reviews {
 	private String notInReview(Task task) {
 		String why = task.id() + " is " + task.state().word() + ", not in review";
 		Optional<Decided> newest = newest(task.id()).map(Marker::decided)
-			.filter((decided) -> next(decided.outcome()) == task.state());
+			.filter((decided) -> next(decided.outcome()) == task.state()
+					|| task.document().kind() == TaskDocument.Kind.GOAL);
 		return newest.map((decided) -> why + ": it was already " + word(decided.outcome()) + " by "
 				+ ((decided.by() != null) ? decided.by() : "someone") + " at " + decided.at())
 			.orElse(why + ": only a task whose answer awaits review can be approved or rejected");
@@ -228,6 +232,11 @@ final class Reviews {
 		}
 		logger.info("Someone outside Spool took " + id + " out of review to " + now.word() + "; recorded as "
 				+ word(outcome) + " by " + OUTSIDE);
+	}
+
+	/** Whether the newest decision on any of the task's answers is an approval: a goal's plan may be carried out. */
+	boolean approvedLast(TaskId id) {
+		return newest(id).map((marker) -> marker.decided().outcome() == Attempt.Outcome.APPROVED).orElse(false);
 	}
 
 	/**

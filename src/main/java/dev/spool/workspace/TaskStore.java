@@ -681,6 +681,14 @@ public final class TaskStore {
 		return this.reviews.decide(id, Attempt.Outcome.REJECTED, by, kept);
 	}
 
+	/**
+	 * Whether the newest decision on the task's answers is an approval: for a goal with {@code review: true}, that a
+	 * person approved the plan it proposed, so its steps may be submitted.
+	 */
+	public boolean approvedLast(TaskId id) {
+		return this.reviews.approvedLast(id);
+	}
+
 	/** The answer last rejected and the reviewer's note, while the newest decision on the task is that rejection. */
 	public Optional<Rejection> lastRejection(TaskId id) {
 		// Only a task whose answer went to review has any; most tasks never look in the folder of decisions.
