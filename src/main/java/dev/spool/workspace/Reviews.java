@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
@@ -50,18 +51,19 @@ final class Reviews {
 
 	private final TaskFiles taskFiles;
 
-	private final AttemptLog log;
+	private final BiConsumer<TaskId, Attempt> append;
 
 	private final TaskIndex index;
 
 	private final Clock clock;
 
-	Reviews(WorkspaceLayout layout, AtomicFiles files, TaskFiles taskFiles, AttemptLog log, TaskIndex index,
-			Clock clock) {
+	/** @param append writes a record to a task's history, as the store's verbs do, and refreshes the task */
+	Reviews(WorkspaceLayout layout, AtomicFiles files, TaskFiles taskFiles, BiConsumer<TaskId, Attempt> append,
+			TaskIndex index, Clock clock) {
 		this.layout = layout;
 		this.files = files;
 		this.taskFiles = taskFiles;
-		this.log = log;
+		this.append = append;
 		this.index = index;
 		this.clock = clock;
 	}
@@ -116,7 +118,7 @@ final class Reviews {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not record the decision on " + id + ": " + ex.getMessage(), ex);
 		}
-		append(id, Attempt.decision(outcome, by, decided.at(), note));
+		this.append.accept(id, Attempt.decision(outcome, by, decided.at(), note));
 		logger.info(by + " " + word(outcome) + " the answer to " + id);
 		return this.index.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}
@@ -228,7 +230,7 @@ final class Reviews {
 			setAside(this.layout.output(id), kept(id, key));
 		}
 		if (outcome != Attempt.Outcome.CANCELLED) {
-			append(id, Attempt.decision(outcome, OUTSIDE, at, null));
+			this.append.accept(id, Attempt.decision(outcome, OUTSIDE, at, null));
 		}
 		logger.info("Someone outside Spool took " + id + " out of review to " + now.word() + "; recorded as "
 				+ word(outcome) + " by " + OUTSIDE);
@@ -313,16 +315,6 @@ final class Reviews {
 		catch (IOException | JacksonException ex) {
 			return Optional.empty();
 		}
-	}
-
-	private void append(TaskId id, Attempt record) {
-		try {
-			this.log.append(id, record);
-		}
-		catch (IOException ex) {
-			logger.warn("Could not record the " + record.outcome() + " of " + id + ": " + ex.getMessage());
-		}
-		this.index.refresh(id);
 	}
 
 	private static TaskState next(Attempt.Outcome outcome) {

@@ -86,7 +86,7 @@ public final class TaskStore {
 		this.delegation = new Delegation(index, delegationLimits);
 		this.ids = new IdReservations(layout, files, index::highestNumber);
 		this.staged = new StagedAnswers(layout, files, clock);
-		this.reviews = new Reviews(layout, files, this.taskFiles, log, index, clock);
+		this.reviews = new Reviews(layout, files, this.taskFiles, this::appendQuietly, index, clock);
 	}
 
 	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */

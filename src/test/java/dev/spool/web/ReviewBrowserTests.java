@@ -1,11 +1,6 @@
 package dev.spool.web;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +25,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.spool.ModelReply;
 import dev.spool.ModelStub;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,8 +44,6 @@ class ReviewBrowserTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private static final AtomicInteger answers = new AtomicInteger();
 
 	private static ModelStub model;
@@ -69,8 +61,6 @@ class ReviewBrowserTests {
 
 	@LocalServerPort
 	int port;
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeAll
 	static void startTheModelAndTheBrowser() {
@@ -100,6 +90,8 @@ class ReviewBrowserTests {
 		String id = createTask(Map.of("prompt", "Write the owl notice", "review", true));
 		awaitStatus(id, "review");
 		browser.open(url("/tasks/" + id));
+		// The page is live: wait until it shows the attempt's record, after which nothing replaces the forms.
+		browser.until(PATIENCE, (driver) -> browser.text("main").contains("the answer went to review") ? true : null);
 		assertThat(browser.text("h1 .state")).isEqualTo("review");
 		assertThat(browser.text("#result")).contains("Draft");
 		assertThat(browser.accessibilityProblems()).as("axe-core on a task in review").isEmpty();
@@ -112,12 +104,13 @@ class ReviewBrowserTests {
 			.anyMatch((prompt) -> prompt.contains("## The reviewer's note\n\nMention the barn.")));
 		awaitStatus(id, "review");
 		browser.open(url("/tasks/" + id));
-		assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("answer rejected by local",
-				"note: Mention the barn.");
+		browser.until(PATIENCE, (driver) -> browser.text("main").split("the answer went to review", -1).length == 3
+				? true : null);
+		assertThat(browser.text("main")).contains("answer rejected by local", "note: Mention the barn.");
 		browser.navigateBy(() -> browser.driver().findElement(By.cssSelector("form#approve button")).click());
 
 		assertThat(browser.text("h1 .state")).isEqualTo("done");
-		assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("answer approved by local");
+		assertThat(browser.text("main")).contains("answer approved by local");
 		assertThat(status(id)).isEqualTo("done");
 		assertNoProblems(output);
 	}
@@ -126,8 +119,11 @@ class ReviewBrowserTests {
 	void aPersonApprovesSeveralAnswersAtOnceFromTheBoard(CapturedOutput output) throws Exception {
 		String first = createTask(Map.of("prompt", "Count the owls", "review", true));
 		String second = createTask(Map.of("prompt", "Name the owls", "review", true));
-		awaitStatus(first, "review");
-		awaitStatus(second, "review");
+		// Once each answer's record is in, nothing more changes the board's rows while the person ticks them.
+		for (String id : List.of(first, second)) {
+			await().atMost(PATIENCE).until(() -> new ApiClient(this.port).task(id).path("history").size() == 1);
+			awaitStatus(id, "review");
+		}
 
 		browser.open(url("/"));
 		assertThat(Long.parseLong(browser.attribute("[data-count=review]", "data-total"))).isGreaterThanOrEqualTo(2);
@@ -157,34 +153,15 @@ class ReviewBrowserTests {
 	}
 
 	private String status(String id) {
-		try {
-			HttpResponse<String> response = this.http.send(
-					HttpRequest.newBuilder(URI.create(url("/api/tasks/" + id))).build(),
-					HttpResponse.BodyHandlers.ofString());
-			return JSON.readTree(response.body()).path("status").asString();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return new ApiClient(this.port).status(id);
 	}
 
-	private String createTask(Map<String, Object> task) throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(url("/api/tasks")))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(task)))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return JSON.readTree(response.body()).path("id").asString();
+	private String createTask(Map<String, ?> task) throws Exception {
+		return new ApiClient(this.port).createTask(task);
 	}
 
 	private String url(String path) {
-		return "http://127.0.0.1:" + this.port + path;
+		return new ApiClient(this.port).url(path);
 	}
 
 }
