@@ -214,7 +214,9 @@
       const element = board.querySelector(`[data-count="${state}"]`);
       return element ? element.getAttribute('data-total') : '0';
     };
-    document.title = `${count('inprogress')} running · ${count('pending')} pending · ${count('failed')} failed`
+    const review = Number(count('review'));
+    document.title = (review > 0 ? `${review} to review · ` : '')
+      + `${count('inprogress')} running · ${count('pending')} pending · ${count('failed')} failed`
       + ' · Tasks · Spool';
   }
 

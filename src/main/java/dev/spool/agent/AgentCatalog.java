@@ -245,7 +245,7 @@ public final class AgentCatalog {
 		if (temperature != null && temperature < 0) {
 			throw new IllegalArgumentException("temperature: must not be negative");
 		}
-		Boolean outside = front.value("outside", "true or false", AgentCatalog::bool);
+		Boolean outside = front.bool("outside");
 		List<String> command = command(front);
 		String model = front.text("model");
 		if (!command.isEmpty() && model != null) {
@@ -270,7 +270,7 @@ public final class AgentCatalog {
 		}
 		return new AgentDefinition(name, model, temperature, (concurrency != null) ? concurrency : 1,
 				front.list("roles", "text", Optional::of), front.body(), Boolean.TRUE.equals(outside), command,
-				(budget != null) ? budget.longValue() : null, environment, tools);
+				(budget != null) ? budget.longValue() : null, environment, tools, Boolean.TRUE.equals(front.bool("review")));
 	}
 
 	/** What the model may use: {@code spool}, or the name of an MCP server in {@code mcp.json}, each once. */
@@ -307,11 +307,6 @@ public final class AgentCatalog {
 			throw new IllegalArgumentException(relativeProgram(program));
 		}
 		return command;
-	}
-
-	private static Optional<Boolean> bool(String text) {
-		String word = text.strip();
-		return word.equals("true") ? Optional.of(true) : word.equals("false") ? Optional.of(false) : Optional.empty();
 	}
 
 }

@@ -21,10 +21,12 @@ import java.util.List;
  * few every command gets
  * @param tools what its model may use ({@code tools:}): {@value #SPOOL_TOOLS} for Spool's own tools, any other name
  * for the MCP server of that name in the workspace's {@code mcp.json}; empty offers nothing
+ * @param review whether a person approves or rejects every answer it gives ({@code review: true}) before its task is
+ * done
  */
 public record AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
 		String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens, List<String> environment,
-		List<String> tools) {
+		List<String> tools, boolean review) {
 
 	/** The name in {@code tools:} that stands for Spool's own tools: submitting, reading and cancelling tasks. */
 	public static final String SPOOL_TOOLS = "spool";
@@ -34,6 +36,14 @@ public record AgentDefinition(String name, String model, Double temperature, int
 		command = List.copyOf(command);
 		environment = List.copyOf(environment);
 		tools = List.copyOf(tools);
+	}
+
+	/** An agent whose answers need no review. */
+	public AgentDefinition(String name, String model, Double temperature, int concurrency, List<String> roles,
+			String systemPrompt, boolean outside, List<String> command, Long budgetDailyTokens,
+			List<String> environment, List<String> tools) {
+		this(name, model, temperature, concurrency, roles, systemPrompt, outside, command, budgetDailyTokens,
+				environment, tools, false);
 	}
 
 	/** An agent whose model may use no tools. */

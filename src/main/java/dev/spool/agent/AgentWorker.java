@@ -228,7 +228,7 @@ final class AgentWorker {
 			this.live.started(claim.id());
 			this.call = this.calls.submit(withLogContext(
 					() -> this.responder.answer(request, (piece) -> this.live.append(claim.id(), piece))));
-			ended(claim, this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS));
+			ended(claim, this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS), definition.review());
 		}
 		catch (TimeoutException ex) {
 			this.call.cancel(true);
@@ -257,9 +257,9 @@ final class AgentWorker {
 		}
 	}
 
-	private void ended(Claim claim, Outcome outcome) {
+	private void ended(Claim claim, Outcome outcome, boolean review) {
 		if (outcome instanceof Outcome.Answered answered) {
-			if (this.store.complete(claim, answered.answer())) {
+			if (this.store.complete(claim, answered.answer(), review)) {
 				this.consecutiveFailures = 0;
 			}
 			else {

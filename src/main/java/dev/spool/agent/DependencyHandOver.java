@@ -2,6 +2,7 @@ package dev.spool.agent;
 
 import java.util.Optional;
 
+import dev.spool.workspace.Rejection;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
@@ -9,8 +10,9 @@ import dev.spool.workspace.TaskStore;
 
 /**
  * The prompt a task's model call is given: its own prompt, preceded by the output of each task it depends on, in
- * the order it names them, each under a heading with the dependency's id and title. PROTOCOL.md describes the format
- * so outside agents can build the same.
+ * the order it names them, each under a heading with the dependency's id and title, and followed, when a person
+ * rejected its last answer, by that answer and the reviewer's note. PROTOCOL.md describes the format so outside agents
+ * can build the same.
  */
 final class DependencyHandOver {
 
@@ -20,10 +22,24 @@ final class DependencyHandOver {
 	private DependencyHandOver() {
 	}
 
-	/** The prompt for a task's model call. A task without dependencies gets its own prompt, unchanged. */
+	/**
+	 * The prompt for a task's model call. A task without dependencies and without a rejected answer gets its own
+	 * prompt, unchanged.
+	 */
 	static String prompt(TaskStore store, TaskId id) {
 		Task task = store.index().find(id).orElseThrow(() -> new TaskNotFoundException(id));
-		String own = store.readPrompt(id);
+		Optional<Rejection> rejection = store.lastRejection(id);
+		String prompt = withDependencies(store, task);
+		if (rejection.isEmpty()) {
+			return prompt;
+		}
+		// Under a heading of its own, so the task is told apart from the answer and the note that follow.
+		String start = task.dependsOn().isEmpty() ? "## Your task\n\n" : "";
+		return start + prompt + "\n\n" + rejection.get().promptSection();
+	}
+
+	private static String withDependencies(TaskStore store, Task task) {
+		String own = store.readPrompt(task.id());
 		if (task.dependsOn().isEmpty()) {
 			return own;
 		}

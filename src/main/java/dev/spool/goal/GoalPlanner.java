@@ -35,6 +35,7 @@ import dev.spool.workspace.Claim;
 import dev.spool.workspace.GoalStep;
 import dev.spool.workspace.NewTask;
 import dev.spool.workspace.ProblemText;
+import dev.spool.workspace.Rejection;
 import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskDocument;
@@ -156,6 +157,10 @@ final class GoalPlanner {
 	 * goal has no plan yet.
 	 */
 	private boolean iterates(Task goal, AgentDefinition role) {
+		if (goal.document().review()) {
+			// A person approves the plan before any step is submitted, so there must be a plan first.
+			return false;
+		}
 		return this.conversations.exists(goal.id()) || (role != null
 				&& role.tools().contains(AgentDefinition.SPOOL_TOOLS) && !this.model.info().offline()
 				&& !this.plans.isPublished(goal.id()));
@@ -232,9 +237,20 @@ final class GoalPlanner {
 	/** Plans the goal once: its plan from the model, then a task for every step and a final task that combines them. */
 	private void planOnce(Claim claim, Task goal) {
 		try {
+			boolean review = goal.document().review();
+			if (review) {
+				declineRejected(goal);
+			}
 			Plan plan = plan(claim, goal);
 			if (plan == null) {
 				// Held for a budget: handed back or failed already.
+				return;
+			}
+			if (review && !this.store.approvedLast(goal.id())) {
+				// The plan is the answer a person reviews: the goal waits in review, and no step exists yet.
+				if (this.store.complete(claim, new Answer(plan.forReview(), null, false, null), true)) {
+					logger.info("Goal " + goal.id() + " is planned; its plan waits for a person's approval");
+				}
 				return;
 			}
 			if (createTasks(claim, goal, plan) && this.store.release(claim)) {
@@ -261,6 +277,20 @@ final class GoalPlanner {
 		}
 	}
 
+	/** Moves aside the kept plan a person rejected, so that the goal is planned again with the reviewer's note. */
+	private void declineRejected(Task goal) throws IOException {
+		Optional<Rejection> rejection = this.store.lastRejection(goal.id());
+		Optional<String> kept = readKept(goal);
+		if (rejection.isEmpty() || kept.isEmpty() || rejection.get().answer() == null) {
+			return;
+		}
+		Plan plan = checkedKept(goal, kept.get());
+		if (plan.forReview().strip().equals(rejection.get().answer().strip()) && this.plans.decline(goal.id())) {
+			logger.info("Goal " + goal.id() + ": its plan was rejected by " + rejection.get().by()
+					+ "; it is planned again with the note");
+		}
+	}
+
 	private void failed(Claim claim, String error) {
 		Optional<TaskState> next = this.store.fail(claim, error);
 		logger.warn("Planning " + claim.id() + " failed: " + error
@@ -280,7 +310,9 @@ final class GoalPlanner {
 		if (heldByBudget(claim, goal, role)) {
 			return null;
 		}
-		String prompt = this.store.readPrompt(goal.id()) + repairNote(goal);
+		String prompt = this.store.readPrompt(goal.id()) + repairNote(goal) + (goal.document().review()
+				? this.store.lastRejection(goal.id()).map((rejection) -> "\n\n" + rejection.promptSection()).orElse("")
+				: "");
 		String system = ((role != null) ? role.systemPrompt().strip() + "\n\n" : "") + INSTRUCTIONS + agents();
 		Answer answer = call(claim, new ModelRequest(system, prompt + "\n\n" + this.converter.getFormat(),
 				(role != null) ? role.model() : null, (role != null) ? role.temperature() : null));

@@ -87,6 +87,22 @@ final class GoalPlans {
 		}
 	}
 
+	/**
+	 * Moves the goal's plan aside, as {@code <id>.declined.<n>.json}, so that the goal is planned again: a person
+	 * rejected it.
+	 * @return false when it has no plan
+	 */
+	public boolean decline(TaskId goal) throws IOException {
+		for (int n = 1;; n++) {
+			try {
+				return this.files.move(plan(goal), this.folder.resolve(goal.text() + ".declined." + n + ".json"));
+			}
+			catch (FileAlreadyExistsException ex) {
+				// Declined before: the next number.
+			}
+		}
+	}
+
 	/** Keeps an answer that was refused as a plan; returns where, relative to the workspace. */
 	public String keepRejected(TaskId goal, int attempt, String answer) throws IOException {
 		Files.createDirectories(this.folder);

@@ -183,7 +183,7 @@ final class GoalWorker implements SmartLifecycle {
 		}
 		TaskQueries queries = this.store.index().queries();
 		List<Task> open = Stream
-			.of(TaskState.PENDING, TaskState.IN_PROGRESS, TaskState.WAITING)
+			.of(TaskState.PENDING, TaskState.IN_PROGRESS, TaskState.WAITING, TaskState.REVIEW)
 			.flatMap((state) -> queries.newestFirst(state).stream())
 			.filter((task) -> task.document().goal() != null && goals.contains(task.document().goal().goal())
 					&& !task.state().isFinished())

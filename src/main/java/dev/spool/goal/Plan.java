@@ -105,6 +105,31 @@ public record Plan(@JsonPropertyDescription("the steps, numbered from 1 in this 
 	}
 
 	/**
+	 * The plan as a person reviewing it reads it: each step numbered, with who takes it and what it needs, then its
+	 * prompt. A plan proposed again is compared with a rejected one by this text.
+	 */
+	public String forReview() {
+		StringBuilder text = new StringBuilder("Proposed plan: approve to submit its steps, or reject it with a note to "
+				+ "have it planned again.\n");
+		for (int i = 0; i < this.steps.size(); i++) {
+			Step step = this.steps.get(i);
+			text.append("\n").append(i + 1).append(". ");
+			if (step.title() != null && !step.title().isBlank()) {
+				text.append("**").append(step.title().strip()).append("**");
+			}
+			String who = (step.agent() != null) ? "agent " + step.agent() : (step.role() != null) ? "role " + step.role()
+					: "any agent";
+			text.append(" (").append(who);
+			if (!step.dependencies().isEmpty()) {
+				text.append("; after steps ").append(step.dependencies().stream().map(String::valueOf)
+					.reduce((a, b) -> a + ", " + b).orElse(""));
+			}
+			text.append(")\n\n   ").append(step.prompt().strip().replace("\n", "\n   ")).append('\n');
+		}
+		return text.toString();
+	}
+
+	/**
 	 * One step of a plan.
 	 *
 	 * @param title a short title, or null

@@ -60,9 +60,11 @@ class McpTools {
 			@McpToolParam(description = "only agents listing this role may take the task",
 					required = false) String role,
 			@McpToolParam(description = "ids of tasks whose results this one needs, such as task_001",
-					required = false) List<String> dependsOn) {
+					required = false) List<String> dependsOn,
+			@McpToolParam(description = "true: a person approves or rejects the answer before the task is done",
+					required = false) Boolean review) {
 		return this.answers.answer("submit_task", () -> summary(
-				this.verbs.submit(new TaskRequest(prompt, title, agent, role, null, dependsOn, null))));
+				this.verbs.submit(new TaskRequest(prompt, title, agent, role, null, dependsOn, null, review))));
 	}
 
 	@McpTool(name = "submit_goal", description = "Hands a goal to the orchestrator, which plans it into subtasks and a "
@@ -79,7 +81,7 @@ class McpTools {
 
 	@McpTool(name = "list_tasks", description = "Tasks, newest first, optionally only those in one state.")
 	CallToolResult listTasks(
-			@McpToolParam(description = "pending, inprogress, waiting, done, failed or cancelled", required = false) String state,
+			@McpToolParam(description = "pending, inprogress, waiting, review, done, failed or cancelled", required = false) String state,
 			@McpToolParam(description = "how many, 1 to 200 (default 20)", required = false) BigInteger limit) {
 		return this.answers.answer("list_tasks", () -> list(state, limit));
 	}

@@ -51,8 +51,15 @@ public final class Pipelines {
 	 * @param title an optional title
 	 * @param agent the only agent that may take it, or null
 	 * @param role the role an agent must have to take it, or null
+	 * @param review whether a person approves or rejects its answer before the next stage starts
 	 */
-	public record StageRequest(String prompt, String title, String agent, String role) {
+	public record StageRequest(String prompt, String title, String agent, String role, boolean review) {
+
+		/** A stage whose answer goes on to the next stage without review. */
+		public StageRequest(String prompt, String title, String agent, String role) {
+			this(prompt, title, agent, role, false);
+		}
+
 	}
 
 	/**
@@ -87,6 +94,11 @@ public final class Pipelines {
 			if (stage.agent() != null && stage.role() != null) {
 				throw new InvalidTaskException("stage " + (i + 1) + " names both an agent and a role: give one");
 			}
+			if (stage.review() && transport == PipelineStage.Transport.FIFO && i < stages.size() - 1) {
+				throw new InvalidTaskException("stage " + (i + 1) + " cannot be reviewed: in a fifo pipeline the next "
+						+ "stage reads its answer while it is written, before anyone could approve it; review the last "
+						+ "stage, or use \"files\"");
+			}
 			try {
 				this.store.validate(newTask(stage, null, List.of()));
 			}
@@ -117,7 +129,7 @@ public final class Pipelines {
 
 	private static NewTask newTask(StageRequest stage, PipelineStage where, List<TaskId> dependsOn) {
 		return new NewTask(stage.prompt(), stage.title(), stage.agent(), stage.role(), null, 0, dependsOn, null, where,
-				null);
+				null).withReview(stage.review());
 	}
 
 	/** The pipeline as the task files tell it, or empty when no task names it. */

@@ -50,10 +50,13 @@ public class SpoolTools {
 			 "agent": {"type": "string", "description": "only this agent may take the task"},
 			 "role": {"type": "string", "description": "only agents listing this role may take the task"},
 			 "dependsOn": {"type": "array", "items": {"type": "string"},
-			  "description": "ids of tasks whose results this one needs, such as task_001"}},
+			  "description": "ids of tasks whose results this one needs, such as task_001"},
+			 "review": {"type": "boolean",
+			  "description": "true: a person approves or rejects the answer before the task is done"}},
 			 "required": ["prompt"], "additionalProperties": false}""";
 
-	private static final List<String> TASK_FIELDS = List.of("prompt", "title", "agent", "role", "dependsOn");
+	private static final List<String> TASK_FIELDS = List.of("prompt", "title", "agent", "role", "dependsOn",
+			"review");
 
 	private final TaskVerbs verbs;
 
@@ -89,7 +92,7 @@ public class SpoolTools {
 				+ "with a better prompt. At most " + maxSteps + " steps.", NEW_TASK, TASK_FIELDS, (arguments) -> {
 					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
 							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
-							goal.text());
+							goal.text(), arguments.bool("review"));
 					String callId = arguments.callId()
 						.orElseThrow(() -> new InvalidTaskException("submit_step needs the model's call id"));
 					return summary(this.verbs.submitStepOnce(goal, request, callId, maxSteps));
@@ -102,7 +105,7 @@ public class SpoolTools {
 				(arguments) -> {
 					TaskRequest request = new TaskRequest(arguments.requiredText("prompt"), arguments.text("title"),
 							arguments.text("agent"), arguments.text("role"), null, arguments.texts("dependsOn"),
-							parent.text());
+							parent.text(), arguments.bool("review"));
 					return summary(arguments.callId().isPresent()
 							? this.verbs.submitOnce(request, arguments.callId().get()) : this.verbs.submit(request));
 				},
@@ -191,7 +194,7 @@ public class SpoolTools {
 	private ToolCallback listTasks() {
 		return new SpoolTool("list_tasks", "Tasks, newest first, optionally only those in one state.", """
 				{"type": "object", "properties": {
-				 "state": {"type": "string", "enum": ["pending", "inprogress", "waiting", "done", "failed", "cancelled"]},
+				 "state": {"type": "string", "enum": ["pending", "inprogress", "waiting", "review", "done", "failed", "cancelled"]},
 				 "limit": {"type": "integer", "minimum": 1, "maximum": 200, "description": "how many (default 20)"}},
 				 "additionalProperties": false}""", List.of("state", "limit"),
 				(arguments) -> this.verbs

@@ -13,7 +13,20 @@ import java.util.List;
  * @param priority higher is taken first; null for 0
  * @param dependsOn ids of tasks whose results it needs, or null
  * @param parent the id of the task that submits it as a subtask, or null
+ * @param review whether a person approves or rejects its answer before it is done; null for no
  */
 public record TaskRequest(String prompt, String title, String agent, String role, Integer priority,
-		List<String> dependsOn, String parent) {
+		List<String> dependsOn, String parent, Boolean review) {
+
+	/** A task whose answer needs no review. */
+	public TaskRequest(String prompt, String title, String agent, String role, Integer priority,
+			List<String> dependsOn, String parent) {
+		this(prompt, title, agent, role, priority, dependsOn, parent, null);
+	}
+
+	/** Whether it asks for a person to review its answer. */
+	public boolean reviewed() {
+		return Boolean.TRUE.equals(this.review);
+	}
+
 }

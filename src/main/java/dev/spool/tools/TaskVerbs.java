@@ -48,7 +48,8 @@ public class TaskVerbs {
 				? request.dependsOn().stream().map(TaskIds::parse).toList() : List.of();
 		TaskId parent = (request.parent() != null) ? TaskIds.parse(request.parent()) : null;
 		return new NewTask(request.prompt(), request.title(), request.agent(), request.role(), null,
-				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null, parent);
+				(request.priority() != null) ? request.priority() : 0, dependsOn, null, null, null, parent)
+			.withReview(request.reviewed());
 	}
 
 	/**
@@ -78,7 +79,8 @@ public class TaskVerbs {
 		}
 		NewTask task = newTask(request);
 		NewTask step = new NewTask(task.prompt(), task.title(), task.agent(), task.role(), null, task.priority(),
-				task.dependsOn(), null, null, new GoalStep(goal, String.valueOf(steps + 1)), goal);
+				task.dependsOn(), null, null, new GoalStep(goal, String.valueOf(steps + 1)), goal)
+			.withReview(task.review());
 		this.routing.check(step);
 		return this.store.createOnce(goal, callId, step);
 	}

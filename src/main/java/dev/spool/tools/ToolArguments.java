@@ -115,6 +115,18 @@ final class ToolArguments {
 		return texts;
 	}
 
+	/** A true-or-false argument, or null when it is missing or null. */
+	Boolean bool(String name) {
+		JsonNode value = this.arguments.get(name);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isBoolean()) {
+			throw new InvalidTaskException("'" + name + "' must be true or false, not " + kind(value));
+		}
+		return value.booleanValue();
+	}
+
 	/** A whole number from {@code least} to {@code most}, or {@code otherwise} when it is missing or null. */
 	int wholeNumber(String name, int least, int most, int otherwise) {
 		JsonNode value = this.arguments.get(name);

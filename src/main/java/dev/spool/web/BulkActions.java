@@ -106,7 +106,8 @@ class BulkActions {
 	enum Action {
 
 		CANCEL("cancel", "Cancelled", "had already finished"), RETRY("retry", "Retried", "was not failed or cancelled"),
-		ARCHIVE("archive", "Archived", "was not finished or an unfinished task depends on it");
+		ARCHIVE("archive", "Archived", "was not finished or an unfinished task depends on it"),
+		APPROVE("approve", "Approved", "was not in review or was decided by someone else");
 
 		private final String word;
 
@@ -130,7 +131,7 @@ class BulkActions {
 				.filter((action) -> action.word.equals(wanted))
 				.findFirst()
 				.orElseThrow(
-						() -> new InvalidTaskException("unknown action '" + word + "': use cancel, retry or archive"));
+						() -> new InvalidTaskException("unknown action '" + word + "': use cancel, retry, archive or approve"));
 		}
 
 	}
@@ -188,8 +189,11 @@ class BulkActions {
 		return ids;
 	}
 
-	/** Applies a request to each task it names. */
-	Outcome apply(Request request) {
+	/**
+	 * Applies a request to each task it names.
+	 * @param by who asks, as the history of an approved task shows it
+	 */
+	Outcome apply(Request request, String by) {
 		List<String> changed = new ArrayList<>();
 		List<Skipped> skipped = new ArrayList<>();
 		for (TaskId id : chosen(request)) {
@@ -198,6 +202,7 @@ class BulkActions {
 					case CANCEL -> this.store.cancel(id) != null;
 					case RETRY -> this.store.retry(id) != null;
 					case ARCHIVE -> this.archive.archive(id);
+					case APPROVE -> this.store.approve(id, by) != null;
 				};
 				if (done) {
 					changed.add(id.text());

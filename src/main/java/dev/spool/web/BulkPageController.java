@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.security.Principal;
 import java.util.List;
 
 import dev.spool.workspace.TaskId;
@@ -55,8 +56,9 @@ class BulkPageController {
 	@PostMapping("/tasks/bulk")
 	String apply(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
 			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
-			RedirectAttributes redirect) {
-		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status, olderThanDays));
+			RedirectAttributes redirect, Principal principal) {
+		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status, olderThanDays),
+				Reviewers.name(principal, (String) null));
 		redirect.addFlashAttribute("bulkOutcome", outcome.summary());
 		return "redirect:/";
 	}

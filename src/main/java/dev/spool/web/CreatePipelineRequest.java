@@ -21,7 +21,9 @@ record CreatePipelineRequest(
 					requiredMode = Schema.RequiredMode.REQUIRED) String prompt,
 			@Schema(description = "a short name for the board") String title,
 			@Schema(description = "only this agent may take the stage") String agent,
-			@Schema(description = "only agents listing this role may take the stage") String role) {
+			@Schema(description = "only agents listing this role may take the stage") String role,
+			@Schema(description = "a person approves or rejects this stage's answer before the next stage starts; "
+					+ "in a fifo pipeline only the last stage may be reviewed") Boolean review) {
 	}
 
 }

@@ -20,5 +20,7 @@ record CreateTaskRequest(
 		@Schema(description = "only agents listing this role may take the task; an unknown role is refused",
 				example = "writer") String role,
 		@Schema(description = "the task that submits this one as its subtask; the task page and the board show the "
-				+ "tree", example = "task_001") String parent) {
+				+ "tree", example = "task_001") String parent,
+		@Schema(description = "a person approves or rejects the answer before the task is done (state review); "
+				+ "dependants wait until it is approved", example = "true") Boolean review) {
 }

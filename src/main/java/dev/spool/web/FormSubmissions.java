@@ -49,7 +49,8 @@ class FormSubmissions {
 			}
 			case GOAL -> {
 				Task goal = this.store
-					.create(reworked(form, NewTask.goal(form.prompt(), form.title(), form.priorityValue(), null)));
+					.create(reworked(form, NewTask.goal(form.prompt(), form.title(), form.priorityValue(), null)
+						.withReview(form.reviewed())));
 				yield "/goals/" + goal.id();
 			}
 			case PIPELINE -> {

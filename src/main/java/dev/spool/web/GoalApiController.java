@@ -55,7 +55,8 @@ class GoalApiController {
 			throw new InvalidTaskException("the request body is empty; send {\"goal\": \"...\"}");
 		}
 		Task task = this.store.create(NewTask.goal(request.goal(), request.title(),
-				(request.priority() != null) ? request.priority() : 0, null));
+				(request.priority() != null) ? request.priority() : 0, null)
+			.withReview(Boolean.TRUE.equals(request.review())));
 		return ResponseEntity.created(URI.create("/api/goals/" + task.id())).body(find(task.id()));
 	}
 
@@ -79,7 +80,9 @@ class GoalApiController {
 			@Schema(description = "what the orchestrator plans for", requiredMode = Schema.RequiredMode.REQUIRED,
 					example = "Write a one-page brief on heat pumps for a homeowner.") String goal,
 			@Schema(description = "a short name for the board") String title,
-			@Schema(description = "higher is taken first; 0 when missing") Integer priority) {
+			@Schema(description = "higher is taken first; 0 when missing") Integer priority,
+			@Schema(description = "a person approves or rejects the orchestrator's plan (the goal waits in review) "
+					+ "before any step is submitted; a rejected plan is planned again with the note") Boolean review) {
 	}
 
 }

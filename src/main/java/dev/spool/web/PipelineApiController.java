@@ -95,7 +95,8 @@ class PipelineApiController {
 		}
 		return stages.stream()
 			.map((stage) -> (stage != null)
-					? new Pipelines.StageRequest(stage.prompt(), stage.title(), stage.agent(), stage.role()) : null)
+					? new Pipelines.StageRequest(stage.prompt(), stage.title(), stage.agent(), stage.role(),
+							Boolean.TRUE.equals(stage.review())) : null)
 			.toList();
 	}
 

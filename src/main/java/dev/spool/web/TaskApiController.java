@@ -1,6 +1,7 @@
 package dev.spool.web;
 
 import java.net.URI;
+import java.security.Principal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class TaskApiController {
 			throw new InvalidTaskException("the request body is empty; send {\"prompt\": \"...\"}");
 		}
 		Task task = this.verbs.submit(new TaskRequest(request.prompt(), request.title(), request.agent(),
-				request.role(), request.priority(), request.dependsOn(), request.parent()));
+				request.role(), request.priority(), request.dependsOn(), request.parent(), request.review()));
 		return ResponseEntity.created(URI.create("/api/tasks/" + task.id()))
 			.body(TaskJson.summary(task, this.notes.snapshot()));
 	}
@@ -83,7 +84,7 @@ class TaskApiController {
 	@GetMapping
 	Map<String, Object> list(
 			@Parameter(description = "only tasks in this state", schema = @Schema(allowableValues = { "pending",
-					"inprogress", "waiting", "done", "failed", "cancelled" })) @RequestParam(required = false) String status,
+					"inprogress", "waiting", "review", "done", "failed", "cancelled" })) @RequestParam(required = false) String status,
 			@Parameter(description = "tasks per page, 1 to 1000") @RequestParam(defaultValue = "100") int limit,
 			@Parameter(description = "tasks to skip") @RequestParam(defaultValue = "0") int offset) {
 		if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
@@ -152,7 +153,38 @@ class TaskApiController {
 		return TaskJson.summary(this.store.cancel(TaskIds.parse(id)), this.store.index().queries());
 	}
 
-	@Operation(summary = "Cancel, retry or archive many tasks", description = "Each task in turn, as the single-task "
+	@Operation(summary = "Approve the answer of a task in review", description = "The task becomes done, and its "
+			+ "dependants and next pipeline stage may start. The history records who approved it and when. Send "
+			+ "Content-Type: application/json (no body is needed).")
+	@ApiResponse(responseCode = "200", description = "the task, done")
+	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "the task is not in review, or someone else decided first (the detail says who and when)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@PostMapping(path = "/{id}/approve", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	TaskJson approve(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id,
+			@RequestBody(required = false) ReviewRequest request, Principal principal) {
+		return TaskJson.summary(this.store.approve(TaskIds.parse(id), Reviewers.name(principal, request)),
+				this.store.index().queries());
+	}
+
+	@Operation(summary = "Reject the answer of a task in review", description = "The answer is set aside and the task "
+			+ "becomes pending again; its next attempt is shown the rejected answer and the note, and the rejection "
+			+ "spends no attempt. Send {\"note\": \"what to change\"}, or no body for a rejection without a note.")
+	@ApiResponse(responseCode = "200", description = "the task, pending again")
+	@ApiResponse(responseCode = "400", description = "not a task id, a note longer than 10,000 characters, or a name (by) that is not one line of at most 64 characters", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such task", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "409", description = "the task is not in review, or someone else decided first (the detail says who and when)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@PostMapping(path = "/{id}/reject", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	TaskJson reject(@Parameter(description = "a task id such as task_001", example = "task_001") @PathVariable String id,
+			@RequestBody(required = false) ReviewRequest request, Principal principal) {
+		return TaskJson.summary(
+				this.store.reject(TaskIds.parse(id), Reviewers.name(principal, request), Reviewers.note(request)),
+				this.store.index().queries());
+	}
+
+	@Operation(summary = "Cancel, retry, archive or approve many tasks", description = "Each task in turn, as the single-task "
 			+ "verbs do: the ids given, or every task in a status now (\"retry all failed\", \"cancel all pending\"), "
 			+ "or for archive every finished task older than olderThanDays (see PROTOCOL.md, Archive). A task "
 			+ "that cannot take the action (already finished, not failed) or no longer exists is skipped and reported; "
@@ -161,12 +193,13 @@ class TaskApiController {
 	@ApiResponse(responseCode = "200", description = "what changed and what was skipped, with a one-sentence summary")
 	@ApiResponse(responseCode = "400", description = "an unknown action or status, a malformed id, both or neither of ids and status, or too many ids", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@PostMapping(path = "/bulk", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-	BulkJson bulk(@RequestBody(required = false) BulkRequest request) {
+	BulkJson bulk(@RequestBody(required = false) BulkRequest request, Principal principal) {
 		if (request == null) {
 			throw new InvalidTaskException("the request body is empty; send {\"action\": \"cancel\", \"ids\": [...]}");
 		}
 		return BulkJson.of(this.bulk.apply(
-				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays())));
+				BulkActions.Request.of(request.action(), request.ids(), request.status(), request.olderThanDays()),
+				Reviewers.name(principal, (String) null)));
 	}
 
 	/** A known task without a result yet. */

@@ -17,10 +17,10 @@ import dev.spool.workspace.TaskId;
  * holds the stages, see {@link PipelineText}).
  */
 record TaskForm(String prompt, String title, String agent, String priority, String dependsOn, String retryOf,
-		String role, String kind, String transport) {
+		String role, String kind, String transport, String review) {
 
 	static TaskForm empty() {
-		return new TaskForm("", "", "", "0", "", "", "", Kind.TASK.word(), "files");
+		return new TaskForm("", "", "", "0", "", "", "", Kind.TASK.word(), "files", null);
 	}
 
 	/**
@@ -31,13 +31,14 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 	static TaskForm reworking(Task task, String prompt) {
 		if (task.document().kind() == TaskDocument.Kind.GOAL) {
 			return new TaskForm(prompt, (task.title() != null) ? task.title() : "", "",
-					String.valueOf(task.document().priority()), "", task.id().text(), "", Kind.GOAL.word(), "files");
+					String.valueOf(task.document().priority()), "", task.id().text(), "", Kind.GOAL.word(), "files", null);
 		}
 		String dependencies = String.join(", ", task.dependsOn().stream().map(TaskId::text).toList());
 		return new TaskForm(prompt, (task.title() != null) ? task.title() : "",
 				(task.document().agent() != null) ? task.document().agent() : "",
 				String.valueOf(task.document().priority()), dependencies, task.id().text(),
-				(task.document().role() != null) ? task.document().role() : "", Kind.TASK.word(), "files");
+				(task.document().role() != null) ? task.document().role() : "", Kind.TASK.word(), "files",
+				task.document().review() ? "true" : null);
 	}
 
 	/** What the form makes; a form without the choice (an older page, a script) makes a task. */
@@ -70,7 +71,12 @@ record TaskForm(String prompt, String title, String agent, String priority, Stri
 		List<TaskId> dependencies = (this.dependsOn == null || this.dependsOn.isBlank()) ? List.of()
 				: Arrays.stream(this.dependsOn.split("[,\\s]+")).filter((id) -> !id.isBlank()).map(TaskIds::parse).toList();
 		return new NewTask(this.prompt, this.title, stripped(this.agent), stripped(this.role), null, priorityValue,
-				dependencies, reworks().orElse(null), null, null);
+				dependencies, reworks().orElse(null), null, null).withReview(reviewed());
+	}
+
+	/** Whether the "A person reviews the answer" box is ticked. */
+	public boolean reviewed() {
+		return "true".equals(stripped(this.review)) || "on".equals(stripped(this.review));
 	}
 
 	/** The task this form reworks ("Retry with changes"), if it does. */

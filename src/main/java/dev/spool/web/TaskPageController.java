@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import dev.spool.budget.Budgets;
 import dev.spool.recovery.StaleClaimSweeper;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Task;
+import dev.spool.workspace.TaskDocument;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TaskState;
@@ -23,6 +25,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestHeader;
 
 /** One task: prompt, result, metadata, timeline, links, and the buttons that steer it. */
@@ -113,6 +116,22 @@ class TaskPageController {
 	}
 
 	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
+	@PostMapping("/tasks/{id}/approve")
+	String approve(@PathVariable String id, Principal principal) {
+		return afterReview(this.store.approve(TaskIds.parse(id), Reviewers.name(principal, (String) null)));
+	}
+
+	@PostMapping("/tasks/{id}/reject")
+	String reject(@PathVariable String id, @RequestParam(required = false) String note, Principal principal) {
+		return afterReview(
+				this.store.reject(TaskIds.parse(id), Reviewers.name(principal, (String) null), Reviewers.note(note)));
+	}
+
+	/** Back to where the decision was made: a goal's plan is reviewed on the goal's page. */
+	private static String afterReview(Task task) {
+		return (task.document().kind() == TaskDocument.Kind.GOAL) ? "redirect:/goals/" + task.id() : redirectTo(task);
+	}
+
 	@PostMapping("/tasks/{id}/requeue")
 	String requeue(@PathVariable String id) {
 		Task task = find(id);
@@ -143,8 +162,9 @@ class TaskPageController {
 			if (attempt.startedAt() != null) {
 				entries.add(new TimelineEntry(attempt.startedAt(), "claimed", attempt.agent(), null, null, null));
 			}
-			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt.outcome()), attempt.agent(),
-					attempt.error(), TokenText.of(attempt.tokens()), attempt.warnings()));
+			entries.add(new TimelineEntry(attempt.finishedAt(), describe(attempt), attempt.agent(),
+					(attempt.note() != null) ? "note: " + attempt.note() : attempt.error(), TokenText.of(attempt.tokens()),
+					attempt.warnings()));
 		}
 		if (task.state() == TaskState.IN_PROGRESS) {
 			entries.add(new TimelineEntry(null, "in progress", task.owner(), null, null, null));
@@ -153,21 +173,28 @@ class TaskPageController {
 			entries.add(new TimelineEntry(null, "waiting; resumed by " + task.owner() + " when they end", task.owner(),
 					null, null, null));
 		}
+		else if (task.state() == TaskState.REVIEW) {
+			entries.add(new TimelineEntry(null, "in review: waiting for a person to approve or reject the answer", null,
+					null, null, null));
+		}
 		return entries;
 	}
 
-	private static String describe(Attempt.Outcome outcome) {
-		return switch (outcome) {
-			case DONE -> "done";
+	private static String describe(Attempt attempt) {
+		String by = (attempt.by() != null) ? " by " + attempt.by() : "";
+		return switch (attempt.outcome()) {
+			case DONE -> Boolean.TRUE.equals(attempt.review()) ? "answered; the answer went to review" : "done";
 			case ERROR -> "attempt failed";
 			case STALE -> "taken back (no heartbeat)";
-			case CANCELLED -> "cancelled";
+			case CANCELLED -> "cancelled" + by;
 			case RETRIED -> "retried";
 			case REQUEUED -> "requeued by a person";
 			case BLOCKED -> "failed: a task it depends on failed or was cancelled";
 			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
 			case PLANNED -> "the orchestrator asked for a plan";
 			case WAITED -> "put aside to wait for other tasks, holding no slot";
+			case APPROVED -> "answer approved" + by;
+			case REJECTED -> "answer rejected" + by + "; sent back to pending, not counted";
 		};
 	}
 

@@ -9,6 +9,7 @@ import static dev.spool.workspace.TaskState.DONE;
 import static dev.spool.workspace.TaskState.FAILED;
 import static dev.spool.workspace.TaskState.IN_PROGRESS;
 import static dev.spool.workspace.TaskState.PENDING;
+import static dev.spool.workspace.TaskState.REVIEW;
 import static dev.spool.workspace.TaskState.WAITING;
 
 /**
@@ -18,15 +19,19 @@ import static dev.spool.workspace.TaskState.WAITING;
 public enum Actor {
 
 	/**
-	 * An agent of this process: claims, completes, fails, hands back, puts a task aside to wait for others and takes
-	 * it again.
+	 * An agent of this process: claims, completes (to done, or to review when a person decides), fails, hands back,
+	 * puts a task aside to wait for others and takes it again.
 	 */
-	AGENT(Map.of(PENDING, EnumSet.of(IN_PROGRESS), IN_PROGRESS, EnumSet.of(DONE, PENDING, FAILED, WAITING), WAITING,
-			EnumSet.of(IN_PROGRESS))),
+	AGENT(Map.of(PENDING, EnumSet.of(IN_PROGRESS), IN_PROGRESS, EnumSet.of(DONE, REVIEW, PENDING, FAILED, WAITING),
+			WAITING, EnumSet.of(IN_PROGRESS))),
 
-	/** A person, through the API, the pages or MCP: cancels, retries, takes a claim back. */
+	/**
+	 * A person, through the API, the pages or MCP: cancels, retries, takes a claim back, approves an answer in review
+	 * (to done) or rejects it (to pending).
+	 */
 	PERSON(Map.of(PENDING, EnumSet.of(CANCELLED), IN_PROGRESS, EnumSet.of(CANCELLED, PENDING), WAITING,
-			EnumSet.of(CANCELLED), FAILED, EnumSet.of(PENDING), CANCELLED, EnumSet.of(PENDING))),
+			EnumSet.of(CANCELLED), REVIEW, EnumSet.of(DONE, PENDING, CANCELLED), FAILED, EnumSet.of(PENDING), CANCELLED,
+			EnumSet.of(PENDING))),
 
 	/** An outside agent whose failure note used up the task's attempts. */
 	OUTSIDE_AGENT(Map.of(PENDING, EnumSet.of(FAILED), IN_PROGRESS, EnumSet.of(FAILED))),

@@ -17,12 +17,29 @@ import java.util.List;
  * @param tokens the tokens the model reported, or null
  * @param warnings what the attempt went on without, and why (a tool server its agent lists that did not start), or
  * null when nothing
+ * @param by who made a person's decision on an answer in review (a user's name, {@code outside} for a file renamed
+ * by hand), or null
+ * @param note what the reviewer wrote when rejecting an answer, or null
+ * @param review on a {@code DONE} record, true when the answer went to review rather than straight to done; else null
  */
 public record Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
-		String model, Boolean offline, TokenUsage tokens, List<String> warnings) {
+		String model, Boolean offline, TokenUsage tokens, List<String> warnings, String by, String note,
+		Boolean review) {
 
 	public Attempt {
 		warnings = (warnings == null || warnings.isEmpty()) ? null : List.copyOf(warnings);
+		review = Boolean.TRUE.equals(review) ? Boolean.TRUE : null;
+	}
+
+	/** A record of an attempt or an agent's or the sweepers' doing, with these warnings. */
+	public Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
+			String model, Boolean offline, TokenUsage tokens, List<String> warnings) {
+		this(number, outcome, agent, startedAt, finishedAt, error, model, offline, tokens, warnings, null, null, null);
+	}
+
+	/** A person's decision on an answer in review: approved, rejected with a note, or cancelled. */
+	static Attempt decision(Outcome outcome, String by, Instant at, String note) {
+		return new Attempt(0, outcome, null, null, at, null, null, null, null, null, by, note, null);
 	}
 
 	/** A record without warnings. */
@@ -63,7 +80,14 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		 * slot; the record names them and carries what the attempt used so far. Not an attempt: the agent resumes the
 		 * same conversation once they have ended.
 		 */
-		WAITED;
+		WAITED,
+		/** A person approved the answer in review ({@code by}), and the task is done. */
+		APPROVED,
+		/**
+		 * A person rejected the answer in review ({@code by}, with a {@code note}): the task is pending again, its
+		 * next attempt shown the answer and the note, with a fresh budget of attempts, as after a retry.
+		 */
+		REJECTED;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;
@@ -71,11 +95,11 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 
 	}
 
-	/** Attempts counted against the budget: those since the last time a person retried the task. */
+	/** Attempts counted against the budget: those since the last time a person retried the task or rejected its answer. */
 	public static int attemptsSinceRetry(List<Attempt> history) {
 		int count = 0;
 		for (Attempt entry : history) {
-			if (entry.outcome() == Outcome.RETRIED) {
+			if (entry.outcome() == Outcome.RETRIED || entry.outcome() == Outcome.REJECTED) {
 				count = 0;
 			}
 			else if (entry.outcome().isAttempt()) {
@@ -101,13 +125,13 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 
 	public Attempt withNumber(int newNumber) {
 		return new Attempt(newNumber, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error, this.model,
-				this.offline, this.tokens, this.warnings);
+				this.offline, this.tokens, this.warnings, this.by, this.note, this.review);
 	}
 
 	/** The same record with these warnings. */
 	public Attempt withWarnings(List<String> newWarnings) {
 		return new Attempt(this.number, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error,
-				this.model, this.offline, this.tokens, newWarnings);
+				this.model, this.offline, this.tokens, newWarnings, this.by, this.note, this.review);
 	}
 
 }

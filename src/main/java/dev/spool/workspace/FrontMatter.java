@@ -246,6 +246,14 @@ public final class FrontMatter {
 		return values;
 	}
 
+	/** A field that holds {@code true} or {@code false}, or null when absent or empty. */
+	public Boolean bool(String field) {
+		return value(field, "true or false", (text) -> {
+			String word = text.strip();
+			return word.equals("true") ? Optional.of(true) : word.equals("false") ? Optional.of(false) : Optional.empty();
+		});
+	}
+
 	/** A field that holds a whole number that fits an {@code int}, or null when absent or empty. */
 	public Integer wholeNumber(String field) {
 		return value(field, "a whole number", (text) -> {

@@ -18,10 +18,11 @@ import java.util.List;
  * @param parent the task that submits this one as its subtask, or null
  * @param maxAttempts its own limit on attempts ({@code max_attempts}), or null for the configured one
  * @param budgetTokens the most tokens its attempts together may use ({@code budget_tokens}), or null for no limit
+ * @param review whether a person approves or rejects its answer before it is done ({@code review: true})
  */
 public record NewTask(String prompt, String title, String agent, String role, TaskDocument.Kind kind, int priority,
 		List<TaskId> dependsOn, TaskId retryOf, PipelineStage pipeline, GoalStep goal, TaskId parent,
-		Integer maxAttempts, Long budgetTokens) {
+		Integer maxAttempts, Long budgetTokens, boolean review) {
 
 	public NewTask {
 		dependsOn = (dependsOn != null) ? List.copyOf(dependsOn) : List.of();
@@ -32,6 +33,20 @@ public record NewTask(String prompt, String title, String agent, String role, Ta
 		if (budgetTokens != null && budgetTokens < 1) {
 			throw new InvalidTaskException("budget_tokens " + budgetTokens + " is less than 1");
 		}
+	}
+
+	/** A task whose answer needs no review. */
+	public NewTask(String prompt, String title, String agent, String role, TaskDocument.Kind kind, int priority,
+			List<TaskId> dependsOn, TaskId retryOf, PipelineStage pipeline, GoalStep goal, TaskId parent,
+			Integer maxAttempts, Long budgetTokens) {
+		this(prompt, title, agent, role, kind, priority, dependsOn, retryOf, pipeline, goal, parent, maxAttempts,
+				budgetTokens, false);
+	}
+
+	/** The same request, its answer reviewed by a person or not. */
+	public NewTask withReview(boolean newReview) {
+		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
+				this.retryOf, this.pipeline, this.goal, this.parent, this.maxAttempts, this.budgetTokens, newReview);
 	}
 
 	/** A task with the configured limit on attempts and no token budget of its own. */
@@ -71,21 +86,21 @@ public record NewTask(String prompt, String title, String agent, String role, Ta
 	/** The same request as the subtask of another task. */
 	public NewTask withParent(TaskId newParent) {
 		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
-				this.retryOf, this.pipeline, this.goal, newParent, this.maxAttempts, this.budgetTokens);
+				this.retryOf, this.pipeline, this.goal, newParent, this.maxAttempts, this.budgetTokens, this.review);
 	}
 
 	/**
 	 * The same request as the rework of {@code original} ("Retry with changes"): it records what it reworks, and keeps
 	 * what a person fixing the prompt is not shown, unless the request says otherwise: the original's parent, so that
 	 * a subtask reworked is still its parent's subtask (and counts against its limit), its {@code max_attempts} and its
-	 * {@code budget_tokens}. Its place in a pipeline or a goal's plan is not kept: those belong to the original.
+	 * {@code budget_tokens}, and its review. Its place in a pipeline or a goal's plan is not kept: those belong to the original.
 	 */
 	public NewTask reworking(Task original) {
 		TaskDocument before = original.document();
 		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
 				original.id(), this.pipeline, this.goal, (this.parent != null) ? this.parent : before.parent(),
 				(this.maxAttempts != null) ? this.maxAttempts : before.maxAttempts(),
-				(this.budgetTokens != null) ? this.budgetTokens : before.budgetTokens());
+				(this.budgetTokens != null) ? this.budgetTokens : before.budgetTokens(), this.review || before.review());
 	}
 
 }

@@ -80,12 +80,14 @@ final class StagedAnswers {
 	}
 
 	/**
-	 * Whether a task is done but its answer not yet linked: after a crash between the two, or when a completing
-	 * rename reported failure although it happened (a retransmitted RENAME on NFS).
+	 * Whether a task is done or in review but its answer not yet linked: after a crash between the two, or when a
+	 * completing rename reported failure although it happened (a retransmitted RENAME on NFS).
 	 */
 	boolean committedButUnpublished(TaskId id) {
-		return Files.exists(this.layout.task(new TaskFile(id, TaskState.DONE, null)), LinkOption.NOFOLLOW_LINKS)
-				&& !Files.exists(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+		boolean committed = Files.exists(this.layout.task(new TaskFile(id, TaskState.DONE, null)),
+				LinkOption.NOFOLLOW_LINKS)
+				|| Files.exists(this.layout.task(new TaskFile(id, TaskState.REVIEW, null)), LinkOption.NOFOLLOW_LINKS);
+		return committed && !Files.exists(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
 	}
 
 	/**

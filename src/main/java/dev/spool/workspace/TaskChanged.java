@@ -42,6 +42,7 @@ public sealed interface TaskChanged {
 			case PENDING -> new Returned(before, after);
 			case IN_PROGRESS -> new Claimed(before, after);
 			case WAITING -> new PutAside(before, after);
+			case REVIEW -> new AwaitingReview(before, after);
 			case DONE -> new Published(before, after);
 			case FAILED -> new Failed(before, after);
 			case CANCELLED -> new Cancelled(before, after);
@@ -75,7 +76,10 @@ public sealed interface TaskChanged {
 	record Updated(Task before, Task after) implements TaskChanged {
 	}
 
-	/** Back in the queue: handed back, taken back from a silent agent, retried, or a failed attempt to try again. */
+	/**
+	 * Back in the queue: handed back, taken back from a silent agent, retried, its answer rejected by a reviewer, or a
+	 * failed attempt to try again.
+	 */
 	record Returned(Task before, Task after) implements TaskChanged {
 	}
 
@@ -87,7 +91,11 @@ public sealed interface TaskChanged {
 	record PutAside(Task before, Task after) implements TaskChanged {
 	}
 
-	/** Done: its agent committed it (its answer may be linked a moment later, an {@link Updated} then). */
+	/** Answered, its answer published, and held for a person to approve or reject it. */
+	record AwaitingReview(Task before, Task after) implements TaskChanged {
+	}
+
+	/** Done: its agent committed it, or a person approved its answer in review (its answer may be linked a moment later, an {@link Updated} then). */
 	record Published(Task before, Task after) implements TaskChanged {
 	}
 

@@ -28,10 +28,12 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * @param parent the task that submitted this one as its subtask, or null
  * @param prompt the body
  * @param problem why the front matter could not be taken, in one line naming the field, or null when it could
+ * @param review whether a person approves or rejects its answer ({@code review: true}) before it is done; a goal's
+ * plan, for a goal
  */
 public record TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
 		Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal, Long budgetTokens,
-		TaskId parent, String prompt, String problem) {
+		TaskId parent, String prompt, String problem, boolean review) {
 
 	/** Roles as agent definitions list them: a word or a few, without line breaks. */
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
@@ -47,6 +49,14 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 	public TaskDocument {
 		dependsOn = List.copyOf(dependsOn);
 		kind = (kind != null) ? kind : Kind.TASK;
+	}
+
+	/** A task whose answer needs no review. */
+	public TaskDocument(String title, String agent, String role, Kind kind, int priority, List<TaskId> dependsOn,
+			Integer maxAttempts, Instant createdAt, TaskId retryOf, PipelineStage pipeline, GoalStep goal,
+			Long budgetTokens, TaskId parent, String prompt, String problem) {
+		this(title, agent, role, kind, priority, dependsOn, maxAttempts, createdAt, retryOf, pipeline, goal,
+				budgetTokens, parent, prompt, problem, false);
 	}
 
 	/** A task that is no other task's subtask. */
@@ -76,7 +86,7 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 	public TaskDocument withPrompt(String newPrompt) {
 		return new TaskDocument(this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
 				this.maxAttempts, this.createdAt, this.retryOf, this.pipeline, this.goal, this.budgetTokens, this.parent,
-				newPrompt, this.problem);
+				newPrompt, this.problem, this.review);
 	}
 
 	/** Whether a text can be a role. */
@@ -111,7 +121,7 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 					(priority != null) ? priority : 0, front.list("depends_on", "a task id", TaskDocument::id),
 					maxAttempts, front.instant("created_at"), front.value("retry_of", "a task id", TaskDocument::id),
 					pipelineStage(front), goalStep(front), budgetTokens, front.value("parent", "a task id", TaskDocument::id),
-					front.body(), null);
+					front.body(), null, Boolean.TRUE.equals(front.bool("review")));
 		}
 		catch (FrontMatter.InvalidFrontMatterException ex) {
 			return broken(front.body(), ex.getMessage());
@@ -190,6 +200,7 @@ public record TaskDocument(String title, String agent, String role, Kind kind, i
 		field(out, "created_at", (this.createdAt != null) ? quote(this.createdAt.toString()) : null);
 		field(out, "retry_of", (this.retryOf != null) ? this.retryOf.text() : null);
 		field(out, "parent", (this.parent != null) ? this.parent.text() : null);
+		field(out, "review", this.review ? "true" : null);
 		if (this.pipeline != null) {
 			field(out, "pipeline", this.pipeline.pipeline());
 			field(out, "stage", String.valueOf(this.pipeline.stage()));

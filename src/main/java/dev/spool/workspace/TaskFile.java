@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * A task file's name, which is the task's state: {@code task_001_pending.md},
- * {@code task_001_inprogress_agent_a.md}, {@code task_001_done.md}, {@code task_001_waiting_agent_a.md}, and so on.
+ * {@code task_001_inprogress_agent_a.md}, {@code task_001_review.md}, {@code task_001_done.md},
+ * {@code task_001_waiting_agent_a.md}, and so on.
  *
  * @param id the task's id
  * @param state the state the name carries
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 public record TaskFile(TaskId id, TaskState state, String owner) {
 
 	private static final Pattern NAME = Pattern
-		.compile("(task_\\d{1,18})_(pending|done|failed|cancelled|(inprogress|waiting)_([a-z0-9][a-z0-9_-]{0,62}))\\.md");
+		.compile("(task_\\d{1,18})_(pending|review|done|failed|cancelled|(inprogress|waiting)_([a-z0-9][a-z0-9_-]{0,62}))\\.md");
 
 	public TaskFile {
 		if (state.hasOwner() != (owner != null)) {

@@ -15,6 +15,12 @@ public enum TaskState {
 	 */
 	WAITING("waiting"),
 
+	/**
+	 * Answered, its answer published, and waiting for a person to approve it (then done) or reject it with a note
+	 * (then pending again, the next attempt shown the answer and the note); its dependants wait meanwhile.
+	 */
+	REVIEW("review"),
+
 	DONE("done"), FAILED("failed"), CANCELLED("cancelled");
 
 	private final String word;

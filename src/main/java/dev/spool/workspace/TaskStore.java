@@ -67,6 +67,8 @@ public final class TaskStore {
 
 	private final TaskFiles taskFiles;
 
+	private final Reviews reviews;
+
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
 		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT);
@@ -85,6 +87,7 @@ public final class TaskStore {
 		this.delegation = new Delegation(index, delegationLimits);
 		this.ids = new IdReservations(layout, files, index::highestNumber);
 		this.staged = new StagedAnswers(layout, files, clock);
+		this.reviews = new Reviews(layout, files, this.taskFiles, this::appendQuietly, index, clock);
 	}
 
 	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */
@@ -94,6 +97,11 @@ public final class TaskStore {
 
 	public TaskIndex index() {
 		return this.index;
+	}
+
+	/** Decisions on answers in review; told of every change, to record tasks renamed out of review by hand. */
+	Reviews reviews() {
+		return this.reviews;
 	}
 
 	/** The one writer of task files, which this store's verbs go through. */
@@ -304,7 +312,7 @@ public final class TaskStore {
 		String title = (request.title() == null || request.title().isBlank()) ? null : request.title().strip();
 		return new TaskDocument(title, request.agent(), request.role(), request.kind(), request.priority(),
 				request.dependsOn(), request.maxAttempts(), this.clock.instant(), request.retryOf(), request.pipeline(),
-				request.goal(), request.budgetTokens(), request.parent(), request.prompt().strip(), null);
+				request.goal(), request.budgetTokens(), request.parent(), request.prompt().strip(), null, request.review());
 	}
 
 	/**
@@ -396,18 +404,32 @@ public final class TaskStore {
 
 	/**
 	 * Publishes an answer. The answer is staged first, the rename to done is the commit, and only then is the output
-	 * linked into place, so an agent whose claim was taken back publishes nothing.
+	 * linked into place, so an agent whose claim was taken back publishes nothing. A task whose front matter says
+	 * {@code review: true} goes to review instead of done.
 	 * @return false when the claim was lost; nothing was published
 	 */
 	public boolean complete(Claim claim, Answer answer) {
+		return complete(claim, answer, false);
+	}
+
+	/**
+	 * Publishes an answer, as {@link #complete(Claim, Answer)} does, to review rather than done when the task or the
+	 * agent asks for it: the answer is in {@code outputs/}, but the task waits for a person to approve or reject it.
+	 * @param agentReviews whether the answering agent's definition says {@code review: true}
+	 * @return false when the claim was lost; nothing was published
+	 */
+	public boolean complete(Claim claim, Answer answer, boolean agentReviews) {
 		try {
 			Instant finished = this.clock.instant();
 			// recorded: the DONE record is this agent's to write, after the link; a result without it is an outside
 			// agent's, whose record Spool makes from the header (OutsideAnswers).
 			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true)
 				.prepend(answer.text());
+			boolean review = agentReviews || this.index.find(claim.id())
+				.map((task) -> task.document().review() && task.document().kind() == TaskDocument.Kind.TASK)
+				.orElse(false);
 			Path staged = this.staged.stage(claim, result);
-			TaskFile done = claim.file().to(TaskState.DONE, null);
+			TaskFile done = claim.file().to(review ? TaskState.REVIEW : TaskState.DONE, null);
 			if (!stillHeld(claim)
 					|| (!move(Actor.AGENT, claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
 				Files.deleteIfExists(staged);
@@ -415,7 +437,7 @@ public final class TaskStore {
 			}
 			this.staged.publish(claim.id(), staged);
 			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
-					finished, null, answer.model(), answer.offline(), answer.tokens()));
+					finished, null, answer.model(), answer.offline(), answer.tokens(), null, null, null, review));
 			return true;
 		}
 		catch (IOException ex) {
@@ -638,12 +660,58 @@ public final class TaskStore {
 	}
 
 	/**
-	 * Cancels a pending or in-progress task; an agent working on it finds its claim gone and publishes nothing.
+	 * Cancels a pending, in-progress, waiting or in-review task; an agent working on it finds its claim gone and
+	 * publishes nothing, and an answer in review is set aside as a rejected one is.
 	 * @throws TaskNotFoundException if there is no such task
 	 * @throws TransitionNotAllowedException if it has already finished
 	 */
 	public Task cancel(TaskId id) {
-		return changeByPerson(id, TaskState.CANCELLED, Attempt.Outcome.CANCELLED);
+		boolean inReview = this.index.find(id).map((task) -> task.state() == TaskState.REVIEW).orElse(false);
+		return inReview ? this.reviews.decide(id, Attempt.Outcome.CANCELLED, null, null)
+				: changeByPerson(id, TaskState.CANCELLED, Attempt.Outcome.CANCELLED);
+	}
+
+	/**
+	 * Approves the answer of a task in review: the task is done, and its dependants and next stage may start.
+	 * @param by who approves, as the history shows it
+	 * @throws TaskNotFoundException if there is no such task
+	 * @throws TransitionNotAllowedException if it is not in review, or someone else decided first (the message says
+	 * who); nothing was changed
+	 */
+	public Task approve(TaskId id, String by) {
+		return this.reviews.decide(id, Attempt.Outcome.APPROVED, by, null);
+	}
+
+	/**
+	 * Rejects the answer of a task in review: the answer is set aside and the task goes back to pending with a fresh
+	 * budget of attempts; its next attempt is shown the answer and the note.
+	 * @param by who rejects, as the history shows it
+	 * @param note what to change, or null
+	 * @throws TaskNotFoundException if there is no such task
+	 * @throws TransitionNotAllowedException if it is not in review, or someone else decided first (the message says
+	 * who); nothing was changed
+	 */
+	public Task reject(TaskId id, String by, String note) {
+		String kept = (note == null || note.isBlank()) ? null : note.strip();
+		return this.reviews.decide(id, Attempt.Outcome.REJECTED, by, kept);
+	}
+
+	/**
+	 * Whether the newest decision on the task's answers is an approval: for a goal with {@code review: true}, that a
+	 * person approved the plan it proposed, so its steps may be submitted.
+	 */
+	public boolean approvedLast(TaskId id) {
+		return this.reviews.approvedLast(id);
+	}
+
+	/** The answer last rejected and the reviewer's note, while the newest decision on the task is that rejection. */
+	public Optional<Rejection> lastRejection(TaskId id) {
+		// Only a task whose answer went to review has any; most tasks never look in the folder of decisions.
+		boolean reviewed = this.index.find(id)
+			.map((task) -> task.history().stream().anyMatch((entry) -> Boolean.TRUE.equals(entry.review())
+					|| entry.outcome() == Attempt.Outcome.REJECTED))
+			.orElse(false);
+		return reviewed ? this.reviews.lastRejection(id) : Optional.empty();
 	}
 
 	/**

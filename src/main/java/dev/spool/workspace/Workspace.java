@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -76,13 +77,22 @@ public final class Workspace {
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
 		OutsideAnswers outsideAnswers = new OutsideAnswers(layout, log, clock);
+		AtomicReference<Reviews> reviews = new AtomicReference<>();
+		Consumer<TaskChanged> told = (change) -> {
+			// Before the features hear of it: a task renamed out of review by hand has its answer set aside first,
+			// and an outside agent's published answer gets its DONE record.
+			Reviews known = reviews.get();
+			if (known != null) {
+				known.noticed(change);
+			}
+			outsideAnswers.consider(change.after());
+			listener.accept(change);
+		};
 		TaskIndex index = new TaskIndex(layout, log, clock, settings.maxPromptBytes() + TASK_FILE_HEADROOM,
-				settings.maxDependencyDepth(), extensions.startRules(), (changed) -> {
-					outsideAnswers.consider(changed.after());
-					listener.accept(changed);
-				});
+				settings.maxDependencyDepth(), extensions.startRules(), told);
 		TaskStore store = new TaskStore(layout, files, log, index, clock, settings.maxPromptBytes(),
 				settings.maxAttempts(), settings.delegation());
+		reviews.set(store.reviews());
 		TaskFiles taskFiles = store.taskFiles();
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		new InterruptedMoves(layout, taskFiles).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);

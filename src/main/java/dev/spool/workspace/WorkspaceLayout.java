@@ -76,6 +76,11 @@ public record WorkspaceLayout(Path root) {
 		return this.root.resolve(".spool").resolve("calls");
 	}
 
+	/** Decisions on answers in review, {@code <id>.<key>.json}, and the answers not approved, {@code <id>.<key>.md}. */
+	public Path reviews() {
+		return this.root.resolve(".spool").resolve("reviews");
+	}
+
 	public Path staging() {
 		return this.root.resolve(".spool").resolve("staging");
 	}
@@ -102,12 +107,13 @@ public record WorkspaceLayout(Path root) {
 
 	/** Where temporary files are written before they are published. */
 	public List<Path> foldersWithTemporaryFiles() {
-		return List.of(this.root, tasks(), outputs(), failures(), reservations(), attempts(), staging());
+		return List.of(this.root, tasks(), outputs(), failures(), reservations(), attempts(), staging(), reviews());
 	}
 
 	/** Creates the workspace folder and every sub-folder that is missing. */
 	public void createFolders() throws IOException {
-		for (Path folder : new Path[] { tasks(), outputs(), failures(), agents(), reservations(), attempts(), staging() }) {
+		for (Path folder : new Path[] { tasks(), outputs(), failures(), agents(), reservations(), attempts(), staging(),
+				reviews() }) {
 			Files.createDirectories(folder);
 		}
 	}

@@ -67,7 +67,7 @@ class SpoolToolsTests {
 		}
 		assertThat(JSON.readTree(tool(callbacks, "submit_task").getToolDefinition().inputSchema())
 			.path("properties")
-			.propertyNames()).containsExactly("prompt", "title", "agent", "role", "dependsOn");
+			.propertyNames()).containsExactly("prompt", "title", "agent", "role", "dependsOn", "review");
 	}
 
 	@Test
@@ -118,7 +118,7 @@ class SpoolToolsTests {
 		assertThat(error(tools, "submit_task", "{\"prompt\": \"x\", \"dependsOn\": [\"task_99999\"]}"))
 			.isEqualTo("depends on task_99999, which does not exist");
 		assertThat(error(tools, "submit_task", "{\"prompt\": \"x\", \"parent\": \"task_001\"}"))
-			.isEqualTo("unknown argument 'parent': submit_task takes prompt, title, agent, role, dependsOn");
+			.isEqualTo("unknown argument 'parent': submit_task takes prompt, title, agent, role, dependsOn, review");
 		assertThat(error(tools, "submit_task", "{\"prompt\": \"x\", \"role\": \"nobody lists this\"}"))
 			.startsWith("no agent lists the role 'nobody lists this'");
 		assertThat(error(tools, "submit_goal", "{\"goal\": \"\"}")).isEqualTo("the goal is missing or empty");

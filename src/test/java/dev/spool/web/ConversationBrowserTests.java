@@ -1,11 +1,5 @@
 package dev.spool.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -54,8 +47,6 @@ class ConversationBrowserTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	/** One permit lets the model answer one request of the journey's task. */
 	private static final Semaphore steps = new Semaphore(0);
 
@@ -80,8 +71,6 @@ class ConversationBrowserTests {
 
 	@LocalServerPort
 	int port;
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeAll
 	static void startTheModelAndTheBrowser() {
@@ -179,34 +168,15 @@ class ConversationBrowserTests {
 	}
 
 	private String status(String id) {
-		try {
-			HttpResponse<String> response = this.http.send(
-					HttpRequest.newBuilder(URI.create(url("/api/tasks/" + id))).build(),
-					HttpResponse.BodyHandlers.ofString());
-			return JSON.readTree(response.body()).path("status").asString();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return new ApiClient(this.port).status(id);
 	}
 
-	private String createTask(Map<String, String> task) throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(url("/api/tasks")))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(task)))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return JSON.readTree(response.body()).path("id").asString();
+	private String createTask(Map<String, ?> task) throws Exception {
+		return new ApiClient(this.port).createTask(task);
 	}
 
 	private String url(String path) {
-		return "http://127.0.0.1:" + this.port + path;
+		return new ApiClient(this.port).url(path);
 	}
 
 }

@@ -115,7 +115,7 @@ class StrictJsonTests {
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.field").value("dependson"))
 			.andExpect(jsonPath("$.detail").value(
-					"dependson: 'dependson' is not a field of this request (fields: agent, dependsOn, parent, priority, prompt, role, title)"));
+					"dependson: 'dependson' is not a field of this request (fields: agent, dependsOn, parent, priority, prompt, review, role, title)"));
 	}
 
 	@Test

@@ -31,6 +31,8 @@ public final class TaskBuilder {
 
 	private GoalStep goal;
 
+	private boolean review;
+
 	private TaskBuilder(String prompt) {
 		this.prompt = prompt;
 	}
@@ -103,9 +105,15 @@ public final class TaskBuilder {
 		return this;
 	}
 
+	/** A task whose answer a person approves or rejects ({@code review: true}). */
+	public TaskBuilder reviewed() {
+		this.review = true;
+		return this;
+	}
+
 	public NewTask build() {
 		return new NewTask(this.prompt, this.title, this.agent, this.role, this.kind, this.priority, this.dependsOn,
-				this.retryOf, this.pipeline, this.goal);
+				this.retryOf, this.pipeline, this.goal).withReview(this.review);
 	}
 
 }

@@ -27,6 +27,7 @@ class TransitionTableTests {
 
 	/** What PROTOCOL.md gives each actor, written out here rather than read from the table under test. */
 	private static final Set<String> ALLOWED = Set.of("AGENT pending inprogress", "AGENT inprogress done",
+			"AGENT inprogress review", "PERSON review done", "PERSON review pending", "PERSON review cancelled",
 			"AGENT inprogress pending", "AGENT inprogress failed", "AGENT inprogress waiting", "AGENT waiting inprogress",
 			"PERSON pending cancelled", "PERSON waiting cancelled",
 			"PERSON inprogress cancelled", "PERSON inprogress pending", "PERSON failed pending",
