@@ -4,7 +4,7 @@ import dev.spool.tools.TaskIds;
 import dev.spool.goal.GoalView;
 import dev.spool.goal.GoalViews;
 import dev.spool.workspace.TaskId;
-import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskStore;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,15 +19,18 @@ class GoalPageController {
 
 	private final Markdown markdown;
 
-	GoalPageController(GoalViews goals, Markdown markdown) {
+	private final TaskStore store;
+
+	GoalPageController(GoalViews goals, Markdown markdown, TaskStore store) {
 		this.goals = goals;
+		this.store = store;
 		this.markdown = markdown;
 	}
 
 	@GetMapping("/goals/{id}")
 	String goal(@PathVariable String id, Model model) {
 		TaskId taskId = TaskIds.parse(id);
-		GoalView goal = this.goals.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+		GoalView goal = GoalApiController.find(this.goals, this.store, taskId);
 		model.addAttribute("goal", goal);
 		model.addAttribute("resultHtml", (goal.result() != null) ? this.markdown.toHtml(goal.result()) : null);
 		return "goal";

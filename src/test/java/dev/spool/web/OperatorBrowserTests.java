@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import dev.spool.archive.Archive;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -100,6 +101,9 @@ class OperatorBrowserTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	Archive archive;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -424,6 +428,58 @@ class OperatorBrowserTests {
 		checkEveryPageSeen();
 	}
 
+	@Test
+	void everyErrorABrowserCanReachIsSpoolsOwnPageWithTheReasonAndAWayBack() throws Exception {
+		String archived = createTask(Map.of("prompt", "Archived before anyone opens it", "agent", "nobody"));
+		this.store.cancel(TaskId.parse(archived).orElseThrow());
+		this.archive.archive(TaskId.parse(archived).orElseThrow());
+		String task = examples.get(0).text();
+		Map<String, String> reasons = new java.util.LinkedHashMap<>();
+		reasons.put("/goals/" + task, "404 " + task + " is a task, not a goal");
+		reasons.put("/goals/task_99999", "404 no task task_99999");
+		reasons.put("/goals/nonsense", "400 'nonsense' is not a task id");
+		reasons.put("/goals", "404 Spool has nothing at /goals.");
+		reasons.put("/pipelines", "404 Spool has nothing at /pipelines.");
+		reasons.put("/pipelines/pipeline_999", "404 no task belongs to pipeline_999");
+		reasons.put("/agents/agent_a", "404 Spool has nothing at /agents/agent_a.");
+		reasons.put("/tasks/" + task + "/output", "404 Spool has nothing at /tasks/" + task + "/output.");
+		reasons.put("/tasks/" + archived, "404 " + archived + " is archived");
+		reasons.put("/tasks/" + task + "/retry", "405 /tasks/" + task + "/retry does not take");
+		for (Map.Entry<String, String> expected : reasons.entrySet()) {
+			browser.open(url(expected.getKey()));
+			this.pagesSeen.add(url(expected.getKey()));
+			String status = expected.getValue().substring(0, 3);
+			assertThat(browser.driver().getTitle()).as("the title of " + expected.getKey()).startsWith(status)
+				.endsWith(" · Spool");
+			assertThat(browser.attribute("html", "lang")).isEqualTo("en");
+			assertThat(browser.text("main h1")).startsWith(status);
+			assertThat(browser.text("main [role=alert]")).as("the reason on " + expected.getKey())
+				.startsWith(expected.getValue().substring(4));
+			assertThat(browser.attribute("main a[href='/']", "href")).as("the way back").isNotNull();
+			assertThat(browser.consoleProblems()).as("the console on " + expected.getKey())
+				.allMatch((message) -> message.endsWith("status of " + status + " ()"));
+		}
+		browser.open(url("/goals/" + task));
+		browser.navigateBy(() -> browser.driver().findElement(By.linkText("Open " + task + " as a task")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/tasks/" + task);
+		browser.open(url("/tasks"));
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("/tasks opened in a browser").isEqualTo("/");
+
+		HttpResponse<String> goal = get("/api/goals/" + task, "text/html");
+		assertThat(goal.statusCode()).isEqualTo(404);
+		assertThat(goal.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(JSON.readTree(goal.body()).path("detail").asString()).isEqualTo(task + " is a task, not a goal");
+		HttpResponse<String> unmapped = get("/api/no-such-thing", "text/html");
+		assertThat(unmapped.statusCode()).isEqualTo(404);
+		assertThat(unmapped.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		HttpResponse<String> icon = get("/favicon.ico", "image/avif,image/webp,image/svg+xml,image/*,*/*;q=0.8");
+		assertThat(icon.statusCode()).isEqualTo(200);
+		assertThat(icon.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+		checkEveryPageSeen();
+		assertThat(browser.consoleProblems()).as("the console after checking the error pages again")
+			.allMatch((message) -> message.matches(".* status of 40[045] \\(\\)"));
+	}
+
 	// --- what a person sees
 
 	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
@@ -508,6 +564,11 @@ class OperatorBrowserTests {
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 		return JSON.readTree(response.body());
+	}
+
+	private HttpResponse<String> get(String path, String accept) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Accept", accept).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	private int taskCount() throws Exception {
