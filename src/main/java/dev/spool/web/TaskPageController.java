@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /** One task: prompt, result, metadata, timeline, links, and the buttons that steer it. */
 @Controller
@@ -102,14 +103,16 @@ class TaskPageController {
 		return "task :: conversation";
 	}
 
+	/** Retries a failed or cancelled task; {@code back=goal} returns to the goal's page, where the button was. */
 	@PostMapping("/tasks/{id}/retry")
-	String retry(@PathVariable String id) {
-		return redirectTo(this.store.retry(TaskIds.parse(id)));
+	String retry(@PathVariable String id, @RequestParam(name = "back", required = false) String back) {
+		return redirectTo(this.store.retry(TaskIds.parse(id)), back);
 	}
 
+	/** Cancels a task; {@code back=goal} returns to the goal's page, where the button was. */
 	@PostMapping("/tasks/{id}/cancel")
-	String cancel(@PathVariable String id) {
-		return redirectTo(this.store.cancel(TaskIds.parse(id)));
+	String cancel(@PathVariable String id, @RequestParam(name = "back", required = false) String back) {
+		return redirectTo(this.store.cancel(TaskIds.parse(id)), back);
 	}
 
 	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
@@ -172,7 +175,11 @@ class TaskPageController {
 	}
 
 	private static String redirectTo(Task task) {
-		return "redirect:/tasks/" + task.id();
+		return redirectTo(task, null);
+	}
+
+	private static String redirectTo(Task task, String back) {
+		return ("goal".equals(back) ? "redirect:/goals/" : "redirect:/tasks/") + task.id();
 	}
 
 	/**

@@ -480,6 +480,45 @@ class OperatorBrowserTests {
 			.allMatch((message) -> message.matches(".* status of 40[045] \\(\\)"));
 	}
 
+	@Test
+	void aGoalPageFollowsTheGoalLiveAndOffersRetryAndCancel() throws Exception {
+		String failing = post("/api/goals", Map.of("goal", DashboardModel.FAIL + " to plan this goal")).path("id")
+			.asString();
+		awaitStatus(failing, "failed");
+		open("/goals/" + failing);
+		assertThat(browser.text("#goal")).as("a goal that failed before it was planned")
+			.contains("No plan: the goal failed before the orchestrator published one.")
+			.doesNotContain("Not planned yet");
+		browser.navigateBy(() -> browser.driver().findElement(By.xpath("//button[.='Retry the goal']")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("where Retry leads")
+			.isEqualTo("/goals/" + failing);
+		awaitStatus(failing, "failed");
+
+		// A goal an outside orchestrator, "ghost", has claimed and works on: it stays in progress until cancelled.
+		String claimed = "task_" + (9000 + taskCount());
+		Path temporary = WORKSPACE.resolve("tasks").resolve("." + claimed + ".tmp");
+		Files.writeString(temporary, "---\nkind: goal\ncreated_at: \"2026-01-01T00:00:00Z\"\n---\n\nPlan a picnic for the owls.\n");
+		Files.move(temporary, WORKSPACE.resolve("tasks").resolve(claimed + "_inprogress_ghost.md"),
+				StandardCopyOption.ATOMIC_MOVE);
+		awaitStatus(claimed, "inprogress");
+		open("/goals/" + claimed);
+		assertThat(browser.text("#goal h1 .state")).isEqualTo("in progress");
+		assertThat(browser.text("#goal")).contains("Being planned");
+		browser.navigateBy(() -> browser.driver().findElement(By.xpath("//button[.='Cancel the goal']")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/goals/" + claimed);
+		assertThat(browser.text("#goal h1 .state")).isEqualTo("cancelled");
+		assertThat(browser.text("#goal")).contains("No plan: the goal was cancelled before it was planned.");
+		browser.awaitLive();
+		this.pagesSeen.add(url("/goals/" + claimed));
+
+		browser.script("window.__noReload = true");
+		this.store.retry(TaskId.parse(claimed).orElseThrow());
+		browser.until(PATIENCE, (driver) -> !"cancelled".equals(browser.text("#goal h1 .state")));
+		assertThat(browser.script("return window.__noReload === true")).as("the goal changed without a reload")
+			.isEqualTo(true);
+		checkEveryPageSeen();
+	}
+
 	// --- what a person sees
 
 	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
