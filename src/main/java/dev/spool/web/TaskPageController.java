@@ -171,6 +171,7 @@ class TaskPageController {
 			case RESTARTED -> "handed back, not counted: the stage it reads from broke off";
 			case PLANNED -> "the orchestrator asked for a plan";
 			case WAITED -> "put aside to wait for other tasks, holding no slot";
+			case CUT_SHORT -> "attempt cut short";
 		};
 	}
 

@@ -63,7 +63,14 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		 * slot; the record names them and carries what the attempt used so far. Not an attempt: the agent resumes the
 		 * same conversation once they have ended.
 		 */
-		WAITED;
+		WAITED,
+		/**
+		 * The attempt under way was cut short: its claim was taken from it (a person cancelled or requeued the task,
+		 * or it was taken back) or Spool stopped under it. Written by the agent once its call has stopped, with what
+		 * the attempt used until then, since those tokens were spent either way. Not an attempt: the record that
+		 * took the claim says why it ended.
+		 */
+		CUT_SHORT;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;
