@@ -519,6 +519,42 @@ class OperatorBrowserTests {
 		checkEveryPageSeen();
 	}
 
+	@Test
+	void aPausedPageKeepsItsContrastInLightAndDarkAndTheAgentsPageListsTasksApart() throws Exception {
+		Path tasks = WORKSPACE.resolve("tasks");
+		List<String> held = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			String id = createTask(Map.of("prompt", "Held by an outside program " + i, "agent", "holder"));
+			Files.move(tasks.resolve(id + "_pending.md"), tasks.resolve(id + "_inprogress_holder.md"),
+					StandardCopyOption.ATOMIC_MOVE);
+			awaitStatus(id, "inprogress");
+			held.add(id);
+		}
+		List<String> problems = new ArrayList<>();
+		try {
+			for (String scheme : List.of("light", "dark")) {
+				browser.driver().executeCdpCommand("Emulation.setEmulatedMedia",
+						Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+				for (String page : List.of("/", "/agents")) {
+					open(page);
+					browser.driver().findElement(By.id("live-toggle")).click();
+					assertThat(browser.text("#live-status")).isEqualTo("Paused");
+					browser.accessibilityProblems()
+						.forEach((problem) -> problems.add(page + " paused, " + scheme + ": " + problem));
+					browser.driver().findElement(By.id("live-toggle")).click();
+					browser.awaitLive();
+				}
+			}
+		}
+		finally {
+			browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+		}
+		assertThat(problems).as("axe-core on paused pages").isEmpty();
+		assertThat(browser.text("article.agent[data-agent=holder] dl")).as("what holder works on")
+			.contains(held.get(0) + ", " + held.get(1));
+		checkEveryPageSeen();
+	}
+
 	// --- what a person sees
 
 	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
