@@ -555,6 +555,46 @@ class OperatorBrowserTests {
 		checkEveryPageSeen();
 	}
 
+	@Test
+	void whileSpoolIsNotAnsweringTheFormKeepsWhatWasTypedAndTheTabSaysSo() throws Exception {
+		open("/");
+		String title = browser.driver().getTitle();
+		WebElement form = browser.driver().findElement(By.cssSelector("#submit form"));
+		form.findElement(By.name("prompt")).sendKeys("Typed while Spool is away");
+		int tasks = taskCount();
+		browser.driver().executeCdpCommand("Network.enable", Map.of());
+		try {
+			browser.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true,
+					"latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+			// An open stream outlives the switch to offline; paused and resumed, the page finds Spool gone.
+			browser.driver().findElement(By.id("live-toggle")).click();
+			browser.driver().findElement(By.id("live-toggle")).click();
+			browser.until(PATIENCE, (driver) -> "down".equals(browser.attribute("html", "data-server")));
+			assertThat(browser.driver().getTitle()).as("the tab while Spool is not answering")
+				.startsWith("Not answering · ")
+				.doesNotContainPattern("\\d+ running");
+
+			form.findElement(By.cssSelector("button[type=submit]")).click();
+			browser.until(PATIENCE, (driver) -> browser.text("#form-down"));
+			assertThat(browser.text("#form-down")).contains("nothing was sent");
+			assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("still on the board").isEqualTo("/");
+			assertThat(form.findElement(By.name("prompt")).getDomProperty("value")).isEqualTo("Typed while Spool is away");
+		}
+		finally {
+			browser.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false,
+					"latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+			browser.driver().executeCdpCommand("Network.disable", Map.of());
+		}
+		browser.awaitLive();
+		browser.until(PATIENCE, (driver) -> browser.driver().getTitle().matches("\\d+ running · .*"));
+		assertThat(taskCount()).as("tasks made while Spool was not answering").isEqualTo(tasks);
+		browser.consoleProblems();
+		browser.navigateBy(() -> browser.driver().findElement(By.cssSelector("#submit button[type=submit]")).click());
+		assertThat(browser.driver().getCurrentUrl()).as("sent once Spool is back").contains("created=task_");
+		assertThat(title).matches("\\d+ running · .*");
+		checkEveryPageSeen();
+	}
+
 	// --- what a person sees
 
 	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
