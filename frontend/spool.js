@@ -323,6 +323,7 @@
     }
     const down = state === 'reconnecting' && failures > 1;
     document.documentElement.dataset.server = down ? 'down' : 'up';
+    titleWhileDown(down);
     const banner = document.getElementById('server-down');
     if (banner) {
       banner.hidden = !down;
@@ -332,6 +333,23 @@
     if (toggle) {
       toggle.textContent = paused ? 'Resume live updates' : 'Pause live updates';
       toggle.setAttribute('aria-pressed', paused ? 'true' : 'false');
+    }
+  }
+
+  // While Spool is not answering, the tab says so instead of counts that may no longer hold.
+  let titleWhenUp = null;
+
+  function titleWhileDown(down) {
+    if (down && titleWhenUp === null) {
+      titleWhenUp = document.title;
+      document.title = 'Not answering · ' + document.title.replace(/^\d+ running · \d+ pending · \d+ failed · /, '');
+    } else if (!down && titleWhenUp !== null) {
+      document.title = titleWhenUp;
+      titleWhenUp = null;
+      const board = document.getElementById('board');
+      if (board) {
+        titleFromBoard(board);
+      }
     }
   }
 
@@ -485,6 +503,46 @@
     };
     form.addEventListener('change', apply);
     apply();
+    keepWhenDown(form);
+  }
+
+  // A form sent while Spool is down would leave the page for the browser's error page, and what was typed with it:
+  // Spool is asked first, and when it does not answer the form stays, saying so.
+  function keepWhenDown(form) {
+    window.addEventListener('pageshow', () => { delete form.dataset.sending; });
+    form.addEventListener('submit', async (event) => {
+      if (form.dataset.sending === 'yes') {
+        return;
+      }
+      event.preventDefault();
+      const submitter = event.submitter;
+      let up = false;
+      try {
+        up = (await fetch('/api/model', { cache: 'no-store' })).ok;
+      } catch (error) {
+        up = false;
+      }
+      let notice = document.getElementById('form-down');
+      if (up) {
+        if (notice) {
+          notice.remove();
+        }
+        form.dataset.sending = 'yes';
+        form.requestSubmit(submitter);
+        return;
+      }
+      if (!notice) {
+        notice = document.createElement('p');
+        notice.id = 'form-down';
+        notice.className = 'error';
+        notice.setAttribute('role', 'alert');
+        notice.tabIndex = -1;
+        form.before(notice);
+      }
+      notice.textContent = 'Spool is not answering, so nothing was sent; what you wrote is still here. '
+        + 'Send it again once Spool is back.';
+      notice.focus();
+    });
   }
 
   // A refused form comes back with its error beside it: bring both into view, and the error to a screen reader.

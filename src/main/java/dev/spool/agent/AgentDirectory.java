@@ -62,7 +62,9 @@ public final class AgentDirectory {
 	}
 
 	private AgentStatus status(String name, List<Task> holding, TaskQueries queries) {
-		Optional<AgentDefinition> definition = this.catalog.find(name);
+		// The orchestrator is defined by agents/orchestrator.md, which is not an agent's definition the catalog runs.
+		Optional<AgentDefinition> definition = this.catalog.find(name)
+			.or(() -> AgentCatalog.ORCHESTRATOR.equals(name) ? this.catalog.orchestrator() : Optional.empty());
 		boolean quiet = !holding.isEmpty()
 				&& holding.stream().allMatch((task) -> this.sweeper.quietFor(task.file()).isPresent());
 		AgentStatus.State state = holding.isEmpty() ? AgentStatus.State.IDLE

@@ -26,6 +26,7 @@ import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
+import dev.spool.workspace.TokenUsage;
 import dev.spool.workspace.TaskStore;
 
 /**
@@ -217,8 +218,8 @@ final class AgentWorker {
 		this.current = claim;
 		this.lastBeat = this.clock.instant();
 		Responder.Spending spending = new Responder.Spending();
+		AgentDefinition definition = this.catalog.find(this.agent).orElse(null);
 		try {
-			AgentDefinition definition = this.catalog.find(this.agent).orElse(null);
 			if (definition == null) {
 				this.store.fail(claim, "agent " + this.agent + " is no longer defined");
 				return;
@@ -228,7 +229,7 @@ final class AgentWorker {
 			this.live.started(claim.id());
 			this.call = this.calls.submit(withLogContext(
 					() -> this.responder.answer(request, (piece) -> this.live.append(claim.id(), piece))));
-			ended(claim, this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS), definition.review());
+			ended(claim, this.call.get(this.taskTimeout.toMillis(), TimeUnit.MILLISECONDS), definition);
 		}
 		catch (TimeoutException ex) {
 			this.call.cancel(true);
@@ -241,9 +242,11 @@ final class AgentWorker {
 		}
 		catch (CancellationException ex) {
 			// The claim was lost and the call abandoned; the heartbeat said so. Or Spool is stopping.
+			cutShort(claim, definition, spending.soFar());
 			releaseIfStopping(claim);
 		}
 		catch (InterruptedException ex) {
+			cutShort(claim, definition, spending.soFar());
 			releaseIfStopping(claim);
 			Thread.currentThread().interrupt();
 		}
@@ -257,13 +260,15 @@ final class AgentWorker {
 		}
 	}
 
-	private void ended(Claim claim, Outcome outcome, boolean review) {
+	private void ended(Claim claim, Outcome outcome, AgentDefinition definition) {
 		if (outcome instanceof Outcome.Answered answered) {
-			if (this.store.complete(claim, answered.answer(), review)) {
+			if (this.store.complete(claim, answered.answer(), definition.review())) {
 				this.consecutiveFailures = 0;
 			}
 			else {
 				logger.info(this.agent + " finished " + claim.id() + " after losing its claim; nothing published");
+				this.store.cutShort(claim, "its claim was lost before its answer could be published",
+						answered.answer().model(), answered.tokens());
 			}
 		}
 		else if (outcome instanceof Outcome.Failed failed) {
@@ -295,6 +300,23 @@ final class AgentWorker {
 		String name = error.getClass().getSimpleName();
 		return (error.getMessage() == null || error.getMessage().isBlank()) ? name
 				: name + ": " + ProblemText.describe(error);
+	}
+
+	/**
+	 * Records what an attempt used until it stopped, its claim lost or Spool stopping: without this record the tokens
+	 * it spent would vanish from the task's, the agent's and the day's counts.
+	 */
+	private void cutShort(Claim claim, AgentDefinition definition, TokenUsage tokens) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			this.store.cutShort(claim, this.stopped ? "Spool stopped" : "its claim was taken from it",
+					(definition != null) ? definition.model() : null, tokens);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	/** An orderly stop hands the claim back at once, without counting the attempt it cut short. */

@@ -91,6 +91,23 @@ public final class ToolConversations {
 		}
 	}
 
+	/**
+	 * A turn's tokens estimated from the characters sent and received, for a model that does not report them (some
+	 * servers send no usage in a stream): what a conversation spends is counted either way.
+	 */
+	private static TokenUsage estimate(ModelRequest question, List<Message> messages, ModelTurn turn) {
+		long sent = (question.systemPrompt() != null) ? question.systemPrompt().length() : 0;
+		for (Message message : messages) {
+			sent += (message.getText() != null) ? message.getText().length() : 0;
+		}
+		String text = turn.message().getText();
+		long received = (text != null) ? text.length() : 0;
+		for (AssistantMessage.ToolCall call : turn.message().getToolCalls()) {
+			received += call.name().length() + ((call.arguments() != null) ? call.arguments().length() : 0);
+		}
+		return TokenUsage.estimate(sent, received);
+	}
+
 	/** Whether the task has a conversation recorded: a turn of its model's asked for tool calls. */
 	public boolean exists(TaskId task) {
 		return Files.exists(Conversation.folder(this.layout).resolve(task.text() + ".jsonl"), LinkOption.NOFOLLOW_LINKS);
@@ -120,7 +137,8 @@ public final class ToolConversations {
 				messages.add(new UserMessage(input));
 				messages.addAll(conversation.messages());
 				ModelTurn turn = this.model.turn(question, messages, offered, turns.next());
-				used = (used != null) ? used.plus(turn.tokens()) : turn.tokens();
+				TokenUsage spent = (turn.tokens() != null) ? turn.tokens() : estimate(question, messages, turn);
+				used = (used != null) ? used.plus(spent) : spent;
 				if (!turn.callsTools()) {
 					return new Outcome.Answered(turn.answer(used));
 				}
@@ -140,6 +158,10 @@ public final class ToolConversations {
 		catch (IOException ex) {
 			return new Outcome.Failed("the task's conversation could not be written: " + ProblemText.describe(ex),
 					null, used);
+		}
+		catch (RuntimeException ex) {
+			// What the turns before the failed call used is spent all the same.
+			return new Outcome.Failed(ModelErrors.describe(ex), ModelErrors.retryAfter(ex), used);
 		}
 	}
 

@@ -192,6 +192,10 @@ final class GoalPlanner {
 			Thread.currentThread().interrupt();
 			return;
 		}
+		if (outcome instanceof Outcome.Failed && outcome.tokens() == null) {
+			// The call failed before the model said what it used: what was sent is counted, as for a plan's call.
+			outcome = outcome.withTokens(TokenUsage.estimate(system.length() + prompt.length(), 0));
+		}
 		if (outcome instanceof Outcome.Failed failed && !this.conversations.exists(goal.id())
 				&& refusesTools(failed.reason())) {
 			logger.info("The orchestrator's model takes no tools (" + failed.reason() + "); " + goal.id()

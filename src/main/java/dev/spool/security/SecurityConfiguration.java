@@ -81,7 +81,7 @@ class SecurityConfiguration {
 			.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
 			.permitAll()
 			// Probes see the status only (show-details=when-authorized); the API's description needs the token too.
-			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/webjars/**", "/actuator/health",
+			.requestMatchers("/login", "/spool*.css", "/favicon*.svg", "/favicon.ico", "/webjars/**", "/actuator/health",
 					"/actuator/health/**", "/error")
 			.permitAll()
 			.anyRequest()

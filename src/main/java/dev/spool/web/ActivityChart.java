@@ -122,6 +122,12 @@ class ActivityChart {
 	 * @param json the {@link Series} as JSON
 	 */
 	record Chart(long finished, long maxLatencyMillis, List<AgentPace> agents, String json) {
+
+		/** The highest per-minute mean latency as the page says it: {@code 1.5 s}, {@code 2 min}. */
+		public String peakLatency() {
+			return Ages.latency(this.maxLatencyMillis);
+		}
+
 	}
 
 	/**
@@ -140,7 +146,7 @@ class ActivityChart {
 			long attempts = pace[0] + pace[1];
 			return new AgentPace(agent, pace[0], pace[1],
 					String.format(Locale.ROOT, "%.1f", (double) pace[0] / MINUTES),
-					(pace[3] > 0) ? (pace[2] / pace[3]) + " ms" : "–",
+					(pace[3] > 0) ? Ages.latency(pace[2] / pace[3]) : "–",
 					(attempts > 0) ? Math.round(100.0 * pace[1] / attempts) + " %" : "–");
 		}
 

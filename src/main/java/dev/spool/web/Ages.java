@@ -13,6 +13,17 @@ final class Ages {
 		return (then == null) ? "" : of(Duration.between(then, now));
 	}
 
+	/** A model's latency: {@code 450 ms}, {@code 1.5 s}, then as {@link #of(Duration)} from a minute on. */
+	static String latency(long millis) {
+		if (millis < 1000) {
+			return millis + " ms";
+		}
+		if (millis < 60_000) {
+			return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+		}
+		return of(Duration.ofMillis(millis));
+	}
+
 	static String of(Duration duration) {
 		long seconds = Math.max(0, duration.toSeconds());
 		if (seconds < 90) {

@@ -20,8 +20,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ProblemDetail;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -64,14 +66,42 @@ class GoalApiController {
 			+ "final task, and the result once done.")
 	@ApiResponse(responseCode = "200", description = "the goal")
 	@ApiResponse(responseCode = "400", description = "not a task id", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-	@ApiResponse(responseCode = "404", description = "no such goal", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+	@ApiResponse(responseCode = "404", description = "no such goal, or a task that is not a goal", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 	@GetMapping("/{id}")
 	GoalView get(@Parameter(description = "the goal's task id", example = "task_001") @PathVariable String id) {
 		return find(TaskIds.parse(id));
 	}
 
 	private GoalView find(TaskId id) {
-		return this.goals.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return find(this.goals, this.store, id);
+	}
+
+	/** The goal with this id; a task that is no goal is told apart from a missing one. */
+	static GoalView find(GoalViews goals, TaskStore store, TaskId id) {
+		return goals.find(id)
+			.orElseThrow(() -> store.index().find(id).isPresent() ? new NotAGoalException(id)
+					: new TaskNotFoundException(id));
+	}
+
+	@ExceptionHandler
+	ProblemDetail notAGoal(NotAGoalException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	/** The task asked for exists, but it is a task, not a goal. */
+	static final class NotAGoalException extends RuntimeException {
+
+		private final transient TaskId id;
+
+		NotAGoalException(TaskId id) {
+			super(id + " is a task, not a goal");
+			this.id = id;
+		}
+
+		TaskId id() {
+			return this.id;
+		}
+
 	}
 
 	/** The body of {@code POST /api/goals}. */

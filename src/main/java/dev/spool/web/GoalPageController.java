@@ -4,12 +4,13 @@ import dev.spool.tools.TaskIds;
 import dev.spool.goal.GoalView;
 import dev.spool.goal.GoalViews;
 import dev.spool.workspace.TaskId;
-import dev.spool.workspace.TaskNotFoundException;
+import dev.spool.workspace.TaskStore;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 
 /** One goal: its plan's steps with their tasks and states, its final task, its result. */
 @Controller
@@ -19,18 +20,27 @@ class GoalPageController {
 
 	private final Markdown markdown;
 
-	GoalPageController(GoalViews goals, Markdown markdown) {
+	private final TaskStore store;
+
+	private final BoardVersion version;
+
+	GoalPageController(GoalViews goals, Markdown markdown, TaskStore store, BoardVersion version) {
 		this.goals = goals;
+		this.store = store;
+		this.version = version;
 		this.markdown = markdown;
 	}
 
+	/** The whole page, or for a live refresh ({@code HX-Request}) only the goal. */
 	@GetMapping("/goals/{id}")
-	String goal(@PathVariable String id, Model model) {
+	String goal(@PathVariable String id, @RequestHeader(name = "HX-Request", required = false) String fragment,
+			Model model) {
 		TaskId taskId = TaskIds.parse(id);
-		GoalView goal = this.goals.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+		GoalView goal = GoalApiController.find(this.goals, this.store, taskId);
 		model.addAttribute("goal", goal);
 		model.addAttribute("resultHtml", (goal.result() != null) ? this.markdown.toHtml(goal.result()) : null);
-		return "goal";
+		model.addAttribute("version", this.version.current());
+		return (fragment != null) ? "goal :: goal" : "goal";
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import dev.spool.archive.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.TaskNotFoundException;
 import dev.spool.workspace.TransitionNotAllowedException;
@@ -11,11 +12,35 @@ import org.springframework.web.servlet.ModelAndView;
 
 /** Errors on dashboard pages, as a page that says what went wrong and links back. */
 @ControllerAdvice(assignableTypes = { TaskBoardController.class, TaskPageController.class,
-		AgentsPageController.class, ManifestPageController.class, BulkPageController.class })
+		AgentsPageController.class, ManifestPageController.class, BulkPageController.class, GoalPageController.class,
+		PipelinePageController.class })
 class PageExceptionHandler {
+
+	private final Archive archive;
+
+	PageExceptionHandler(Archive archive) {
+		this.archive = archive;
+	}
 
 	@ExceptionHandler
 	ModelAndView notFound(TaskNotFoundException ex) {
+		if (ex.id() != null && this.archive.isArchived(ex.id())) {
+			return page(HttpStatus.NOT_FOUND, ex.id() + " is archived: it is no longer on the board, and its files are"
+					+ " in archive/tasks/ and archive/outputs/.");
+		}
+		return page(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ModelAndView notAGoal(GoalApiController.NotAGoalException ex) {
+		ModelAndView view = page(HttpStatus.NOT_FOUND, ex.getMessage());
+		view.addObject("link", "/tasks/" + ex.id());
+		view.addObject("linkText", "Open " + ex.id() + " as a task");
+		return view;
+	}
+
+	@ExceptionHandler
+	ModelAndView noPipeline(PipelineApiController.PipelineNotFoundException ex) {
 		return page(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
@@ -29,7 +54,8 @@ class PageExceptionHandler {
 		return page(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
-	private static ModelAndView page(HttpStatus status, String message) {
+	/** Spool's error page: the status, what went wrong, and a way back. */
+	static ModelAndView page(HttpStatus status, String message) {
 		ModelAndView view = new ModelAndView("problem", status);
 		view.addObject("status", status.value());
 		view.addObject("reason", status.getReasonPhrase());

@@ -5,14 +5,11 @@ import dev.spool.pipeline.Pipeline;
 import dev.spool.workspace.PipelineStage;
 import dev.spool.pipeline.Pipelines;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.servlet.ModelAndView;
 
 /** One pipeline as its chain of stages, each stage's answer streaming while it is written. */
 @Controller
@@ -36,24 +33,6 @@ class PipelinePageController {
 		model.addAttribute("pipeline", pipeline);
 		model.addAttribute("status", PipelineJson.status(pipeline.stages()));
 		return (fragment != null) ? "pipeline :: chain" : "pipeline";
-	}
-
-	@ExceptionHandler
-	ModelAndView notFound(PipelineApiController.PipelineNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ModelAndView invalid(InvalidTaskException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getMessage());
-	}
-
-	private static ModelAndView problem(HttpStatus status, String message) {
-		ModelAndView view = new ModelAndView("problem", status);
-		view.addObject("status", status.value());
-		view.addObject("reason", status.getReasonPhrase());
-		view.addObject("message", message);
-		return view;
 	}
 
 }

@@ -105,14 +105,16 @@ class TaskPageController {
 		return "task :: conversation";
 	}
 
+	/** Retries a failed or cancelled task; {@code back=goal} returns to the goal's page, where the button was. */
 	@PostMapping("/tasks/{id}/retry")
-	String retry(@PathVariable String id) {
-		return redirectTo(this.store.retry(TaskIds.parse(id)));
+	String retry(@PathVariable String id, @RequestParam(name = "back", required = false) String back) {
+		return redirectTo(this.store.retry(TaskIds.parse(id)), back);
 	}
 
+	/** Cancels a task; {@code back=goal} returns to the goal's page, where the button was. */
 	@PostMapping("/tasks/{id}/cancel")
-	String cancel(@PathVariable String id) {
-		return redirectTo(this.store.cancel(TaskIds.parse(id)));
+	String cancel(@PathVariable String id, @RequestParam(name = "back", required = false) String back) {
+		return redirectTo(this.store.cancel(TaskIds.parse(id)), back);
 	}
 
 	/** Takes a claim back now, without waiting for {@code spool.stale-after}. */
@@ -195,11 +197,16 @@ class TaskPageController {
 			case WAITED -> "put aside to wait for other tasks, holding no slot";
 			case APPROVED -> "answer approved" + by;
 			case REJECTED -> "answer rejected" + by + "; sent back to pending, not counted";
+			case CUT_SHORT -> "attempt cut short";
 		};
 	}
 
 	private static String redirectTo(Task task) {
-		return "redirect:/tasks/" + task.id();
+		return redirectTo(task, null);
+	}
+
+	private static String redirectTo(Task task, String back) {
+		return ("goal".equals(back) ? "redirect:/goals/" : "redirect:/tasks/") + task.id();
 	}
 
 	/**

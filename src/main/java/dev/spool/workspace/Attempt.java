@@ -87,7 +87,14 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		 * A person rejected the answer in review ({@code by}, with a {@code note}): the task is pending again, its
 		 * next attempt shown the answer and the note, with a fresh budget of attempts, as after a retry.
 		 */
-		REJECTED;
+		REJECTED,
+		/**
+		 * The attempt under way was cut short: its claim was taken from it (a person cancelled or requeued the task,
+		 * or it was taken back) or Spool stopped under it. Written by the agent once its call has stopped, with what
+		 * the attempt used until then, since those tokens were spent either way. Not an attempt: the record that
+		 * took the claim says why it ended.
+		 */
+		CUT_SHORT;
 
 		public boolean isAttempt() {
 			return this == DONE || this == ERROR || this == STALE;

@@ -284,8 +284,10 @@ final class TaskReader {
 		if (result != null && result.finishedAt() != null) {
 			return result.finishedAt();
 		}
-		if (!history.isEmpty()) {
-			Attempt last = history.get(history.size() - 1);
+		// A cut-short attempt's record comes after the record of what cut it short (a cancel): the latter tells.
+		List<Attempt> told = history.stream().filter((entry) -> entry.outcome() != Attempt.Outcome.CUT_SHORT).toList();
+		if (!told.isEmpty()) {
+			Attempt last = told.get(told.size() - 1);
 			boolean describesThisState = switch (file.state()) {
 				case DONE -> last.outcome() == Attempt.Outcome.DONE;
 				case FAILED -> last.outcome().isAttempt();

@@ -501,6 +501,19 @@ public final class TaskStore {
 	}
 
 	/**
+	 * Records what an attempt used until it was cut short (its claim taken from it, or Spool stopping under it), in a
+	 * {@code CUT_SHORT} record that is not an attempt. Written whether or not the claim is still held: the tokens were
+	 * spent either way.
+	 * @param reason why it was cut short
+	 * @param model the model it asked, or null when unknown
+	 * @param tokens what it used until then, or null when nothing counted them
+	 */
+	public void cutShort(Claim claim, String reason, String model, TokenUsage tokens) {
+		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.CUT_SHORT, claim.agent(), claim.startedAt(),
+				this.clock.instant(), reason, model, null, tokens));
+	}
+
+	/**
 	 * Puts a claimed task aside until other tasks have ended: the in-progress file is renamed to waiting under the same
 	 * agent, which alone takes it again, and a {@code WAITED} record (not an attempt) names the tasks and carries what
 	 * the attempt used.

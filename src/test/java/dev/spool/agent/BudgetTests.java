@@ -173,6 +173,35 @@ class BudgetTests {
 	}
 
 	@Test
+	void aTaskCancelledWhileItsAnswerStreamsKeepsTheTokensItUsed() throws Exception {
+		long before = todayOf("tester");
+		int requests = endpoint.requestCount();
+		endpoint.reply(ModelReply.text("Paris ", "is ", "the ", "capital ", "of ", "France.").stallsAfterFirstChunk());
+		TaskId id = create("Capital of France, at length?", "tester");
+		await().atMost(PATIENCE).until(() -> endpoint.requestCount() > requests
+				&& this.store.index().find(id).orElseThrow().state() == TaskState.IN_PROGRESS);
+
+		this.store.cancel(id);
+
+		Attempt cut = await().atMost(PATIENCE).until(() -> this.store.index().find(id).orElseThrow().history()
+			.stream().filter((entry) -> entry.outcome() == Attempt.Outcome.CUT_SHORT).findFirst(),
+				java.util.Optional::isPresent).orElseThrow();
+		assertThat(cut.agent()).as("who made the attempt").isEqualTo("tester");
+		assertThat(cut.startedAt()).as("when it began").isNotNull();
+		assertThat(cut.tokens()).as("what it used until it was cut short").isNotNull();
+		assertThat(cut.tokens().total()).isPositive();
+		Task task = this.store.index().find(id).orElseThrow();
+		assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+		assertThat(task.completedAt()).as("cancelled at").isNotNull();
+		JsonNode json = json("/api/tasks/" + id);
+		assertThat(json.path("totalTokens").path("total").asLong()).isEqualTo(cut.tokens().total());
+		assertThat(page("/tasks/" + id)).contains("attempt cut short").as("how long it ran")
+			.containsPattern("id=\"ran\"><span[^>]*>[0-9]");
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(todayOf("tester"))
+			.as("the agent's tokens today").isEqualTo(before + cut.tokens().total()));
+	}
+
+	@Test
 	void usageIsTotalledPerDayAgentAndModelWithItsCost() throws Exception {
 		endpoint.reply(ModelReply.text("Paris.").usage(21, 7));
 		TaskId first = finished( create("Capital of France?", "counter")).id();
@@ -346,6 +375,15 @@ class BudgetTests {
 	private String page(String path) throws Exception {
 		return this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
 			.getContentAsString(StandardCharsets.UTF_8);
+	}
+
+	private long todayOf(String agent) throws Exception {
+		for (JsonNode row : json("/api/usage").path("agents")) {
+			if (row.path("agent").asString().equals(agent)) {
+				return row.path("today").path("total").asLong();
+			}
+		}
+		return 0;
 	}
 
 	private static JsonNode row(JsonNode rows, String agent) {

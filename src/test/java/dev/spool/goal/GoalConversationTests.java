@@ -128,6 +128,13 @@ class GoalConversationTests {
 		assertThat(asked).hasSize(5);
 		assertThat(asked.get(0).tools()).contains("submit_step", "wait_task", "read_answer").doesNotContain("submit_task");
 		assertThat(asked.get(4).messagesFrom("tool")).as("every result so far, never restarted").hasSize(6);
+		// The stub reports no usage, as some servers do not: every call of the orchestrator is counted by estimate.
+		assertThat(done.history()).allSatisfy((entry) -> {
+			assertThat(entry.agent()).isEqualTo("orchestrator");
+			assertThat(entry.tokens()).as("what the orchestrator's calls used (%s)", entry.outcome()).isNotNull();
+			assertThat(entry.tokens().estimated()).isTrue();
+			assertThat(entry.tokens().total()).isPositive();
+		});
 		GoalView view = this.goals.find(goal.id()).orElseThrow();
 		assertThat(view.planned()).isTrue();
 		assertThat(view.steps()).extracting(GoalView.Step::taskId)
@@ -147,6 +154,25 @@ class GoalConversationTests {
 			.contains("Combined: ");
 		assertThat(done.history()).extracting(Attempt::outcome).contains(Attempt.Outcome.PLANNED)
 			.doesNotContain(Attempt.Outcome.ERROR);
+	}
+
+	@Test
+	void aGoalWhoseCallsFailCountsWhatEachCallSent() {
+		Task goal = this.store.create(NewTask.goal("broken: survey the hawks", "Hawks", 0, null));
+
+		Task failed = finished(goal.id());
+
+		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+		List<Attempt> errors = failed.history()
+			.stream()
+			.filter((entry) -> entry.outcome() == Attempt.Outcome.ERROR)
+			.toList();
+		assertThat(errors).as("one per attempt (spool.max-attempts=2)").hasSize(2).allSatisfy((entry) -> {
+			assertThat(entry.agent()).isEqualTo("orchestrator");
+			assertThat(entry.tokens()).as("what the failed call sent").isNotNull();
+			assertThat(entry.tokens().completion()).isZero();
+			assertThat(entry.tokens().prompt()).isPositive();
+		});
 	}
 
 	@Test
@@ -183,6 +209,9 @@ class GoalConversationTests {
 				return ModelReply.error(400, "registry.ollama.ai/library/tiny does not support tools");
 			}
 			return ModelReply.text("{\"steps\": [{\"title\": \"Nest\", \"prompt\": \"step: list the nests\"}]}");
+		}
+		if (user.startsWith("broken:")) {
+			return ModelReply.error(500, "the model crashed on purpose");
 		}
 		if (user.startsWith("census:")) {
 			return switch (results.size()) {

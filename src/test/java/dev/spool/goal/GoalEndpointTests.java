@@ -264,7 +264,9 @@ class GoalEndpointTests {
 		String agents = page("/agents");
 		String orchestrator = agents.substring(agents.indexOf("data-agent=\"orchestrator\""));
 		orchestrator = orchestrator.substring(0, orchestrator.indexOf("</article>"));
-		assertThat(orchestrator).containsPattern("class=\"tokens-today\">[1-9][0-9,]* tokens");
+		assertThat(orchestrator).containsPattern("class=\"tokens-today\">[1-9][0-9,]* tokens")
+			.as("agents/orchestrator.md defines it").doesNotContain("outside program")
+			.contains("You plan for tests.");
 	}
 
 	@Test

@@ -47,8 +47,9 @@ class ActivityChartTests {
 
 		assertThat(chart.finished()).as("finished in the last half hour").isEqualTo(2);
 		assertThat(chart.maxLatencyMillis()).isEqualTo(1500);
+		assertThat(chart.peakLatency()).isEqualTo("1.5 s");
 		assertThat(chart.agents()).containsExactly(
-				new ActivityChart.AgentPace("agent_a", 2, 0, "0.1", "1500 ms", "0 %"),
+				new ActivityChart.AgentPace("agent_a", 2, 0, "0.1", "1.5 s", "0 %"),
 				new ActivityChart.AgentPace("agent_b", 0, 1, "0.0", "–", "100 %"));
 		JsonNode series = JsonMapper.builder().build().readTree(chart.json());
 		assertThat(series.path("minutes")).hasSize(ActivityChart.MINUTES);
@@ -57,6 +58,13 @@ class ActivityChartTests {
 		assertThat(series.path("latencyMs").get(ActivityChart.MINUTES - 1).asLong()).isEqualTo(1500);
 		assertThat(series.path("latencyMs").get(0).isNull()).as("a minute with nothing finished").isTrue();
 		workspace.close();
+	}
+
+	@Test
+	void latenciesAreSaidInTheUnitThatReadsBest() {
+		assertThat(Ages.latency(450)).isEqualTo("450 ms");
+		assertThat(Ages.latency(1500)).isEqualTo("1.5 s");
+		assertThat(Ages.latency(120_330)).isEqualTo("2 min");
 	}
 
 }

@@ -69,6 +69,8 @@ class ManifestPageTests {
 			.doesNotContain(created.get(0));
 		assertThat(page).contains("Showing 1–50 of " + TASKS + ", newest first", "Page 1 of 3", "rel=\"next\"")
 			.doesNotContain("rel=\"prev\"");
+		assertThat(page).as("each entry leads to its task")
+			.contains("<a href=\"/tasks/" + created.get(TASKS - 1) + "\">Open " + created.get(TASKS - 1) + "</a>");
 	}
 
 	@Test

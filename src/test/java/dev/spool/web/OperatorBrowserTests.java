@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import dev.spool.archive.Archive;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -100,6 +101,9 @@ class OperatorBrowserTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	Archive archive;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -424,6 +428,173 @@ class OperatorBrowserTests {
 		checkEveryPageSeen();
 	}
 
+	@Test
+	void everyErrorABrowserCanReachIsSpoolsOwnPageWithTheReasonAndAWayBack() throws Exception {
+		String archived = createTask(Map.of("prompt", "Archived before anyone opens it", "agent", "nobody"));
+		this.store.cancel(TaskId.parse(archived).orElseThrow());
+		this.archive.archive(TaskId.parse(archived).orElseThrow());
+		String task = examples.get(0).text();
+		Map<String, String> reasons = new java.util.LinkedHashMap<>();
+		reasons.put("/goals/" + task, "404 " + task + " is a task, not a goal");
+		reasons.put("/goals/task_99999", "404 no task task_99999");
+		reasons.put("/goals/nonsense", "400 'nonsense' is not a task id");
+		reasons.put("/goals", "404 Spool has nothing at /goals.");
+		reasons.put("/pipelines", "404 Spool has nothing at /pipelines.");
+		reasons.put("/pipelines/pipeline_999", "404 no task belongs to pipeline_999");
+		reasons.put("/agents/agent_a", "404 Spool has nothing at /agents/agent_a.");
+		reasons.put("/tasks/" + task + "/output", "404 Spool has nothing at /tasks/" + task + "/output.");
+		reasons.put("/tasks/" + archived, "404 " + archived + " is archived");
+		reasons.put("/tasks/" + task + "/retry", "405 /tasks/" + task + "/retry does not take");
+		for (Map.Entry<String, String> expected : reasons.entrySet()) {
+			browser.open(url(expected.getKey()));
+			this.pagesSeen.add(url(expected.getKey()));
+			String status = expected.getValue().substring(0, 3);
+			assertThat(browser.driver().getTitle()).as("the title of " + expected.getKey()).startsWith(status)
+				.endsWith(" · Spool");
+			assertThat(browser.attribute("html", "lang")).isEqualTo("en");
+			assertThat(browser.text("main h1")).startsWith(status);
+			assertThat(browser.text("main [role=alert]")).as("the reason on " + expected.getKey())
+				.startsWith(expected.getValue().substring(4));
+			assertThat(browser.attribute("main a[href='/']", "href")).as("the way back").isNotNull();
+			assertThat(browser.consoleProblems()).as("the console on " + expected.getKey())
+				.allMatch((message) -> message.endsWith("status of " + status + " ()"));
+		}
+		browser.open(url("/goals/" + task));
+		browser.navigateBy(() -> browser.driver().findElement(By.linkText("Open " + task + " as a task")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/tasks/" + task);
+		browser.open(url("/tasks"));
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("/tasks opened in a browser").isEqualTo("/");
+
+		HttpResponse<String> goal = get("/api/goals/" + task, "text/html");
+		assertThat(goal.statusCode()).isEqualTo(404);
+		assertThat(goal.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(JSON.readTree(goal.body()).path("detail").asString()).isEqualTo(task + " is a task, not a goal");
+		HttpResponse<String> unmapped = get("/api/no-such-thing", "text/html");
+		assertThat(unmapped.statusCode()).isEqualTo(404);
+		assertThat(unmapped.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		HttpResponse<String> icon = get("/favicon.ico", "image/avif,image/webp,image/svg+xml,image/*,*/*;q=0.8");
+		assertThat(icon.statusCode()).isEqualTo(200);
+		assertThat(icon.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+		checkEveryPageSeen();
+		assertThat(browser.consoleProblems()).as("the console after checking the error pages again")
+			.allMatch((message) -> message.matches(".* status of 40[045] \\(\\)"));
+	}
+
+	@Test
+	void aGoalPageFollowsTheGoalLiveAndOffersRetryAndCancel() throws Exception {
+		String failing = post("/api/goals", Map.of("goal", DashboardModel.FAIL + " to plan this goal")).path("id")
+			.asString();
+		awaitStatus(failing, "failed");
+		open("/goals/" + failing);
+		assertThat(browser.text("#goal")).as("a goal that failed before it was planned")
+			.contains("No plan: the goal failed before the orchestrator published one.")
+			.doesNotContain("Not planned yet");
+		browser.navigateBy(() -> browser.driver().findElement(By.xpath("//button[.='Retry the goal']")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("where Retry leads")
+			.isEqualTo("/goals/" + failing);
+		awaitStatus(failing, "failed");
+
+		// A goal an outside orchestrator, "ghost", has claimed and works on: it stays in progress until cancelled.
+		String claimed = "task_" + (9000 + taskCount());
+		Path temporary = WORKSPACE.resolve("tasks").resolve("." + claimed + ".tmp");
+		Files.writeString(temporary, "---\nkind: goal\ncreated_at: \"2026-01-01T00:00:00Z\"\n---\n\nPlan a picnic for the owls.\n");
+		Files.move(temporary, WORKSPACE.resolve("tasks").resolve(claimed + "_inprogress_ghost.md"),
+				StandardCopyOption.ATOMIC_MOVE);
+		awaitStatus(claimed, "inprogress");
+		open("/goals/" + claimed);
+		assertThat(browser.text("#goal h1 .state")).isEqualTo("in progress");
+		assertThat(browser.text("#goal")).contains("Being planned");
+		browser.navigateBy(() -> browser.driver().findElement(By.xpath("//button[.='Cancel the goal']")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/goals/" + claimed);
+		assertThat(browser.text("#goal h1 .state")).isEqualTo("cancelled");
+		assertThat(browser.text("#goal")).contains("No plan: the goal was cancelled before it was planned.");
+		browser.awaitLive();
+		this.pagesSeen.add(url("/goals/" + claimed));
+
+		browser.script("window.__noReload = true");
+		this.store.retry(TaskId.parse(claimed).orElseThrow());
+		browser.until(PATIENCE, (driver) -> !"cancelled".equals(browser.text("#goal h1 .state")));
+		assertThat(browser.script("return window.__noReload === true")).as("the goal changed without a reload")
+			.isEqualTo(true);
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void aPausedPageKeepsItsContrastInLightAndDarkAndTheAgentsPageListsTasksApart() throws Exception {
+		Path tasks = WORKSPACE.resolve("tasks");
+		List<String> held = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			String id = createTask(Map.of("prompt", "Held by an outside program " + i, "agent", "holder"));
+			Files.move(tasks.resolve(id + "_pending.md"), tasks.resolve(id + "_inprogress_holder.md"),
+					StandardCopyOption.ATOMIC_MOVE);
+			awaitStatus(id, "inprogress");
+			held.add(id);
+		}
+		List<String> problems = new ArrayList<>();
+		try {
+			for (String scheme : List.of("light", "dark")) {
+				browser.driver().executeCdpCommand("Emulation.setEmulatedMedia",
+						Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+				for (String page : List.of("/", "/agents")) {
+					open(page);
+					browser.driver().findElement(By.id("live-toggle")).click();
+					assertThat(browser.text("#live-status")).isEqualTo("Paused");
+					browser.accessibilityProblems()
+						.forEach((problem) -> problems.add(page + " paused, " + scheme + ": " + problem));
+					browser.driver().findElement(By.id("live-toggle")).click();
+					browser.awaitLive();
+				}
+			}
+		}
+		finally {
+			browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+		}
+		assertThat(problems).as("axe-core on paused pages").isEmpty();
+		assertThat(browser.text("article.agent[data-agent=holder] dl")).as("what holder works on")
+			.contains(held.get(0) + ", " + held.get(1));
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void whileSpoolIsNotAnsweringTheFormKeepsWhatWasTypedAndTheTabSaysSo() throws Exception {
+		open("/");
+		String title = browser.driver().getTitle();
+		WebElement form = browser.driver().findElement(By.cssSelector("#submit form"));
+		form.findElement(By.name("prompt")).sendKeys("Typed while Spool is away");
+		int tasks = taskCount();
+		browser.driver().executeCdpCommand("Network.enable", Map.of());
+		try {
+			browser.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true,
+					"latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+			// An open stream outlives the switch to offline; paused and resumed, the page finds Spool gone.
+			browser.driver().findElement(By.id("live-toggle")).click();
+			browser.driver().findElement(By.id("live-toggle")).click();
+			browser.until(PATIENCE, (driver) -> "down".equals(browser.attribute("html", "data-server")));
+			assertThat(browser.driver().getTitle()).as("the tab while Spool is not answering")
+				.startsWith("Not answering · ")
+				.doesNotContainPattern("\\d+ running");
+
+			form.findElement(By.cssSelector("button[type=submit]")).click();
+			browser.until(PATIENCE, (driver) -> browser.text("#form-down"));
+			assertThat(browser.text("#form-down")).contains("nothing was sent");
+			assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("still on the board").isEqualTo("/");
+			assertThat(form.findElement(By.name("prompt")).getDomProperty("value")).isEqualTo("Typed while Spool is away");
+		}
+		finally {
+			browser.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false,
+					"latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+			browser.driver().executeCdpCommand("Network.disable", Map.of());
+		}
+		browser.awaitLive();
+		browser.until(PATIENCE, (driver) -> browser.driver().getTitle().matches("\\d+ running · .*"));
+		assertThat(taskCount()).as("tasks made while Spool was not answering").isEqualTo(tasks);
+		browser.consoleProblems();
+		browser.navigateBy(() -> browser.driver().findElement(By.cssSelector("#submit button[type=submit]")).click());
+		assertThat(browser.driver().getCurrentUrl()).as("sent once Spool is back").contains("created=task_");
+		assertThat(title).matches("\\d+ running · .*");
+		checkEveryPageSeen();
+	}
+
 	// --- what a person sees
 
 	/** Opens a page, waits until it is live, and keeps it to check with axe-core and at 400 px. */
@@ -508,6 +679,11 @@ class OperatorBrowserTests {
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 		return JSON.readTree(response.body());
+	}
+
+	private HttpResponse<String> get(String path, String accept) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Accept", accept).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	private int taskCount() throws Exception {

@@ -224,6 +224,10 @@ class PageTests {
 		assertThat(taskFile(made.get(1))).contains("pipeline: " + pipeline, "stage: 2", "transport: files",
 				"depends_on: [" + made.get(0).id() + "]");
 		this.mvc.perform(get(page)).andExpect(status().isOk()).andExpect(content().string(containsString("Translation")));
+		this.store.claim(made.get(0), "nobody").orElseThrow();
+		this.mvc.perform(get(page))
+			.andExpect(content().string(containsString(">in progress</span>")))
+			.andExpect(content().string(org.hamcrest.Matchers.not(containsString(">inprogress<"))));
 	}
 
 	@Test
