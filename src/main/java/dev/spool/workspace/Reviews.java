@@ -173,10 +173,14 @@ final class Reviews {
 	/** The newest decision made on any of the task's answers. */
 	private Optional<Marker> newest(TaskId id) {
 		String prefix = id.text() + ".";
+		// Two decisions at one instant (a coarse or stopped clock): the one on the answer now in outputs/ is the
+		// newer, since every earlier answer was decided before this one was published.
+		Path current = key(this.layout.output(id)).map((key) -> marker(id, key)).orElse(null);
 		try (Stream<Path> listing = Files.list(this.layout.reviews())) {
 			return listing.filter((path) -> isMarkerOf(path, prefix))
 				.flatMap((path) -> read(path).map((decided) -> new Marker(path, decided)).stream())
-				.max(Comparator.comparing((Marker marker) -> marker.decided().at()));
+				.max(Comparator.comparing((Marker marker) -> marker.decided().at())
+					.thenComparing((marker) -> marker.path().equals(current)));
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();
