@@ -54,6 +54,11 @@ final class OutsideAnswers {
 	void recordAll(TaskIndex index) {
 		for (TaskId id : List.copyOf(this.unrecorded)) {
 			this.unrecorded.remove(id);
+			if (index.find(id).map((task) -> task.lastDone() != null).orElse(true)) {
+				// Its record came meanwhile (Spool's own agents write it just after the link), or it is gone: nothing
+				// to read.
+				continue;
+			}
 			try {
 				if (record(id)) {
 					index.refresh(id);
