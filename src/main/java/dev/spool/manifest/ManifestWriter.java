@@ -15,8 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,13 +40,21 @@ import tools.jackson.databind.SerializationFeature;
  * again, with a new generation and an empty journal, once the journal outgrows it, so the bytes written grow with
  * the number of changes, not their square. Every Spool process on a workspace writes what its own index says, so
  * they agree once their indexes do; a journal another process replaced or left behind is caught by comparing
- * generations before each append and by reading the files again every rescan interval.
+ * generations before each append and by reading the files again every rescan interval. Once the workspace has been
+ * quiet for {@value #QUIET_MILLIS} ms, a writer whose last snapshot took at most {@code cheapSnapshot} writes a new
+ * one, so that {@code manifest.json} alone says what the files say; on a large workspace the journal stays.
  */
 public final class ManifestWriter {
 
 	private static final Log logger = LogFactory.getLog(ManifestWriter.class);
 
 	private static final long SETTLE_MILLIS = 50;
+
+	/** How long no change may arrive before a journal with entries is folded into a new snapshot. */
+	static final long QUIET_MILLIS = 500;
+
+	/** A snapshot that takes longer than this to write is not written again merely because the workspace is quiet. */
+	public static final Duration CHEAP_SNAPSHOT = Duration.ofMillis(50);
 
 	private static final ObjectWriter LINE = WorkspaceJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
@@ -60,6 +70,17 @@ public final class ManifestWriter {
 
 	private final AtomicBoolean everything = new AtomicBoolean();
 
+	/** Counts the changes noted, so that a quiet spell is one in which it did not move. */
+	private final AtomicLong changes = new AtomicLong();
+
+	private final long cheapSnapshotNanos;
+
+	/** How long the last snapshot took to build and write. */
+	private volatile long snapshotNanos = Long.MAX_VALUE;
+
+	/** The fold into a snapshot waiting for the workspace to stay quiet; replaced by each settled write. */
+	private ScheduledFuture<?> fold;
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "spool-manifest");
 		thread.setDaemon(true);
@@ -73,9 +94,14 @@ public final class ManifestWriter {
 	private ManifestState left;
 
 	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
+		this(layout, files, index, CHEAP_SNAPSHOT);
+	}
+
+	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, Duration cheapSnapshot) {
 		this.layout = layout;
 		this.files = files;
 		this.index = index;
+		this.cheapSnapshotNanos = cheapSnapshot.toNanos();
 	}
 
 	/** Asks for a task's entry to be written once the current burst of changes has settled. */
@@ -87,6 +113,7 @@ public final class ManifestWriter {
 	/** Notes that a task's entry changed, for the next {@link #writeChanges()}, without scheduling one. */
 	public void noteChange(TaskId id) {
 		this.changed.add(id);
+		this.changes.incrementAndGet();
 	}
 
 	/** Asks for every entry to be compared with the files and brought up to date once changes have settled. */
@@ -98,6 +125,7 @@ public final class ManifestWriter {
 	/** Notes that every entry is to be compared with the files at the next {@link #writeChanges()}, unscheduled. */
 	public void noteEverything() {
 		this.everything.set(true);
+		this.changes.incrementAndGet();
 	}
 
 	/** Whether the last scheduled write failed, so that a failure that lasts is logged once. */
@@ -113,6 +141,7 @@ public final class ManifestWriter {
 		this.scheduled.set(false);
 		try {
 			writeChanges();
+			foldWhenQuiet();
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Wrote " + this.layout.manifest() + " again");
@@ -125,6 +154,43 @@ public final class ManifestWriter {
 				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
 						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
 			}
+		}
+	}
+
+	/** Folds the journal into a snapshot once no change has arrived for {@link #QUIET_MILLIS}. */
+	private synchronized void foldWhenQuiet() {
+		if (this.executor.isShutdown()) {
+			return;
+		}
+		if (this.fold != null) {
+			this.fold.cancel(false);
+		}
+		long now = this.changes.get();
+		this.fold = this.executor.schedule(() -> {
+			if (this.changes.get() != now) {
+				return;
+			}
+			try {
+				foldIfCheap();
+			}
+			catch (IOException | RuntimeException ex) {
+				// The journal stays, which readers apply: only the snapshot alone is behind.
+				logger.debug("Could not fold " + this.layout.manifestJournal() + " into a snapshot", ex);
+			}
+		}, QUIET_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Writes a new snapshot when the journal holds any entry and the last snapshot was cheap to write, so that
+	 * {@code manifest.json} alone is current; leaves a large workspace's journal as it is.
+	 */
+	public synchronized void foldIfCheap() throws IOException {
+		if (this.snapshotNanos > this.cheapSnapshotNanos) {
+			return;
+		}
+		ManifestState seen = ManifestState.of(this.layout);
+		if (!seen.whole() || seen.journalSize() > headerLine(seen.journalGeneration()).length) {
+			write();
 		}
 	}
 
@@ -190,11 +256,11 @@ public final class ManifestWriter {
 
 	/** Writes a whole snapshot now, under a new generation, and starts its journal empty. */
 	public synchronized void write() throws IOException {
+		long started = System.nanoTime();
 		String generation = UUID.randomUUID().toString();
 		List<ManifestEntry> entries = this.index.all().stream().map(ManifestEntry::of).toList();
 		byte[] snapshot = WorkspaceJson.MAPPER.writeValueAsBytes(new Manifest(generation, entries));
-		byte[] header = LINE.writeValueAsBytes(new Header(generation));
-		header = (new String(header, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+		byte[] header = headerLine(generation);
 		this.files.replace(this.layout.manifest(), snapshot);
 		// A crash here leaves the old journal, whose generation no longer matches: readers ignore it, and the next
 		// writer, seeing the mismatch, writes a snapshot again.
@@ -205,6 +271,12 @@ public final class ManifestWriter {
 		}
 		this.recorded = written;
 		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
+		this.snapshotNanos = System.nanoTime() - started;
+	}
+
+	private static byte[] headerLine(String generation) {
+		byte[] header = LINE.writeValueAsBytes(new Header(generation));
+		return (new String(header, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** The merged manifest as entries, for when another process wrote since this one did. */
@@ -232,8 +304,13 @@ public final class ManifestWriter {
 	 * written after this returns.
 	 */
 	public void close() {
-		// Delayed writes still run after shutdown(); periodic checks do not.
-		this.executor.shutdown();
+		synchronized (this) {
+			if (this.fold != null) {
+				this.fold.cancel(false);
+			}
+			// Delayed writes still run after shutdown(); periodic checks do not, and no fold is scheduled after it.
+			this.executor.shutdown();
+		}
 		try {
 			if (!this.executor.awaitTermination(10, TimeUnit.SECONDS)) {
 				this.executor.shutdownNow();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import dev.spool.manifest.ManifestWriter;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The manifest is a snapshot plus a journal of changes: readers apply the journal only to the snapshot it belongs
@@ -146,6 +148,45 @@ class ManifestJournalTests {
 			.hasSize(3);
 	}
 
+	@Test
+	void onceTheWorkspaceIsQuietTheSnapshotAloneSaysWhatTheFilesSay() throws IOException {
+		Opened spool = open(this.root, new CountingDisk(), Duration.ofSeconds(10));
+		Task task = spool.store.create(NewTask.of("q"));
+		spool.manifest.requestWrite(task.id());
+		spool.store.claim(spool.index.find(task.id()).orElseThrow(), "agent_a").orElseThrow();
+		spool.manifest.requestWrite(task.id());
+
+		// Written first to the journal, then folded into a snapshot once nothing changed for a while.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(Files.readAllLines(this.root.resolve("manifest.journal"))).hasSize(1);
+			assertThat(snapshotStatuses()).containsExactly(Map.entry(task.id().text(), "inprogress"));
+		});
+		assertThat(statuses()).containsExactly(Map.entry(task.id().text(), "inprogress"));
+	}
+
+	@Test
+	void aSnapshotTooCostlyToWriteLeavesTheJournalToSayWhatChanged() throws IOException {
+		Opened costly = open(this.root, new CountingDisk(), Duration.ZERO);
+		Task task = costly.store.create(NewTask.of("q"));
+		costly.manifest.noteChange(task.id());
+		costly.manifest.writeChanges();
+
+		costly.manifest.foldIfCheap();
+
+		assertThat(Files.readAllLines(this.root.resolve("manifest.journal"))).hasSize(2);
+		assertThat(snapshotStatuses()).isEmpty();
+		assertThat(statuses()).containsExactly(Map.entry(task.id().text(), "pending"));
+	}
+
+	/** What manifest.json says without its journal. */
+	private Map<String, String> snapshotStatuses() throws IOException {
+		Map<String, String> statuses = new HashMap<>();
+		for (JsonNode entry : WorkspaceJson.MAPPER.readTree(this.root.resolve("manifest.json").toFile()).path("tasks")) {
+			statuses.put(entry.path("id").asString(), entry.path("status").asString());
+		}
+		return statuses;
+	}
+
 	/** Bytes written to manifest files while n tasks are created, claimed and done, each change its own batch. */
 	private long manifestBytesFor(int n) throws IOException {
 		Path folder = Files.createDirectory(this.root.resolve("n" + n));
@@ -186,6 +227,10 @@ class ManifestJournalTests {
 	}
 
 	private Opened open(Path root, CountingDisk disk) throws IOException {
+		return open(root, disk, ManifestWriter.CHEAP_SNAPSHOT);
+	}
+
+	private Opened open(Path root, CountingDisk disk, Duration cheapSnapshot) throws IOException {
 		WorkspaceLayout layout = new WorkspaceLayout(root);
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(false, disk);
@@ -193,7 +238,7 @@ class ManifestJournalTests {
 		TaskIndex index = new TaskIndex(layout, log, Clock.systemUTC(), 1 << 20, (change) -> {
 		});
 		TaskStore store = new TaskStore(layout, files, log, index, Clock.systemUTC(), 1 << 20, 3);
-		ManifestWriter manifest = new ManifestWriter(layout, files, index);
+		ManifestWriter manifest = new ManifestWriter(layout, files, index, cheapSnapshot);
 		this.writers.add(manifest);
 		index.rescan();
 		manifest.write();
