@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,8 +40,8 @@ import tools.jackson.databind.SerializationFeature;
  * the number of changes, not their square. Every Spool process on a workspace writes what its own index says, so
  * they agree once their indexes do; a journal another process replaced or left behind is caught by comparing
  * generations before each append and by reading the files again every rescan interval. Once the workspace has been
- * quiet for {@value #QUIET_MILLIS} ms, a writer whose last snapshot took at most {@code cheapSnapshot} writes a new
- * one, so that {@code manifest.json} alone says what the files say; on a large workspace the journal stays.
+ * quiet for {@value #QUIET_MILLIS} ms, a writer whose last snapshot was at most {@code cheapSnapshotBytes} writes a
+ * new one, so that {@code manifest.json} alone says what the files say; on a large workspace the journal stays.
  */
 public final class ManifestWriter {
 
@@ -53,8 +52,12 @@ public final class ManifestWriter {
 	/** How long no change may arrive before a journal with entries is folded into a new snapshot. */
 	static final long QUIET_MILLIS = 500;
 
-	/** A snapshot that takes longer than this to write is not written again merely because the workspace is quiet. */
-	public static final Duration CHEAP_SNAPSHOT = Duration.ofMillis(50);
+	/**
+	 * A snapshot larger than this is not written again merely because the workspace is quiet: about 10,000 tasks,
+	 * which take about 50 ms to write on two cores. A size, not a measured time, so that a busy machine does not
+	 * leave a small workspace's snapshot behind.
+	 */
+	public static final long CHEAP_SNAPSHOT_BYTES = 4L << 20;
 
 	private static final ObjectWriter LINE = WorkspaceJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
@@ -73,10 +76,10 @@ public final class ManifestWriter {
 	/** Counts the changes noted, so that a quiet spell is one in which it did not move. */
 	private final AtomicLong changes = new AtomicLong();
 
-	private final long cheapSnapshotNanos;
+	private final long cheapSnapshotBytes;
 
-	/** How long the last snapshot took to build and write. */
-	private volatile long snapshotNanos = Long.MAX_VALUE;
+	/** The size of the last snapshot this process wrote. */
+	private volatile long snapshotBytes = Long.MAX_VALUE;
 
 	/** The fold into a snapshot waiting for the workspace to stay quiet; replaced by each settled write. */
 	private ScheduledFuture<?> fold;
@@ -94,14 +97,14 @@ public final class ManifestWriter {
 	private ManifestState left;
 
 	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index) {
-		this(layout, files, index, CHEAP_SNAPSHOT);
+		this(layout, files, index, CHEAP_SNAPSHOT_BYTES);
 	}
 
-	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, Duration cheapSnapshot) {
+	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, long cheapSnapshotBytes) {
 		this.layout = layout;
 		this.files = files;
 		this.index = index;
-		this.cheapSnapshotNanos = cheapSnapshot.toNanos();
+		this.cheapSnapshotBytes = cheapSnapshotBytes;
 	}
 
 	/** Asks for a task's entry to be written once the current burst of changes has settled. */
@@ -181,11 +184,11 @@ public final class ManifestWriter {
 	}
 
 	/**
-	 * Writes a new snapshot when the journal holds any entry and the last snapshot was cheap to write, so that
+	 * Writes a new snapshot when the journal holds any entry and the last snapshot was small enough, so that
 	 * {@code manifest.json} alone is current; leaves a large workspace's journal as it is.
 	 */
 	public synchronized void foldIfCheap() throws IOException {
-		if (this.snapshotNanos > this.cheapSnapshotNanos) {
+		if (this.snapshotBytes > this.cheapSnapshotBytes) {
 			return;
 		}
 		ManifestState seen = ManifestState.of(this.layout);
@@ -256,7 +259,6 @@ public final class ManifestWriter {
 
 	/** Writes a whole snapshot now, under a new generation, and starts its journal empty. */
 	public synchronized void write() throws IOException {
-		long started = System.nanoTime();
 		String generation = UUID.randomUUID().toString();
 		List<ManifestEntry> entries = this.index.all().stream().map(ManifestEntry::of).toList();
 		byte[] snapshot = WorkspaceJson.MAPPER.writeValueAsBytes(new Manifest(generation, entries));
@@ -271,7 +273,7 @@ public final class ManifestWriter {
 		}
 		this.recorded = written;
 		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
-		this.snapshotNanos = System.nanoTime() - started;
+		this.snapshotBytes = snapshot.length;
 	}
 
 	private static byte[] headerLine(String generation) {

@@ -45,17 +45,31 @@ public final class AttemptLog {
 	/**
 	 * The task's records in order. Outside agents may write records too, so each is read through one descriptor that
 	 * follows no link and waits on no pipe, and at most {@link #MAX_RECORD_BYTES} of it; a record that is not a
-	 * regular file, is larger or is not a record is skipped, and reported once.
+	 * regular file, is larger or is not a record is skipped, and reported once. Each record carries the number of its
+	 * file, whatever its content says.
 	 */
 	List<Attempt> read(TaskId id) {
-		List<Attempt> history = new ArrayList<>();
-		for (int number = 1;; number++) {
+		return read(id, List.of());
+	}
+
+	/**
+	 * The task's records in order, reading only those after the ones already known: records are never changed or
+	 * removed, so a history read before whose numbers run from 1 without a gap is still true, and only the numbers
+	 * after it are probed. A history with a gap (a record skipped as unreadable) is read again whole.
+	 * @param known the task's history as read before, or empty
+	 */
+	List<Attempt> read(TaskId id, List<Attempt> known) {
+		int count = known.size();
+		boolean unbroken = count == 0 || known.get(count - 1).number() == count;
+		List<Attempt> history = new ArrayList<>(unbroken ? known : List.of());
+		for (int number = history.size() + 1;; number++) {
 			Path path = this.layout.attempt(id, number);
 			try {
-				history.add(readRecord(path));
+				Attempt attempt = readRecord(path);
+				history.add((attempt.number() == number) ? attempt : attempt.withNumber(number));
 			}
 			catch (NoSuchFileException ex) {
-				return history;
+				return (history.size() == count && unbroken) ? known : history;
 			}
 			catch (IOException | JacksonException ex) {
 				skip(path, ProblemText.describe(ex));
@@ -116,7 +130,8 @@ public final class AttemptLog {
 
 	Attempt append(TaskId id, Attempt attempt) throws IOException {
 		Attempt noted = this.notes.attach(id, attempt);
-		for (int number = read(id).size() + 1;; number++) {
+		// The first free number: records are dense, and a number another process takes first is skipped below.
+		for (int number = nextNumber(id);; number++) {
 			Attempt numbered = noted.withNumber(number);
 			try {
 				this.files.publishNew(this.layout.attempt(id, number), WorkspaceJson.MAPPER.writeValueAsBytes(numbered));

@@ -155,8 +155,11 @@ final class TaskReader {
 			problem = document.problem();
 		}
 		// A listing that shows no record or no output spares a probe per task; one added since is seen next time.
-		List<Attempt> history = (listed != null && listed.records() == 0) ? List.of() : this.log.read(id);
-		this.reads.records.addAndGet(history.size());
+		List<Attempt> known = (before != null) ? before.history() : List.of();
+		List<Attempt> history = (listed != null && listed.records() == 0) ? List.of() : this.log.read(id, known);
+		boolean extended = !known.isEmpty() && history.size() >= known.size()
+				&& history.get(known.size() - 1) == known.get(known.size() - 1);
+		this.reads.records.addAndGet(history.size() - (extended ? known.size() : 0));
 		boolean hasOutput = (listed == null || listed.output())
 				&& Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()

@@ -150,7 +150,7 @@ class ManifestJournalTests {
 
 	@Test
 	void onceTheWorkspaceIsQuietTheSnapshotAloneSaysWhatTheFilesSay() throws IOException {
-		Opened spool = open(this.root, new CountingDisk(), Duration.ofSeconds(10));
+		Opened spool = open(this.root, new CountingDisk(), 1L << 30);
 		Task task = spool.store.create(NewTask.of("q"));
 		spool.manifest.requestWrite(task.id());
 		spool.store.claim(spool.index.find(task.id()).orElseThrow(), "agent_a").orElseThrow();
@@ -166,7 +166,7 @@ class ManifestJournalTests {
 
 	@Test
 	void aSnapshotTooCostlyToWriteLeavesTheJournalToSayWhatChanged() throws IOException {
-		Opened costly = open(this.root, new CountingDisk(), Duration.ZERO);
+		Opened costly = open(this.root, new CountingDisk(), 0);
 		Task task = costly.store.create(NewTask.of("q"));
 		costly.manifest.noteChange(task.id());
 		costly.manifest.writeChanges();
@@ -227,10 +227,10 @@ class ManifestJournalTests {
 	}
 
 	private Opened open(Path root, CountingDisk disk) throws IOException {
-		return open(root, disk, ManifestWriter.CHEAP_SNAPSHOT);
+		return open(root, disk, ManifestWriter.CHEAP_SNAPSHOT_BYTES);
 	}
 
-	private Opened open(Path root, CountingDisk disk, Duration cheapSnapshot) throws IOException {
+	private Opened open(Path root, CountingDisk disk, long cheapSnapshotBytes) throws IOException {
 		WorkspaceLayout layout = new WorkspaceLayout(root);
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(false, disk);
@@ -238,7 +238,7 @@ class ManifestJournalTests {
 		TaskIndex index = new TaskIndex(layout, log, Clock.systemUTC(), 1 << 20, (change) -> {
 		});
 		TaskStore store = new TaskStore(layout, files, log, index, Clock.systemUTC(), 1 << 20, 3);
-		ManifestWriter manifest = new ManifestWriter(layout, files, index, cheapSnapshot);
+		ManifestWriter manifest = new ManifestWriter(layout, files, index, cheapSnapshotBytes);
 		this.writers.add(manifest);
 		index.rescan();
 		manifest.write();

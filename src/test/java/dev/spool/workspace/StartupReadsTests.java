@@ -72,6 +72,29 @@ class StartupReadsTests {
 		workspace.close();
 	}
 
+	@Test
+	void aTaskReadAgainReadsOnlyTheRecordsWrittenSince() throws IOException {
+		writeWorkspace();
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		TaskReader.Reads reads = workspace.index().reads();
+		TaskId id = TaskId.of(2);
+		long before = reads.records.get();
+
+		workspace.index().refresh(id);
+		assertThat(reads.records.get() - before).as("records read again").isZero();
+
+		Instant at = Instant.parse("2026-11-28T10:00:00Z");
+		Files.write(this.root.resolve(".spool/attempts/" + id + ".2.json"), WorkspaceJson.MAPPER.writeValueAsBytes(
+				new Attempt(7, Attempt.Outcome.CANCELLED, "person", at, at, null, null, false, null)));
+		workspace.index().refresh(id);
+
+		assertThat(reads.records.get() - before).as("records read").isEqualTo(1);
+		assertThat(workspace.index().find(id).orElseThrow().history()).extracting(Attempt::number)
+			.as("numbered by their files").containsExactly(1, 2);
+		workspace.close();
+	}
+
 	/** Half the tasks done with a result and a record, half pending; returns the number of records. */
 	private int writeWorkspace() throws IOException {
 		Files.createDirectories(this.root.resolve("tasks"));
