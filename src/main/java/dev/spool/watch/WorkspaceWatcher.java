@@ -118,6 +118,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 	private void run() {
 		long nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 		try {
+			// The answers that outside agents published while no Spool watched, recorded once Spool is up.
+			this.outsideAnswers.run();
 			while (!Thread.currentThread().isInterrupted()) {
 				try {
 					long waitNanos = Math.max(0, nextRescan - System.nanoTime());

@@ -102,7 +102,8 @@ public final class Workspace {
 		store.recoverStagedAnswers();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();
-		outsideAnswers.recordAll(index);
+		// The answers outside agents published are recorded after the workspace opens, by the watcher, not here: in a
+		// workspace of many such answers that nobody recorded yet, writing their records would hold up the start.
 		return new Workspace(layout, files, taskFiles, index, store, failureNotes, outsideAnswers, log.notes());
 	}
 
