@@ -27,6 +27,9 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		Boolean review) {
 
 	public Attempt {
+		// Agent and model names repeat across every record: one copy of each.
+		agent = (agent != null) ? agent.intern() : null;
+		model = (model != null) ? model.intern() : null;
 		warnings = (warnings == null || warnings.isEmpty()) ? null : List.copyOf(warnings);
 		review = Boolean.TRUE.equals(review) ? Boolean.TRUE : null;
 	}

@@ -28,6 +28,8 @@ public record Task(TaskId id, TaskFile file, String owner, TaskDocument document
 
 	public Task {
 		history = List.copyOf(history);
+		// A few agents own a hundred thousand tasks: one copy of each name, not one a task.
+		owner = (owner != null) ? owner.intern() : null;
 	}
 
 	/**

@@ -64,7 +64,7 @@ final class TaskReader {
 
 	/** Owners of finished tasks that the files no longer tell, such as a shell agent's, carried over a restart. */
 	void rememberOwners(Map<TaskId, String> owners) {
-		this.rememberedOwners.putAll(owners);
+		owners.forEach((id, owner) -> this.rememberedOwners.put(id, owner.intern()));
 	}
 
 	/**

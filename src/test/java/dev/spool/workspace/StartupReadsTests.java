@@ -44,7 +44,9 @@ class StartupReadsTests {
 			assertThat(reads.results).as("results read").hasValue(TASKS / 2);
 			assertThat(reads.records).as("attempt records read").hasValue(records);
 			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().history()).hasSize(1);
-			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().owner()).isEqualTo("agent_b");
+			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().owner()).isEqualTo("agent_b")
+				.as("one copy of an agent's name for all its tasks")
+				.isSameAs(workspace.index().find(TaskId.of(4)).orElseThrow().owner());
 		}
 		finally {
 			watcher.stop();
