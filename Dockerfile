@@ -20,11 +20,11 @@ COPY --from=build /spool.jar /tmp/spool.jar
 # Class data sharing (README, "Faster start-up"): the jar extracted, and one training run with this image's own Java,
 # which exits once the application context is ready, writes the archive that every start then maps.
 RUN java -Djarmode=tools -jar /tmp/spool.jar extract --destination /app && rm /tmp/spool.jar \
- && java -XX:+UseSerialGC -Xss512k -Xms32m -XX:MaxRAMPercentage=50 -XX:ArchiveClassesAtExit=/app/spool.jsa \
+ && java -XX:+UseSerialGC -Xss512k -Xms32m -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=50 -XX:ArchiveClassesAtExit=/app/spool.jsa \
       -Dspring.context.exit=onRefresh -jar /app/spool.jar --spool.workspace=/tmp/training \
  && rm -rf /tmp/training
 USER 10001
 ENV SPOOL_WORKSPACE=/workspace
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-XX:MaxRAMPercentage=50", "-XX:SharedArchiveFile=/app/spool.jsa", \
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=50", "-XX:SharedArchiveFile=/app/spool.jsa", \
   "-jar", "/app/spool.jar"]

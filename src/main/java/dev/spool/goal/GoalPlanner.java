@@ -104,8 +104,6 @@ final class GoalPlanner {
 
 	private final SpoolTools tools;
 
-	private final BeanOutputConverter<Plan> converter = new BeanOutputConverter<>(Plan.class);
-
 	/** Refused answers already reported as unreadable, so that each is logged once however often it is asked for. */
 	private final Set<String> unreadableRefusals = ConcurrentHashMap.newKeySet();
 
@@ -318,11 +316,11 @@ final class GoalPlanner {
 				? this.store.lastRejection(goal.id()).map((rejection) -> "\n\n" + rejection.promptSection()).orElse("")
 				: "");
 		String system = ((role != null) ? role.systemPrompt().strip() + "\n\n" : "") + INSTRUCTIONS + agents();
-		Answer answer = call(claim, new ModelRequest(system, prompt + "\n\n" + this.converter.getFormat(),
+		Answer answer = call(claim, new ModelRequest(system, prompt + "\n\n" + PlanFormat.CONVERTER.getFormat(),
 				(role != null) ? role.model() : null, (role != null) ? role.temperature() : null));
 		Plan plan;
 		try {
-			plan = this.converter.convert(answer.text());
+			plan = PlanFormat.CONVERTER.convert(answer.text());
 		}
 		catch (RuntimeException ex) {
 			throw refused(goal, answer.text(), "the model's answer is not a plan in JSON");
@@ -590,6 +588,16 @@ final class GoalPlanner {
 			super("the plan kept in .spool/plans/" + goal.text() + ".json is refused: " + reason
 					+ "; remove that file and retry the goal to plan it again");
 		}
+
+	}
+
+	/**
+	 * The plan's JSON format, made at the first plan rather than with Spool: building it generates a JSON schema, which
+	 * loads a schema generator and its Jackson, seconds of a start on a small machine for a feature not every run uses.
+	 */
+	private static final class PlanFormat {
+
+		static final BeanOutputConverter<Plan> CONVERTER = new BeanOutputConverter<>(Plan.class);
 
 	}
 

@@ -8,9 +8,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The workspace's MCP servers. Spring AI's MCP client auto-configuration, which would start servers named in
- * {@code spring.ai.mcp.client.*} with the application, is turned off in {@code application.properties}: Spool builds
- * its clients from {@code mcp.json} itself, at their first use.
+ * The workspace's MCP servers. Spring AI's MCP client starter, which would start servers named in
+ * {@code spring.ai.mcp.client.*} with the application, is left out of the build: Spool builds its clients with the MCP
+ * SDK from {@code mcp.json} itself, at their first use.
  */
 @Configuration(proxyBeanMethods = false)
 class McpClientConfiguration {
