@@ -144,15 +144,91 @@
     });
   }
 
-  // The board's select-all box: shown only with a script, since only a script can tick the others.
+  // The board's selection, kept by task id across live refreshes: a ticked task that a refresh moves to another page
+  // stays chosen (the bulk form sends it in a hidden field) and the bar says so; the select-all box (shown only with
+  // a script, since only a script can tick the others) is ticked when every box on the page is, and mixed when some are.
+  const selected = new Set();
+
+  const pageBoxes = () => [...document.querySelectorAll('#board input[type=checkbox][name=ids]')];
+
   function followSelection(root) {
     const all = root.querySelector('#select-all');
     if (!all) {
       return;
     }
     all.hidden = false;
-    all.addEventListener('change', () => {
-      document.querySelectorAll('input[type=checkbox][name=ids]').forEach((box) => { box.checked = all.checked; });
+    pageBoxes().forEach((box) => {
+      // The first load takes what the browser restored; a refresh shows what was chosen before it.
+      if (root === document && box.checked) {
+        selected.add(box.value);
+      }
+      box.checked = selected.has(box.value);
+    });
+    showSelection();
+  }
+
+  function showSelection() {
+    const all = document.getElementById('select-all');
+    const form = document.getElementById('bulk');
+    if (!all || !form) {
+      return;
+    }
+    const boxes = pageBoxes();
+    const ticked = boxes.filter((box) => box.checked).length;
+    all.checked = boxes.length > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+    form.querySelectorAll('input[data-elsewhere]').forEach((input) => input.remove());
+    const here = new Set(boxes.map((box) => box.value));
+    const elsewhere = [...selected].filter((id) => !here.has(id));
+    elsewhere.forEach((id) => {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = 'ids';
+      input.value = id;
+      input.dataset.elsewhere = 'yes';
+      form.append(input);
+    });
+    const status = document.getElementById('selection');
+    const clear = document.getElementById('clear-selection');
+    if (status) {
+      status.hidden = selected.size === 0;
+      status.textContent = selected.size === 0 ? ''
+        : `${selected.size} selected${elsewhere.length ? `, ${elsewhere.length} not on this page` : ''}`;
+    }
+    if (clear) {
+      clear.hidden = selected.size === 0;
+    }
+  }
+
+  function followSelectionChanges() {
+    document.addEventListener('change', (event) => {
+      const box = event.target;
+      if (box.id === 'select-all') {
+        pageBoxes().forEach((each) => {
+          each.checked = box.checked;
+          if (box.checked) {
+            selected.add(each.value);
+          } else {
+            selected.delete(each.value);
+          }
+        });
+      } else if (box.name === 'ids' && box.type === 'checkbox' && box.closest('#board')) {
+        if (box.checked) {
+          selected.add(box.value);
+        } else {
+          selected.delete(box.value);
+        }
+      } else {
+        return;
+      }
+      showSelection();
+    });
+    document.addEventListener('click', (event) => {
+      if (event.target.id === 'clear-selection') {
+        selected.clear();
+        pageBoxes().forEach((box) => { box.checked = false; });
+        showSelection();
+      }
     });
   }
 
@@ -556,6 +632,7 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     document.querySelectorAll('form[data-kinds]').forEach(followKinds);
+    followSelectionChanges();
     followDismiss();
     showFormError();
     connect();

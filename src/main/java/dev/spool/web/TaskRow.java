@@ -37,12 +37,17 @@ record TaskRow(String id, String title, String state, String owner, String agent
 	}
 
 	private static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, String reason, int subtasks) {
-		String title = (task.title() != null) ? task.title() : firstLine(task.summary());
+		String title = titleOf(task);
 		String quiet = sweeper.quietFor(task.file()).map(Ages::of).orElse(null);
 		TaskId parent = task.document().parent();
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
 				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet,
 				(parent != null) ? parent.text() : null, subtasks);
+	}
+
+	/** The task's title, or the start of its prompt. */
+	static String titleOf(Task task) {
+		return (task.title() != null) ? task.title() : firstLine(task.summary());
 	}
 
 	private static String firstLine(String text) {

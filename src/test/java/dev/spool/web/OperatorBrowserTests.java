@@ -357,33 +357,47 @@ class OperatorBrowserTests {
 	}
 
 	@Test
-	void tickedTasksAreCancelledTogetherOnceConfirmed() throws Exception {
+	void tickedTasksStayChosenWhenARefreshMovesThemAndAreCancelledTogetherOnceConfirmed() throws Exception {
 		open("/?state=pending&agent=nobody");
 		browser.script("document.getElementById('select-all').click()");
 		List<String> ticked = ticked();
 		assertThat(ticked).as("select-all ticks the page").hasSize(TaskBoard.PAGE_SIZE);
+		String pushed = ticked.get(ticked.size() - 1);
+
+		String made = createTask(Map.of("prompt", "Arrives while the whole page is ticked", "agent", "nobody"));
+		awaitRow(made);
+		assertThat(ticked()).as("ticks kept by the live refresh").doesNotContain(made, pushed)
+			.hasSize(TaskBoard.PAGE_SIZE - 1);
+		assertThat(browser.script("const all = document.getElementById('select-all'); return [all.checked, all.indeterminate]"))
+			.as("the select-all box with 24 of 25 ticked")
+			.isEqualTo(List.of(false, true));
+		assertThat(browser.text("#selection")).isEqualTo(TaskBoard.PAGE_SIZE + " selected, 1 not on this page");
+
 		String kept = ticked.get(0);
 		browser.script("document.querySelector(arguments[0]).focus()", "#board input[name=ids][value='" + kept + "']");
 		browser.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
-
-		String made = createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody"));
-		awaitRow(made);
-		List<String> stillTicked = ticked();
-		assertThat(stillTicked).as("ticks kept by the live refresh")
-			.doesNotContain(kept, made)
-			.hasSizeGreaterThanOrEqualTo(TaskBoard.PAGE_SIZE - 2);
+		String pushedToo = ticked.get(ticked.size() - 2);
+		awaitRow(createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody")));
 		assertThat(browser.script("return document.activeElement.value")).as("focus stays on the box it was on")
 			.isEqualTo(kept);
+		int chosen = TaskBoard.PAGE_SIZE - 1;
+		assertThat(browser.text("#selection")).isEqualTo(chosen + " selected, 2 not on this page");
 
 		browser.navigateBy(() -> browser.script("document.querySelector('#bulk button[value=cancel]').click()"));
 		pagesSeen.add(browser.driver().getCurrentUrl());
-		assertThat(browser.text("main h1")).isEqualTo("Cancel " + stillTicked.size() + " tasks?");
-		assertThat(taskStatus(stillTicked.get(0))).as("nothing changes before the confirmation").isEqualTo("pending");
+		assertThat(browser.text("main h1")).isEqualTo("Cancel " + chosen + " tasks?");
+		assertThat(browser.text("#bulk-tasks")).as("the tasks chosen, with their titles, those moved off the page too")
+			.contains(pushed + " — Busy task ", pushedToo + " — Busy task ")
+			.doesNotContain(kept);
+		assertThat(browser.attribute("#bulk-keep", "href")).as("Keep them as they are")
+			.isEqualTo("/?state=pending&agent=nobody&page=1");
+		assertThat(taskStatus(pushed)).as("nothing changes before the confirmation").isEqualTo("pending");
 		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
 
-		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/");
-		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + stillTicked.size() + " tasks.");
-		for (String id : stillTicked) {
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getQuery()).as("the board as it was")
+			.isEqualTo("state=pending&agent=nobody&page=1");
+		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + chosen + " tasks.");
+		for (String id : ticked.subList(1, ticked.size())) {
 			assertThat(taskStatus(id)).as(id).isEqualTo("cancelled");
 		}
 		assertThat(taskStatus(kept)).isEqualTo("pending");
