@@ -345,7 +345,7 @@
         });
         restoreFocus(fresh, focus);
         enhance(fresh);
-        if (fresh.id === 'board') {
+        if (fresh.id === 'board' && titleWhenUp === null) {
           titleFromBoard(fresh);
         }
       }
@@ -418,7 +418,9 @@
   function titleWhileDown(down) {
     if (down && titleWhenUp === null) {
       titleWhenUp = document.title;
-      document.title = 'Not answering · ' + document.title.replace(/^\d+ running · \d+ pending · \d+ failed · /, '');
+      // Every count goes ("2 to review", "3 running", ...): only the page's name stays.
+      document.title = ['Not answering', ...document.title.split(' · ').filter((part) => !/^\d/.test(part))]
+        .join(' · ');
     } else if (!down && titleWhenUp !== null) {
       document.title = titleWhenUp;
       titleWhenUp = null;
@@ -440,6 +442,7 @@
     events.addEventListener('open', () => {
       failures = 0;
       show('connected', 'Live');
+      followModel();
     });
     // The stream's first event says how many changes Spool has sent: a region rendered at that version (its
     // data-version) missed nothing and is not fetched again; any other changed before the stream opened, or while
@@ -476,6 +479,24 @@
     });
     events.addEventListener('quiet', (event) => refreshSoon(JSON.parse(event.data).id));
     events.addEventListener('conversation', (event) => refreshSoon(null, JSON.parse(event.data).id));
+  }
+
+  // The offline-model banner says what the Spool answering now runs: a page open across a restart from the offline
+  // model to a real one, or the reverse (the dangerous way: answers that read like work but are not), asks again on
+  // every connection rather than trusting what it was rendered with.
+  async function followModel() {
+    const banner = document.getElementById('offline-model');
+    if (!banner) {
+      return;
+    }
+    try {
+      const response = await fetch('/api/model', { cache: 'no-store' });
+      if (response.ok) {
+        banner.hidden = !(await response.json()).offline;
+      }
+    } catch (error) {
+      // Spool went away again; the next connection asks.
+    }
   }
 
   function pause(yes) {
