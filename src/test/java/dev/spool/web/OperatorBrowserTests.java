@@ -405,6 +405,36 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void cancellingARunningTaskFromItsPageIsConfirmedFirst() throws Exception {
+		String id = createTask(Map.of("prompt", "Worked on by an outside program", "title", "Long work", "agent", "holder"));
+		Path tasks = WORKSPACE.resolve("tasks");
+		Files.move(tasks.resolve(id + "_pending.md"), tasks.resolve(id + "_inprogress_holder.md"),
+				StandardCopyOption.ATOMIC_MOVE);
+		awaitStatus(id, "inprogress");
+		open("/tasks/" + id);
+		// The live region may be replaced at any moment, so the button is found and clicked in one step.
+		browser.navigateBy(() -> browser.script("document.querySelector('#cancel-running button').click()"));
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.text("main h1")).isEqualTo("Cancel 1 task?");
+		assertThat(browser.text("#bulk-tasks")).isEqualTo(id + " — Long work (inprogress)");
+		assertThat(browser.text("main")).contains("An agent working on a task stops and publishes nothing");
+		assertThat(taskStatus(id)).as("nothing changes before the confirmation").isEqualTo("inprogress");
+
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-keep")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/tasks/" + id);
+		assertThat(taskStatus(id)).as("kept as it was").isEqualTo("inprogress");
+
+		browser.awaitLive();
+		browser.navigateBy(() -> browser.script("document.querySelector('#cancel-running button').click()"));
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("back on the task's page")
+			.isEqualTo("/tasks/" + id);
+		assertThat(browser.text("#detail h1 .state")).isEqualTo("cancelled");
+		assertThat(taskStatus(id)).isEqualTo("cancelled");
+		checkEveryPageSeen();
+	}
+
+	@Test
 	void theChartDrawsTheLastHalfHourWithAxesAndTellsAMinuteUnderThePointer() throws Exception {
 		open("/");
 		browser.until(PATIENCE, (driver) -> browser.script("return document.querySelector('#board .activity .uplot canvas')"));
