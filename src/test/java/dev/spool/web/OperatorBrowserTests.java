@@ -171,6 +171,19 @@ class OperatorBrowserTests {
 			.as("the search box keeps focus and its selection")
 			.isEqualTo(List.of("q", 2L, 6L));
 		assertThat(browser.script("return window.__noReload === true")).isEqualTo(true);
+
+		// Paused, the board is fetched no more; its timers tick on.
+		browser.driver().findElement(By.id("live-toggle")).click();
+		String row = "#board tr[data-task='" + next + "'] ";
+		String quietRow = "#board tr[data-task='" + id + "'] ";
+		String age = browser.text(row + "td.age .timer");
+		String quiet = browser.text(quietRow + ".quiet .timer");
+		browser.until(PATIENCE, (driver) -> !age.equals(browser.text(row + "td.age .timer"))
+				&& !quiet.equals(browser.text(quietRow + ".quiet .timer")) ? true : null);
+		assertThat(browser.text(row + "td.age")).matches("\\d+ s");
+		assertThat(browser.text(quietRow + ".quiet")).matches("quiet \\d+ s");
+		assertThat(browser.text("#live-status")).isEqualTo("Paused");
+		browser.driver().findElement(By.id("live-toggle")).click();
 		browser.screenshot("operator-quiet-flag");
 		checkEveryPageSeen();
 	}
