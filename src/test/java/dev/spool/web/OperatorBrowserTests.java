@@ -448,6 +448,62 @@ class OperatorBrowserTests {
 	}
 
 	@Test
+	void atFourHundredPixelsTheBoardTheNavAndTheFormShowEverythingInLightAndDark() throws Exception {
+		List<String> problems = new ArrayList<>();
+		try {
+			browser.width(400);
+			for (String scheme : List.of("light", "dark")) {
+				browser.driver().executeCdpCommand("Emulation.setEmulatedMedia",
+						Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+				for (String page : List.of("/", "/?state=cancelled", "/?sort=owner&dir=desc")) {
+					browser.open(url(page));
+					browser.awaitLive();
+					String where = page + " at 400 px, " + scheme + ": ";
+					browser.screenshot("operator-400px-" + scheme + "-" + page.length());
+					@SuppressWarnings("unchecked")
+					List<String> clipped = (List<String>) browser.script("""
+							const wrap = document.querySelector('#board table.tasks').closest('.table-wrap');
+							const found = [];
+							if (wrap.scrollWidth > wrap.clientWidth + 1) {
+							  found.push('the board scrolls sideways by ' + (wrap.scrollWidth - wrap.clientWidth) + ' px');
+							}
+							const edge = wrap.getBoundingClientRect().right + 1;
+							document.querySelectorAll('#board tr[data-task] td, #board tr[data-task] .state').forEach((cell) => {
+							  if (cell.getBoundingClientRect().right > edge || cell.scrollWidth > cell.clientWidth + 1) {
+							    found.push(cell.closest('tr').dataset.task + ' cuts ' + cell.innerText.trim());
+							  }
+							});
+							document.querySelectorAll('header nav a').forEach((link) => {
+							  if (link.getClientRects().length > 1) {
+							    found.push('the nav wraps ' + link.innerText.trim());
+							  }
+							});
+							document.querySelectorAll('fieldset.kinds label').forEach((label) => {
+							  const words = document.createRange();
+							  words.selectNodeContents(label);
+							  const text = [...label.childNodes].find((node) => node.nodeType === 3 && node.textContent.trim());
+							  const range = document.createRange();
+							  range.selectNodeContents(text);
+							  const name = range.getBoundingClientRect();
+							  const said = label.querySelector('small').getBoundingClientRect();
+							  if (said.top < name.bottom - 1 && said.left < name.right) {
+							    found.push('the description overlaps ' + text.textContent.trim());
+							  }
+							});
+							return found;""");
+					clipped.forEach((problem) -> problems.add(where + problem));
+					browser.accessibilityProblems().forEach((problem) -> problems.add(where + problem));
+				}
+			}
+		}
+		finally {
+			browser.width(0);
+			browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+		}
+		assertThat(problems).as("what a 400 px screen cuts or overlaps").isEmpty();
+	}
+
+	@Test
 	void theChartDrawsTheLastHalfHourWithAxesAndTellsAMinuteUnderThePointer() throws Exception {
 		open("/");
 		browser.until(PATIENCE, (driver) -> browser.script("return document.querySelector('#board .activity .uplot canvas')"));
