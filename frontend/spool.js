@@ -249,18 +249,28 @@
       const grid = { stroke: 'rgba(128, 128, 128, 0.25)', width: 1 };
       const bars = (align) => window.uPlot.paths.bars({ size: [0.4, 40], align });
       const count = (u, value) => (value == null ? '–' : String(value));
-      const width = Math.max(240, Math.min(box.clientWidth || 320, 640));
-      // eslint-disable-next-line no-new
-      new window.uPlot({
-        width,
-        height: 170,
+      // The whole row's width (it used to stop at 640 px, leaving half the row empty), again when the window resizes.
+      const width = () => Math.max(240, box.clientWidth || 320);
+      // Latency ticks carry their own unit, as the caption says it ('450 ms', '1.5 s', '2 min'): a separate 'ms'
+      // label sat over the ticks.
+      const latency = (value) => {
+        if (value < 1000) {
+          return `${Math.round(value)} ms`;
+        }
+        return value < 60000 ? `${Number((value / 1000).toFixed(1))} s` : `${Math.round(value / 60000)} min`;
+      };
+      const plot = new window.uPlot({
+        width: width(),
+        height: 190,
         legend: { live: true },
         scales: { x: { time: true }, n: { range: (u, min, max) => [0, Math.max(1, max)] },
           ms: { range: (u, min, max) => [0, Math.max(1, max || 1)] } },
         axes: [
-          { stroke: ink, grid, size: 36 },
+          // Two rows, the time and under it the date: room for both, or the date is cut off.
+          { stroke: ink, grid, size: 54 },
           { scale: 'n', label: 'per min', stroke: ink, grid, size: 44 },
-          { scale: 'ms', label: 'ms', side: 1, stroke: ink, grid: { show: false }, size: 52 },
+          { scale: 'ms', label: 'latency', side: 1, stroke: ink, grid: { show: false }, size: 64,
+            values: (u, splits) => splits.map(latency) },
         ],
         series: [
           { label: 'Minute' },
@@ -269,9 +279,10 @@
           { label: 'Failed', scale: 'n', stroke: '#c62828', fill: 'rgba(198, 40, 40, 0.45)', paths: bars(1),
             value: count },
           { label: 'Latency', scale: 'ms', stroke: '#1565c0', width: 2, spanGaps: true,
-            value: (u, value) => (value == null ? '–' : `${value} ms`) },
+            value: (u, value) => (value == null ? '–' : latency(value)) },
         ],
       }, [data.minutes, data.finished, data.failed, data.latencyMs], box);
+      box.spoolPlot = { plot, width };
     });
   }
 
@@ -654,6 +665,11 @@
   document.addEventListener('DOMContentLoaded', () => {
     document.querySelectorAll('form[data-kinds]').forEach(followKinds);
     followSelectionChanges();
+    window.addEventListener('resize', () => document.querySelectorAll('[data-chart]').forEach((box) => {
+      if (box.spoolPlot) {
+        box.spoolPlot.plot.setSize({ width: box.spoolPlot.width(), height: 190 });
+      }
+    }));
     followDismiss();
     showFormError();
     connect();

@@ -511,6 +511,14 @@ class OperatorBrowserTests {
 		assertThat(browser.script("return document.querySelectorAll('#board .activity .u-axis').length"))
 			.as("time, tasks per minute and latency axes")
 			.isEqualTo(3L);
+		assertThat(((Number) browser.script("return document.querySelector('#board .activity .uplot').offsetWidth"
+				+ " / document.querySelector('#board').offsetWidth")).doubleValue())
+			.as("the chart's share of the board's width")
+			.isGreaterThan(0.95);
+		assertThat(browser.script("const u = document.querySelector('#board .activity .chart').spoolPlot.plot;"
+				+ " return [document.querySelector('#board .activity .u-axis').offsetHeight >= 50, u.axes[2].label, u.axes[2].values(u, [0, 450, 1500, 120000])]"))
+			.as("room for the date row; latency ticks that carry their unit, and no 'ms' label over them")
+			.isEqualTo(List.of(true, "latency", List.of("0 ms", "450 ms", "1.5 s", "2 min")));
 
 		WebElement plot = browser.driver().findElement(By.cssSelector("#board .activity .u-over"));
 		new Actions(browser.driver()).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
