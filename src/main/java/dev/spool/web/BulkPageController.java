@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -62,7 +63,7 @@ class BulkPageController {
 		List<String> listed = new ArrayList<>();
 		for (int i = 0; i < Math.min(LISTED, chosen.size()); i++) {
 			listed.add(found.get(i)
-				.map((task) -> task.id().text() + " — " + TaskRow.titleOf(task) + " (" + task.state().word() + ")")
+				.map((task) -> task.id().text() + " — " + TaskRow.titleOf(task) + " (" + said(task) + ")")
 				.orElse(chosen.get(i).text() + " (not found)"));
 		}
 		model.addAttribute("tasks", listed);
@@ -70,7 +71,12 @@ class BulkPageController {
 	}
 
 	private static String idAndState(Task task) {
-		return task.id().text() + " (" + task.state().word() + ")";
+		return task.id().text() + " (" + said(task) + ")";
+	}
+
+	/** The task's state as a sentence says it: "in progress", not the file name's "inprogress". */
+	private static String said(Task task) {
+		return (task.state() == TaskState.IN_PROGRESS) ? "in progress" : task.state().word();
 	}
 
 	@PostMapping("/tasks/bulk")

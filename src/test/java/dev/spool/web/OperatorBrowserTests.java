@@ -429,7 +429,7 @@ class OperatorBrowserTests {
 		browser.navigateBy(() -> browser.script("document.querySelector('#cancel-running button').click()"));
 		pagesSeen.add(browser.driver().getCurrentUrl());
 		assertThat(browser.text("main h1")).isEqualTo("Cancel 1 task?");
-		assertThat(browser.text("#bulk-tasks")).isEqualTo(id + " — Long work (inprogress)");
+		assertThat(browser.text("#bulk-tasks")).isEqualTo(id + " — Long work (in progress)");
 		assertThat(browser.text("main")).contains("An agent working on a task stops and publishes nothing");
 		assertThat(taskStatus(id)).as("nothing changes before the confirmation").isEqualTo("inprogress");
 
