@@ -144,15 +144,91 @@
     });
   }
 
-  // The board's select-all box: shown only with a script, since only a script can tick the others.
+  // The board's selection, kept by task id across live refreshes: a ticked task that a refresh moves to another page
+  // stays chosen (the bulk form sends it in a hidden field) and the bar says so; the select-all box (shown only with
+  // a script, since only a script can tick the others) is ticked when every box on the page is, and mixed when some are.
+  const selected = new Set();
+
+  const pageBoxes = () => [...document.querySelectorAll('#board input[type=checkbox][name=ids]')];
+
   function followSelection(root) {
     const all = root.querySelector('#select-all');
     if (!all) {
       return;
     }
     all.hidden = false;
-    all.addEventListener('change', () => {
-      document.querySelectorAll('input[type=checkbox][name=ids]').forEach((box) => { box.checked = all.checked; });
+    pageBoxes().forEach((box) => {
+      // The first load takes what the browser restored; a refresh shows what was chosen before it.
+      if (root === document && box.checked) {
+        selected.add(box.value);
+      }
+      box.checked = selected.has(box.value);
+    });
+    showSelection();
+  }
+
+  function showSelection() {
+    const all = document.getElementById('select-all');
+    const form = document.getElementById('bulk');
+    if (!all || !form) {
+      return;
+    }
+    const boxes = pageBoxes();
+    const ticked = boxes.filter((box) => box.checked).length;
+    all.checked = boxes.length > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+    form.querySelectorAll('input[data-elsewhere]').forEach((input) => input.remove());
+    const here = new Set(boxes.map((box) => box.value));
+    const elsewhere = [...selected].filter((id) => !here.has(id));
+    elsewhere.forEach((id) => {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = 'ids';
+      input.value = id;
+      input.dataset.elsewhere = 'yes';
+      form.append(input);
+    });
+    const status = document.getElementById('selection');
+    const clear = document.getElementById('clear-selection');
+    if (status) {
+      status.hidden = selected.size === 0;
+      status.textContent = selected.size === 0 ? ''
+        : `${selected.size} selected${elsewhere.length ? `, ${elsewhere.length} not on this page` : ''}`;
+    }
+    if (clear) {
+      clear.hidden = selected.size === 0;
+    }
+  }
+
+  function followSelectionChanges() {
+    document.addEventListener('change', (event) => {
+      const box = event.target;
+      if (box.id === 'select-all') {
+        pageBoxes().forEach((each) => {
+          each.checked = box.checked;
+          if (box.checked) {
+            selected.add(each.value);
+          } else {
+            selected.delete(each.value);
+          }
+        });
+      } else if (box.name === 'ids' && box.type === 'checkbox' && box.closest('#board')) {
+        if (box.checked) {
+          selected.add(box.value);
+        } else {
+          selected.delete(box.value);
+        }
+      } else {
+        return;
+      }
+      showSelection();
+    });
+    document.addEventListener('click', (event) => {
+      if (event.target.id === 'clear-selection') {
+        selected.clear();
+        pageBoxes().forEach((box) => { box.checked = false; });
+        showSelection();
+      }
     });
   }
 
@@ -173,18 +249,28 @@
       const grid = { stroke: 'rgba(128, 128, 128, 0.25)', width: 1 };
       const bars = (align) => window.uPlot.paths.bars({ size: [0.4, 40], align });
       const count = (u, value) => (value == null ? '–' : String(value));
-      const width = Math.max(240, Math.min(box.clientWidth || 320, 640));
-      // eslint-disable-next-line no-new
-      new window.uPlot({
-        width,
-        height: 170,
+      // The whole row's width (it used to stop at 640 px, leaving half the row empty), again when the window resizes.
+      const width = () => Math.max(240, box.clientWidth || 320);
+      // Latency ticks carry their own unit, as the caption says it ('450 ms', '1.5 s', '2 min'): a separate 'ms'
+      // label sat over the ticks.
+      const latency = (value) => {
+        if (value < 1000) {
+          return `${Math.round(value)} ms`;
+        }
+        return value < 60000 ? `${Number((value / 1000).toFixed(1))} s` : `${Math.round(value / 60000)} min`;
+      };
+      const plot = new window.uPlot({
+        width: width(),
+        height: 190,
         legend: { live: true },
         scales: { x: { time: true }, n: { range: (u, min, max) => [0, Math.max(1, max)] },
           ms: { range: (u, min, max) => [0, Math.max(1, max || 1)] } },
         axes: [
-          { stroke: ink, grid, size: 36 },
+          // Two rows, the time and under it the date: room for both, or the date is cut off.
+          { stroke: ink, grid, size: 54 },
           { scale: 'n', label: 'per min', stroke: ink, grid, size: 44 },
-          { scale: 'ms', label: 'ms', side: 1, stroke: ink, grid: { show: false }, size: 52 },
+          { scale: 'ms', label: 'latency', side: 1, stroke: ink, grid: { show: false }, size: 64,
+            values: (u, splits) => splits.map(latency) },
         ],
         series: [
           { label: 'Minute' },
@@ -193,9 +279,10 @@
           { label: 'Failed', scale: 'n', stroke: '#c62828', fill: 'rgba(198, 40, 40, 0.45)', paths: bars(1),
             value: count },
           { label: 'Latency', scale: 'ms', stroke: '#1565c0', width: 2, spanGaps: true,
-            value: (u, value) => (value == null ? '–' : `${value} ms`) },
+            value: (u, value) => (value == null ? '–' : latency(value)) },
         ],
       }, [data.minutes, data.finished, data.failed, data.latencyMs], box);
+      box.spoolPlot = { plot, width };
     });
   }
 
@@ -269,7 +356,7 @@
         });
         restoreFocus(fresh, focus);
         enhance(fresh);
-        if (fresh.id === 'board') {
+        if (fresh.id === 'board' && titleWhenUp === null) {
           titleFromBoard(fresh);
         }
       }
@@ -342,7 +429,9 @@
   function titleWhileDown(down) {
     if (down && titleWhenUp === null) {
       titleWhenUp = document.title;
-      document.title = 'Not answering · ' + document.title.replace(/^\d+ running · \d+ pending · \d+ failed · /, '');
+      // Every count goes ("2 to review", "3 running", ...): only the page's name stays.
+      document.title = ['Not answering', ...document.title.split(' · ').filter((part) => !/^\d/.test(part))]
+        .join(' · ');
     } else if (!down && titleWhenUp !== null) {
       document.title = titleWhenUp;
       titleWhenUp = null;
@@ -364,6 +453,7 @@
     events.addEventListener('open', () => {
       failures = 0;
       show('connected', 'Live');
+      followModel();
     });
     // The stream's first event says how many changes Spool has sent: a region rendered at that version (its
     // data-version) missed nothing and is not fetched again; any other changed before the stream opened, or while
@@ -400,6 +490,24 @@
     });
     events.addEventListener('quiet', (event) => refreshSoon(JSON.parse(event.data).id));
     events.addEventListener('conversation', (event) => refreshSoon(null, JSON.parse(event.data).id));
+  }
+
+  // The offline-model banner says what the Spool answering now runs: a page open across a restart from the offline
+  // model to a real one, or the reverse (the dangerous way: answers that read like work but are not), asks again on
+  // every connection rather than trusting what it was rendered with.
+  async function followModel() {
+    const banner = document.getElementById('offline-model');
+    if (!banner) {
+      return;
+    }
+    try {
+      const response = await fetch('/api/model', { cache: 'no-store' });
+      if (response.ok) {
+        banner.hidden = !(await response.json()).offline;
+      }
+    } catch (error) {
+      // Spool went away again; the next connection asks.
+    }
   }
 
   function pause(yes) {
@@ -556,6 +664,12 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     document.querySelectorAll('form[data-kinds]').forEach(followKinds);
+    followSelectionChanges();
+    window.addEventListener('resize', () => document.querySelectorAll('[data-chart]').forEach((box) => {
+      if (box.spoolPlot) {
+        box.spoolPlot.plot.setSize({ width: box.spoolPlot.width(), height: 190 });
+      }
+    }));
     followDismiss();
     showFormError();
     connect();

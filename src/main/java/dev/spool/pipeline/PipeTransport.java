@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.Durations;
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.PipelineStage;
@@ -132,8 +133,8 @@ final class PipeTransport {
 				}
 				else if (System.nanoTime() - lastProgress > this.stall.toNanos()) {
 					throw new PipeException(name + " stalled: nothing came through "
-							+ this.pipes.path(where.pipeline(), from).getFileName() + " for " + this.stall.toMillis()
-							+ " ms (spool.pipes.stall-timeout)");
+							+ this.pipes.path(where.pipeline(), from).getFileName() + " for " + Durations.readable(this.stall)
+							+ " (spool.pipes.stall-timeout)");
 				}
 			}
 		}

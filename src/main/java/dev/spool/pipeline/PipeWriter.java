@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
+import dev.spool.Durations;
 import dev.spool.workspace.SharedFile;
 
 import com.sun.jna.LastErrorException;
@@ -79,7 +80,7 @@ public final class PipeWriter implements AutoCloseable {
 					return false;
 				}
 				if (this.fd >= 0 && System.nanoTime() - this.lastProgress > stall.toNanos()) {
-					this.broken = "the reader took nothing for " + stall.toMillis() + " ms";
+					this.broken = "the reader took nothing for " + Durations.readable(stall);
 					return false;
 				}
 			}

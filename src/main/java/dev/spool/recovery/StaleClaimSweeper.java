@@ -107,7 +107,7 @@ public final class StaleClaimSweeper {
 	private void takeBack(TaskFile file, Duration silent) {
 		// Measured, the silence is a few milliseconds past a whole second; people read it in seconds.
 		Duration said = (silent.toSeconds() > 0) ? Duration.ofSeconds(silent.toSeconds()) : silent;
-		String reason = file.owner() + " sent no heartbeat for " + Durations.describe(said)
+		String reason = file.owner() + " sent no heartbeat for " + Durations.readable(said)
 				+ " (spool.stale-after is " + Durations.describe(this.staleAfter) + ")";
 		this.store.requeueStale(file, reason)
 			.ifPresent((next) -> logger.warn("Took back " + file.id() + ": " + reason + "; it is now "

@@ -125,6 +125,25 @@ class BulkActions {
 			return this.word;
 		}
 
+		/** The verb as in "2 cannot be retried". */
+		public String participle() {
+			return this.past.toLowerCase(Locale.ROOT);
+		}
+
+		/**
+		 * Whether the verb would change a task in this state now, as the confirmation page counts them: cancel an
+		 * unfinished task, retry a failed or cancelled one, archive a finished one (unless an unfinished task depends
+		 * on it, which only trying tells), approve one in review.
+		 */
+		boolean appliesTo(TaskState state) {
+			return switch (this) {
+				case CANCEL -> !state.isFinished();
+				case RETRY -> state == TaskState.FAILED || state == TaskState.CANCELLED;
+				case ARCHIVE -> state.isFinished();
+				case APPROVE -> state == TaskState.REVIEW;
+			};
+		}
+
 		static Action fromWord(String word) {
 			String wanted = (word == null) ? "" : word.strip().toLowerCase(Locale.ROOT);
 			return Arrays.stream(values())

@@ -1,10 +1,14 @@
 package dev.spool.web;
 
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
+import dev.spool.workspace.TaskState;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -35,7 +39,8 @@ class BulkPageController {
 	@GetMapping("/tasks/bulk")
 	String confirm(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
 			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
-			Model model) {
+			@RequestParam(required = false) String back, Model model) {
+		model.addAttribute("back", BackLink.of(back));
 		if ((ids == null || ids.isEmpty()) && (status == null || status.isBlank()) && olderThanDays == null) {
 			model.addAttribute("nothing", true);
 			return "bulk";
@@ -45,22 +50,43 @@ class BulkPageController {
 		model.addAttribute("nothing", false);
 		model.addAttribute("request", request);
 		model.addAttribute("count", chosen.size());
-		model.addAttribute("tasks", chosen.stream()
-			.limit(LISTED)
-			.map((id) -> this.index.find(id).map((task) -> task.id().text() + " (" + task.state().word() + ")")
-				.orElse(id.text() + " (not found)"))
-			.toList());
+		List<Optional<Task>> found = chosen.stream().map(this.index::find).toList();
+		List<String> refused = new ArrayList<>();
+		for (int i = 0; i < chosen.size(); i++) {
+			if (found.get(i).map((task) -> !request.action().appliesTo(task.state())).orElse(true)) {
+				refused.add(found.get(i).map(BulkPageController::idAndState).orElse(chosen.get(i).text() + " (not found)"));
+			}
+		}
+		model.addAttribute("applicable", chosen.size() - refused.size());
+		model.addAttribute("refusedCount", refused.size());
+		model.addAttribute("refused", refused.subList(0, Math.min(LISTED, refused.size())));
+		List<String> listed = new ArrayList<>();
+		for (int i = 0; i < Math.min(LISTED, chosen.size()); i++) {
+			listed.add(found.get(i)
+				.map((task) -> task.id().text() + " — " + TaskRow.titleOf(task) + " (" + said(task) + ")")
+				.orElse(chosen.get(i).text() + " (not found)"));
+		}
+		model.addAttribute("tasks", listed);
 		return "bulk";
+	}
+
+	private static String idAndState(Task task) {
+		return task.id().text() + " (" + said(task) + ")";
+	}
+
+	/** The task's state as a sentence says it: "in progress", not the file name's "inprogress". */
+	private static String said(Task task) {
+		return (task.state() == TaskState.IN_PROGRESS) ? "in progress" : task.state().word();
 	}
 
 	@PostMapping("/tasks/bulk")
 	String apply(@RequestParam(required = false) String action, @RequestParam(required = false) List<String> ids,
 			@RequestParam(required = false) String status, @RequestParam(required = false) Integer olderThanDays,
-			RedirectAttributes redirect, Principal principal) {
+			@RequestParam(required = false) String back, RedirectAttributes redirect, Principal principal) {
 		BulkActions.Outcome outcome = this.bulk.apply(BulkActions.Request.of(action, ids, status, olderThanDays),
 				Reviewers.name(principal, (String) null));
 		redirect.addFlashAttribute("bulkOutcome", outcome.summary());
-		return "redirect:/";
+		return "redirect:" + BackLink.of(back);
 	}
 
 }

@@ -154,7 +154,7 @@ class TaskPageController {
 		return this.store.index()
 			.find(id)
 			.map((task) -> TaskRow.of(task, this.sweeper, this.clock.instant()))
-			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null, null, 0));
+			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null, null, 0, null, null));
 	}
 
 	private List<TimelineEntry> timeline(Task task) {

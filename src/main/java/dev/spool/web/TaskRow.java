@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import dev.spool.recovery.StaleClaimSweeper;
@@ -20,9 +21,11 @@ import dev.spool.workspace.TaskId;
  * @param quietFor how long the holding agent has been silent, when long enough to worry, or null
  * @param parent the task that submitted it as a subtask, or null
  * @param subtasks how many subtasks it submitted, when known; 0 otherwise
+ * @param ageMillis its age in milliseconds, from which the page's timer ticks on, or null when not known
+ * @param quietMillis how long the holding agent has been silent, in milliseconds, with {@code quietFor}
  */
 record TaskRow(String id, String title, String state, String owner, String agent, String age, int attempts,
-		String reason, String quietFor, String parent, int subtasks) {
+		String reason, String quietFor, String parent, int subtasks, Long ageMillis, Long quietMillis) {
 
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
 		return of(task, sweeper, now, task.error(), 0);
@@ -37,12 +40,19 @@ record TaskRow(String id, String title, String state, String owner, String agent
 	}
 
 	private static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now, String reason, int subtasks) {
-		String title = (task.title() != null) ? task.title() : firstLine(task.summary());
-		String quiet = sweeper.quietFor(task.file()).map(Ages::of).orElse(null);
+		String title = titleOf(task);
+		Duration quiet = sweeper.quietFor(task.file()).orElse(null);
 		TaskId parent = task.document().parent();
+		Long age = (task.createdAt() != null) ? Math.max(0, Duration.between(task.createdAt(), now).toMillis()) : null;
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
-				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet,
-				(parent != null) ? parent.text() : null, subtasks);
+				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason),
+				(quiet != null) ? Ages.of(quiet) : null, (parent != null) ? parent.text() : null, subtasks, age,
+				(quiet != null) ? quiet.toMillis() : null);
+	}
+
+	/** The task's title, or the start of its prompt. */
+	static String titleOf(Task task) {
+		return (task.title() != null) ? task.title() : firstLine(task.summary());
 	}
 
 	private static String firstLine(String text) {

@@ -126,7 +126,8 @@ class BulkActionTests {
 			.andReturn()
 			.getResponse()
 			.getContentAsString();
-		assertThat(confirm).contains("Cancel 3 tasks?", first + " (pending)", done + " (done)", "name=\"_csrf\"");
+		assertThat(confirm).contains("Cancel 2 of 3 tasks?", first + " — Wait for a person (pending)",
+				"1 cannot be cancelled: " + done + " (done).", "name=\"_csrf\"");
 		assertThat(fileOf(first)).as("nothing changes before the confirmation").isEqualTo(first + "_pending.md");
 
 		this.mvc.perform(post("/tasks/bulk").param("action", "cancel").param("ids", first.text()))
@@ -145,6 +146,41 @@ class BulkActionTests {
 			.andExpect(content().string(containsString("No tasks chosen")));
 		this.mvc.perform(get("/tasks/bulk").param("action", "cancel").param("status", "pending"))
 			.andExpect(content().string(containsString("Cancel every pending task?")));
+	}
+
+	@Test
+	void theConfirmationSaysHowManyOfTheChosenCanBeChangedAndLeadsBackToTheBoardAsItWas() throws Exception {
+		TaskId failed = aFailedTask().id();
+		TaskId pending = aPendingTask().id();
+		TaskId done = aDoneTask().id();
+		String board = "/?state=failed&q=Wait&sort=age&dir=asc&page=2";
+
+		String confirm = this.mvc
+			.perform(get("/tasks/bulk").param("action", "retry")
+				.param("ids", failed.text(), pending.text(), done.text())
+				.param("back", board))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(confirm).contains("Retry 1 of 3 tasks?", failed + " — Wait for a person (failed)",
+				"2 cannot be retried: " + pending + " (pending), " + done + " (done).", "Retry it</button>",
+				"<a href=\"/?state=failed&amp;q=Wait&amp;sort=age&amp;dir=asc&amp;page=2\" role=\"button\"");
+		this.mvc
+			.perform(post("/tasks/bulk").with(csrf())
+				.param("action", "retry")
+				.param("ids", failed.text(), pending.text())
+				.param("back", board))
+			.andExpect(redirectedUrl(board))
+			.andExpect(flash().attribute("bulkOutcome", "Retried 1 task; 1 was not failed or cancelled."));
+
+		for (String elsewhere : List.of("//example.com/", "https://example.com/", "/\\example.com", "/agents",
+				"/?q=a b", "/#top")) {
+			this.mvc.perform(post("/tasks/bulk").with(csrf()).param("action", "cancel").param("ids", done.text())
+				.param("back", elsewhere)).andExpect(redirectedUrl("/"));
+		}
+		this.mvc.perform(post("/tasks/bulk").with(csrf()).param("action", "cancel").param("ids", done.text())
+			.param("back", "/tasks/" + done)).andExpect(redirectedUrl("/tasks/" + done));
 	}
 
 	@Test

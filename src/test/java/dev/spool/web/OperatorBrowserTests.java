@@ -171,6 +171,19 @@ class OperatorBrowserTests {
 			.as("the search box keeps focus and its selection")
 			.isEqualTo(List.of("q", 2L, 6L));
 		assertThat(browser.script("return window.__noReload === true")).isEqualTo(true);
+
+		// Paused, the board is fetched no more; its timers tick on.
+		browser.driver().findElement(By.id("live-toggle")).click();
+		String row = "#board tr[data-task='" + next + "'] ";
+		String quietRow = "#board tr[data-task='" + id + "'] ";
+		String age = browser.text(row + "td.age .timer");
+		String quiet = browser.text(quietRow + ".quiet .timer");
+		browser.until(PATIENCE, (driver) -> !age.equals(browser.text(row + "td.age .timer"))
+				&& !quiet.equals(browser.text(quietRow + ".quiet .timer")) ? true : null);
+		assertThat(browser.text(row + "td.age")).matches("\\d+ s");
+		assertThat(browser.text(quietRow + ".quiet")).matches("quiet \\d+ s");
+		assertThat(browser.text("#live-status")).isEqualTo("Paused");
+		browser.driver().findElement(By.id("live-toggle")).click();
 		browser.screenshot("operator-quiet-flag");
 		checkEveryPageSeen();
 	}
@@ -357,37 +370,137 @@ class OperatorBrowserTests {
 	}
 
 	@Test
-	void tickedTasksAreCancelledTogetherOnceConfirmed() throws Exception {
+	void tickedTasksStayChosenWhenARefreshMovesThemAndAreCancelledTogetherOnceConfirmed() throws Exception {
 		open("/?state=pending&agent=nobody");
 		browser.script("document.getElementById('select-all').click()");
 		List<String> ticked = ticked();
 		assertThat(ticked).as("select-all ticks the page").hasSize(TaskBoard.PAGE_SIZE);
+		String pushed = ticked.get(ticked.size() - 1);
+
+		String made = createTask(Map.of("prompt", "Arrives while the whole page is ticked", "agent", "nobody"));
+		awaitRow(made);
+		assertThat(ticked()).as("ticks kept by the live refresh").doesNotContain(made, pushed)
+			.hasSize(TaskBoard.PAGE_SIZE - 1);
+		assertThat(browser.script("const all = document.getElementById('select-all'); return [all.checked, all.indeterminate]"))
+			.as("the select-all box with 24 of 25 ticked")
+			.isEqualTo(List.of(false, true));
+		assertThat(browser.text("#selection")).isEqualTo(TaskBoard.PAGE_SIZE + " selected, 1 not on this page");
+
 		String kept = ticked.get(0);
 		browser.script("document.querySelector(arguments[0]).focus()", "#board input[name=ids][value='" + kept + "']");
 		browser.driver().switchTo().activeElement().sendKeys(Keys.SPACE);
-
-		String made = createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody"));
-		awaitRow(made);
-		List<String> stillTicked = ticked();
-		assertThat(stillTicked).as("ticks kept by the live refresh")
-			.doesNotContain(kept, made)
-			.hasSizeGreaterThanOrEqualTo(TaskBoard.PAGE_SIZE - 2);
+		String pushedToo = ticked.get(ticked.size() - 2);
+		awaitRow(createTask(Map.of("prompt", "Arrives while tasks are ticked", "agent", "nobody")));
 		assertThat(browser.script("return document.activeElement.value")).as("focus stays on the box it was on")
 			.isEqualTo(kept);
+		int chosen = TaskBoard.PAGE_SIZE - 1;
+		assertThat(browser.text("#selection")).isEqualTo(chosen + " selected, 2 not on this page");
 
 		browser.navigateBy(() -> browser.script("document.querySelector('#bulk button[value=cancel]').click()"));
 		pagesSeen.add(browser.driver().getCurrentUrl());
-		assertThat(browser.text("main h1")).isEqualTo("Cancel " + stillTicked.size() + " tasks?");
-		assertThat(taskStatus(stillTicked.get(0))).as("nothing changes before the confirmation").isEqualTo("pending");
+		assertThat(browser.text("main h1")).isEqualTo("Cancel " + chosen + " tasks?");
+		assertThat(browser.text("#bulk-tasks")).as("the tasks chosen, with their titles, those moved off the page too")
+			.contains(pushed + " — Busy task ", pushedToo + " — Busy task ")
+			.doesNotContain(kept);
+		assertThat(browser.attribute("#bulk-keep", "href")).as("Keep them as they are")
+			.isEqualTo("/?state=pending&agent=nobody&page=1");
+		assertThat(taskStatus(pushed)).as("nothing changes before the confirmation").isEqualTo("pending");
 		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
 
-		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/");
-		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + stillTicked.size() + " tasks.");
-		for (String id : stillTicked) {
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getQuery()).as("the board as it was")
+			.isEqualTo("state=pending&agent=nobody&page=1");
+		assertThat(browser.text("#bulk-outcome")).isEqualTo("Cancelled " + chosen + " tasks.");
+		for (String id : ticked.subList(1, ticked.size())) {
 			assertThat(taskStatus(id)).as(id).isEqualTo("cancelled");
 		}
 		assertThat(taskStatus(kept)).isEqualTo("pending");
 		checkEveryPageSeen();
+	}
+
+	@Test
+	void cancellingARunningTaskFromItsPageIsConfirmedFirst() throws Exception {
+		String id = createTask(Map.of("prompt", "Worked on by an outside program", "title", "Long work", "agent", "holder"));
+		Path tasks = WORKSPACE.resolve("tasks");
+		Files.move(tasks.resolve(id + "_pending.md"), tasks.resolve(id + "_inprogress_holder.md"),
+				StandardCopyOption.ATOMIC_MOVE);
+		awaitStatus(id, "inprogress");
+		open("/tasks/" + id);
+		// The live region may be replaced at any moment, so the button is found and clicked in one step.
+		browser.navigateBy(() -> browser.script("document.querySelector('#cancel-running button').click()"));
+		pagesSeen.add(browser.driver().getCurrentUrl());
+		assertThat(browser.text("main h1")).isEqualTo("Cancel 1 task?");
+		assertThat(browser.text("#bulk-tasks")).isEqualTo(id + " — Long work (in progress)");
+		assertThat(browser.text("main")).contains("An agent working on a task stops and publishes nothing");
+		assertThat(taskStatus(id)).as("nothing changes before the confirmation").isEqualTo("inprogress");
+
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-keep")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).isEqualTo("/tasks/" + id);
+		assertThat(taskStatus(id)).as("kept as it was").isEqualTo("inprogress");
+
+		browser.awaitLive();
+		browser.navigateBy(() -> browser.script("document.querySelector('#cancel-running button').click()"));
+		browser.navigateBy(() -> browser.driver().findElement(By.id("bulk-confirm")).click());
+		assertThat(URI.create(browser.driver().getCurrentUrl()).getPath()).as("back on the task's page")
+			.isEqualTo("/tasks/" + id);
+		assertThat(browser.text("#detail h1 .state")).isEqualTo("cancelled");
+		assertThat(taskStatus(id)).isEqualTo("cancelled");
+		checkEveryPageSeen();
+	}
+
+	@Test
+	void atFourHundredPixelsTheBoardTheNavAndTheFormShowEverythingInLightAndDark() throws Exception {
+		List<String> problems = new ArrayList<>();
+		try {
+			browser.width(400);
+			for (String scheme : List.of("light", "dark")) {
+				browser.driver().executeCdpCommand("Emulation.setEmulatedMedia",
+						Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+				for (String page : List.of("/", "/?state=cancelled", "/?sort=owner&dir=desc")) {
+					browser.open(url(page));
+					browser.awaitLive();
+					String where = page + " at 400 px, " + scheme + ": ";
+					browser.screenshot("operator-400px-" + scheme + "-" + page.length());
+					@SuppressWarnings("unchecked")
+					List<String> clipped = (List<String>) browser.script("""
+							const wrap = document.querySelector('#board table.tasks').closest('.table-wrap');
+							const found = [];
+							if (wrap.scrollWidth > wrap.clientWidth + 1) {
+							  found.push('the board scrolls sideways by ' + (wrap.scrollWidth - wrap.clientWidth) + ' px');
+							}
+							const edge = wrap.getBoundingClientRect().right + 1;
+							document.querySelectorAll('#board tr[data-task] td, #board tr[data-task] .state').forEach((cell) => {
+							  if (cell.getBoundingClientRect().right > edge || cell.scrollWidth > cell.clientWidth + 1) {
+							    found.push(cell.closest('tr').dataset.task + ' cuts ' + cell.innerText.trim());
+							  }
+							});
+							document.querySelectorAll('header nav a').forEach((link) => {
+							  if (link.getClientRects().length > 1) {
+							    found.push('the nav wraps ' + link.innerText.trim());
+							  }
+							});
+							document.querySelectorAll('fieldset.kinds label').forEach((label) => {
+							  const words = document.createRange();
+							  words.selectNodeContents(label);
+							  const text = [...label.childNodes].find((node) => node.nodeType === 3 && node.textContent.trim());
+							  const range = document.createRange();
+							  range.selectNodeContents(text);
+							  const name = range.getBoundingClientRect();
+							  const said = label.querySelector('small').getBoundingClientRect();
+							  if (said.top < name.bottom - 1 && said.left < name.right) {
+							    found.push('the description overlaps ' + text.textContent.trim());
+							  }
+							});
+							return found;""");
+					clipped.forEach((problem) -> problems.add(where + problem));
+					browser.accessibilityProblems().forEach((problem) -> problems.add(where + problem));
+				}
+			}
+		}
+		finally {
+			browser.width(0);
+			browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+		}
+		assertThat(problems).as("what a 400 px screen cuts or overlaps").isEmpty();
 	}
 
 	@Test
@@ -398,6 +511,14 @@ class OperatorBrowserTests {
 		assertThat(browser.script("return document.querySelectorAll('#board .activity .u-axis').length"))
 			.as("time, tasks per minute and latency axes")
 			.isEqualTo(3L);
+		assertThat(((Number) browser.script("return document.querySelector('#board .activity .uplot').offsetWidth"
+				+ " / document.querySelector('#board').offsetWidth")).doubleValue())
+			.as("the chart's share of the board's width")
+			.isGreaterThan(0.95);
+		assertThat(browser.script("const u = document.querySelector('#board .activity .chart').spoolPlot.plot;"
+				+ " return [document.querySelector('#board .activity .u-axis').offsetHeight >= 50, u.axes[2].label, u.axes[2].values(u, [0, 450, 1500, 120000])]"))
+			.as("room for the date row; latency ticks that carry their unit, and no 'ms' label over them")
+			.isEqualTo(List.of(true, "latency", List.of("0 ms", "450 ms", "1.5 s", "2 min")));
 
 		WebElement plot = browser.driver().findElement(By.cssSelector("#board .activity .u-over"));
 		new Actions(browser.driver()).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();

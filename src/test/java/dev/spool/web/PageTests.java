@@ -137,6 +137,9 @@ class PageTests {
 			.andExpect(content().string(allOf(containsString("Haystack"), not(containsString(">Other<")))));
 		this.mvc.perform(get("/").param("state", "done"))
 			.andExpect(content().string(not(containsString("Haystack"))));
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(allOf(containsString("<option value=\"inprogress\">in progress</option>"),
+					not(containsString(">inprogress<")))));
 	}
 
 	@Test
