@@ -163,15 +163,18 @@ class GoalConversationTests {
 		Task failed = finished(goal.id());
 
 		assertThat(failed.state()).isEqualTo(TaskState.FAILED);
-		List<Attempt> errors = failed.history()
-			.stream()
-			.filter((entry) -> entry.outcome() == Attempt.Outcome.ERROR)
-			.toList();
-		assertThat(errors).as("one per attempt (spool.max-attempts=2)").hasSize(2).allSatisfy((entry) -> {
-			assertThat(entry.agent()).isEqualTo("orchestrator");
-			assertThat(entry.tokens()).as("what the failed call sent").isNotNull();
-			assertThat(entry.tokens().completion()).isZero();
-			assertThat(entry.tokens().prompt()).isPositive();
+		// The last attempt's record is written just after the rename to failed: the index may see the rename first.
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			List<Attempt> errors = this.store.index().find(goal.id()).orElseThrow().history()
+				.stream()
+				.filter((entry) -> entry.outcome() == Attempt.Outcome.ERROR)
+				.toList();
+			assertThat(errors).as("one per attempt (spool.max-attempts=2)").hasSize(2).allSatisfy((entry) -> {
+				assertThat(entry.agent()).isEqualTo("orchestrator");
+				assertThat(entry.tokens()).as("what the failed call sent").isNotNull();
+				assertThat(entry.tokens().completion()).isZero();
+				assertThat(entry.tokens().prompt()).isPositive();
+			});
 		});
 	}
 

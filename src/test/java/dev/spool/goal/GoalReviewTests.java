@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import com.jayway.jsonpath.JsonPath;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,7 @@ class GoalReviewTests {
 		awaitState(goal, TaskState.REVIEW);
 
 		assertThat(steps(goal)).as("no step before the approval").isEmpty();
-		assertThat(this.store.readOutput(goal).orElseThrow()).contains("Proposed plan", "Watch owls at night (plan");
+		assertThat(output(goal)).contains("Proposed plan", "Watch owls at night (plan");
 		this.mvc.perform(get("/goals/" + goal))
 			.andExpect(content().string(org.hamcrest.Matchers.containsString("Approve the plan")))
 			.andExpect(content().string(org.hamcrest.Matchers.containsString("Watch owls at night (plan")));
@@ -102,7 +104,8 @@ class GoalReviewTests {
 			.content("{\"by\":\"alice\"}")).andExpect(status().isOk());
 
 		awaitState(goal, TaskState.DONE);
-		assertThat(this.store.readOutput(goal).orElseThrow()).startsWith("final answer");
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(this.store.readOutput(goal)).get(InstanceOfAssertFactories.STRING)
+			.startsWith("final answer"));
 		assertThat(planPrompts("Owls at night")).as("planned once").hasSize(1);
 		assertThat(steps(goal)).extracting((task) -> task.document().goal().step())
 			.containsExactlyInAnyOrder("1", "final");
@@ -112,7 +115,7 @@ class GoalReviewTests {
 	void aRejectedPlanIsPlannedAgainWithThePlanAndTheNoteAndWaitsForApprovalAgain() throws Exception {
 		TaskId goal = submit("Owls by day");
 		awaitState(goal, TaskState.REVIEW);
-		String first = this.store.readOutput(goal).orElseThrow();
+		String first = output(goal);
 
 		this.mvc.perform(post("/api/tasks/" + goal + "/reject").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"note\":\"Add a step on where they sleep.\",\"by\":\"bob\"}")).andExpect(status().isOk());
@@ -122,7 +125,7 @@ class GoalReviewTests {
 		String again = planPrompts("Owls by day").get(1);
 		assertThat(again).contains("## Your previous answer, rejected by a reviewer\n\n" + first.strip())
 			.contains("## The reviewer's note\n\nAdd a step on where they sleep.");
-		assertThat(this.store.readOutput(goal).orElseThrow()).isNotEqualTo(first);
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(this.store.readOutput(goal)).get().isNotEqualTo(first));
 		assertThat(steps(goal)).isEmpty();
 
 		this.store.approve(goal, "bob");
@@ -144,6 +147,11 @@ class GoalReviewTests {
 		return this.store.index().all().stream()
 			.filter((task) -> task.document().goal() != null && task.document().goal().goal().equals(goal))
 			.toList();
+	}
+
+	/** The task's answer, which is linked into outputs/ just after the rename that publishes it. */
+	private String output(TaskId id) {
+		return await().atMost(PATIENCE).until(() -> this.store.readOutput(id), Optional::isPresent).orElseThrow();
 	}
 
 	private void awaitState(TaskId id, TaskState state) {
