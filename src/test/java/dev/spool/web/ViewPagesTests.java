@@ -1,0 +1,122 @@
+package dev.spool.web;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.spool.workspace.Answer;
+import dev.spool.workspace.Claim;
+import dev.spool.workspace.TaskId;
+import dev.spool.workspace.TaskStore;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static dev.spool.workspace.TaskBuilder.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The operator's views beside the board, on a workspace of many tasks an agent nobody runs holds still: retries,
+ * history, the archive, goals and pipelines, each a page at a time with the shared pager.
+ */
+@WebTest
+class ViewPagesTests {
+
+	private static final Path WORKSPACE = TestWorkspaces.create("view-pages");
+
+	private static final Pattern ROW = Pattern.compile("data-task=\"(task_\\d+)\"");
+
+	@DynamicPropertySource
+	static void workspace(DynamicPropertyRegistry registry) {
+		registry.add("spool.workspace", WORKSPACE::toString);
+		registry.add("spool.max-attempts", () -> "3");
+	}
+
+	@Autowired
+	MockMvc mvc;
+
+	/** Tasks that failed one attempt and wait for another, oldest first. */
+	private static final List<TaskId> retrying = new ArrayList<>();
+
+	@BeforeAll
+	static void fill(@Autowired TaskStore store) {
+		for (int i = 0; i < 60; i++) {
+			TaskId id = store.create(aTask("Flaky " + i).titled("Flaky " + i).held().build()).id();
+			store.fail(claim(store, id), "the model endpoint answered HTTP 503: busy " + i);
+			retrying.add(id);
+		}
+		TaskId done = store.create(aTask("Fine").titled("Fine").held().build()).id();
+		store.complete(claim(store, done), new Answer("fine", "stub-model", false, null));
+		TaskId retried = store.create(aTask("Retried by a person").held().build()).id();
+		for (int i = 0; i < 3; i++) {
+			store.fail(claim(store, retried), "boom");
+		}
+		store.retry(retried);
+	}
+
+	static Claim claim(TaskStore store, TaskId id) {
+		return store.claim(store.index().find(id).orElseThrow(), "nobody").orElseThrow();
+	}
+
+	@Test
+	void retriesListsTasksPendingAfterAFailedAttemptWithTheirErrorAndWhenTheyWillBeTried() throws Exception {
+		String page = page("/retries");
+
+		assertThat(rows(page)).hasSize(25).startsWith(retrying.get(59).text(), retrying.get(58).text());
+		assertThat(page).contains("60 to retry · Retries · Spool", "the model endpoint answered HTTP 503: busy 59",
+				"1 of 3", "by nobody", "1–25 of 60",
+				"when nobody (not defined in agents/: an outside program) takes it")
+			.contains("href=\"/tasks/bulk?action=cancel&amp;ids=" + retrying.get(59).text() + "\"");
+		assertThat(page).as("a task a person retried is not a retry, nor one that finished").doesNotContain("Fine<",
+				"Retried by a person");
+	}
+
+	@Test
+	void retriesPageAtATimeInTheSizeAskedFor() throws Exception {
+		String last = page("/retries?page=2&size=50");
+
+		assertThat(rows(last)).hasSize(10).endsWith(retrying.get(0).text());
+		assertThat(last).contains("51–60 of 60", "href=\"/retries?size=50\"", "aria-current=\"page\"");
+		assertThat(rows(page("/retries?page=99"))).as("a page past the last shows the last")
+			.endsWith(retrying.get(0).text());
+	}
+
+	@Test
+	void badQueryParametersGetAClearPageNotAFailure() throws Exception {
+		for (String path : List.of("/retries?size=7", "/retries?page=two", "/retries?size=lots")) {
+			String body = this.mvc.perform(get(path).accept("text/html"))
+				.andExpect(status().isBadRequest())
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			assertThat(body).as(path).contains("400 Bad Request", "Back to the tasks");
+		}
+		assertThat(this.mvc.perform(get("/retries?size=7").accept("text/html")).andReturn().getResponse()
+			.getContentAsString()).contains("size must be 25, 50 or 100 rows a page, not 7");
+		assertThat(this.mvc.perform(get("/retries?page=two").accept("text/html")).andReturn().getResponse()
+			.getContentAsString()).contains("&#39;two&#39; is not a valid page: a whole number is wanted");
+	}
+
+	String page(String path) throws Exception {
+		return this.mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+	}
+
+	static List<String> rows(String page) {
+		List<String> ids = new ArrayList<>();
+		Matcher matcher = ROW.matcher(page);
+		while (matcher.find()) {
+			ids.add(matcher.group(1));
+		}
+		return ids;
+	}
+
+}
