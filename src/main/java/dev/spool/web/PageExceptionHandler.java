@@ -14,7 +14,7 @@ import org.springframework.web.servlet.ModelAndView;
 /** Errors on dashboard pages, as a page that says what went wrong and links back. */
 @ControllerAdvice(assignableTypes = { TaskBoardController.class, TaskPageController.class,
 		AgentsPageController.class, ManifestPageController.class, BulkPageController.class, GoalPageController.class,
-		PipelinePageController.class, RetriesPageController.class })
+		PipelinePageController.class, RetriesPageController.class, HistoryPageController.class })
 class PageExceptionHandler {
 
 	private final Archive archive;

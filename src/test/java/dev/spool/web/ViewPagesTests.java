@@ -47,6 +47,8 @@ class ViewPagesTests {
 	/** Tasks that failed one attempt and wait for another, oldest first. */
 	private static final List<TaskId> retrying = new ArrayList<>();
 
+	private static TaskId fine;
+
 	@BeforeAll
 	static void fill(@Autowired TaskStore store) {
 		for (int i = 0; i < 60; i++) {
@@ -54,8 +56,8 @@ class ViewPagesTests {
 			store.fail(claim(store, id), "the model endpoint answered HTTP 503: busy " + i);
 			retrying.add(id);
 		}
-		TaskId done = store.create(aTask("Fine").titled("Fine").held().build()).id();
-		store.complete(claim(store, done), new Answer("fine", "stub-model", false, null));
+		fine = store.create(aTask("Fine").titled("Fine").held().build()).id();
+		store.complete(claim(store, fine), new Answer("fine", "stub-model", false, null));
 		TaskId retried = store.create(aTask("Retried by a person").held().build()).id();
 		for (int i = 0; i < 3; i++) {
 			store.fail(claim(store, retried), "boom");
@@ -104,6 +106,35 @@ class ViewPagesTests {
 			.getContentAsString()).contains("size must be 25, 50 or 100 rows a page, not 7");
 		assertThat(this.mvc.perform(get("/retries?page=two").accept("text/html")).andReturn().getResponse()
 			.getContentAsString()).contains("&#39;two&#39; is not a valid page: a whole number is wanted");
+	}
+
+	@Test
+	void historySaysEachDayFromTheRecordsAndListsFinishedTasksWithWhenAndHowLong() throws Exception {
+		String page = page("/history");
+
+		assertThat(page).contains("History, last 7 days · Spool", "63 failed attempts", "1 finished (0.1 a day)")
+			.containsPattern("data-day=\"\\d{4}-\\d\\d-\\d\\d\">");
+		assertThat(page.split("data-day=").length - 1).isEqualTo(7);
+		assertThat(rows(page)).as("done tasks, newest first").containsExactly(fine.text());
+		assertThat(page).contains("<td>63</td>");
+		assertThat(page("/history?days=30").split("data-day=").length - 1).isEqualTo(30);
+		assertThat(rows(page("/history?state=failed"))).isEmpty();
+		assertThat(page("/history?state=failed")).contains("No task is <span>failed</span>.");
+	}
+
+	@Test
+	void historyRefusesAWindowOrStateItDoesNotShow() throws Exception {
+		assertThat(badRequest("/history?days=9")).contains("days must be 7 or 30, not 9");
+		assertThat(badRequest("/history?state=pending")).contains("state must be done, failed or cancelled");
+		assertThat(badRequest("/history?days=week")).contains("is not a valid days");
+	}
+
+	String badRequest(String path) throws Exception {
+		return this.mvc.perform(get(path).accept("text/html"))
+			.andExpect(status().isBadRequest())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
 	}
 
 	String page(String path) throws Exception {
