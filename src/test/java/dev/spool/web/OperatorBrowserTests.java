@@ -339,7 +339,7 @@ class OperatorBrowserTests {
 		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder()).first().isNotEqualTo(0);
 
 		String made = createTask(Map.of("prompt", "Sorted among the tasks with no attempt", "agent", "nobody"));
-		String total = taskCount() + " tasks";
+		String total = " of " + taskCount();
 		browser.until(PATIENCE, (driver) -> browser.text("#board .pages").contains(total) ? true : null);
 		assertThat(browser.text("#board th[aria-sort=descending]")).as("after a live refresh").startsWith("Attempts");
 		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + made + "']")))
