@@ -14,7 +14,8 @@ import org.springframework.web.servlet.ModelAndView;
 /** Errors on dashboard pages, as a page that says what went wrong and links back. */
 @ControllerAdvice(assignableTypes = { TaskBoardController.class, TaskPageController.class,
 		AgentsPageController.class, ManifestPageController.class, BulkPageController.class, GoalPageController.class,
-		PipelinePageController.class, RetriesPageController.class, HistoryPageController.class })
+		PipelinePageController.class, RetriesPageController.class, HistoryPageController.class,
+		BrowsePageController.class })
 class PageExceptionHandler {
 
 	private final Archive archive;

@@ -438,8 +438,13 @@ class OperatorBrowserTests {
 		reasons.put("/goals/" + task, "404 " + task + " is a task, not a goal");
 		reasons.put("/goals/task_99999", "404 no task task_99999");
 		reasons.put("/goals/nonsense", "400 'nonsense' is not a task id");
-		reasons.put("/goals", "404 Spool has nothing at /goals.");
-		reasons.put("/pipelines", "404 Spool has nothing at /pipelines.");
+		reasons.put("/goals?size=7", "400 size must be 25, 50 or 100 rows a page, not 7");
+		reasons.put("/pipelines?page=x", "400 'x' is not a valid page: a whole number is wanted");
+		reasons.put("/retries?size=0", "400 size must be 25, 50 or 100 rows a page, not 0");
+		reasons.put("/history?days=9", "400 days must be 7 or 30, not 9");
+		reasons.put("/history?state=pending", "400 state must be done, failed or cancelled, not 'pending'");
+		reasons.put("/archive?page=last", "400 'last' is not a valid page: a whole number is wanted");
+		reasons.put("/?size=7", "400 size must be 25, 50 or 100 rows a page, not 7");
 		reasons.put("/pipelines/pipeline_999", "404 no task belongs to pipeline_999");
 		reasons.put("/agents/agent_a", "404 Spool has nothing at /agents/agent_a.");
 		reasons.put("/tasks/" + task + "/output", "404 Spool has nothing at /tasks/" + task + "/output.");

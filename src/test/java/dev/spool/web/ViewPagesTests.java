@@ -9,7 +9,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.spool.archive.Archive;
+import dev.spool.pipeline.Pipeline;
+import dev.spool.pipeline.Pipelines;
 import dev.spool.workspace.Answer;
+import dev.spool.workspace.PipelineStage;
+import dev.spool.workspace.Task;
 import dev.spool.workspace.Claim;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskStore;
@@ -19,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
+import static dev.spool.workspace.TaskBuilder.aGoal;
 import static dev.spool.workspace.TaskBuilder.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -49,8 +55,14 @@ class ViewPagesTests {
 
 	private static TaskId fine;
 
+	private static TaskId archived;
+
+	private static TaskId goal;
+
+	private static Pipeline pipeline;
+
 	@BeforeAll
-	static void fill(@Autowired TaskStore store) {
+	static void fill(@Autowired TaskStore store, @Autowired Archive archive, @Autowired Pipelines pipelines) {
 		if (!retrying.isEmpty()) {
 			return; // a rerun of a failed test finds the workspace filled
 		}
@@ -66,6 +78,16 @@ class ViewPagesTests {
 			store.fail(claim(store, retried), "boom");
 		}
 		store.retry(retried);
+		archived = store.create(aTask("Archived soon").titled("Put away").held().build()).id();
+		store.complete(claim(store, archived), new Answer("put away", "stub-model", false, null));
+		assertThat(archive.archive(archived)).isTrue();
+		goal = store.create(aGoal("Plan a picnic").titled("Picnic").held().build()).id();
+		pipeline = pipelines.create(PipelineStage.Transport.FILES,
+				List.of(new Pipelines.StageRequest("Draft it", "Draft", "nobody", null),
+						new Pipelines.StageRequest("Polish it", "Polish", "nobody", null)));
+		for (Task stage : pipeline.stages()) {
+			store.complete(claim(store, stage.id()), new Answer("stage answer", "stub-model", false, null));
+		}
 	}
 
 	static Claim claim(TaskStore store, TaskId id) {
@@ -115,10 +137,11 @@ class ViewPagesTests {
 	void historySaysEachDayFromTheRecordsAndListsFinishedTasksWithWhenAndHowLong() throws Exception {
 		String page = page("/history");
 
-		assertThat(page).contains("History, last 7 days · Spool", "63 failed attempts", "1 finished (0.1 a day)")
+		assertThat(page).contains("History, last 7 days · Spool", "63 failed attempts", "4 finished (0.6 a day)")
 			.containsPattern("data-day=\"\\d{4}-\\d\\d-\\d\\d\">");
 		assertThat(page.split("data-day=").length - 1).isEqualTo(7);
-		assertThat(rows(page)).as("done tasks, newest first").containsExactly(fine.text());
+		assertThat(rows(page)).as("done tasks on the board, newest first")
+			.containsExactly(pipeline.stages().get(1).id().text(), pipeline.stages().get(0).id().text(), fine.text());
 		assertThat(page).contains("<td>63</td>");
 		assertThat(page("/history?days=30").split("data-day=").length - 1).isEqualTo(30);
 		assertThat(rows(page("/history?state=failed"))).isEmpty();
@@ -137,17 +160,41 @@ class ViewPagesTests {
 		String first = page("/?state=pending&sort=attempts&dir=desc&size=50");
 
 		assertThat(rows(first)).hasSize(50);
-		assertThat(first).contains("1–50 of " + (retrying.size() + 1))
+		assertThat(first).contains("1–50 of " + (pending()))
 			.contains("href=\"/?dir=desc&amp;sort=attempts&amp;state=pending&amp;size=50&amp;page=2\"")
 			.contains("aria-label=\"Last page\"")
 			.doesNotContain("aria-label=\"First page\"");
 		assertThat(first).as("sorting keeps the size").contains("size=50&amp;page=1");
 		String second = page("/?state=pending&sort=attempts&dir=desc&size=50&page=2");
-		assertThat(rows(second)).hasSize(retrying.size() + 1 - 50);
+		assertThat(rows(second)).hasSize(pending() - 50);
 		assertThat(second).contains("aria-label=\"First page\"", "rel=\"prev\"").doesNotContain("rel=\"next\"");
-		assertThat(rows(page("/?state=pending&size=100"))).hasSize(retrying.size() + 1);
+		assertThat(rows(page("/?state=pending&size=100"))).hasSize(pending());
 		assertThat(badRequest("/?size=7")).contains("size must be 25, 50 or 100 rows a page, not 7");
 		assertThat(badRequest("/?page=last")).contains("is not a valid page");
+	}
+
+	@Test
+	void theArchiveGoalsAndPipelinesAreListedEachLeadingToItsPage() throws Exception {
+		String archivePage = page("/archive");
+		assertThat(rows(archivePage)).containsExactly(archived.text());
+		assertThat(archivePage).contains("Put away", "state-done", "href=\"/tasks/" + archived.text() + "\"", "1–1 of 1");
+
+		assertThat(page("/goals")).contains("href=\"/goals/" + goal.text() + "\"", "Picnic", "1 goals · Goals · Spool");
+		String pipelinesPage = page("/pipelines");
+		assertThat(pipelinesPage).contains("href=\"/pipelines/" + pipeline.id() + "\"", "Draft", "2 (files)",
+				"state-done");
+
+		String pipelinePage = page("/pipelines/" + pipeline.id());
+		assertThat(pipelinePage).contains("class=\"muted stage-ran\">ran 0 s<")
+			.contains("Final output: <a href=\"/tasks/" + pipeline.stages().get(1).id().text() + "\"");
+		for (String list : List.of("/archive?size=3", "/goals?page=x", "/pipelines?size=0")) {
+			assertThat(badRequest(list)).as(list).contains("400 Bad Request");
+		}
+	}
+
+	/** The tasks pending: those to retry, the one a person retried and the goal nobody plans. */
+	private static int pending() {
+		return retrying.size() + 2;
 	}
 
 	String badRequest(String path) throws Exception {
