@@ -20,9 +20,10 @@ import dev.spool.workspace.TaskId;
  * @param quietFor how long the holding agent has been silent, when long enough to worry, or null
  * @param parent the task that submitted it as a subtask, or null
  * @param subtasks how many subtasks it submitted, when known; 0 otherwise
+ * @param priority its priority: agents take higher ones first
  */
 record TaskRow(String id, String title, String state, String owner, String agent, String age, int attempts,
-		String reason, String quietFor, String parent, int subtasks) {
+		String reason, String quietFor, String parent, int subtasks, int priority) {
 
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
 		return of(task, sweeper, now, task.error(), 0);
@@ -42,7 +43,7 @@ record TaskRow(String id, String title, String state, String owner, String agent
 		TaskId parent = task.document().parent();
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
 				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason), quiet,
-				(parent != null) ? parent.text() : null, subtasks);
+				(parent != null) ? parent.text() : null, subtasks, task.document().priority());
 	}
 
 	private static String firstLine(String text) {

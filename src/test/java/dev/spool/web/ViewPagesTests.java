@@ -197,6 +197,18 @@ class ViewPagesTests {
 		return retrying.size() + 2;
 	}
 
+	@Test
+	void theBoardShowsPrioritySortsByItAndAPendingTaskSaysWhatItWaitsFor() throws Exception {
+		String sorted = page("/?state=pending&sort=priority&dir=desc");
+		assertThat(sorted).contains("aria-sort=\"descending\"><a class=\"sort\" href=\"/?state=pending&amp;sort=priority&amp;dir=asc&amp;page=1\"");
+
+		String task = page("/tasks/" + retrying.get(0).text());
+		assertThat(task).contains("Waits for nobody, which agents/ does not define: an outside program must take it.")
+			.doesNotContain("In the queue:");
+		assertThat(TaskQueue.ordinal(1) + TaskQueue.ordinal(2) + TaskQueue.ordinal(3) + TaskQueue.ordinal(11)
+				+ TaskQueue.ordinal(22) + TaskQueue.ordinal(40)).isEqualTo("1st2nd3rd11th22nd40th");
+	}
+
 	String badRequest(String path) throws Exception {
 		return this.mvc.perform(get(path).accept("text/html"))
 			.andExpect(status().isBadRequest())
