@@ -22,4 +22,9 @@ class ArchiveConfiguration {
 		}
 	}
 
+	@Bean
+	ArchivedTasks archivedTasks(Workspace workspace) {
+		return new ArchivedTasks(workspace.layout());
+	}
+
 }

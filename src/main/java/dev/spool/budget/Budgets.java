@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
 
 import dev.spool.agent.AgentsDefined;
 import dev.spool.workspace.Attempt;
@@ -216,6 +218,47 @@ public final class Budgets {
 	public List<Usage> usage(int days) {
 		readFilesFrom(LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC).minusDays(days - 1L));
 		return this.ledger.usage(days);
+	}
+
+	/**
+	 * Each of the last {@code days} UTC days, today included, newest first: answers, failed attempts, latency
+	 * percentiles, tokens and cost, from every record once (read from their files once for days not read yet).
+	 */
+	public List<ActivityDay> days(int days) {
+		List<Usage> usage = usage(days);
+		DailyActivity activity = this.ledger.activity();
+		LocalDate today = LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC);
+		List<ActivityDay> found = new ArrayList<>();
+		for (int back = 0; back < days; back++) {
+			LocalDate day = today.minusDays(back);
+			DailyActivity.Counts counts = activity.day(day);
+			long tokens = 0;
+			BigDecimal cost = null;
+			for (Usage row : usage) {
+				if (row.day().equals(day)) {
+					tokens += row.tokens().total();
+					cost = (row.costUsd() == null) ? cost : (cost == null) ? row.costUsd() : cost.add(row.costUsd());
+				}
+			}
+			found.add(new ActivityDay(day, counts.finished(), counts.failed(),
+					ActivityDay.percentile(counts.latencies(), 0.50), ActivityDay.percentile(counts.latencies(), 0.95),
+					tokens, cost));
+		}
+		return found;
+	}
+
+	/** The median and 95th percentile of the time from claim to answer over the last {@code days} UTC days. */
+	public ActivityDay.Percentiles latencyPercentiles(int days) {
+		readFilesFrom(LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC).minusDays(days - 1L));
+		LocalDate today = LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC);
+		LongStream.Builder all = LongStream.builder();
+		for (int back = 0; back < days; back++) {
+			for (long latency : this.ledger.activity().day(today.minusDays(back)).latencies()) {
+				all.add(latency);
+			}
+		}
+		long[] sorted = all.build().sorted().toArray();
+		return new ActivityDay.Percentiles(ActivityDay.percentile(sorted, 0.50), ActivityDay.percentile(sorted, 0.95));
 	}
 
 	/** Reads from their files the records of a day and after, once, if they were not read yet. */

@@ -38,9 +38,17 @@ final class TokenLedger {
 	/** Records added in from their files, not through the index. */
 	private final Set<Key> countedFromFiles = new HashSet<>();
 
+	/** Finishes and failures per day, fed with the same records, each once. */
+	private final DailyActivity activity = new DailyActivity();
+
 	TokenLedger(Clock clock, Prices prices) {
 		this.clock = clock;
 		this.prices = prices;
+	}
+
+	/** The finishes and failures per day of the records added. */
+	DailyActivity activity() {
+		return this.activity;
 	}
 
 	/** Adds the task's records not added yet. */
@@ -76,6 +84,7 @@ final class TokenLedger {
 	}
 
 	private void add(Attempt entry) {
+		this.activity.add(entry);
 		if (entry.tokens() != null) {
 			Instant when = (entry.finishedAt() != null) ? entry.finishedAt() : this.clock.instant();
 			Spender spender = new Spender(String.valueOf(entry.agent()), entry.model());

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.TaskIndex;
@@ -20,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The pace of the last half hour, per minute and per agent: tasks finished, failed attempts, and the mean time from
- * claim to answer. The page draws it with uPlot from {@link Chart#json()}, and lists it per agent as a table.
+ * claim to answer, all from the attempt records, so that a restart forgets none. The page draws it with uPlot from {@link Chart#json()}, and lists it per agent as a table.
  */
 @Component
 class ActivityChart {
@@ -31,13 +30,10 @@ class ActivityChart {
 
 	private final TaskIndex index;
 
-	private final RecentFailures failures;
-
 	private final Clock clock;
 
-	ActivityChart(TaskIndex index, RecentFailures failures, Clock clock) {
+	ActivityChart(TaskIndex index, Clock clock) {
 		this.index = index;
-		this.failures = failures;
 		this.clock = clock;
 	}
 
@@ -63,11 +59,9 @@ class ActivityChart {
 				pace[3]++;
 			}
 		}
-		for (int i = 0; i < MINUTES; i++) {
-			for (Map.Entry<String, AtomicLong> entry : this.failures.in(start.plus(Duration.ofMinutes(i))).entrySet()) {
-				failed[i] += entry.getValue().get();
-				agents.computeIfAbsent(entry.getKey(), (name) -> new long[4])[1] += entry.getValue().get();
-			}
+		for (TaskQueries.Finish failure : this.index.queries().failedBetween(start, end)) {
+			failed[(int) Duration.between(start, failure.at()).toMinutes()]++;
+			agents.computeIfAbsent(agentOf(failure), (name) -> new long[4])[1]++;
 		}
 		List<Long> times = new ArrayList<>();
 		List<Long> latency = new ArrayList<>();
@@ -107,7 +101,7 @@ class ActivityChart {
 	 *
 	 * @param minutes each minute's start, in seconds since the epoch
 	 * @param finished tasks finished in it
-	 * @param failed failed attempts in it (seen by this process)
+	 * @param failed failed attempts in it
 	 * @param latencyMs mean milliseconds from claim to answer of those finished, or null
 	 */
 	record Series(List<Long> minutes, List<Long> finished, List<Long> failed, List<Long> latencyMs) {

@@ -1,5 +1,7 @@
 package dev.spool.web;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.web.util.UriComponentsBuilder;
@@ -13,18 +15,43 @@ import org.springframework.web.util.UriComponentsBuilder;
  * @param page the page, from 1
  * @param sort the column sorted by ({@link BoardSort}'s words), or null for the newest first
  * @param dir {@code asc} or {@code desc}, or null for the column's first direction
+ * @param size rows a page holds: 25, 50 or 100, null for 25
  */
-record BoardFilter(String state, String agent, String q, int page, String sort, String dir) {
+record BoardFilter(String state, String agent, String q, int page, String sort, String dir, Integer size) {
 
+	/**
+	 * @throws dev.spool.workspace.InvalidTaskException for a size other than 25, 50 or 100
+	 */
 	BoardFilter {
 		page = Math.max(page, 1);
+		size = (size == null || size == Pager.DEFAULT_SIZE) ? null : Pager.size(size);
 		// An unknown column or direction is left out, as an unknown state is: the board as it comes by default.
 		sort = BoardSort.fromWord(sort).map(BoardSort::word).orElse(null);
 		dir = (sort != null && ("asc".equals(dir) || "desc".equals(dir))) ? dir : null;
 	}
 
+	BoardFilter(String state, String agent, String q, int page, String sort, String dir) {
+		this(state, agent, q, page, sort, dir, null);
+	}
+
 	BoardFilter(String state, String agent, String q, int page) {
 		this(state, agent, q, page, null, null);
+	}
+
+	/** Rows a page holds. */
+	int pageSize() {
+		return (this.size != null) ? this.size : Pager.DEFAULT_SIZE;
+	}
+
+	/** The pager over so many matching tasks, whose links keep this filter and order. */
+	Pager pager(long matching) {
+		Map<String, String> query = new HashMap<>();
+		present(this.state).ifPresent((value) -> query.put("state", value));
+		present(this.agent).ifPresent((value) -> query.put("agent", value));
+		present(this.q).ifPresent((value) -> query.put("q", value));
+		present(this.sort).ifPresent((value) -> query.put("sort", value));
+		present(this.dir).ifPresent((value) -> query.put("dir", value));
+		return new Pager("/", query, this.page, pageSize(), matching);
 	}
 
 	/** The column sorted by; the id, newest first, unless the query string says otherwise. */
@@ -50,6 +77,7 @@ record BoardFilter(String state, String agent, String q, int page, String sort, 
 			.queryParamIfPresent("q", present(this.q))
 			.queryParamIfPresent("sort", present(this.sort))
 			.queryParamIfPresent("dir", present(this.dir))
+			.queryParamIfPresent("size", Optional.ofNullable(this.size))
 			.queryParam("page", toPage)
 			.build()
 			.encode()
@@ -58,14 +86,15 @@ record BoardFilter(String state, String agent, String q, int page, String sort, 
 
 	/** The board's first page for another state, keeping the agent, the words searched for and the order. */
 	public String inState(String other) {
-		return new BoardFilter(other, this.agent, this.q, 1, this.sort, this.dir).link(1);
+		return new BoardFilter(other, this.agent, this.q, 1, this.sort, this.dir, this.size).link(1);
 	}
 
 	/** The board's first page sorted by a column: the other way round if it is sorted by it already. */
 	public String sortedBy(String column) {
 		BoardSort wanted = BoardSort.fromWord(column).orElseThrow();
 		boolean descending = (wanted == sortBy()) ? !descending() : wanted.firstDirection().equals("descending");
-		return new BoardFilter(this.state, this.agent, this.q, 1, wanted.word(), descending ? "desc" : "asc").link(1);
+		return new BoardFilter(this.state, this.agent, this.q, 1, wanted.word(), descending ? "desc" : "asc",
+				this.size).link(1);
 	}
 
 	/** The header's {@code aria-sort}: the direction of the column sorted by, and null (no attribute) for others. */

@@ -24,7 +24,9 @@ enum BoardSort {
 			Comparator.comparing(Task::owner, Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER))),
 	/** By age, so ascending is the youngest first. */
 	AGE("age", "ascending", Comparator.comparing(Task::createdAt, Comparator.nullsLast(Comparator.reverseOrder()))),
-	ATTEMPTS("attempts", "descending", Comparator.comparingInt(Task::attempts));
+	ATTEMPTS("attempts", "descending", Comparator.comparingInt(Task::attempts)),
+	/** By priority, highest first on a first click: the order agents take pending tasks in. */
+	PRIORITY("priority", "descending", Comparator.comparingInt((Task task) -> task.document().priority()));
 
 	private final String word;
 

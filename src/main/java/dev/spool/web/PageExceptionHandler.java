@@ -8,12 +8,14 @@ import dev.spool.workspace.TransitionNotAllowedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
 /** Errors on dashboard pages, as a page that says what went wrong and links back. */
 @ControllerAdvice(assignableTypes = { TaskBoardController.class, TaskPageController.class,
 		AgentsPageController.class, ManifestPageController.class, BulkPageController.class, GoalPageController.class,
-		PipelinePageController.class })
+		PipelinePageController.class, RetriesPageController.class, HistoryPageController.class,
+		BrowsePageController.class })
 class PageExceptionHandler {
 
 	private final Archive archive;
@@ -47,6 +49,14 @@ class PageExceptionHandler {
 	@ExceptionHandler
 	ModelAndView invalid(InvalidTaskException ex) {
 		return page(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	/** A query parameter that is not of its kind ({@code ?page=two}): the page says which, rather than failing. */
+	@ExceptionHandler
+	ModelAndView malformed(MethodArgumentTypeMismatchException ex) {
+		boolean number = ex.getRequiredType() == Integer.class || ex.getRequiredType() == int.class;
+		return page(HttpStatus.BAD_REQUEST,
+				"'" + ex.getValue() + "' is not a valid " + ex.getName() + (number ? ": a whole number is wanted" : ""));
 	}
 
 	@ExceptionHandler

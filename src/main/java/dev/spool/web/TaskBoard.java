@@ -76,17 +76,16 @@ class TaskBoard {
 			listed = everyMatch.stream().filter((task) -> state == null || task.state() == state).toList();
 		}
 		int matching = searching ? listed.size() : queries.size(state);
-		int pages = Math.max(1, (matching + PAGE_SIZE - 1) / PAGE_SIZE);
-		int page = Math.min(Math.max(1, filter.page()), pages);
-		long skipped = (long) (page - 1) * PAGE_SIZE;
+		Pager pager = filter.pager(matching);
+		int size = pager.size();
+		long skipped = pager.offset();
 		List<Task> shown;
 		if (filter.newestFirst()) {
-			shown = searching ? listed.stream().skip(skipped).limit(PAGE_SIZE).toList()
-					: queries.page(state, skipped, PAGE_SIZE);
+			shown = searching ? listed.stream().skip(skipped).limit(size).toList() : queries.page(state, skipped, size);
 		}
 		else {
 			Collection<Task> candidates = searching ? listed : queries.newestFirst(state);
-			shown = BoardSort.first(candidates, filter.sortBy().order(filter.descending()), (int) skipped + PAGE_SIZE)
+			shown = BoardSort.first(candidates, filter.sortBy().order(filter.descending()), (int) skipped + size)
 				.stream()
 				.skip(skipped)
 				.toList();
@@ -101,8 +100,8 @@ class TaskBoard {
 			.map((task) -> TaskRow.of(task, this.sweeper, now, snapshot))
 			.toList();
 		List<String> strays = this.index.strays().stream().sorted().limit(PAGE_SIZE).toList();
-		return new View(counts, queries.total(), found, matching, rows, page, pages, filter, flagged, strays,
-				agents(filter));
+		return new View(counts, queries.total(), found, matching, rows, pager.page(), pager.pages(), filter, flagged,
+				strays, agents(filter), pager);
 	}
 
 	/** The agents to filter by: those defined, and those that held a task (an outside agent, one since removed). */
@@ -155,9 +154,11 @@ class TaskBoard {
 	 * @param flagged tasks agents leave alone because their file is unreadable or shares its id (the first page)
 	 * @param strays files in {@code tasks/} that are not task files (the first page)
 	 * @param agents the agents to filter by
+	 * @param pager the page shown among the others, and how many rows a page holds
 	 */
 	record View(Map<TaskState, Long> counts, int total, Map<TaskState, Long> found, int matching, List<TaskRow> rows,
-			int page, int pages, BoardFilter filter, List<TaskRow> flagged, List<String> strays, List<String> agents) {
+			int page, int pages, BoardFilter filter, List<TaskRow> flagged, List<String> strays, List<String> agents,
+			Pager pager) {
 
 		/** Tasks in a state in the whole workspace. */
 		public long count(String state) {

@@ -56,10 +56,10 @@ class TaskBoardController {
 	String home(@RequestParam(required = false) String state, @RequestParam(required = false) String agent,
 			@RequestParam(required = false) String q, @RequestParam(defaultValue = "1") int page,
 			@RequestParam(required = false) String sort, @RequestParam(required = false) String dir,
-			@RequestParam(required = false) String retryOf, @RequestParam(required = false) String created,
+			@RequestParam(required = false) Integer size, @RequestParam(required = false) String retryOf, @RequestParam(required = false) String created,
 			@RequestHeader(name = "HX-Request", required = false) String fragment, Model model) {
 		model.addAttribute("version", this.version.current());
-		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page, sort, dir)));
+		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page, sort, dir, size)));
 		model.addAttribute("activity", this.activity.chart());
 		model.addAttribute("created", created);
 		if (fragment != null) {

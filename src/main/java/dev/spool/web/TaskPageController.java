@@ -44,8 +44,11 @@ class TaskPageController {
 
 	private final TaskConversations conversations;
 
+	private final TaskQueue queue;
+
 	TaskPageController(TaskStore store, StaleClaimSweeper sweeper, Markdown markdown, Clock clock, TaskNotes notes,
-			TaskConversations conversations) {
+			TaskConversations conversations, TaskQueue queue) {
+		this.queue = queue;
 		this.store = store;
 		this.sweeper = sweeper;
 		this.markdown = markdown;
@@ -66,6 +69,7 @@ class TaskPageController {
 		model.addAttribute("problem", (task.problem() == null) ? snapshot.problem(task) : null);
 		model.addAttribute("warning", snapshot.warning(task));
 		model.addAttribute("budgetWaiting", snapshot.waitingForBudget(task));
+		model.addAttribute("queue", this.queue.of(task));
 		model.addAttribute("tokensText", TokenText.of(Budgets.spent(task), TaskJson.cost(task, snapshot.budgets())));
 		model.addAttribute("failedWith", snapshot.failedWith(task).stream().map((other) -> other.id().text()).toList());
 		model.addAttribute("promptHtml", this.markdown.toHtml(this.store.readPrompt(task.id())));
@@ -154,7 +158,7 @@ class TaskPageController {
 		return this.store.index()
 			.find(id)
 			.map((task) -> TaskRow.of(task, this.sweeper, this.clock.instant()))
-			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null, null, 0, null, null));
+			.orElse(new TaskRow(id.text(), "(missing)", "missing", null, null, "", 0, null, null, null, 0, null, null, 0));
 	}
 
 	private List<TimelineEntry> timeline(Task task) {

@@ -23,9 +23,10 @@ import dev.spool.workspace.TaskId;
  * @param subtasks how many subtasks it submitted, when known; 0 otherwise
  * @param ageMillis its age in milliseconds, from which the page's timer ticks on, or null when not known
  * @param quietMillis how long the holding agent has been silent, in milliseconds, with {@code quietFor}
+ * @param priority its priority: agents take higher ones first
  */
 record TaskRow(String id, String title, String state, String owner, String agent, String age, int attempts,
-		String reason, String quietFor, String parent, int subtasks, Long ageMillis, Long quietMillis) {
+		String reason, String quietFor, String parent, int subtasks, Long ageMillis, Long quietMillis, int priority) {
 
 	static TaskRow of(Task task, StaleClaimSweeper sweeper, Instant now) {
 		return of(task, sweeper, now, task.error(), 0);
@@ -47,7 +48,7 @@ record TaskRow(String id, String title, String state, String owner, String agent
 		return new TaskRow(task.id().text(), title, task.state().word(), task.owner(), task.document().agent(),
 				Ages.since(task.createdAt(), now), task.attempts(), oneLine(reason),
 				(quiet != null) ? Ages.of(quiet) : null, (parent != null) ? parent.text() : null, subtasks, age,
-				(quiet != null) ? quiet.toMillis() : null);
+				(quiet != null) ? quiet.toMillis() : null, task.document().priority());
 	}
 
 	/** The task's title, or the start of its prompt. */

@@ -221,6 +221,40 @@ public final class TaskIndex {
 		return found;
 	}
 
+	/**
+	 * Where a pending task stands among those an agent with these roles may take now, in taking order (priority, then
+	 * id): its place from 1, or 0 when the agent would not take it now, and how many it may take.
+	 */
+	public QueuePlace place(Task task, String agent, Collection<String> roles) {
+		int ahead = 0;
+		int waiting = 0;
+		boolean found = false;
+		for (Task other : claimable(agent, roles, (candidate) -> true, Integer.MAX_VALUE)) {
+			waiting++;
+			if (other.id().equals(task.id())) {
+				found = true;
+			}
+			else if (!found) {
+				ahead++;
+			}
+		}
+		return new QueuePlace(found ? ahead + 1 : 0, waiting);
+	}
+
+	/** Whether every feature's rule lets a task start now (a pipeline's stage before it, a goal's orchestrator). */
+	public boolean rulesAllow(Task task) {
+		return this.rules.stream().allMatch((rule) -> rule.ready(task, this));
+	}
+
+	/**
+	 * A task's place in one agent's queue.
+	 *
+	 * @param position its place from 1 in taking order, or 0 when the agent would not take it now
+	 * @param waiting how many tasks the agent may take now
+	 */
+	public record QueuePlace(int position, int waiting) {
+	}
+
 	public boolean hasClaimable() {
 		return this.startable.stream().anyMatch((task) -> task.problem() == null && ready(task));
 	}

@@ -37,6 +37,9 @@ public final class TaskQueries {
 
 	private final ConcurrentSkipListSet<Finish> finishes = new ConcurrentSkipListSet<>();
 
+	/** Attempts that failed (an error, or a claim taken back), as their records say: they outlive a restart. */
+	private final ConcurrentSkipListSet<Finish> failures = new ConcurrentSkipListSet<>();
+
 	private final Map<TaskId, Set<TaskId>> dependants = new ConcurrentHashMap<>();
 
 	private final Map<String, NavigableSet<TaskId>> pipelines = new ConcurrentHashMap<>();
@@ -86,6 +89,7 @@ public final class TaskQueries {
 			this.flaggable.put(id, task);
 		}
 		finishes(task).forEach(this.finishes::add);
+		failures(task).forEach(this.failures::add);
 		for (TaskId dependency : task.dependsOn()) {
 			this.dependants.computeIfAbsent(dependency, (key) -> ConcurrentHashMap.newKeySet()).add(id);
 		}
@@ -124,6 +128,8 @@ public final class TaskQueries {
 		}
 		List<Finish> kept = (replacement != null) ? finishes(replacement) : List.of();
 		finishes(task).stream().filter((finish) -> !kept.contains(finish)).forEach(this.finishes::remove);
+		List<Finish> stillFailed = (replacement != null) ? failures(replacement) : List.of();
+		failures(task).stream().filter((failure) -> !stillFailed.contains(failure)).forEach(this.failures::remove);
 		List<TaskId> stillDependsOn = (replacement != null) ? replacement.dependsOn() : List.of();
 		for (TaskId dependency : task.dependsOn()) {
 			if (!stillDependsOn.contains(dependency)) {
@@ -171,11 +177,19 @@ public final class TaskQueries {
 	}
 
 	private static List<Finish> finishes(Task task) {
+		return ends(task, Set.of(Attempt.Outcome.DONE));
+	}
+
+	private static List<Finish> failures(Task task) {
+		return ends(task, Set.of(Attempt.Outcome.ERROR, Attempt.Outcome.STALE));
+	}
+
+	private static List<Finish> ends(Task task, Set<Attempt.Outcome> outcomes) {
 		List<Finish> found = new ArrayList<>();
 		List<Attempt> history = task.history();
 		for (int i = 0; i < history.size(); i++) {
 			Attempt attempt = history.get(i);
-			if (attempt.outcome() == Attempt.Outcome.DONE && attempt.finishedAt() != null) {
+			if (outcomes.contains(attempt.outcome()) && attempt.finishedAt() != null) {
 				found.add(new Finish(attempt.finishedAt(), task.id(), i, attempt.startedAt()));
 			}
 		}
@@ -232,6 +246,14 @@ public final class TaskQueries {
 	/** Attempts that ended with a published answer in {@code [from, to)}, in the order they finished. */
 	public NavigableSet<Finish> finishedBetween(Instant from, Instant to) {
 		return this.finishes.subSet(Finish.first(from), true, Finish.first(to), false);
+	}
+
+	/**
+	 * Attempts that failed (an error, or a claim taken back) in {@code [from, to)}, in the order they ended, from the
+	 * records as finishes are: each as a {@link Finish} whose time is when it failed.
+	 */
+	public NavigableSet<Finish> failedBetween(Instant from, Instant to) {
+		return this.failures.subSet(Finish.first(from), true, Finish.first(to), false);
 	}
 
 	/** The tasks that list this one in {@code depends_on}, by id. */

@@ -27,9 +27,9 @@ class ActivityChartTests {
 
 	@Test
 	void eachMinuteAndEachAgentOfTheLastHalfHour() throws IOException {
-		RecentFailures failures = new RecentFailures(this.clock);
 		Workspace workspace = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock,
-				failures::on);
+				(changed) -> {
+				});
 		TaskStore store = workspace.store();
 		Task old = store.create(aTask("Finished long ago").build());
 		store.complete(store.claim(old, "agent_a").orElseThrow(), new Answer("Old", "m", false, null));
@@ -43,7 +43,7 @@ class ActivityChartTests {
 		Task failing = store.create(aTask("Fails once").build());
 		store.fail(store.claim(failing, "agent_b").orElseThrow(), "boom");
 
-		ActivityChart.Chart chart = new ActivityChart(workspace.index(), failures, this.clock).chart();
+		ActivityChart.Chart chart = new ActivityChart(workspace.index(), this.clock).chart();
 
 		assertThat(chart.finished()).as("finished in the last half hour").isEqualTo(2);
 		assertThat(chart.maxLatencyMillis()).isEqualTo(1500);
@@ -58,6 +58,25 @@ class ActivityChartTests {
 		assertThat(series.path("latencyMs").get(ActivityChart.MINUTES - 1).asLong()).isEqualTo(1500);
 		assertThat(series.path("latencyMs").get(0).isNull()).as("a minute with nothing finished").isTrue();
 		workspace.close();
+	}
+
+	@Test
+	void failedAttemptsAreCountedFromTheRecordsSoARestartForgetsNone() throws IOException {
+		Workspace first = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock, (changed) -> {
+		});
+		Task failing = first.store().create(aTask("Fails twice").build());
+		first.store().fail(first.store().claim(failing, "agent_b").orElseThrow(), "boom");
+		first.store().fail(first.store().claim(first.index().find(failing.id()).orElseThrow(), "agent_b").orElseThrow(),
+				"boom again");
+		first.close();
+
+		Workspace restarted = Workspace.open(this.root, new Workspace.Settings(false, 1024, 3), this.clock,
+				(changed) -> {
+				});
+		ActivityChart.Chart chart = new ActivityChart(restarted.index(), this.clock).chart();
+
+		assertThat(chart.agents()).containsExactly(new ActivityChart.AgentPace("agent_b", 0, 2, "0.0", "–", "100 %"));
+		restarted.close();
 	}
 
 	@Test

@@ -352,7 +352,7 @@ class OperatorBrowserTests {
 		assertThat(attemptsShown()).isSortedAccordingTo(Comparator.reverseOrder()).first().isNotEqualTo(0);
 
 		String made = createTask(Map.of("prompt", "Sorted among the tasks with no attempt", "agent", "nobody"));
-		String total = taskCount() + " tasks";
+		String total = " of " + taskCount();
 		browser.until(PATIENCE, (driver) -> browser.text("#board .pages").contains(total) ? true : null);
 		assertThat(browser.text("#board th[aria-sort=descending]")).as("after a live refresh").startsWith("Attempts");
 		assertThat(browser.driver().findElements(By.cssSelector("#board tr[data-task='" + made + "']")))
@@ -559,8 +559,13 @@ class OperatorBrowserTests {
 		reasons.put("/goals/" + task, "404 " + task + " is a task, not a goal");
 		reasons.put("/goals/task_99999", "404 no task task_99999");
 		reasons.put("/goals/nonsense", "400 'nonsense' is not a task id");
-		reasons.put("/goals", "404 Spool has nothing at /goals.");
-		reasons.put("/pipelines", "404 Spool has nothing at /pipelines.");
+		reasons.put("/goals?size=7", "400 size must be 25, 50 or 100 rows a page, not 7");
+		reasons.put("/pipelines?page=x", "400 'x' is not a valid page: a whole number is wanted");
+		reasons.put("/retries?size=0", "400 size must be 25, 50 or 100 rows a page, not 0");
+		reasons.put("/history?days=9", "400 days must be 7 or 30, not 9");
+		reasons.put("/history?state=pending", "400 state must be done, failed or cancelled, not 'pending'");
+		reasons.put("/archive?page=last", "400 'last' is not a valid page: a whole number is wanted");
+		reasons.put("/?size=7", "400 size must be 25, 50 or 100 rows a page, not 7");
 		reasons.put("/pipelines/pipeline_999", "404 no task belongs to pipeline_999");
 		reasons.put("/agents/agent_a", "404 Spool has nothing at /agents/agent_a.");
 		reasons.put("/tasks/" + task + "/output", "404 Spool has nothing at /tasks/" + task + "/output.");

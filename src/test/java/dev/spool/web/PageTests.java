@@ -154,7 +154,7 @@ class PageTests {
 			.getContentAsString();
 
 		assertThat(html.split("data-task=\"").length - 1).isEqualTo(TaskBoard.PAGE_SIZE);
-		assertThat(html).contains("page 1 of 2").contains("rel=\"next\"");
+		assertThat(html).contains("1–25 of ").contains("rel=\"next\"");
 	}
 
 	@Test
