@@ -31,6 +31,7 @@ import dev.spool.workspace.AgentNames;
 import dev.spool.workspace.FrontMatter;
 import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.SharedFile;
+import dev.spool.workspace.Task;
 import dev.spool.workspace.WorkspaceLayout;
 
 import org.springframework.core.io.Resource;
@@ -71,6 +72,11 @@ public final class AgentCatalog {
 
 	public Optional<AgentDefinition> find(String name) {
 		return Optional.ofNullable(this.agents.get(name));
+	}
+
+	/** The defined agents that may take this task, by its {@code agent} and {@code role}. */
+	public List<AgentDefinition> mayTake(Task task) {
+		return all().stream().filter((definition) -> task.isClaimableBy(definition.name(), definition.roles())).toList();
 	}
 
 	/**

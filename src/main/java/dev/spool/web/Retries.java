@@ -100,10 +100,7 @@ class Retries {
 
 	/** When the task may be tried again, as honestly as Spool knows it. */
 	private String nextTry(Task task, Map<String, AgentStatus> statuses, Instant now) {
-		List<AgentDefinition> takers = this.catalog.all()
-			.stream()
-			.filter((definition) -> task.isClaimableBy(definition.name(), definition.roles()))
-			.toList();
+		List<AgentDefinition> takers = this.catalog.mayTake(task);
 		if (takers.isEmpty()) {
 			String named = task.document().agent();
 			return (named != null) ? "when " + named + " (not defined in agents/: an outside program) takes it"

@@ -43,10 +43,7 @@ class TaskQueue {
 					? "the stage before it in " + task.document().pipeline().pipeline() + " to start or finish"
 					: (task.document().kind() == TaskDocument.Kind.GOAL) ? "the orchestrator" : "a rule of a feature");
 		}
-		List<AgentDefinition> takers = this.catalog.all()
-			.stream()
-			.filter((definition) -> task.isClaimableBy(definition.name(), definition.roles()))
-			.toList();
+		List<AgentDefinition> takers = this.catalog.mayTake(task);
 		if (takers.isEmpty()) {
 			String named = task.document().agent();
 			waits.add((named != null) ? named + ", which agents/ does not define: an outside program must take it"
