@@ -4,16 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
- * Every {@code spool.*} setting, bound once and validated at start.
+ * Every {@code spool.*} setting, bound once and checked at start: a value out of range stops Spool with its name and
+ * the rule it breaks.
  *
  * @param workspace the shared folder that is the only state store
  * @param staleAfter how long a claim's heartbeat may stay unchanged before the claim is taken back
@@ -43,28 +40,45 @@ import org.springframework.validation.annotation.Validated;
  * @param maxDelegationDepth how many subtasks deep a task may sit, each submitted by the one above ({@code parent})
  * @param maxSubtasks how many subtasks one task may submit in all
  */
-@Validated
 @ConfigurationProperties("spool")
 public record SpoolProperties(
-		@NotNull @DefaultValue("./workspace") Path workspace,
-		@NotNull @DefaultValue("60s") Duration staleAfter,
-		@NotNull @DefaultValue("5s") Duration heartbeatInterval,
-		@NotNull @DefaultValue("5m") Duration taskTimeout,
-		@Min(1) @DefaultValue("3") int maxAttempts,
-		@NotNull @DefaultValue("1MB") DataSize maxPromptSize,
-		@NotNull @DefaultValue("5s") Duration rescanInterval,
+		@DefaultValue("./workspace") Path workspace,
+		@DefaultValue("60s") Duration staleAfter,
+		@DefaultValue("5s") Duration heartbeatInterval,
+		@DefaultValue("5m") Duration taskTimeout,
+		@DefaultValue("3") int maxAttempts,
+		@DefaultValue("1MB") DataSize maxPromptSize,
+		@DefaultValue("5s") Duration rescanInterval,
 		@DefaultValue("true") boolean watch,
-		@NotNull @DefaultValue("1s") Duration wakeInterval,
+		@DefaultValue("1s") Duration wakeInterval,
 		@DefaultValue("true") boolean fsync,
-		@NotNull @DefaultValue("1s") Duration retryBackoff,
+		@DefaultValue("1s") Duration retryBackoff,
 		String apiToken,
-		@NotNull @DefaultValue List<String> allowedHosts,
-		@Min(1) @DefaultValue("512") int streamBuffer,
-		@Min(1) @DefaultValue("16") int maxStreamsPerClient,
-		@Min(1) @DefaultValue("12") int maxPlanSteps,
-		@Min(2) @DefaultValue("50") int maxPipelineStages,
-		@Min(1) @DefaultValue("100") int maxDependencyDepth,
-		@Min(1) @DefaultValue("50") int maxToolCalls,
-		@Min(1) @DefaultValue("5") int maxDelegationDepth,
-		@Min(1) @DefaultValue("100") int maxSubtasks) {
+		@DefaultValue List<String> allowedHosts,
+		@DefaultValue("512") int streamBuffer,
+		@DefaultValue("16") int maxStreamsPerClient,
+		@DefaultValue("12") int maxPlanSteps,
+		@DefaultValue("50") int maxPipelineStages,
+		@DefaultValue("100") int maxDependencyDepth,
+		@DefaultValue("50") int maxToolCalls,
+		@DefaultValue("5") int maxDelegationDepth,
+		@DefaultValue("100") int maxSubtasks) {
+
+	public SpoolProperties {
+		atLeast("max-attempts", maxAttempts, 1);
+		atLeast("stream-buffer", streamBuffer, 1);
+		atLeast("max-streams-per-client", maxStreamsPerClient, 1);
+		atLeast("max-plan-steps", maxPlanSteps, 1);
+		atLeast("max-pipeline-stages", maxPipelineStages, 2);
+		atLeast("max-dependency-depth", maxDependencyDepth, 1);
+		atLeast("max-tool-calls", maxToolCalls, 1);
+		atLeast("max-delegation-depth", maxDelegationDepth, 1);
+		atLeast("max-subtasks", maxSubtasks, 1);
+	}
+
+	private static void atLeast(String name, int value, int least) {
+		if (value < least) {
+			throw new IllegalArgumentException("spool." + name + " must be at least " + least + ", not " + value);
+		}
+	}
 }

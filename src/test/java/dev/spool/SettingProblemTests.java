@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -58,6 +59,21 @@ class SettingProblemTests {
 			.hasRootCauseInstanceOf(IOException.class);
 
 		assertThat(output).contains("APPLICATION FAILED TO START", "spool.workspace is '" + file.resolve("workspace"));
+		assertNoStackTrace(output);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"spool.max-attempts=0 | spool.max-attempts must be at least 1, not 0",
+			"spool.max-pipeline-stages=1 | spool.max-pipeline-stages must be at least 2, not 1",
+			"spool.budget.daily-tokens=-5 | spool.budget.daily-tokens must be more than 0, not -5",
+			"spool.prices.gpt-x.input-per-million=-0.5 | spool.prices.gpt-x.input-per-million must be zero or more, not -0.5",
+			"spool.prices.gpt-x.input-per-million=1 | spool.prices.gpt-x.output-per-million needs a value" })
+	void aSettingOutOfRangeStopsSpoolNamingTheSettingAndItsRule(String setting, String rule, CapturedOutput output) {
+		assertThatThrownBy(() -> start("--" + setting, "--spool.workspace=" + this.folder.resolve("workspace")))
+			.hasRootCauseInstanceOf(IllegalArgumentException.class);
+
+		assertThat(output).contains("APPLICATION FAILED TO START", rule);
 		assertNoStackTrace(output);
 	}
 

@@ -1,16 +1,18 @@
 package dev.spool.budget;
 
-import jakarta.validation.constraints.Positive;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The workspace's budget, {@code spool.budget.*}.
  *
  * @param dailyTokens the most tokens all agents together may use in a UTC day, or null for no limit
  */
-@Validated
 @ConfigurationProperties("spool.budget")
-public record BudgetProperties(@Positive Long dailyTokens) {
+public record BudgetProperties(Long dailyTokens) {
+
+	public BudgetProperties {
+		if (dailyTokens != null && dailyTokens <= 0) {
+			throw new IllegalArgumentException("spool.budget.daily-tokens must be more than 0, not " + dailyTokens);
+		}
+	}
 }

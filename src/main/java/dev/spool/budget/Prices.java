@@ -4,13 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * What models cost, {@code spool.prices.<model>.input-per-million} and {@code output-per-million}, in US dollars per
@@ -18,9 +13,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param prices the price of each model, by the name an attempt records
  */
-@Validated
 @ConfigurationProperties("spool")
-record Prices(@NotNull @DefaultValue @Valid Map<String, Price> prices) {
+record Prices(@DefaultValue Map<String, Price> prices) {
+
+	Prices {
+		prices.forEach((model, price) -> {
+			price.check(model, "input-per-million", price.inputPerMillion());
+			price.check(model, "output-per-million", price.outputPerMillion());
+		});
+	}
 
 	/** What tokens of a model cost, or null when the model has no price. */
 	public BigDecimal cost(String model, TokenTotals tokens) {
@@ -34,10 +35,19 @@ record Prices(@NotNull @DefaultValue @Valid Map<String, Price> prices) {
 	 * @param inputPerMillion dollars per million prompt tokens
 	 * @param outputPerMillion dollars per million answer tokens
 	 */
-	public record Price(@NotNull @PositiveOrZero BigDecimal inputPerMillion,
-			@NotNull @PositiveOrZero BigDecimal outputPerMillion) {
+	public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion) {
 
 		private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+		private void check(String model, String name, BigDecimal dollars) {
+			String setting = "spool.prices." + model + "." + name;
+			if (dollars == null) {
+				throw new IllegalArgumentException(setting + " needs a value");
+			}
+			if (dollars.signum() < 0) {
+				throw new IllegalArgumentException(setting + " must be zero or more, not " + dollars.toPlainString());
+			}
+		}
 
 		BigDecimal of(TokenTotals tokens) {
 			BigDecimal input = this.inputPerMillion.multiply(BigDecimal.valueOf(tokens.prompt()));
