@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -192,7 +193,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			else if (this.layout.failures().equals(folder)) {
 				notes = true;
 			}
-			else {
+			else if (!alreadyKnown(event)) {
 				int end = name.indexOf(this.layout.outputs().equals(folder) ? "_result" : ".");
 				TaskId.parse((end > 0) ? name.substring(0, end) : name).ifPresent(refreshed::add);
 			}
@@ -215,6 +216,42 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		else if (!taskNames.isEmpty()) {
 			this.index.taskFilesChanged(taskNames, modified);
 		}
+	}
+
+	/**
+	 * Whether an event is of a record or a result appearing that the index holds already: most are this process's
+	 * own, taken in when written. Records and results are never rewritten, so only their appearing tells anything.
+	 */
+	private boolean alreadyKnown(FileEvent event) {
+		if (event.kind() == FileEvent.Kind.GONE || event.kind() == FileEvent.Kind.WRITTEN
+				|| event.kind() == FileEvent.Kind.TOUCHED) {
+			return false;
+		}
+		String name = event.name();
+		if (this.layout.attempts().equals(event.folder())) {
+			// <task id>.<number>.json
+			int dot = name.indexOf('.');
+			int last = name.lastIndexOf('.');
+			if (dot < 0 || last <= dot || !name.endsWith(".json")) {
+				return false;
+			}
+			Optional<TaskId> id = TaskId.parse(name.substring(0, dot));
+			Integer number = positive(name.substring(dot + 1, last));
+			return id.isPresent() && number != null && this.index.holdsRecord(id.get(), number);
+		}
+		if (this.layout.outputs().equals(event.folder()) && name.endsWith("_result.md")) {
+			Optional<TaskId> id = TaskId.parse(name.substring(0, name.length() - "_result.md".length()));
+			return id.isPresent() && this.index.holdsOutput(id.get());
+		}
+		return false;
+	}
+
+	private static Integer positive(String digits) {
+		if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+			return null;
+		}
+		int number = Integer.parseInt(digits);
+		return (number > 0) ? number : null;
 	}
 
 	/** Notes what an event says of whether a task file is whole, before the index reads it. */

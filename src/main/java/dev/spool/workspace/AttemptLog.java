@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,6 +37,9 @@ public final class AttemptLog {
 
 	/** Records already reported as unreadable, so that each is logged once rather than at every read. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+	/** Records this process is publishing and has not yet handed to the index: {@code <task id>.<number>}. */
+	private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
 	AttemptLog(WorkspaceLayout layout, AtomicFiles files) {
 		this.layout = layout;
@@ -129,18 +133,38 @@ public final class AttemptLog {
 	}
 
 	Attempt append(TaskId id, Attempt attempt) throws IOException {
+		return append(id, attempt, (numbered) -> {
+		});
+	}
+
+	/**
+	 * Appends a record, and hands it to {@code takeIn} once published; until then {@link #isBeingWritten} says so,
+	 * so that the file's own event need not be read back.
+	 */
+	Attempt append(TaskId id, Attempt attempt, Consumer<Attempt> takeIn) throws IOException {
 		Attempt noted = this.notes.attach(id, attempt);
 		// The first free number: records are dense, and a number another process takes first is skipped below.
 		for (int number = nextNumber(id);; number++) {
 			Attempt numbered = noted.withNumber(number);
+			String key = id.text() + "." + number;
+			this.writing.add(key);
 			try {
 				this.files.publishNew(this.layout.attempt(id, number), WorkspaceJson.MAPPER.writeValueAsBytes(numbered));
+				takeIn.accept(numbered);
 				return numbered;
 			}
 			catch (FileAlreadyExistsException ex) {
 				// Another process wrote this number first; take the next.
 			}
+			finally {
+				this.writing.remove(key);
+			}
 		}
+	}
+
+	/** Whether this process is publishing the task's record number {@code number} and will take it in itself. */
+	boolean isBeingWritten(TaskId id, int number) {
+		return this.writing.contains(id.text() + "." + number);
 	}
 
 }

@@ -107,6 +107,8 @@ public final class TaskIndex {
 
 	private final int maxDependencyDepth;
 
+	private final AttemptLog log;
+
 	TaskIndex(WorkspaceLayout layout, AttemptLog log, Clock clock, long maxFileSize, Consumer<TaskChanged> listener) {
 		this(layout, log, clock, maxFileSize, Dependencies.DEFAULT_MAX_DEPTH, List.of(), listener);
 	}
@@ -118,6 +120,7 @@ public final class TaskIndex {
 		this.rules = List.copyOf(rules);
 		this.maxDependencyDepth = maxDependencyDepth;
 		this.clock = clock;
+		this.log = log;
 		this.reader = new TaskReader(layout, log, clock, maxFileSize);
 		this.listener = listener;
 		this.folderTimes = new FolderTimes(List.of(layout.tasks(), layout.outputs(), layout.attempts()),
@@ -337,7 +340,8 @@ public final class TaskIndex {
 				// The listing began before this task's names are looked at: a task published or moved since (by this
 				// process, or learned from an event) is missing from it or stands under an old name. What the folder
 				// holds now decides, so that no task leaves the index for an instant it was not gone.
-				update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(), hint, changes);
+				update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(), hint, null, false,
+						changes);
 			}
 		}
 		forgetDeparted(listed.keySet(), rescan);
@@ -396,7 +400,7 @@ public final class TaskIndex {
 			return;
 		}
 		List<TaskChanged> changes = new ArrayList<>();
-		update(id, (names) -> present(listed, names), Set.of(), null, changes);
+		update(id, (names) -> present(listed, names), Set.of(), null, null, false, changes);
 		publish(changes);
 	}
 
@@ -538,7 +542,7 @@ public final class TaskIndex {
 					}
 				}
 				return now;
-			}, modified, null, changes);
+			}, modified, null, null, true, changes);
 		}
 		publish(changes);
 	}
@@ -554,8 +558,44 @@ public final class TaskIndex {
 	/** Reads a task's history and output again, after they may have changed. */
 	public void refresh(TaskId id) {
 		List<TaskChanged> changes = new ArrayList<>();
-		update(id, (names) -> names, Set.of(), null, changes);
+		update(id, (names) -> names, Set.of(), null, null, false, changes);
 		publish(changes);
+	}
+
+	/**
+	 * Takes in a record this process has just written: added to the history known, not read back from its file.
+	 * Records after it, written by others, are looked for as on any read.
+	 */
+	void recorded(TaskId id, Attempt record) {
+		List<TaskChanged> changes = new ArrayList<>();
+		update(id, (names) -> names, Set.of(), null, record, false, changes);
+		publish(changes);
+	}
+
+	/**
+	 * Whether the index holds a task's record number {@code number}, with no read of the task under way: a file event
+	 * of that record then tells nothing new (records are never rewritten). Most are of this process's own records,
+	 * taken in by {@link #recorded} when written, or about to be.
+	 */
+	public boolean holdsRecord(TaskId id, int number) {
+		if (this.log.isBeingWritten(id, number)) {
+			return true;
+		}
+		synchronized (this.lock) {
+			Task task = this.tasks.get(id);
+			Tracked tracked = this.tracked.get(id);
+			return task != null && tracked != null && tracked.settled() && task.history().size() >= number
+					&& task.history().get(number - 1).number() == number;
+		}
+	}
+
+	/** Whether the index knows of a task's result, with no read of the task under way (results are never rewritten). */
+	public boolean holdsOutput(TaskId id) {
+		synchronized (this.lock) {
+			Task task = this.tasks.get(id);
+			Tracked tracked = this.tracked.get(id);
+			return task != null && task.hasOutput() && tracked != null && tracked.settled();
+		}
 	}
 
 	/**
@@ -564,9 +604,12 @@ public final class TaskIndex {
 	 * @param look the task's names now, from those known
 	 * @param modified names whose content may have changed
 	 * @param hint what a listing said of its output and records, or null to look
+	 * @param recorded a record this process has just written, or null
+	 * @param namesOnly whether only the task's names may have changed (a file event, with the content's own events
+	 * in {@code modified}): then a task whose names are as known, read and not being read, is not read again
 	 */
 	private void update(TaskId id, UnaryOperator<Set<String>> look, Set<String> modified, TaskReader.Listed hint,
-			List<TaskChanged> changes) {
+			Attempt recorded, boolean namesOnly, List<TaskChanged> changes) {
 		Update update;
 		synchronized (this.lock) {
 			Tracked tracked = this.tracked.get(id);
@@ -575,15 +618,18 @@ public final class TaskIndex {
 			if (now.isEmpty() && known.isEmpty()) {
 				return;
 			}
+			// A touch of an in-progress file is a heartbeat, not an edit.
+			boolean reread = now.stream().anyMatch((name) -> modified.contains(name) && !name.contains("_inprogress_"));
+			if (namesOnly && !reread && alreadyRead(id, tracked, now)) {
+				return;
+			}
 			if (tracked == null) {
 				tracked = new Tracked();
 				this.tracked.put(id, tracked);
 			}
 			tracked.names = Tracked.kept(now);
 			tracked.begun = ++this.updates;
-			// A touch of an in-progress file is a heartbeat, not an edit.
-			boolean reread = now.stream().anyMatch((name) -> modified.contains(name) && !name.contains("_inprogress_"));
-			update = new Update(id, now, tracked.begun, this.findable.get(id), reread, hint);
+			update = new Update(id, now, tracked.begun, this.findable.get(id), reread, hint, recorded);
 		}
 		try {
 			Read read = read(update);
@@ -605,13 +651,24 @@ public final class TaskIndex {
 		}
 	}
 
+	/**
+	 * Whether a file event tells nothing the index does not hold: the task is known under exactly these names, read
+	 * with no read of it under way (the event is most often of this process's own rename, taken in already). Only a
+	 * task agents may take is read all the same, since the event may be what tells that its file is whole.
+	 */
+	private boolean alreadyRead(TaskId id, Tracked tracked, Set<String> now) {
+		Task task = this.tasks.get(id);
+		return tracked != null && tracked.settled() && task != null && now.equals(tracked.names)
+				&& task.state() != TaskState.PENDING && task.state() != TaskState.WAITING;
+	}
+
 	/** Reads a task from the names an update decided, dropping those renamed or removed meanwhile. */
 	private Read read(Update update) {
 		SortedSet<String> now = new TreeSet<>(update.names());
 		while (!now.isEmpty()) {
 			try {
 				return new Read(now, this.reader.load(update.id(), now, update.known(), update.reread(), update.hint(),
-						this.whole));
+						update.recorded(), this.whole));
 			}
 			catch (TaskReader.VanishedException ex) {
 				// Renamed while we looked: forget that name; the new one is reported next.
@@ -729,7 +786,7 @@ public final class TaskIndex {
 
 	/** An update begun: the names it reads, its number, and what was known of the task when it began. */
 	private record Update(TaskId id, Set<String> names, long number, Task known, boolean reread,
-			TaskReader.Listed hint) {
+			TaskReader.Listed hint, Attempt recorded) {
 	}
 
 	/** What an update read: the names still there, and the task they tell, or null when none was. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,17 +77,19 @@ final class TaskReader {
 	 * gives a task flagged with the reason
 	 */
 	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, WholeFiles whole) {
-		return load(id, fileNames, before, reread, null, whole);
+		return load(id, fileNames, before, reread, null, null, whole);
 	}
 
 	/**
 	 * Reads a task from its file names and what a listing said of its other files.
 	 * @param listed what a listing of the workspace just said of its output and records, or null to look
+	 * @param recorded a record this process has just written, taken as read when it follows the history known
 	 * @see #load(TaskId, Set, Task, boolean, WholeFiles)
 	 */
-	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed, WholeFiles whole) {
+	Task load(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed, Attempt recorded,
+			WholeFiles whole) {
 		try {
-			return read(id, fileNames, before, reread, listed, whole);
+			return read(id, fileNames, before, reread, listed, recorded, whole);
 		}
 		catch (VanishedException ex) {
 			throw ex;
@@ -107,7 +110,7 @@ final class TaskReader {
 	}
 
 	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed,
-			WholeFiles whole) {
+			Attempt recorded, WholeFiles whole) {
 		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
 		String problem = (fileNames.size() > 1)
 				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
@@ -155,7 +158,7 @@ final class TaskReader {
 			problem = document.problem();
 		}
 		// A listing that shows no record or no output spares a probe per task; one added since is seen next time.
-		List<Attempt> known = (before != null) ? before.history() : List.of();
+		List<Attempt> known = withRecorded((before != null) ? before.history() : List.of(), recorded);
 		List<Attempt> history = (listed != null && listed.records() == 0) ? List.of() : this.log.read(id, known);
 		boolean extended = !known.isEmpty() && history.size() >= known.size()
 				&& history.get(known.size() - 1) == known.get(known.size() - 1);
@@ -242,6 +245,18 @@ final class TaskReader {
 	 * The header of a done task's result, read from the file's first few kilobytes. Results are never replaced, so
 	 * this is what it will always say.
 	 */
+	/** The history known, with a record just written when it is the next of an unbroken run. */
+	private static List<Attempt> withRecorded(List<Attempt> known, Attempt recorded) {
+		int count = known.size();
+		boolean unbroken = count == 0 || known.get(count - 1).number() == count;
+		if (recorded == null || !unbroken || recorded.number() != count + 1) {
+			return known;
+		}
+		List<Attempt> history = new ArrayList<>(known);
+		history.add(recorded);
+		return List.copyOf(history);
+	}
+
 	private ResultHeader resultHeader(TaskId id) {
 		this.reads.results.incrementAndGet();
 		try {

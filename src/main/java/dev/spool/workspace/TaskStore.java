@@ -895,12 +895,12 @@ public final class TaskStore {
 
 	private void appendQuietly(TaskId id, Attempt attempt) {
 		try {
-			this.log.append(id, attempt);
+			this.log.append(id, attempt, (recorded) -> this.index.recorded(id, recorded));
 		}
 		catch (IOException ex) {
 			logger.warn("Could not record the " + attempt.outcome() + " of " + id + ": " + ex.getMessage());
+			this.index.refresh(id);
 		}
-		this.index.refresh(id);
 	}
 
 }
