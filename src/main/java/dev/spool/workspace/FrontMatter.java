@@ -296,7 +296,7 @@ public final class FrontMatter {
 	private static Optional<Instant> time(String text) {
 		String time = text.strip();
 		try {
-			return Optional.of(Instant.parse(time));
+			return Optional.of(Instants.parse(time));
 		}
 		catch (DateTimeException ex) {
 			// Not ISO-8601; perhaps a YAML timestamp.

@@ -104,7 +104,7 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 
 	private static Instant instant(String value) {
 		try {
-			return Instant.parse(value);
+			return Instants.parse(value);
 		}
 		catch (DateTimeParseException ex) {
 			return null;
