@@ -17,11 +17,13 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -85,7 +87,8 @@ public final class FrontMatter {
 			return new FrontMatter(Map.of(), body, "front matter is longer than " + MAX_LENGTH + " characters");
 		}
 		try {
-			return new FrontMatter(fields(compose(yaml)), body, null);
+			Map<String, Node> simple = simpleFields(yaml);
+			return new FrontMatter((simple != null) ? simple : fields(compose(yaml)), body, null);
 		}
 		catch (InvalidFrontMatterException ex) {
 			return new FrontMatter(Map.of(), body, ex.getMessage());
@@ -105,6 +108,114 @@ public final class FrontMatter {
 	}
 
 	/**
+	 * The fields of front matter in the form nearly every task file has, {@code key: value} lines of plain words or
+	 * double-quoted text without escapes (as Spool writes them), read
+	 * without the YAML parser (a tenth of the start of a large workspace went to it); null for anything else, which
+	 * the parser reads. The values are the nodes the parser would make: plain scalars, typed by the same resolver.
+	 */
+	static Map<String, Node> simpleFields(String yaml) {
+		Map<String, Node> fields = new LinkedHashMap<>();
+		int start = 0;
+		while (start < yaml.length()) {
+			int end = yaml.indexOf('\n', start);
+			if (end < 0) {
+				end = yaml.length();
+			}
+			int colon = yaml.indexOf(':', start);
+			if (colon <= start || colon >= end || !isSimpleKey(yaml, start, colon)) {
+				return null;
+			}
+			ScalarNode node;
+			if (colon + 1 == end) {
+				node = plain("");
+			}
+			else if (yaml.charAt(colon + 1) != ' ' || colon + 2 >= end) {
+				return null;
+			}
+			else if (isSimpleValue(yaml, colon + 2, end)) {
+				node = plain(yaml.substring(colon + 2, end));
+			}
+			else if (isSimpleQuoted(yaml, colon + 2, end)) {
+				// Quoted text is text, whatever it says: the parser resolves it so too.
+				String value = yaml.substring(colon + 3, end - 1);
+				node = new ScalarNode(RESOLVER.resolve(NodeId.scalar, value, false), value, null, null,
+						DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+			}
+			else {
+				return null;
+			}
+			if (fields.put(yaml.substring(start, colon), node) != null) {
+				return null;
+			}
+			start = end + 1;
+		}
+		return fields;
+	}
+
+	private static ScalarNode plain(String value) {
+		return new ScalarNode(RESOLVER.resolve(NodeId.scalar, value, true), value, null, null,
+				DumperOptions.ScalarStyle.PLAIN);
+	}
+
+	/**
+	 * A double-quoted value with no escape in it, as Spool writes a title or a time: characters the parser takes as
+	 * they are (printable, no backslash, no inner quote), between the quotes that open and end it.
+	 */
+	private static boolean isSimpleQuoted(String yaml, int from, int to) {
+		if (to - from < 2 || yaml.charAt(from) != '"' || yaml.charAt(to - 1) != '"') {
+			return false;
+		}
+		for (int i = from + 1; i < to - 1; i++) {
+			char c = yaml.charAt(i);
+			boolean printable = (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+			if (!printable || c == '"' || c == '\\' || c == 0xFEFF) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** A lower-case word: never a merge key, an indicator or anything the parser reads otherwise. */
+	private static boolean isSimpleKey(String yaml, int from, int to) {
+		for (int i = from; i < to; i++) {
+			char c = yaml.charAt(i);
+			boolean letter = c >= 'a' && c <= 'z';
+			if (!letter && (i == from || !(c == '_' || c == '-' || (c >= '0' && c <= '9')))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Words a plain scalar holds as written: starting with a letter, digit or one of {@code _ . /}, of letters,
+	 * digits, single spaces and {@code _ . , / + - ( ) '}, and colons not followed by a space or the end; no
+	 * indicator, comment, quote at the start, tab or trailing space that would make the parser read it otherwise.
+	 */
+	private static boolean isSimpleValue(String yaml, int from, int to) {
+		char first = yaml.charAt(from);
+		if (!(Character.isLetterOrDigit(first) && first < 128) && first != '_' && first != '.' && first != '/') {
+			return false;
+		}
+		for (int i = from; i < to; i++) {
+			char c = yaml.charAt(i);
+			boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+			if (word || c == '_' || c == '.' || c == ',' || c == '/' || c == '+' || c == '-' || c == '(' || c == ')'
+					|| c == '\'') {
+				continue;
+			}
+			if (c == ' ' && i + 1 < to && yaml.charAt(i + 1) != ' ') {
+				continue;
+			}
+			if (c == ':' && i + 1 < to && yaml.charAt(i + 1) != ' ') {
+				continue;
+			}
+			return false;
+		}
+		return true;
+	}
+
+	/**
 	 * Builds the node graph without constructing values, so aliases are never expanded, within limits no front
 	 * matter a person writes comes near.
 	 */
@@ -115,6 +226,11 @@ public final class FrontMatter {
 		options.setCodePointLimit(MAX_LENGTH);
 		options.setAllowRecursiveKeys(false);
 		return new Composer(new ParserImpl(new StreamReader(yaml), options), RESOLVER, options).getSingleNode();
+	}
+
+	/** The fields as the YAML parser reads them, whatever the form: what {@link #simpleFields} must agree with. */
+	static Map<String, Node> parsedFields(String yaml) {
+		return fields(compose(yaml));
 	}
 
 	private static Map<String, Node> fields(Node root) {

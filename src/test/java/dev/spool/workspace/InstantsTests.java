@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The quick reading of instants agrees with {@link Instant#parse} on every text, or leaves the text to it. */
 class InstantsTests {
 
-	private static final long SEED = Long.getLong("spool.test.seed", System.nanoTime());
+	private static final long SEED = Long.getLong("spool.property.seed", System.nanoTime());
 
 	@Test
 	void everyInstantAsJavaWritesItIsReadAsJavaReadsIt() {
