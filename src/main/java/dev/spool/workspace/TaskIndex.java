@@ -24,7 +24,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -52,12 +52,6 @@ public final class TaskIndex {
 	 */
 	public static final Duration SETTLE = WholeFiles.SETTLE;
 
-	/** Pending tasks in the order agents take them: higher priority first, then older ids. */
-	private static final Comparator<Task> TAKING_ORDER = Comparator
-		.comparingInt((Task task) -> task.document().priority())
-		.reversed()
-		.thenComparing(Task::id);
-
 	private final WorkspaceLayout layout;
 
 	private final Clock clock;
@@ -82,8 +76,12 @@ public final class TaskIndex {
 
 	private final List<StartRule> rules;
 
-	/** Tasks an agent may take once they are ready: pending ones, and waiting ones by the agent they wait for. */
-	private final ConcurrentSkipListSet<Task> startable = new ConcurrentSkipListSet<>(TAKING_ORDER);
+	/**
+	 * Tasks an agent may take once they are ready: pending ones, and waiting ones by the agent they wait for; each
+	 * task keyed by its place in the taking order. Agents walk it without the lock, so a task read again replaces its
+	 * entry in one step rather than leaving and coming back, which a walk under way could miss.
+	 */
+	private final ConcurrentSkipListMap<Place, Task> startable = new ConcurrentSkipListMap<>();
 
 
 	/**
@@ -212,7 +210,7 @@ public final class TaskIndex {
 	public List<Task> claimable(String agent, Collection<String> roles, Predicate<Task> wanted, int limit) {
 		List<Task> found = new ArrayList<>();
 		Instant now = this.clock.instant();
-		for (Task task : this.startable) {
+		for (Task task : this.startable.values()) {
 			if (task.isClaimableBy(agent, roles) && WholeFiles.isWhole(task, now) && ready(task)
 					&& this.rules.stream().allMatch((rule) -> rule.takes(agent, task)) && wanted.test(task)) {
 				found.add(task);
@@ -259,7 +257,7 @@ public final class TaskIndex {
 	}
 
 	public boolean hasClaimable() {
-		return this.startable.stream().anyMatch((task) -> task.problem() == null && ready(task));
+		return this.startable.values().stream().anyMatch((task) -> task.problem() == null && ready(task));
 	}
 
 	/**
@@ -692,8 +690,15 @@ public final class TaskIndex {
 		Task before = this.tasks.get(id);
 		Task known = this.findable.get(id);
 		Task after = read.task();
-		if (before != null) {
-			this.startable.remove(before);
+		boolean startable = after != null
+				&& (after.state() == TaskState.PENDING || after.state() == TaskState.WAITING);
+		if (startable) {
+			// Put before the old entry is removed: a walk under way sees the task once or, for an instant when its
+			// place changed, twice, but never not at all.
+			this.startable.put(Place.of(after), after);
+		}
+		if (before != null && !(startable && Place.of(before).equals(Place.of(after)))) {
+			this.startable.remove(Place.of(before));
 		}
 		if (after == null) {
 			this.tasks.remove(id);
@@ -714,9 +719,6 @@ public final class TaskIndex {
 				// Only once no other read of it is under way: one that began before this was applied still needs
 				// the mark, since what it knew of the task then did not say it is whole.
 				this.whole.taken(after);
-			}
-			if (after.state() == TaskState.PENDING || after.state() == TaskState.WAITING) {
-				this.startable.add(after);
 			}
 		}
 		this.queries.replace(before, after);
@@ -780,6 +782,21 @@ public final class TaskIndex {
 		/** Whether no update of the task is under way. */
 		boolean settled() {
 			return this.begun == this.applied;
+		}
+
+	}
+
+	/** A task's place in the taking order: higher priority first, then lower id. */
+	private record Place(int priority, TaskId id) implements Comparable<Place> {
+
+		static Place of(Task task) {
+			return new Place(task.document().priority(), task.id());
+		}
+
+		@Override
+		public int compareTo(Place other) {
+			int byPriority = Integer.compare(other.priority, this.priority);
+			return (byPriority != 0) ? byPriority : this.id.compareTo(other.id);
 		}
 
 	}
