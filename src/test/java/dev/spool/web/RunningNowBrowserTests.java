@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.spool.ModelReply;
 import dev.spool.ModelStub;
+import dev.spool.agent.AgentDirectory;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An operator watches the home page's "Running now" panel on a busy workspace while a model holds three answers:
  * who runs what, with which model, for how long; quiets agent_a from the panel (it finishes what it holds and takes
  * no new task, while agent_b goes on), and resumes it once its answers are in, all followed live; axe-core finds
- * nothing at 1400 and 400 px, light and dark, and Spool's log has no error.
+ * nothing at 1400 and 400 px, light and dark, and Spool's log has no error. And a pending task's page says its real
+ * place in the line of the agent that would take it, among forty.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"spring.ai.openai.api-key=test", "spring.ai.openai.chat.model=owl-small", "spring.ai.openai.max-retries=0" })
@@ -89,6 +91,9 @@ class RunningNowBrowserTests {
 
 	@Autowired
 	TaskStore store;
+
+	@Autowired
+	AgentDirectory agents;
 
 	@BeforeAll
 	static void startTheBrowser() {
@@ -161,6 +166,26 @@ class RunningNowBrowserTests {
 		assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ") || line.startsWith("\tat ")))
 			.as("errors in Spool's log")
 			.isEmpty();
+	}
+
+	@Test
+	void aPendingTaskPageSaysItsRealPlaceInItsAgentsLine() throws Exception {
+		this.agents.quiet("agent_a", "kept still while forty tasks queue");
+		List<TaskId> queued = new ArrayList<>();
+		try {
+			for (int i = 0; i < 40; i++) {
+				queued.add(create("Queued owl " + i, "agent_a"));
+			}
+			browser.forgetEverything(url("/"));
+			browser.open(url("/tasks/" + queued.get(2)));
+			assertThat(browser.text("#queue-place")).isEqualTo("In the queue: 3rd of 40 waiting for agent_a.");
+		}
+		finally {
+			this.agents.resume("agent_a");
+		}
+		for (TaskId id : queued) {
+			awaitState(id, TaskState.DONE);
+		}
 	}
 
 	private TaskId create(String prompt, String agent) {
