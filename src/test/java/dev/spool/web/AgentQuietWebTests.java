@@ -121,7 +121,7 @@ class AgentQuietWebTests {
 					containsString("action=\"/agents/quiet_probe/resume\""))));
 		this.mvc.perform(get("/"))
 			.andExpect(content().string(allOf(containsString("Running now"),
-					containsString("data-task=\"" + this.held.id() + "\" data-agent=\"quiet_probe\""),
+					containsString("data-running=\"" + this.held.id() + "\" data-agent=\"quiet_probe\""),
 					containsString("outside program"), containsString("Owl census"),
 					containsString("quiet: finishing " + this.held.id()))));
 

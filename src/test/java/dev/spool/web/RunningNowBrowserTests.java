@@ -125,18 +125,18 @@ class RunningNowBrowserTests {
 		TaskId second = create("Check the owl figures " + HOLD, "agent_a");
 		TaskId third = create("Count the hedgehogs " + HOLD, "agent_b");
 		awaitRows(3);
-		assertThat(browser.text("#running-now tr[data-task='" + first + "']")).contains("agent_a", first.text(),
+		assertThat(browser.text("#running-now tr[data-running='" + first + "']")).contains("agent_a", first.text(),
 				"Draft the owl report", "owl-large", "fresh");
-		assertThat(browser.text("#running-now tr[data-task='" + third + "']")).contains("agent_b", "owl-small (default)");
-		assertThat(browser.attribute("#running-now tr[data-task='" + first + "'] .agent a", "href")).endsWith("/?agent=agent_a");
-		String ticking = browser.text("#running-now tr[data-task='" + first + "'] .running-for");
-		browser.until(PATIENCE, (driver) -> !ticking.equals(browser.text("#running-now tr[data-task='" + first
+		assertThat(browser.text("#running-now tr[data-running='" + third + "']")).contains("agent_b", "owl-small (default)");
+		assertThat(browser.attribute("#running-now tr[data-running='" + first + "'] .agent a", "href")).endsWith("/?agent=agent_a");
+		String ticking = browser.text("#running-now tr[data-running='" + first + "'] .running-for");
+		browser.until(PATIENCE, (driver) -> !ticking.equals(browser.text("#running-now tr[data-running='" + first
 				+ "'] .running-for")) ? true : null);
 
 		browser.navigateBy(() -> browser.script(
 				"document.querySelector(\"#running-now tr[data-agent='agent_a'] button\").click()"));
 		browser.awaitLive();
-		assertThat(browser.text("#running-now tr[data-task='" + first + "'] .agent-quiet"))
+		assertThat(browser.text("#running-now tr[data-running='" + first + "'] .agent-quiet"))
 			.isEqualTo("quiet: finishing " + first + ", " + second + ", takes no new task");
 		checkTheHomePageInLightAndDark();
 
