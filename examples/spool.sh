@@ -136,9 +136,14 @@ spool_find_stage() {
   return 1
 }
 
-# spool_next: the id of the pending task to take: higher priority first, then the lower id number.
+# spool_quiet: whether this agent is quiet: agents/<name>.quiet is there (a file, or anything else with the name).
+spool_quiet() { [ -e "$SPOOL_WS/agents/$SPOOL_AGENT.quiet" ] || [ -L "$SPOOL_WS/agents/$SPOOL_AGENT.quiet" ]; }
+
+# spool_next: the id of the pending task to take: higher priority first, then the lower id number. Nothing while the
+# agent is quiet: it finishes what it holds and takes no new task until the marker is removed.
 spool_next() {
   local f id prio num best= bprio= bnum=
+  spool_quiet && return 1
   for f in "$SPOOL_WS"/tasks/task_*_pending.md; do
     [ -e "$f" ] && spool_takeable "$f" || continue
     id=${f##*/} id=${id%_pending.md} prio=${F[priority]:-0} num=$((10#${id#task_}))

@@ -56,7 +56,12 @@ class AgentConfiguration {
 	 * @param checks what features ask of a task before a slot claims it
 	 */
 	@Bean
-	AgentSupervisor agentSupervisor(AgentCatalog catalog, TaskStore store, ModelGateway model, LiveAnswers live,
+	QuietMarkers quietMarkers(WorkspaceLayout layout) {
+		return new QuietMarkers(layout);
+	}
+
+	@Bean
+	AgentSupervisor agentSupervisor(AgentCatalog catalog, QuietMarkers quiet, TaskStore store, ModelGateway model, LiveAnswers live,
 			Clock clock, SpoolProperties properties, Workspace workspace, ObjectProvider<AgentTools> tools,
 			ObjectProvider<ResponderLayer> layers, ObjectProvider<ClaimCheck> checks, ToolConversations conversations,
 			ApplicationEventPublisher events) {
@@ -70,7 +75,7 @@ class AgentConfiguration {
 		}
 		List<ClaimCheck> allChecks = checks.orderedStream().toList();
 		ClaimCheck all = (task, agent) -> allChecks.stream().allMatch((check) -> check.allows(task, agent));
-		return new AgentSupervisor(catalog, store, responder, live, clock, properties, all, events);
+		return new AgentSupervisor(catalog, quiet, store, responder, live, clock, properties, all, events);
 	}
 
 	@Bean
@@ -85,8 +90,8 @@ class AgentConfiguration {
 
 	@Bean
 	AgentDirectory agentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store,
-			StaleClaimSweeper sweeper) {
-		return new AgentDirectory(catalog, supervisor, store, sweeper);
+			StaleClaimSweeper sweeper, QuietMarkers quiet) {
+		return new AgentDirectory(catalog, supervisor, store, sweeper, quiet);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.spool.agent;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +12,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import dev.spool.recovery.StaleClaimSweeper;
+import dev.spool.workspace.AgentNames;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.ProblemText;
 import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskQueries;
 import dev.spool.workspace.TaskState;
@@ -27,7 +31,11 @@ public final class AgentDirectory {
 
 	private final StaleClaimSweeper sweeper;
 
-	AgentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store, StaleClaimSweeper sweeper) {
+	private final QuietMarkers quiet;
+
+	AgentDirectory(AgentCatalog catalog, AgentSupervisor supervisor, TaskStore store, StaleClaimSweeper sweeper,
+			QuietMarkers quiet) {
+		this.quiet = quiet;
 		this.catalog = catalog;
 		this.supervisor = supervisor;
 		this.store = store;
@@ -61,6 +69,40 @@ public final class AgentDirectory {
 		return list().stream().filter((status) -> status.name().equals(name)).findFirst();
 	}
 
+	/**
+	 * Quiets a known agent: it takes no new task and finishes what it holds (see {@link QuietMarkers}).
+	 * @return its status now, or empty when no agent has the name (and nothing was written)
+	 */
+	public Optional<AgentStatus> quiet(String name, String reason) throws IOException {
+		requireName(name);
+		if (find(name).isEmpty()) {
+			return Optional.empty();
+		}
+		this.quiet.quiet(name, reason);
+		return find(name);
+	}
+
+	/**
+	 * Lets a known agent take tasks again, at once.
+	 * @return its status now, or empty when no agent has the name (and nothing was changed)
+	 */
+	public Optional<AgentStatus> resume(String name) throws IOException {
+		requireName(name);
+		if (find(name).isEmpty()) {
+			return Optional.empty();
+		}
+		this.quiet.resume(name);
+		this.supervisor.wake(name);
+		return find(name);
+	}
+
+	private static void requireName(String name) {
+		if (!AgentNames.isValid(name)) {
+			throw new InvalidTaskException(ProblemText.quoted(String.valueOf(name)) + " is not an agent's name: agents"
+					+ " are named with lower-case letters, digits, '_' and '-', at most 63 characters");
+		}
+	}
+
 	private AgentStatus status(String name, List<Task> holding, TaskQueries queries) {
 		// The orchestrator is defined by agents/orchestrator.md, which is not an agent's definition the catalog runs.
 		Optional<AgentDefinition> definition = this.catalog.find(name)
@@ -74,6 +116,7 @@ public final class AgentDirectory {
 			.stream()
 			.flatMap((worker) -> worker.pause().stream())
 			.max(Comparator.comparing(AgentWorker.Pause::until));
+		Optional<String> because = this.quiet.reason(name);
 		return new AgentStatus(name, definition.isPresent(), definition.map(AgentDefinition::model).orElse(null),
 				definition.map(AgentDefinition::command).orElse(List.of()),
 				state, holding.stream().map((task) -> task.id().text()).toList(),
@@ -81,7 +124,7 @@ public final class AgentDirectory {
 				definition.map(AgentDefinition::roles).orElse(List.of()),
 				definition.map(AgentDefinition::systemPrompt).orElse(null),
 				pause.map(AgentWorker.Pause::until).orElse(null), pause.map(AgentWorker.Pause::because).orElse(null),
-				definition.map(AgentDefinition::tools).orElse(List.of()));
+				definition.map(AgentDefinition::tools).orElse(List.of()), because.isPresent(), because.orElse(null));
 	}
 
 	private Instant lastHeartbeat(String name, List<Task> holding) {

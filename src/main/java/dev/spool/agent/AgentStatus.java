@@ -24,10 +24,14 @@ import java.util.Locale;
  * null otherwise
  * @param pausedBecause the error of the attempt it pauses after, or null
  * @param tools what its model may use: {@code spool} and the names of MCP servers in {@code mcp.json}
+ * @param quiet whether it takes no new task, finishing what it holds: {@code agents/<name>.quiet} is there
+ * @param quietBecause why, as the marker's one line says; null when it is not quiet, empty when the marker says
+ * nothing
  */
 public record AgentStatus(String name, boolean defined, String model, List<String> command, State state,
 		List<String> currentTasks, long done, long failed, Instant lastHeartbeat, int concurrency, List<String> roles,
-		String systemPrompt, Instant pausedUntil, String pausedBecause, List<String> tools) {
+		String systemPrompt, Instant pausedUntil, String pausedBecause, List<String> tools, boolean quiet,
+		String quietBecause) {
 
 	/** What an agent is doing. */
 	public enum State {

@@ -33,6 +33,8 @@ final class AgentSupervisor implements SmartLifecycle {
 
 	private final AgentCatalog catalog;
 
+	private final QuietMarkers quiet;
+
 	private final TaskStore store;
 
 	private final Responder responder;
@@ -61,12 +63,13 @@ final class AgentSupervisor implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	AgentSupervisor(AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live, Clock clock,
+	AgentSupervisor(AgentCatalog catalog, QuietMarkers quiet, TaskStore store, Responder responder, LiveAnswers live, Clock clock,
 			SpoolProperties properties, ClaimCheck checks, ApplicationEventPublisher events) {
 		this.live = live;
 		this.checks = checks;
 		this.events = events;
 		this.catalog = catalog;
+		this.quiet = quiet;
 		this.store = store;
 		this.responder = responder;
 		this.clock = clock;
@@ -129,6 +132,10 @@ final class AgentSupervisor implements SmartLifecycle {
 		if (this.catalog.reload() && this.running) {
 			reconcile();
 		}
+		else {
+			// A quiet marker removed: the agent takes tasks again at once.
+			wakeAll();
+		}
 	}
 
 	@EventListener
@@ -142,6 +149,13 @@ final class AgentSupervisor implements SmartLifecycle {
 		if (!(changed instanceof TaskChanged.Updated updated) || updated.after().state() == TaskState.PENDING
 				|| (!updated.before().hasOutput() && updated.after().hasOutput())) {
 			wakeAll();
+		}
+	}
+
+	/** Wakes an agent's slots, so that a resumed agent takes its next task without waiting for the next tick. */
+	void wake(String agent) {
+		if (this.running) {
+			workers(agent).forEach(AgentWorker::wake);
 		}
 	}
 
@@ -175,7 +189,7 @@ final class AgentSupervisor implements SmartLifecycle {
 				slots.remove(slots.size() - 1).stop();
 			}
 			while (slots.size() < definition.concurrency()) {
-				slots.add(new AgentWorker(definition.name(), this.catalog, this.store, this.responder, this.live, this.drains,
+				slots.add(new AgentWorker(definition.name(), this.catalog, this.quiet, this.store, this.responder, this.live, this.drains,
 						this.calls, this.clock, this.properties.taskTimeout(), this.properties.retryBackoff(),
 						this.checks));
 			}

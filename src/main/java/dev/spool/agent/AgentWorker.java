@@ -47,6 +47,8 @@ final class AgentWorker {
 
 	private final AgentCatalog catalog;
 
+	private final QuietMarkers quiet;
+
 	private final TaskStore store;
 
 	private final Responder responder;
@@ -83,13 +85,14 @@ final class AgentWorker {
 
 	private int consecutiveFailures;
 
-	AgentWorker(String agent, AgentCatalog catalog, TaskStore store, Responder responder, LiveAnswers live,
+	AgentWorker(String agent, AgentCatalog catalog, QuietMarkers quiet, TaskStore store, Responder responder, LiveAnswers live,
 			Executor drains, ExecutorService calls, Clock clock, Duration taskTimeout, Duration retryBackoff,
 			ClaimCheck checks) {
 		this.live = live;
 		this.checks = checks;
 		this.agent = agent;
 		this.catalog = catalog;
+		this.quiet = quiet;
 		this.store = store;
 		this.responder = responder;
 		this.drains = drains;
@@ -169,10 +172,14 @@ final class AgentWorker {
 
 	/**
 	 * Claims and works on one task, if one may be taken: one this agent's roles let it take, whose rules let it start,
-	 * and that every feature's {@link ClaimCheck} allows (that its budget is not spent, for one).
+	 * and that every feature's {@link ClaimCheck} allows (that its budget is not spent, for one); none while the agent
+	 * is quiet.
 	 * @return whether there may be more to take: a task was worked on, or every claim was lost to a faster agent
 	 */
 	private boolean workOnce() {
+		if (this.quiet.isQuiet(this.agent)) {
+			return false;
+		}
 		List<String> roles = this.catalog.find(this.agent).map(AgentDefinition::roles).orElse(List.of());
 		List<Task> candidates = this.store.index()
 			.claimable(this.agent, roles, (task) -> this.checks.allows(task, this.agent), CANDIDATES);

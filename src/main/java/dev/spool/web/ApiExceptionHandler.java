@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.agent.QuietMarkers;
 import dev.spool.archive.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.PromptTooLargeException;
@@ -68,6 +69,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ProblemDetail noOutput(TaskApiController.OutputNotReadyException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail noAgent(AgentApiController.AgentNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail refusedMarker(QuietMarkers.RefusedMarkerException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
 	@ExceptionHandler

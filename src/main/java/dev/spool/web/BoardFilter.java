@@ -4,6 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.spool.workspace.AgentNames;
+import dev.spool.workspace.InvalidTaskException;
+import dev.spool.workspace.ProblemText;
+
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -20,10 +24,14 @@ import org.springframework.web.util.UriComponentsBuilder;
 record BoardFilter(String state, String agent, String q, int page, String sort, String dir, Integer size) {
 
 	/**
-	 * @throws dev.spool.workspace.InvalidTaskException for a size other than 25, 50 or 100
+	 * @throws InvalidTaskException for a size other than 25, 50 or 100, or an agent that no agent could be named
 	 */
 	BoardFilter {
 		page = Math.max(page, 1);
+		if (agent != null && !agent.isBlank() && !AgentNames.isValid(agent.strip())) {
+			throw new InvalidTaskException(ProblemText.quoted(agent) + " is not an agent's name: agents are named with"
+					+ " lower-case letters, digits, '_' and '-', at most 63 characters");
+		}
 		size = (size == null || size == Pager.DEFAULT_SIZE) ? null : Pager.size(size);
 		// An unknown column or direction is left out, as an unknown state is: the board as it comes by default.
 		sort = BoardSort.fromWord(sort).map(BoardSort::word).orElse(null);

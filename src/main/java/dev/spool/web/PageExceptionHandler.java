@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import dev.spool.agent.QuietMarkers;
 import dev.spool.archive.Archive;
 import dev.spool.workspace.InvalidTaskException;
 import dev.spool.workspace.TaskNotFoundException;
@@ -57,6 +58,16 @@ class PageExceptionHandler {
 		boolean number = ex.getRequiredType() == Integer.class || ex.getRequiredType() == int.class;
 		return page(HttpStatus.BAD_REQUEST,
 				"'" + ex.getValue() + "' is not a valid " + ex.getName() + (number ? ": a whole number is wanted" : ""));
+	}
+
+	@ExceptionHandler
+	ModelAndView noAgent(AgentApiController.AgentNotFoundException ex) {
+		return page(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ModelAndView refusedMarker(QuietMarkers.RefusedMarkerException ex) {
+		return page(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
 	@ExceptionHandler

@@ -40,8 +40,11 @@ class TaskBoardController {
 
 	private final BoardVersion version;
 
+	private final RunningNow running;
+
 	TaskBoardController(TaskBoard board, ActivityChart activity, TaskStore store, AgentDirectory agents,
-			FormSubmissions submissions, Pipes pipes, BoardVersion version) {
+			FormSubmissions submissions, Pipes pipes, BoardVersion version, RunningNow running) {
+		this.running = running;
 		this.board = board;
 		this.activity = activity;
 		this.store = store;
@@ -61,6 +64,7 @@ class TaskBoardController {
 		model.addAttribute("version", this.version.current());
 		model.addAttribute("board", this.board.view(new BoardFilter(state, agent, q, page, sort, dir, size)));
 		model.addAttribute("activity", this.activity.chart());
+		model.addAttribute("running", this.running.view());
 		model.addAttribute("created", created);
 		if (fragment != null) {
 			return "index :: board";
@@ -84,6 +88,7 @@ class TaskBoardController {
 			model.addAttribute("version", this.version.current());
 			model.addAttribute("board", this.board.view(new BoardFilter(null, null, null, 1)));
 			model.addAttribute("activity", this.activity.chart());
+		model.addAttribute("running", this.running.view());
 			addForm(model, form);
 			return "index";
 		}
