@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
@@ -17,9 +18,11 @@ import org.apache.commons.logging.LogFactory;
  * The {@code DONE} records of answers that outside agents published, which cannot write Spool's records: a done task
  * whose result's header names an agent, and whose history has no {@code DONE} record, gets one made from the header
  * (its agent, times and tokens). Spool's own agents say in their header ({@code recorded: true}) that they write the
- * record themselves, after the link. Every process
- * may find the same answer: the record is created exclusively under the number after the history it was decided on,
- * and a process that loses that number reads the history again, so it is written once.
+ * record themselves, just after the link; one whose process died between the two (a kill, a power cut) would leave the
+ * task done with nobody credited, so a result of theirs that this process has seen without its record for
+ * {@code writerGone} gets its record from the header too. Every process may find the same answer: the record is
+ * created exclusively under the number after the history it was decided on, and a process that loses that number
+ * reads the history again, so it is written once.
  */
 final class OutsideAnswers {
 
@@ -34,46 +37,60 @@ final class OutsideAnswers {
 
 	private final Clock clock;
 
-	/** Done tasks seen with a result and no {@code DONE} record, to look at again from the files. */
-	private final Set<TaskId> unrecorded = ConcurrentHashMap.newKeySet();
+	/** How long a result of Spool's own agent may be seen without its record before its writer is taken for gone. */
+	private final long writerGoneNanos;
 
-	OutsideAnswers(WorkspaceLayout layout, AttemptLog log, Clock clock) {
+	/**
+	 * Done tasks seen with a result and no {@code DONE} record, to look at again from the files, each with when this
+	 * process first saw it so ({@link System#nanoTime}).
+	 */
+	private final Map<TaskId, Long> unrecorded = new ConcurrentHashMap<>();
+
+	OutsideAnswers(WorkspaceLayout layout, AttemptLog log, Clock clock, Duration writerGone) {
 		this.layout = layout;
 		this.log = log;
 		this.clock = clock;
+		this.writerGoneNanos = writerGone.toNanos();
 	}
 
 	/** Notes a task as the index now knows it, if it looks like an answer without its record. */
 	void consider(Task task) {
 		if (task != null && task.state() == TaskState.DONE && task.hasOutput() && task.lastDone() == null) {
-			this.unrecorded.add(task.id());
+			this.unrecorded.putIfAbsent(task.id(), System.nanoTime());
 		}
 	}
 
 	/** Records the answers noted since the last call; the index is told of each record written. */
 	void recordAll(TaskIndex index) {
-		for (TaskId id : List.copyOf(this.unrecorded)) {
-			this.unrecorded.remove(id);
+		for (Map.Entry<TaskId, Long> seen : List.copyOf(this.unrecorded.entrySet())) {
+			TaskId id = seen.getKey();
 			if (index.find(id).map((task) -> task.lastDone() != null).orElse(true)) {
 				// Its record came meanwhile (Spool's own agents write it just after the link), or it is gone: nothing
 				// to read.
+				this.unrecorded.remove(id, seen.getValue());
 				continue;
 			}
 			try {
-				if (record(id)) {
+				boolean writerGone = System.nanoTime() - seen.getValue() >= this.writerGoneNanos;
+				Recorded recorded = record(id, writerGone);
+				if (recorded != Recorded.NOT_YET) {
+					this.unrecorded.remove(id, seen.getValue());
+				}
+				if (recorded == Recorded.WRITTEN) {
 					index.refresh(id);
 				}
 			}
 			catch (IOException | RuntimeException ex) {
+				this.unrecorded.remove(id, seen.getValue());
 				logger.warn("Could not record the answer to " + id + " that an outside agent published: "
 						+ ProblemText.describe(ex));
 			}
 		}
 	}
 
-	private boolean record(TaskId id) throws IOException {
+	private Recorded record(TaskId id, boolean writerGone) throws IOException {
 		if (!Files.exists(this.layout.task(new TaskFile(id, TaskState.DONE, null)), LinkOption.NOFOLLOW_LINKS)) {
-			return false;
+			return Recorded.NOTHING_TO_RECORD;
 		}
 		ResultHeader header;
 		try {
@@ -81,12 +98,15 @@ final class OutsideAnswers {
 					StandardCharsets.UTF_8)).header();
 		}
 		catch (NoSuchFileException ex) {
-			return false;
+			return Recorded.NOTHING_TO_RECORD;
 		}
-		if (header.agent() == null || header.recorded()) {
-			// A result without a header (a person's, an older agent's) says nobody to credit; one of Spool's own
-			// agents writes its record itself, after the link.
-			return false;
+		if (header.agent() == null) {
+			// A result without a header (a person's, an older agent's) says nobody to credit.
+			return Recorded.NOTHING_TO_RECORD;
+		}
+		if (header.recorded() && !writerGone) {
+			// One of Spool's own agents writes its record itself, just after the link: its process may be at it now.
+			return Recorded.NOT_YET;
 		}
 		ReportedTokens tokens = header.tokens();
 		List<String> warnings = (tokens != null && tokens.refusal() != null) ? List.of(tokens.refusal()) : null;
@@ -98,16 +118,27 @@ final class OutsideAnswers {
 			int next = this.log.nextNumber(id);
 			List<Attempt> history = this.log.read(id);
 			if (history.stream().anyMatch((entry) -> entry.outcome() == Attempt.Outcome.DONE)) {
-				return false;
+				return Recorded.NOTHING_TO_RECORD;
 			}
 			if (this.log.appendAt(id, next, done)) {
 				if (warnings != null) {
 					logger.warn(this.layout.output(id) + ": " + tokens.refusal());
 				}
-				return true;
+				if (header.recorded()) {
+					logger.warn("Recorded the answer to " + id + " by " + header.agent() + " from its result's header:"
+							+ " the process that published it stopped before writing the record, so its model and"
+							+ " tokens are not known");
+				}
+				return Recorded.WRITTEN;
 			}
 		}
 		throw new IllegalStateException("its history kept growing while the record was being written");
+	}
+
+	private enum Recorded {
+
+		WRITTEN, NOT_YET, NOTHING_TO_RECORD
+
 	}
 
 }

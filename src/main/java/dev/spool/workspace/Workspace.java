@@ -18,7 +18,10 @@ import java.util.function.Consumer;
  */
 public final class Workspace {
 
-	/** Temporary files older than this were left by a process that died while writing; newer ones may be in use. */
+	/**
+	 * Temporary files older than this were left by a process that died while writing; newer ones may be in use. A
+	 * result of Spool's own agent seen this long without its record was left so too.
+	 */
 	private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
 	/** Files larger than the prompt limit by more than this are flagged instead of read. */
@@ -76,7 +79,7 @@ public final class Workspace {
 		layout.createFolders();
 		AtomicFiles files = new AtomicFiles(settings.fsync());
 		AttemptLog log = new AttemptLog(layout, files);
-		OutsideAnswers outsideAnswers = new OutsideAnswers(layout, log, clock);
+		OutsideAnswers outsideAnswers = new OutsideAnswers(layout, log, clock, LEFTOVER_AGE);
 		AtomicReference<Reviews> reviews = new AtomicReference<>();
 		Consumer<TaskChanged> told = (change) -> {
 			// Before the features hear of it: a task renamed out of review by hand has its answer set aside first,

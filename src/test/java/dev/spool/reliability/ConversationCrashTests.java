@@ -432,6 +432,18 @@ class ConversationCrashTests {
 				assertThat(tasks.keySet()).as("tasks with their answer")
 					.allSatisfy((id) -> assertThat(this.workspace.resolve("outputs/" + id + "_result.md")).exists());
 			});
+		// A kill between an answer's link and its record leaves the record to the next process, which writes it from
+		// the result's header once the result has gone a minute without it.
+		await("every task's DONE record (see " + this.folder.resolve("logs") + ")").atMost(PATIENCE.plusMinutes(1))
+			.pollInterval(Duration.ofMillis(100))
+			.failFast(spool + " stopped on its own", () -> !spool.isAlive())
+			.untilAsserted(() -> {
+				Map<String, List<String>> outcomes = new TreeMap<>();
+				for (String id : tasks().keySet()) {
+					outcomes.put(id, records(id).stream().map((record) -> record.path("outcome").asString()).toList());
+				}
+				assertThat(outcomes).as("each task's records").allSatisfy((id, each) -> assertThat(each).contains("DONE"));
+			});
 	}
 
 	// Files

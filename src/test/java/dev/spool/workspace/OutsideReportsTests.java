@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -125,6 +126,43 @@ class OutsideReportsTests {
 			assertThat(record.outcome()).isEqualTo(Attempt.Outcome.DONE);
 			assertThat(record.agent()).isEqualTo("agent_a");
 		});
+	}
+
+	@Test
+	void anAnswerOfSpoolsOwnAgentWhoseProcessDiedBeforeItsRecordIsRecordedFromItsHeaderOnceItsWriterIsGone()
+			throws IOException {
+		Task task = this.workspace.store().create(NewTask.of("q"));
+		Path tasks = this.root.resolve("tasks");
+		// What a process killed between linking its answer and writing the record leaves.
+		Files.move(tasks.resolve("task_001_pending.md"), tasks.resolve("task_001_done.md"));
+		Files.writeString(this.root.resolve("outputs/task_001_result.md"), "---\nagent: agent_a\n"
+				+ "started_at: 2026-01-02T03:04:05.000Z\nfinished_at: 2026-01-02T03:04:09.000Z\nrecorded: true\n---\n42\n");
+		this.workspace.index().rescan();
+		Task done = this.workspace.index().find(task.id()).orElseThrow();
+		WorkspaceLayout layout = new WorkspaceLayout(this.root);
+		AttemptLog log = new AttemptLog(layout, new AtomicFiles(false));
+		OutsideAnswers stillWriting = new OutsideAnswers(layout, log, this.clock, Duration.ofHours(1));
+		OutsideAnswers writerGone = new OutsideAnswers(layout, log, this.clock, Duration.ZERO);
+
+		stillWriting.consider(done);
+		stillWriting.recordAll(this.workspace.index());
+		this.workspace.recordOutsideAnswers();
+		assertThat(log.read(task.id())).as("the record its own process may still write").isEmpty();
+
+		for (int time = 0; time < 2; time++) {
+			writerGone.consider(this.workspace.index().find(task.id()).orElseThrow());
+			writerGone.recordAll(this.workspace.index());
+			stillWriting.recordAll(this.workspace.index());
+		}
+
+		assertThat(history(task)).singleElement().satisfies((record) -> {
+			assertThat(record.outcome()).isEqualTo(Attempt.Outcome.DONE);
+			assertThat(record.agent()).isEqualTo("agent_a");
+			assertThat(record.startedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+			assertThat(record.finishedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:09Z"));
+			assertThat(record.tokens()).isNull();
+		});
+		assertThat(open(this.root).index().find(task.id()).orElseThrow().attempts()).isEqualTo(1);
 	}
 
 	@Test
