@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -175,8 +177,18 @@ final class BrowserSupport implements AutoCloseable {
 	/**
 	 * What axe-core, run inside the open page, finds against WCAG 2.1 A and AA and its best practices: one line per
 	 * rule broken, with the elements that break it.
+	 * <p>
+	 * A page whose {@linkplain #PAGE_SHAPE shape} this JVM has already seen pass is not checked again: axe-core's
+	 * findings follow from the elements, their attributes, which of them hold text, the style sheets, the viewport and
+	 * the colour scheme, all of which the shape holds, and the same Spool build serves the same style sheets to every
+	 * test. A journey that opens the board twenty times with other tasks on it in the same states costs one check
+	 * (about a second each on two cores), not twenty; a row in a state not seen before changes the shape and is checked.
 	 */
 	List<String> accessibilityProblems() {
+		String shape = (String) script(PAGE_SHAPE);
+		if (PASSED_SHAPES.contains(shape)) {
+			return List.of();
+		}
 		if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object'"))) {
 			script(AxeSource.TEXT);
 		}
@@ -187,8 +199,47 @@ final class BrowserSupport implements AutoCloseable {
 				+ ".catch((error) => done(['axe failed: ' + error]));");
 		@SuppressWarnings("unchecked")
 		List<String> problems = (List<String>) found;
+		if (problems.isEmpty() && shape.equals(script(PAGE_SHAPE))) {
+			PASSED_SHAPES.add(shape);
+		}
 		return problems;
 	}
+
+	/**
+	 * What axe-core's findings on the open page depend on, with every run of digits read as one: the viewport, the
+	 * colour scheme and the motion preference, then each element with its attributes (the values of hidden fields and
+	 * of a live region's version left out: a CSRF token differs on every page) and whether it holds text of its own,
+	 * then what changes when ids are told apart by their digits (ids used twice, references to ids that are not
+	 * there), which reading digits alike would hide. Pages that differ only in task ids, counts, times and titles have
+	 * the same shape.
+	 */
+	private static final String PAGE_SHAPE = """
+			const ids = new Map();
+			for (const e of document.querySelectorAll('[id]')) ids.set(e.id, (ids.get(e.id) || 0) + 1);
+			const lines = [innerWidth + 'x' + innerHeight, matchMedia('(prefers-color-scheme: dark)').matches,
+			  matchMedia('(prefers-reduced-motion: reduce)').matches,
+			  'ids used twice: ' + [...ids.values()].filter((count) => count > 1).length];
+			for (const e of document.querySelectorAll('*')) {
+			  let line = e.tagName;
+			  for (const a of e.attributes) {
+			    const opaque = a.name === 'data-version' || (a.name === 'value' && e.type === 'hidden');
+			    line += ' ' + a.name + (opaque ? '' : '="' + a.value + '"');
+			    if (['for', 'aria-labelledby', 'aria-describedby', 'aria-controls', 'aria-owns', 'list', 'form']
+			        .includes(a.name)) {
+			      line += a.value.split(/\\s+/).filter((id) => id && !ids.has(id)).length ? ' (missing)' : ' (found)';
+			    }
+			  }
+			  for (const n of e.childNodes) {
+			    if (n.nodeType === Node.TEXT_NODE && n.nodeValue.trim()) { line += ' #text'; break; }
+			  }
+			  if (e.shadowRoot) line += ' #shadow';
+			  lines.push(line);
+			}
+			return lines.join('\\n').replace(/\\d+/g, '0');
+			""";
+
+	/** The shapes of pages axe-core found nothing on, in this JVM. */
+	private static final Set<String> PASSED_SHAPES = ConcurrentHashMap.newKeySet();
 
 	/** Shows pages as a 400 px wide screen would, or back at the window's own size with {@code 0}. */
 	void width(int pixels) {
