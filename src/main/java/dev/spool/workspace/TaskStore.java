@@ -67,6 +67,8 @@ public final class TaskStore {
 
 	private final TaskFiles taskFiles;
 
+	private final InterruptedMoves interruptedMoves;
+
 	private final Reviews reviews;
 
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
@@ -79,6 +81,7 @@ public final class TaskStore {
 		this.layout = layout;
 		this.files = files;
 		this.taskFiles = new TaskFiles(layout, files, index);
+		this.interruptedMoves = new InterruptedMoves(layout, this.taskFiles);
 		this.log = log;
 		this.index = index;
 		this.clock = clock;
@@ -859,7 +862,7 @@ public final class TaskStore {
 	public void repairInterruptedMoves() {
 		try {
 			Supplier<Instant> now = () -> this.clock.instant().plus(this.files.folderSkew(this.layout.tasks()));
-			new InterruptedMoves(this.layout, this.taskFiles).repair(now, STALLED_COMMIT);
+			this.interruptedMoves.repair(now, STALLED_COMMIT);
 		}
 		catch (IOException ex) {
 			logger.warn("Could not look for moves a stopped process left half-done: " + ex.getMessage());

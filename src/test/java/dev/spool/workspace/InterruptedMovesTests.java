@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,45 @@ class InterruptedMovesTests {
 			assertThat(taskNames()).containsExactly(kept);
 			assertThat(removed).containsExactly(kept.equals(first) ? second : first);
 		}
+	}
+
+	@Test
+	void aRepairThatSkipsAQuietFolderStillFindsAPairMadeLaterAndComesBackForAPairTooYoungToRemove() throws IOException {
+		Files.createDirectories(this.root.resolve("tasks"));
+		Files.writeString(task("task_001_pending.md"), "prompt");
+		AtomicLong nanos = new AtomicLong();
+		InterruptedMoves moves = interruptedMoves(nanos);
+		Supplier<Instant> soon = () -> Clock.systemUTC().instant();
+		Supplier<Instant> later = () -> Clock.systemUTC().instant().plus(Duration.ofMinutes(2));
+		// Listed twice more than FolderTimes.MARGIN apart: the folder is then known quiet and no longer listed.
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).isEmpty();
+		nanos.addAndGet(FolderTimes.MARGIN.toNanos() + 1);
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).isEmpty();
+
+		Files.createLink(task("task_001_inprogress_a.md"), task("task_001_pending.md"));
+		assertThat(moves.repair(soon, Duration.ofMinutes(1))).as("a pair as young as a move still running").isEmpty();
+		nanos.addAndGet(FolderTimes.MARGIN.toNanos() + 1);
+		assertThat(moves.repair(soon, Duration.ofMinutes(1))).isEmpty();
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).as("the same pair once old, tasks/ unchanged since")
+			.containsExactly("task_001_pending.md");
+
+		nanos.addAndGet(FolderTimes.MARGIN.toNanos() + 1);
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).isEmpty();
+		nanos.addAndGet(FolderTimes.MARGIN.toNanos() + 1);
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).isEmpty();
+		Files.createLink(task("task_001_done.md"), task("task_001_inprogress_a.md"));
+		assertThat(moves.repair(later, Duration.ofMinutes(1))).as("a pair made after the folder was known quiet")
+			.containsExactly("task_001_inprogress_a.md");
+		assertThat(taskNames()).containsExactly("task_001_done.md");
+	}
+
+	private InterruptedMoves interruptedMoves(AtomicLong nanos) {
+		WorkspaceLayout layout = new WorkspaceLayout(this.root);
+		AtomicFiles files = new AtomicFiles(false);
+		TaskIndex index = new TaskIndex(layout, new AttemptLog(layout, files), Clock.systemUTC(), 1 << 20,
+				(change) -> {
+				});
+		return new InterruptedMoves(layout, new TaskFiles(layout, files, index), nanos::get);
 	}
 
 	private Workspace open(Clock clock) throws IOException {
