@@ -305,8 +305,10 @@ class ToolConversationTests {
 	private Task finished(TaskId id) {
 		return await().atMost(PATIENCE)
 			.until(() -> this.store.index().find(id).orElse(null),
+					// A failure's record follows its rename by a moment, as a done task's answer follows its commit.
 					(task) -> task != null && task.state().isFinished()
-							&& (task.state() != TaskState.FAILED || task.error() != null));
+							&& (task.state() != TaskState.FAILED || task.error() != null)
+							&& (task.state() != TaskState.DONE || task.hasOutput()));
 	}
 
 	@TestConfiguration

@@ -105,7 +105,8 @@ class GoalOfflineTests {
 			.titled("Owls").build());
 
 		Task done = await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.store.index().find(goal.id()).orElseThrow(), (task) -> task.state().isFinished());
+			.until(() -> this.store.index().find(goal.id()).orElseThrow(), (task) -> task.state().isFinished()
+					&& (task.state() != TaskState.DONE || task.hasOutput()));
 
 		assertThat(done.state()).as("goal (error: %s)", done.error()).isEqualTo(TaskState.DONE);
 		assertThat(done.history()).filteredOn((entry) -> entry.outcome() == dev.spool.workspace.Attempt.Outcome.PLANNED)

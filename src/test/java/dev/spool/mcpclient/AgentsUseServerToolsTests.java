@@ -82,7 +82,9 @@ class AgentsUseServerToolsTests {
 
 		Task done = await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.store.index().find(task.id()).orElse(null),
-					(found) -> found != null && found.state().isFinished());
+					// A done task's answer is linked into outputs/ a moment after its rename.
+					(found) -> found != null && found.state().isFinished()
+							&& (found.state() != TaskState.DONE || found.hasOutput()));
 
 		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
 		assertThat(Files.readString(WORKSPACE.resolve("outputs").resolve(task.id() + "_result.md")))
@@ -102,7 +104,8 @@ class AgentsUseServerToolsTests {
 
 		Task done = await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.store.index().find(task.id()).orElse(null),
-					(found) -> found != null && found.state().isFinished() && !found.history().isEmpty());
+					(found) -> found != null && found.state().isFinished() && !found.history().isEmpty()
+							&& (found.state() != TaskState.DONE || found.hasOutput()));
 
 		assertThat(done.state()).as("task (error: %s)", done.error()).isEqualTo(TaskState.DONE);
 		assertThat(this.store.readOutput(task.id()).orElseThrow()).contains("Heard: Echo: owls, hopefully");
