@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -41,6 +42,9 @@ public final class AttemptLog {
 	/** Records this process is publishing and has not yet handed to the index: {@code <task id>.<number>}. */
 	private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
+	/** Records looked for and not there: the probe that ends a history. A seam for tests that count them. */
+	final AtomicLong missing = new AtomicLong();
+
 	AttemptLog(WorkspaceLayout layout, AtomicFiles files) {
 		this.layout = layout;
 		this.files = files;
@@ -63,22 +67,35 @@ public final class AttemptLog {
 	 * @param known the task's history as read before, or empty
 	 */
 	List<Attempt> read(TaskId id, List<Attempt> known) {
+		return read(id, known, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * The task's records as {@link #read(TaskId, List)} reads them, but no further than number {@code listed}: a
+	 * listing of the records' folder just counted that many of the task's files there, so the probe that would find
+	 * the next number missing is spared (at a start, one failed open for every task). A record written after that
+	 * listing is read the next time the task is.
+	 * @param listed how many files the listing found under the task's name, at least its records numbered from 1
+	 */
+	List<Attempt> read(TaskId id, List<Attempt> known, int listed) {
 		int count = known.size();
 		boolean unbroken = count == 0 || known.get(count - 1).number() == count;
 		List<Attempt> history = new ArrayList<>(unbroken ? known : List.of());
-		for (int number = history.size() + 1;; number++) {
+		for (int number = history.size() + 1; number <= listed; number++) {
 			Path path = this.layout.attempt(id, number);
 			try {
 				Attempt attempt = readRecord(path);
 				history.add((attempt.number() == number) ? attempt : attempt.withNumber(number));
 			}
 			catch (NoSuchFileException ex) {
+				this.missing.incrementAndGet();
 				return (history.size() == count && unbroken) ? known : history;
 			}
 			catch (IOException | JacksonException ex) {
 				skip(path, ProblemText.describe(ex));
 			}
 		}
+		return (history.size() == count && unbroken) ? known : history;
 	}
 
 	/**

@@ -46,7 +46,7 @@ final class TaskReader {
 
 	private final Map<TaskId, String> rememberedOwners = new ConcurrentHashMap<>();
 
-	private final Reads reads = new Reads();
+	private final Reads reads;
 
 	/** Told of each task file about to be opened: a seam for tests that hold one read up while others go on. */
 	private volatile Consumer<Path> opening = (path) -> {
@@ -57,6 +57,7 @@ final class TaskReader {
 		this.log = log;
 		this.clock = clock;
 		this.maxFileSize = maxFileSize;
+		this.reads = new Reads(log.missing);
 	}
 
 	void beforeOpening(Consumer<Path> hook) {
@@ -157,9 +158,10 @@ final class TaskReader {
 		if (problem == null) {
 			problem = document.problem();
 		}
-		// A listing that shows no record or no output spares a probe per task; one added since is seen next time.
+		// A listing's count of records and its look for an output spare a probe per task; one added since is seen
+		// next time.
 		List<Attempt> known = withRecorded((before != null) ? before.history() : List.of(), recorded);
-		List<Attempt> history = (listed != null && listed.records() == 0) ? List.of() : this.log.read(id, known);
+		List<Attempt> history = (listed != null) ? this.log.read(id, known, listed.records()) : this.log.read(id, known);
 		boolean extended = !known.isEmpty() && history.size() >= known.size()
 				&& history.get(known.size() - 1) == known.get(known.size() - 1);
 		this.reads.records.addAndGet(history.size() - (extended ? known.size() : 0));
@@ -351,6 +353,13 @@ final class TaskReader {
 		final AtomicLong results = new AtomicLong();
 
 		final AtomicLong records = new AtomicLong();
+
+		/** Attempt records looked for and not there. */
+		final AtomicLong recordsMissing;
+
+		Reads(AtomicLong recordsMissing) {
+			this.recordsMissing = recordsMissing;
+		}
 
 	}
 

@@ -43,6 +43,7 @@ class StartupReadsTests {
 			assertThat(reads.documents).as("task files read").hasValue(TASKS);
 			assertThat(reads.results).as("results read").hasValue(TASKS / 2);
 			assertThat(reads.records).as("attempt records read").hasValue(records);
+			assertThat(reads.recordsMissing).as("records looked for in vain: the listing counted them").hasValue(0);
 			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().history()).hasSize(1);
 			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().owner()).isEqualTo("agent_b")
 				.as("one copy of an agent's name for all its tasks")
