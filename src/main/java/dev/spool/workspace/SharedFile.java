@@ -25,7 +25,6 @@ import java.util.Set;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
@@ -106,6 +105,8 @@ public final class SharedFile implements Closeable {
 	private static final Log logger = LogFactory.getLog(SharedFile.class);
 
 	private static final int NO_FD = -1;
+
+	private static final int READ_STEP = 8192;
 
 	private final Path path;
 
@@ -218,8 +219,22 @@ public final class SharedFile implements Closeable {
 
 	/** Reads from where the last read ended, at most {@code limit} bytes, until the end of the file. */
 	public byte[] read(int limit) throws IOException {
-		InputStream in = inputStream();
-		return in.readNBytes(limit);
+		// Sized by what the descriptor said of the file, and a byte more to find its end: a file read whole takes
+		// one call that fills all but that byte and one that finds nothing more, rather than 8 KiB steps.
+		long expected = (this.status.kind() == Kind.REGULAR) ? this.status.size() + 1 : READ_STEP;
+		byte[] buffer = new byte[(int) Math.max(0, Math.min(limit, expected))];
+		int length = 0;
+		while (length < limit) {
+			if (length == buffer.length) {
+				buffer = Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(READ_STEP, 2L * buffer.length)));
+			}
+			int read = readSome(buffer, length, buffer.length - length);
+			if (read < 0) {
+				break;
+			}
+			length += read;
+		}
+		return (length == buffer.length) ? buffer : Arrays.copyOf(buffer, length);
 	}
 
 	/** The file's bytes from where the last read ended; closing the stream leaves the file open. */
@@ -251,7 +266,7 @@ public final class SharedFile implements Closeable {
 		byte[] target = (offset == 0) ? buffer : new byte[length];
 		while (true) {
 			try {
-				int n = Native.read(this.fd, target, new NativeLong(length)).intValue();
+				int n = (int) Native.read(this.fd, target, length);
 				if (n <= 0) {
 					return -1;
 				}
@@ -494,7 +509,8 @@ public final class SharedFile implements Closeable {
 
 		public static native int open(byte[] path, int flags) throws LastErrorException;
 
-		static native NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
+		/** {@code ssize_t} and {@code size_t} as Java's long: bound only on 64-bit Linux (see {@link #bind}). */
+		static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
 		private static native int statx(int folder, byte[] path, int flags, int mask, Pointer buffer)
 				throws LastErrorException;

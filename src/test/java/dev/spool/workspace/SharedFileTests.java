@@ -81,6 +81,26 @@ class SharedFileTests {
 	}
 
 	@Test
+	void aFileThatGrewOrShrankAfterItWasOpenedIsReadAsItIsNowUpToTheLimit() throws IOException {
+		Path file = Files.writeString(this.folder.resolve("growing.md"), "start");
+		String more = "-" + "0123456789".repeat(2_000);
+		try (SharedFile opened = SharedFile.openRegular(file)) {
+			Files.writeString(file, more, java.nio.file.StandardOpenOption.APPEND);
+			assertThat(opened.status().size()).as("as opened").isEqualTo(5);
+			assertThat(opened.read(1_000_000)).asString(StandardCharsets.UTF_8).isEqualTo("start" + more);
+		}
+		try (SharedFile opened = SharedFile.openRegular(file)) {
+			assertThat(opened.read(12_345)).asString(StandardCharsets.UTF_8)
+				.isEqualTo(("start" + more).substring(0, 12_345));
+		}
+		try (SharedFile opened = SharedFile.openRegular(file)) {
+			Files.writeString(file, "cut");
+			assertThat(opened.read(1_000_000)).asString(StandardCharsets.UTF_8).isEqualTo("cut");
+			assertThat(opened.read(0)).isEmpty();
+		}
+	}
+
+	@Test
 	void aHugeSparseFileIsReadOnlyUpToTheLimit() throws IOException {
 		Path huge = this.folder.resolve("huge.md");
 		try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
