@@ -52,6 +52,9 @@ public final class TaskIndex {
 	 */
 	public static final Duration SETTLE = WholeFiles.SETTLE;
 
+	/** From how many tasks to read a listing brings up to date that the reads run on every core (a start, mostly). */
+	private static final int PARALLEL_READS = 512;
+
 	private final WorkspaceLayout layout;
 
 	private final Clock clock;
@@ -330,20 +333,30 @@ public final class TaskIndex {
 		Map<TaskId, Set<String>> known = knownNames();
 		Set<TaskId> ids = new HashSet<>(known.keySet());
 		ids.addAll(listed.keySet());
-		List<TaskChanged> changes = new ArrayList<>();
+		List<TaskId> stale = new ArrayList<>();
 		for (TaskId id : ids) {
 			Set<String> now = listed.getOrDefault(id, Set.of());
-			TaskReader.Listed hint = new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0));
-			if (!now.equals(known.getOrDefault(id, Set.of())) || !matches(this.tasks.get(id), hint)) {
-				// The listing began before this task's names are looked at: a task published or moved since (by this
-				// process, or learned from an event) is missing from it or stands under an old name. What the folder
-				// holds now decides, so that no task leaves the index for an instant it was not gone.
-				update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(), hint, null, false,
-						changes);
+			if (!now.equals(known.getOrDefault(id, Set.of()))
+					|| !matches(this.tasks.get(id), hint(id, withOutput, records))) {
+				stale.add(id);
 			}
 		}
+		// Each update reads without the lock, so a start's thousands of reads share the cores.
+		List<TaskChanged> changes = Collections.synchronizedList(new ArrayList<>());
+		(stale.size() >= PARALLEL_READS ? stale.parallelStream() : stale.stream()).forEach((id) -> {
+			Set<String> now = listed.getOrDefault(id, Set.of());
+			// The listing began before this task's names are looked at: a task published or moved since (by this
+			// process, or learned from an event) is missing from it or stands under an old name. What the folder
+			// holds now decides, so that no task leaves the index for an instant it was not gone.
+			update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(),
+					hint(id, withOutput, records), null, false, changes);
+		});
 		forgetDeparted(listed.keySet(), rescan);
 		publish(changes);
+	}
+
+	private static TaskReader.Listed hint(TaskId id, Set<TaskId> withOutput, Map<TaskId, Integer> records) {
+		return new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0));
 	}
 
 	/** The names of every task the index knows a file of, as they are now. */
