@@ -1,8 +1,6 @@
 package dev.spool.workspace;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A task file's name, which is the task's state: {@code task_001_pending.md},
@@ -16,8 +14,9 @@ import java.util.regex.Pattern;
  */
 public record TaskFile(TaskId id, TaskState state, String owner) {
 
-	private static final Pattern NAME = Pattern
-		.compile("(task_\\d{1,18})_(pending|review|done|failed|cancelled|(inprogress|waiting)_([a-z0-9][a-z0-9_-]{0,62}))\\.md");
+	private static final String SUFFIX = ".md";
+
+	private static final TaskState[] STATES = TaskState.values();
 
 	public TaskFile {
 		if (state.hasOwner() != (owner != null)) {
@@ -25,19 +24,37 @@ public record TaskFile(TaskId id, TaskState state, String owner) {
 		}
 	}
 
-	/** Parses a filename, or returns empty when it is not a task file's name. */
+	/**
+	 * Parses a filename, or returns empty when it is not a task file's name: {@code task_}, 1 to 18 digits, {@code _},
+	 * a state's word ({@code inprogress} and {@code waiting} with {@code _} and a valid agent name), {@code .md}. Read
+	 * by hand rather than by a pattern, since a start reads every name of a large workspace several times.
+	 */
 	public static Optional<TaskFile> parse(String fileName) {
-		Matcher matcher = NAME.matcher(fileName);
-		if (!matcher.matches()) {
+		int end = fileName.length() - SUFFIX.length();
+		if (end < 0 || !fileName.endsWith(SUFFIX)) {
 			return Optional.empty();
 		}
-		TaskId id = TaskId.parse(matcher.group(1)).orElseThrow();
-		String owner = matcher.group(4);
-		if (owner != null) {
-			TaskState held = TaskState.fromWord(matcher.group(3)).orElseThrow();
-			return AgentNames.isValid(owner) ? Optional.of(new TaskFile(id, held, owner)) : Optional.empty();
+		int idEnd = fileName.indexOf('_', TaskId.PREFIX.length());
+		if (idEnd < 0 || idEnd >= end) {
+			return Optional.empty();
 		}
-		return Optional.of(new TaskFile(id, TaskState.fromWord(matcher.group(2)).orElseThrow(), null));
+		Optional<TaskId> id = TaskId.parse(fileName.substring(0, idEnd));
+		if (id.isEmpty()) {
+			return Optional.empty();
+		}
+		String rest = fileName.substring(idEnd + 1, end);
+		for (TaskState state : STATES) {
+			String word = state.word();
+			if (!state.hasOwner() && rest.equals(word)) {
+				return Optional.of(new TaskFile(id.get(), state, null));
+			}
+			if (state.hasOwner() && rest.length() > word.length() && rest.startsWith(word)
+					&& rest.charAt(word.length()) == '_') {
+				String owner = rest.substring(word.length() + 1);
+				return AgentNames.isValid(owner) ? Optional.of(new TaskFile(id.get(), state, owner)) : Optional.empty();
+			}
+		}
+		return Optional.empty();
 	}
 
 	public static TaskFile pending(TaskId id) {

@@ -1,7 +1,6 @@
 package dev.spool.workspace;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A task's id as it appears in filenames: {@code task_} and a number, such as {@code task_007} or {@code task_1000}.
@@ -12,7 +11,9 @@ import java.util.regex.Pattern;
  */
 public record TaskId(String text, long number) implements Comparable<TaskId> {
 
-	private static final Pattern PATTERN = Pattern.compile("task_(\\d{1,18})");
+	static final String PREFIX = "task_";
+
+	private static final int MAX_DIGITS = 18;
 
 	public static TaskId of(long number) {
 		return new TaskId(String.format("task_%03d", number), number);
@@ -20,10 +21,17 @@ public record TaskId(String text, long number) implements Comparable<TaskId> {
 
 	/** Parses an id, or returns empty when the text is not one. */
 	public static Optional<TaskId> parse(String text) {
-		if (text == null || !PATTERN.matcher(text).matches()) {
+		int digits = (text != null) ? text.length() - PREFIX.length() : 0;
+		if (digits < 1 || digits > MAX_DIGITS || !text.startsWith(PREFIX)) {
 			return Optional.empty();
 		}
-		return Optional.of(new TaskId(text, Long.parseLong(text.substring(5))));
+		for (int i = PREFIX.length(); i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return Optional.empty();
+			}
+		}
+		return Optional.of(new TaskId(text, Long.parseLong(text, PREFIX.length(), text.length(), 10)));
 	}
 
 	@Override

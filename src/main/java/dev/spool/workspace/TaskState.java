@@ -23,6 +23,8 @@ public enum TaskState {
 
 	DONE("done"), FAILED("failed"), CANCELLED("cancelled");
 
+	private static final TaskState[] ALL = values();
+
 	private final String word;
 
 	TaskState(String word) {
@@ -55,7 +57,12 @@ public enum TaskState {
 	}
 
 	public static Optional<TaskState> fromWord(String word) {
-		return Arrays.stream(values()).filter((state) -> state.word.equals(word)).findFirst();
+		for (TaskState state : ALL) {
+			if (state.word.equals(word)) {
+				return Optional.of(state);
+			}
+		}
+		return Optional.empty();
 	}
 
 }
