@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +44,42 @@ class InstantsTests {
 				assertThat(quick).as("%s (seed %d)", text, SEED).isEqualTo(javaReads(text.toString()));
 			}
 		}
+	}
+
+	@Test
+	void theWorkspacesJsonReadsEveryInstantAsJacksonDoes() {
+		JsonMapper jackson = JsonMapper.builder().build();
+		Random random = new Random(SEED);
+		String alphabet = "0123456789-:.TZtz+ x";
+		for (int i = 0; i < 5_000; i++) {
+			StringBuilder text = new StringBuilder(randomInstant(random).toString());
+			for (int changes = random.nextInt(3); changes > 0; changes--) {
+				int at = random.nextInt(text.length());
+				text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			String json = switch (random.nextInt(6)) {
+				case 0 -> String.valueOf(random.nextLong(0, 4_000_000_000L));
+				case 1 -> random.nextLong(0, 4_000_000_000L) + "." + random.nextInt(1000);
+				case 2 -> "\"" + text.toString().replace("Z", "+0" + random.nextInt(10) + ":00") + "\"";
+				default -> "\"" + text + "\"";
+			};
+			String record = "{\"at\": " + json + "}";
+			assertThat(read(WorkspaceJson.MAPPER, record)).as("%s (seed %d)", record, SEED)
+				.isEqualTo(read(jackson, record));
+		}
+	}
+
+	/** The instant read, or the kind of failure. */
+	private static Object read(JsonMapper mapper, String json) {
+		try {
+			return mapper.readValue(json, At.class).at();
+		}
+		catch (JacksonException ex) {
+			return ex.getClass();
+		}
+	}
+
+	record At(Instant at) {
 	}
 
 	@Test
