@@ -24,6 +24,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.AtomicFiles;
+import dev.spool.workspace.Task;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.WorkspaceJson;
@@ -282,7 +283,8 @@ public final class ManifestWriter {
 	/** Writes a whole snapshot now, under a new generation, and starts its journal empty. */
 	public synchronized void write() throws IOException {
 		String generation = UUID.randomUUID().toString();
-		List<ManifestEntry> entries = this.index.all().stream().map(ManifestEntry::of).toList();
+		List<Task> tasks = this.index.all();
+		List<ManifestEntry> entries = tasks.stream().map(ManifestEntry::of).toList();
 		byte[] snapshot = WorkspaceJson.MAPPER.writeValueAsBytes(new Manifest(generation, entries));
 		byte[] header = headerLine(generation);
 		this.files.replace(this.layout.manifest(), snapshot);
@@ -290,8 +292,9 @@ public final class ManifestWriter {
 		// writer, seeing the mismatch, writes a snapshot again.
 		this.files.replace(this.layout.manifestJournal(), header);
 		Map<TaskId, ManifestEntry> written = new HashMap<>();
-		for (ManifestEntry entry : entries) {
-			TaskId.parse(entry.id()).ifPresent((id) -> written.put(id, entry));
+		for (int i = 0; i < entries.size(); i++) {
+			// Keyed by the index's own ids: one copy of each a task, not one more.
+			written.put(tasks.get(i).id(), entries.get(i));
 		}
 		this.recorded = written;
 		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);

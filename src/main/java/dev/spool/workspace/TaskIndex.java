@@ -301,6 +301,11 @@ public final class TaskIndex {
 		this.reader.rememberOwners(owners);
 	}
 
+	/** The first reading is done: the remembered owners of the tasks it read have served (their reads keep them). */
+	void rememberedOwnersServed() {
+		this.reader.forgetOwners(this.tasks.keySet());
+	}
+
 	/**
 	 * Lists {@code tasks/}, {@code outputs/} and the attempt records, and brings every task whose files changed up to
 	 * date: a task renamed, given its output or given a record since it was last read, by anyone.

@@ -70,6 +70,14 @@ final class TaskReader {
 	}
 
 	/**
+	 * Forgets the owners remembered for these tasks, read since: a task read again keeps the owner it had, so only
+	 * the first reading needed them (a hundred thousand names and ids, at a start of that size).
+	 */
+	void forgetOwners(Set<TaskId> read) {
+		this.rememberedOwners.keySet().removeAll(read);
+	}
+
+	/**
 	 * Reads a task from its file names.
 	 * @param before what was known of it, whose document is kept unless the file changed
 	 * @param reread whether its content may have changed
@@ -112,7 +120,9 @@ final class TaskReader {
 
 	private Task read(TaskId id, Set<String> fileNames, Task before, boolean reread, Listed listed,
 			Attempt recorded, WholeFiles whole) {
-		TaskFile file = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
+		TaskFile parsed = TaskFile.parse(fileNames.iterator().next()).orElseThrow();
+		// The task's one id, not a copy of it for its file: a hundred thousand tasks hold one each.
+		TaskFile file = parsed.id().equals(id) ? new TaskFile(id, parsed.state(), parsed.owner()) : parsed;
 		String problem = (fileNames.size() > 1)
 				? "several files share the id " + id + " (" + String.join(", ", fileNames) + "); agents leave it alone"
 				: null;

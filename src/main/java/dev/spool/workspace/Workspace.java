@@ -102,6 +102,7 @@ public final class Workspace {
 		store.loadReservations();
 		index.rememberOwners(extensions.owners().read(layout));
 		index.rescan();
+		index.rememberedOwnersServed();
 		store.recoverStagedAnswers();
 		FailureNotes failureNotes = new FailureNotes(layout, store, clock);
 		failureNotes.takeAll();

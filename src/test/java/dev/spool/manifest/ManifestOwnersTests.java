@@ -7,6 +7,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import dev.spool.MutableClock;
+import dev.spool.workspace.TaskId;
 import dev.spool.workspace.Workspace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +34,19 @@ class ManifestOwnersTests {
 		Files.writeString(this.root.resolve("manifest.json"), "{ broken", StandardOpenOption.APPEND);
 		Files.writeString(this.root.resolve("manifest.json"), "{\"tasks\":[{\"id\":\"task_7\",\"owner\":\"shellbot\"}]}");
 
-		write(open());
+		Workspace reopened = open();
+		// Read again after the start, edited by hand: the owner the manifest told stays with the task.
+		Files.writeString(this.root.resolve("tasks/task_7_done.md"), "edited by hand");
+		reopened.index().taskFileChanged("task_7_done.md", true);
+		write(reopened);
 
 		JsonNode manifest = ManifestReader.read(this.root);
 		JsonNode entry = manifest.path("tasks").get(0);
 		assertThat(entry.path("id").asString()).isEqualTo("task_7");
 		assertThat(entry.path("status").asString()).isEqualTo("done");
+		assertThat(reopened.index().find(TaskId.parse("task_7").orElseThrow()).orElseThrow().document().prompt())
+			.as("read again")
+			.isEqualTo("edited by hand");
 		assertThat(entry.path("owner").asString()).isEqualTo("shellbot");
 	}
 
