@@ -8,17 +8,22 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.spool.workspace.AgentNames;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.WorkspaceJson;
 import dev.spool.workspace.WorkspaceLayout;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,20 +47,59 @@ public final class ManifestReader {
 	}
 
 	/**
-	 * Owners recorded by the manifest, which the files alone cannot tell for a shell agent's finished task; empty
-	 * for a new workspace or a manifest that cannot be read, which is then rebuilt.
+	 * Owners recorded by the manifest, which the files alone cannot tell for a shell agent's finished task: agents'
+	 * names given as text, anything else ignored; empty for a new workspace or a manifest that cannot be read, which is
+	 * then rebuilt.
 	 */
 	public static Map<TaskId, String> owners(WorkspaceLayout layout) {
-		Map<TaskId, String> owners = new HashMap<>();
 		try {
-			for (JsonNode entry : read(layout).path("tasks")) {
-				String owner = entry.path("owner").asString(null);
-				TaskId.parse(entry.path("id").asString(null)).ifPresent((id) -> {
-					if (owner != null) {
-						owners.put(id, owner);
+			ManifestFiles files = ManifestFiles.of(layout);
+			// Read as a stream, keeping two fields an entry: a tree of a 100,000-task manifest held about 110 MB at
+			// once, at every start.
+			Map<String, String> byId = new HashMap<>();
+			try (JsonParser parser = WorkspaceJson.MAPPER.createParser(files.snapshot())) {
+				if (parser.nextToken() != JsonToken.START_OBJECT) {
+					throw new StreamReadException(parser, "manifest.json is not a JSON object");
+				}
+				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String field = parser.currentName();
+					JsonToken value = parser.nextToken();
+					if ("tasks".equals(field) && value == JsonToken.START_ARRAY) {
+						for (JsonToken entry = parser.nextToken(); entry != null && entry != JsonToken.END_ARRAY;
+								entry = parser.nextToken()) {
+							if (entry == JsonToken.START_OBJECT) {
+								owner(parser, byId);
+							}
+							else {
+								parser.skipChildren();
+							}
+						}
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+			}
+			if (files.journalApplies()) {
+				eachLine(files.journal(), (line) -> {
+					String id = line.path("id").asString(null);
+					if (line.path("removed").asBoolean(false)) {
+						byId.remove(id);
+					}
+					else {
+						JsonNode owner = line.path("owner");
+						byId.put(id, owner.isString() ? owner.asString() : null);
 					}
 				});
 			}
+			Map<TaskId, String> owners = new HashMap<>();
+			byId.forEach((id, owner) -> {
+				// Only an agent's name: the manifest is a file anyone who writes the workspace may edit.
+				if (owner != null && AgentNames.isValid(owner)) {
+					TaskId.parse(id).ifPresent((task) -> owners.put(task, owner));
+				}
+			});
+			return owners;
 		}
 		catch (NoSuchFileException ex) {
 			// A new workspace.
@@ -63,7 +107,27 @@ public final class ManifestReader {
 		catch (IOException | JacksonException ex) {
 			logger.warn("Could not read the previous " + layout.manifest() + ", rebuilding it: " + ex.getMessage());
 		}
-		return owners;
+		return Map.of();
+	}
+
+	/** One entry's id and owner, the parser on the entry's start; the last of an id wins, as in a merged read. */
+	private static void owner(JsonParser parser, Map<String, String> byId) {
+		String id = null;
+		String owner = null;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String field = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if ("id".equals(field) && value == JsonToken.VALUE_STRING) {
+				id = parser.getString();
+			}
+			else if ("owner".equals(field) && value == JsonToken.VALUE_STRING) {
+				owner = parser.getString();
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		byId.put((id != null) ? id : "", owner);
 	}
 
 	/**
@@ -78,26 +142,26 @@ public final class ManifestReader {
 
 	/** Like {@link #read(Path)}, for an opened workspace's folders. */
 	public static JsonNode read(WorkspaceLayout layout) throws IOException {
-		// The journal before the snapshot: a compaction replaces the snapshot first, so a journal read first is never
-		// newer than the snapshot, and a mismatch means a newer snapshot, which stands alone.
-		byte[] journal = readJournal(layout);
-		byte[] snapshot = Files.readAllBytes(layout.manifest());
-		String generation = generation(snapshot);
-		if (generation != null && !generation.equals(generation(journal))) {
-			// Maybe the journal was replaced by the compaction that wrote this snapshot, just after our first read.
-			journal = readJournal(layout);
-		}
-		JsonNode root = WorkspaceJson.MAPPER.readTree(snapshot);
+		ManifestFiles files = ManifestFiles.of(layout);
+		JsonNode root = WorkspaceJson.MAPPER.readTree(files.snapshot());
 		Map<String, JsonNode> tasks = new LinkedHashMap<>();
 		for (JsonNode task : root.path("tasks")) {
 			tasks.put(task.path("id").asString(""), task);
 		}
-		if (generation != null && generation.equals(generation(journal))) {
-			apply(journal, tasks);
+		if (files.journalApplies()) {
+			eachLine(files.journal(), (line) -> {
+				String id = line.path("id").asString(null);
+				if (line.path("removed").asBoolean(false)) {
+					tasks.remove(id);
+				}
+				else {
+					tasks.put(id, line);
+				}
+			});
 		}
 		ObjectNode merged = WorkspaceJson.MAPPER.createObjectNode();
-		if (generation != null) {
-			merged.put("generation", generation);
+		if (files.generation() != null) {
+			merged.put("generation", files.generation());
 		}
 		ArrayNode list = merged.putArray("tasks");
 		tasks.values().forEach(list::add);
@@ -119,28 +183,23 @@ public final class ManifestReader {
 		return matcher.find() ? matcher.group(1) : null;
 	}
 
-	private static void apply(byte[] journal, Map<String, JsonNode> tasks) {
+	/** Each whole line of the journal after its first that parses and names an id, in order. */
+	private static void eachLine(byte[] journal, Consumer<JsonNode> action) {
 		int start = indexOf(journal, 0) + 1;
 		for (int end = indexOf(journal, start); end >= 0; start = end + 1, end = indexOf(journal, start)) {
 			if (end == start) {
 				continue;
 			}
+			JsonNode line;
 			try {
-				JsonNode line = WorkspaceJson.MAPPER.readTree(new String(journal, start, end - start,
-						StandardCharsets.UTF_8));
-				String id = line.path("id").asString(null);
-				if (id == null) {
-					continue;
-				}
-				if (line.path("removed").asBoolean(false)) {
-					tasks.remove(id);
-				}
-				else {
-					tasks.put(id, line);
-				}
+				line = WorkspaceJson.MAPPER.readTree(new String(journal, start, end - start, StandardCharsets.UTF_8));
 			}
 			catch (JacksonException ex) {
 				// A line glued to one a crash cut off; the writer that follows starts on a new line.
+				continue;
+			}
+			if (line.path("id").asString(null) != null) {
+				action.accept(line);
 			}
 		}
 	}
@@ -154,13 +213,36 @@ public final class ManifestReader {
 		return -1;
 	}
 
-	private static byte[] readJournal(WorkspaceLayout layout) throws IOException {
-		try {
-			return Files.readAllBytes(layout.manifestJournal());
+	/**
+	 * The snapshot and the journal as read together, the journal first: a compaction replaces the snapshot first, so
+	 * a journal read first is never newer than the snapshot, and a mismatch means a newer snapshot, which stands alone.
+	 */
+	private record ManifestFiles(byte[] snapshot, byte[] journal, String generation) {
+
+		static ManifestFiles of(WorkspaceLayout layout) throws IOException {
+			byte[] journal = readJournal(layout);
+			byte[] snapshot = Files.readAllBytes(layout.manifest());
+			String generation = ManifestReader.generation(snapshot);
+			if (generation != null && !generation.equals(ManifestReader.generation(journal))) {
+				// Maybe the journal was replaced by the compaction that wrote this snapshot, just after our first read.
+				journal = readJournal(layout);
+			}
+			return new ManifestFiles(snapshot, journal, generation);
 		}
-		catch (NoSuchFileException ex) {
-			return new byte[0];
+
+		boolean journalApplies() {
+			return this.generation != null && this.generation.equals(ManifestReader.generation(this.journal));
 		}
+
+		private static byte[] readJournal(WorkspaceLayout layout) throws IOException {
+			try {
+				return Files.readAllBytes(layout.manifestJournal());
+			}
+			catch (NoSuchFileException ex) {
+				return new byte[0];
+			}
+		}
+
 	}
 
 }
