@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,18 +81,7 @@ public final class ManifestReader {
 					}
 				}
 			}
-			if (files.journalApplies()) {
-				eachLine(files.journal(), (line) -> {
-					String id = line.path("id").asString(null);
-					if (line.path("removed").asBoolean(false)) {
-						byId.remove(id);
-					}
-					else {
-						JsonNode owner = line.path("owner");
-						byId.put(id, owner.isString() ? owner.asString() : null);
-					}
-				});
-			}
+			applyJournal(files, byId, (line) -> line.path("owner").isString() ? line.path("owner").asString() : null);
 			Map<TaskId, String> owners = new HashMap<>();
 			byId.forEach((id, owner) -> {
 				// Only an agent's name: the manifest is a file anyone who writes the workspace may edit.
@@ -148,17 +138,7 @@ public final class ManifestReader {
 		for (JsonNode task : root.path("tasks")) {
 			tasks.put(task.path("id").asString(""), task);
 		}
-		if (files.journalApplies()) {
-			eachLine(files.journal(), (line) -> {
-				String id = line.path("id").asString(null);
-				if (line.path("removed").asBoolean(false)) {
-					tasks.remove(id);
-				}
-				else {
-					tasks.put(id, line);
-				}
-			});
-		}
+		applyJournal(files, tasks, (line) -> line);
 		ObjectNode merged = WorkspaceJson.MAPPER.createObjectNode();
 		if (files.generation() != null) {
 			merged.put("generation", files.generation());
@@ -181,6 +161,25 @@ public final class ManifestReader {
 		Matcher matcher = GENERATION.matcher(new String(content, 0, Math.min(content.length, HEAD),
 				StandardCharsets.UTF_8));
 		return matcher.find() ? matcher.group(1) : null;
+	}
+
+	/**
+	 * Applies the journal's lines to what the snapshot said of each task, when the journal follows this snapshot: the
+	 * last line for an id wins, and a line marked {@code "removed": true} drops the id.
+	 */
+	private static <T> void applyJournal(ManifestFiles files, Map<String, T> byId, Function<JsonNode, T> value) {
+		if (!files.journalApplies()) {
+			return;
+		}
+		eachLine(files.journal(), (line) -> {
+			String id = line.path("id").asString(null);
+			if (line.path("removed").asBoolean(false)) {
+				byId.remove(id);
+			}
+			else {
+				byId.put(id, value.apply(line));
+			}
+		});
 	}
 
 	/** Each whole line of the journal after its first that parses and names an id, in order. */
