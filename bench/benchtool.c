@@ -353,12 +353,22 @@ static int cmd_get(char **a) {
 	return 0;
 }
 
-/* prefill DIR N: N done tasks with their outputs, written directly (the 100k-task workspace). */
+/*
+ * prefill DIR N: N done tasks with their outputs and their DONE records, written directly (the 100k-task workspace),
+ * as a workspace that Spool's own agents filled holds them; the records as Spool writes them.
+ */
 static int cmd_prefill(char **a) {
 	const char *dir = a[0];
 	int n = atoi(a[1]);
 	char path[4200], text[512];
+	snprintf(path, sizeof path, "%s/.spool", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/.spool/attempts", dir);
+	mkdir(path, 0755);
 	for (int i = 1; i <= n; i++) {
+		snprintf(path, sizeof path, "%s/.spool/attempts/task_%06d.1.json", dir, i);
+		write_file(path, "{\n  \"number\" : 1,\n  \"outcome\" : \"DONE\",\n  \"agent\" : \"agent_a\",\n"
+				"  \"started_at\" : \"2026-01-01T00:00:01Z\",\n  \"finished_at\" : \"2026-01-01T00:00:02Z\"\n}", 0);
 		snprintf(path, sizeof path, "%s/tasks/task_%06d_done.md", dir, i);
 		snprintf(text, sizeof text, "---\ntitle: \"old %d\"\ncreated_at: \"2026-01-01T00:00:00Z\"\n---\n\nOld task %d.\n", i, i);
 		write_file(path, text, 0);
