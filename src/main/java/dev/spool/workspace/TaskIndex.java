@@ -352,8 +352,10 @@ public final class TaskIndex {
 			Set<String> now = listed.getOrDefault(id, Set.of());
 			// The listing began before this task's names are looked at: a task published or moved since (by this
 			// process, or learned from an event) is missing from it or stands under an old name. What the folder
-			// holds now decides, so that no task leaves the index for an instant it was not gone.
-			update(id, (names) -> now.equals(names) ? now : present(now, names), Set.of(),
+			// holds now decides, so that no task leaves the index for an instant it was not gone. A task the index
+			// knew no name of (every task, at a start) is read under the listed names: one renamed since is read
+			// under none, as a look would find, and its new name's event brings it.
+			update(id, (names) -> (now.equals(names) || names.isEmpty()) ? now : present(now, names), Set.of(),
 					hint(id, withOutput, records), null, false, changes);
 		});
 		forgetDeparted(listed.keySet(), rescan);
