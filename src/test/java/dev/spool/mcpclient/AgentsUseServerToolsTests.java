@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,7 +52,13 @@ class AgentsUseServerToolsTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("agents-use-servers");
 
-	private static final ModelStub model = ModelStub.start().otherwise(AgentsUseServerToolsTests::answer);
+	/** Started for each run of the class, as a rerun of a failed test starts a new context after this one closed. */
+	private static ModelStub model;
+
+	@BeforeAll
+	static void start() {
+		model = ModelStub.start().otherwise(AgentsUseServerToolsTests::answer);
+	}
 
 	@DynamicPropertySource
 	static void workspace(DynamicPropertyRegistry registry) throws Exception {
@@ -62,7 +69,7 @@ class AgentsUseServerToolsTests {
 		Files.writeString(agents.resolve("hopeful.md"),
 				"---\nroles: [hope]\ntools: [missing, everything]\n---\nYou echo what you can.\n");
 		registry.add("spool.workspace", WORKSPACE::toString);
-		registry.add("spring.ai.openai.base-url", model::baseUrl);
+		registry.add("spring.ai.openai.base-url", () -> model.baseUrl());
 	}
 
 	@AfterAll

@@ -53,21 +53,13 @@ class RunningNowBrowserTests {
 
 	private static final String HOLD = "HOLD";
 
-	/** Counted down once the journey lets the held answers go (or at the end, whatever happened). */
-	private static final CountDownLatch release = new CountDownLatch(1);
+	/**
+	 * Counted down once the journey lets the held answers go (or at the end, whatever happened). It and the model are
+	 * made for each run of the class, as a rerun of a failed test starts a new context after this one closed.
+	 */
+	private static CountDownLatch release;
 
-	private static final ModelStub MODEL = ModelStub.start().otherwise((request) -> {
-		if (request.prompt().contains(HOLD)) {
-			try {
-				release.await(60, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			return ModelReply.text("Held ", "answer.");
-		}
-		return ModelReply.text("Quick ", "answer.");
-	});
+	private static ModelStub model;
 
 	private static BrowserSupport browser;
 
@@ -83,7 +75,7 @@ class RunningNowBrowserTests {
 		}
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spool.fsync", () -> "false");
-		registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
+		registry.add("spring.ai.openai.base-url", () -> model.baseUrl());
 	}
 
 	@LocalServerPort
@@ -96,7 +88,21 @@ class RunningNowBrowserTests {
 	AgentDirectory agents;
 
 	@BeforeAll
-	static void startTheBrowser() {
+	static void startTheModelAndTheBrowser() {
+		CountDownLatch held = new CountDownLatch(1);
+		release = held;
+		model = ModelStub.start().otherwise((request) -> {
+			if (request.prompt().contains(HOLD)) {
+				try {
+					held.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return ModelReply.text("Held ", "answer.");
+			}
+			return ModelReply.text("Quick ", "answer.");
+		});
 		browser = BrowserSupport.start();
 	}
 
@@ -109,7 +115,7 @@ class RunningNowBrowserTests {
 			}
 		}
 		finally {
-			MODEL.close();
+			model.close();
 		}
 	}
 
