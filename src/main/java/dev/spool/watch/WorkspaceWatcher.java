@@ -91,10 +91,6 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		else {
 			watch();
 		}
-		// What other processes changed while this one was starting, before the watch began, is read now.
-		this.index.resync();
-		this.index.whole().startAlarms();
-		this.events.accept(new WorkspaceReread());
 		this.thread = new Thread(this::run, "spool-watcher");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -119,6 +115,10 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 	private void run() {
 		long nextRescan = System.nanoTime() + this.rescanInterval.toNanos();
 		try {
+			// What other processes changed while this one was starting, before the watch began, is read first, here
+			// rather than in start(): at 100,000 tasks it is a whole listing and a look at every task file, and
+			// Spool serves meanwhile (events that come in the meantime wait for it).
+			catchUp();
 			// The answers that outside agents published while no Spool watched, recorded once Spool is up.
 			this.outsideAnswers.run();
 			while (!Thread.currentThread().isInterrupted()) {
@@ -164,6 +164,17 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 				source.release();
 			}
 		}
+	}
+
+	private void catchUp() {
+		try {
+			this.index.resync();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not read the workspace again after starting; the periodic rescan will", ex);
+		}
+		this.index.whole().startAlarms();
+		this.events.accept(new WorkspaceReread());
 	}
 
 	private void handle(List<FileEvent> batch) {
