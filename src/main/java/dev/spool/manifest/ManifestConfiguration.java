@@ -28,7 +28,7 @@ class ManifestConfiguration {
 	ManifestWriter manifestWriter(Workspace workspace) {
 		ManifestWriter manifest = new ManifestWriter(workspace.layout(), workspace.files(), workspace.index());
 		try {
-			manifest.write();
+			manifest.writeFirst();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write " + workspace.layout().manifest(), ex);

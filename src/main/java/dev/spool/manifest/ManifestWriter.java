@@ -61,6 +61,9 @@ public final class ManifestWriter {
 	 */
 	public static final long CHEAP_SNAPSHOT_BYTES = 4L << 20;
 
+	/** Up to how many tasks the first snapshot is written before Spool serves: about a cheap snapshot's worth. */
+	static final int FIRST_SNAPSHOT_AT_ONCE = 10_000;
+
 	/** How long a writer goes at most without comparing every entry when the files are as it left them. */
 	static final Duration WHOLE_COMPARISON_INTERVAL = Duration.ofMinutes(1);
 
@@ -82,6 +85,8 @@ public final class ManifestWriter {
 	private final AtomicLong changes = new AtomicLong();
 
 	private final long cheapSnapshotBytes;
+
+	private final int firstSnapshotAtOnce;
 
 	/** The size of the last snapshot this process wrote. */
 	private volatile long snapshotBytes = Long.MAX_VALUE;
@@ -111,10 +116,39 @@ public final class ManifestWriter {
 	}
 
 	public ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, long cheapSnapshotBytes) {
+		this(layout, files, index, cheapSnapshotBytes, FIRST_SNAPSHOT_AT_ONCE);
+	}
+
+	ManifestWriter(WorkspaceLayout layout, AtomicFiles files, TaskIndex index, long cheapSnapshotBytes,
+			int firstSnapshotAtOnce) {
 		this.layout = layout;
 		this.files = files;
 		this.index = index;
 		this.cheapSnapshotBytes = cheapSnapshotBytes;
+		this.firstSnapshotAtOnce = firstSnapshotAtOnce;
+	}
+
+	/**
+	 * Writes the snapshot a start begins with, which absorbs any journal: at once for a workspace of up to
+	 * {@link #FIRST_SNAPSHOT_AT_ONCE} tasks, else first thing on this writer's thread, so that the start of a large
+	 * workspace does not wait for it (26 MB at 100,000 tasks); the previous manifest, whole, stays until it is replaced.
+	 * @throws IOException if a snapshot written at once could not be
+	 */
+	public void writeFirst() throws IOException {
+		if (this.index.size() <= this.firstSnapshotAtOnce) {
+			write();
+			return;
+		}
+		this.executor.execute(() -> {
+			try {
+				write();
+			}
+			catch (IOException | RuntimeException ex) {
+				this.failing = true;
+				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
+						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
+			}
+		});
 	}
 
 	/** Asks for a task's entry to be written once the current burst of changes has settled. */
