@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 
 import com.sun.jna.Platform;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,19 @@ class AtomicFilesTests {
 		assertThat(files(linking).move(this.folder.resolve("task_001_pending.md"), target)).isFalse();
 
 		assertThat(target).doesNotExist();
+	}
+
+	@Test
+	void contentLargerThanOneWriteIsWrittenWholeAStepAtATime() throws IOException {
+		byte[] content = new byte[3 * Disk.WRITE_STEP + 17];
+		new Random(7).nextBytes(content);
+		Path target = this.folder.resolve("manifest.json");
+
+		new AtomicFiles(false).replace(target, content);
+		new AtomicFiles(false).publishNew(this.folder.resolve("task_001_result.md"), content);
+
+		assertThat(Files.readAllBytes(target)).isEqualTo(content);
+		assertThat(Files.readAllBytes(this.folder.resolve("task_001_result.md"))).isEqualTo(content);
 	}
 
 	@Test
