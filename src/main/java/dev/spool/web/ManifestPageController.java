@@ -46,9 +46,9 @@ class ManifestPageController {
 	@GetMapping("/manifest")
 	String manifest(@RequestHeader(name = "HX-Request", required = false) String fragment,
 			@RequestParam(defaultValue = "1") int page, Model model) throws IOException {
-		byte[] content = Files.readAllBytes(this.layout.manifest());
+		long snapshotSize = Files.size(this.layout.manifest());
 		model.addAttribute("path", this.layout.manifest().toString());
-		model.addAttribute("size", content.length + journalSize());
+		model.addAttribute("size", snapshotSize + journalSize());
 		try {
 			List<JsonNode> tasks = new ArrayList<>();
 			ManifestReader.read(this.layout).path("tasks").forEach(tasks::add);
@@ -66,7 +66,7 @@ class ManifestPageController {
 		}
 		catch (JacksonException ex) {
 			model.addAttribute("unreadable", ex.getOriginalMessage());
-			model.addAttribute("raw", new String(content, StandardCharsets.UTF_8));
+			model.addAttribute("raw", new String(Files.readAllBytes(this.layout.manifest()), StandardCharsets.UTF_8));
 		}
 		return (fragment != null) ? "manifest :: entries" : "manifest";
 	}
