@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.AttemptLog;
+import dev.spool.workspace.RecordName;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.WorkspaceLayout;
@@ -79,7 +80,7 @@ final class AttemptRecords {
 	private void scan(Path folder, Instant since, boolean skipIndexed, List<Entry> found) {
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "task_*.json")) {
 			for (Path path : stream) {
-				Optional<Name> name = Name.parse(path.getFileName().toString());
+				Optional<RecordName> name = RecordName.parse(path.getFileName().toString());
 				if (name.isEmpty() || (skipIndexed && this.index.find(name.get().task()).isPresent())
 						|| !writtenSince(path, since)) {
 					continue;
@@ -128,28 +129,6 @@ final class AttemptRecords {
 	 * @param attempt the record
 	 */
 	public record Entry(TaskId task, Attempt attempt) {
-	}
-
-	/** {@code task_042.3.json}: a task and a record's number. */
-	private record Name(TaskId task, int number) {
-
-		/** {@code <task id>.<number>.json}, the number from 1 and at most nine digits; read by hand, for speed. */
-		static Optional<Name> parse(String fileName) {
-			int dot = fileName.indexOf('.');
-			int last = fileName.lastIndexOf('.');
-			if (dot < 0 || last - dot < 2 || last - dot > 10 || !fileName.startsWith("json", last + 1)
-					|| fileName.length() != last + 5 || fileName.charAt(dot + 1) == '0') {
-				return Optional.empty();
-			}
-			for (int i = dot + 1; i < last; i++) {
-				if (fileName.charAt(i) < '0' || fileName.charAt(i) > '9') {
-					return Optional.empty();
-				}
-			}
-			int number = Integer.parseInt(fileName, dot + 1, last, 10);
-			return TaskId.parse(fileName.substring(0, dot)).map((id) -> new Name(id, number));
-		}
-
 	}
 
 }

@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.AgentsFolderChanged;
+import dev.spool.workspace.RecordName;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.Workspace;
@@ -240,29 +241,15 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		}
 		String name = event.name();
 		if (this.layout.attempts().equals(event.folder())) {
-			// <task id>.<number>.json
-			int dot = name.indexOf('.');
-			int last = name.lastIndexOf('.');
-			if (dot < 0 || last <= dot || !name.endsWith(".json")) {
-				return false;
-			}
-			Optional<TaskId> id = TaskId.parse(name.substring(0, dot));
-			Integer number = positive(name.substring(dot + 1, last));
-			return id.isPresent() && number != null && this.index.holdsRecord(id.get(), number);
+			return RecordName.parse(name)
+				.map((record) -> this.index.holdsRecord(record.task(), record.number()))
+				.orElse(false);
 		}
 		if (this.layout.outputs().equals(event.folder()) && name.endsWith("_result.md")) {
 			Optional<TaskId> id = TaskId.parse(name.substring(0, name.length() - "_result.md".length()));
 			return id.isPresent() && this.index.holdsOutput(id.get());
 		}
 		return false;
-	}
-
-	private static Integer positive(String digits) {
-		if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
-			return null;
-		}
-		int number = Integer.parseInt(digits);
-		return (number > 0) ? number : null;
 	}
 
 	/** Notes what an event says of whether a task file is whole, before the index reads it. */

@@ -471,9 +471,8 @@ public final class TaskIndex {
 		Map<TaskId, Integer> counts = new HashMap<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.attempts(), "task_*.json")) {
 			for (Path path : stream) {
-				String name = path.getFileName().toString();
-				int dot = name.indexOf('.');
-				TaskId.parse(name.substring(0, dot)).ifPresent((id) -> counts.merge(id, 1, Integer::sum));
+				RecordName.parse(path.getFileName().toString())
+					.ifPresent((record) -> counts.merge(record.task(), 1, Integer::sum));
 			}
 		}
 		catch (IOException ex) {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Task ids and task files' names are read by hand, for speed; they mean exactly what the protocol's patterns say, on
- * names generated near and far from valid ones.
+ * Task ids, task files' names and attempt records' names are read by hand, for speed; they mean exactly what the
+ * protocol's patterns say, on names generated near and far from valid ones.
  */
 class TaskNamesPropertyTests {
 
@@ -46,6 +46,26 @@ class TaskNamesPropertyTests {
 			assertThat(TaskId.parse(text)).as(text).isEqualTo(expected);
 			return expected.isPresent() ? "an id" : "not an id";
 		}).reachMoreThan("an id", 20).reachMoreThan("not an id", 20);
+	}
+
+	@Test
+	void anAttemptRecordsNameIsReadAsThePatternReadsIt() {
+		Pattern record = Pattern.compile("(task_\\d{1,18})\\.([1-9][0-9]{0,8})\\.json");
+		PropertyCheck.forAll("anAttemptRecordsNameIsReadAsThePatternReadsIt", (random) -> (random.nextBoolean()
+				? TaskId.of(random.nextLong(1, 100_000)).text() : id(random)) + Generators.pick(random, ".", ".", ".", "_", "..") + Generators.pick(random, "1", "2", "10", "0", "01",
+						"123456789", "1234567890", "x", "", "٣", String.valueOf(random.nextInt(1, 1000)))
+				+ Generators.pick(random, ".json", ".json", ".json", ".JSON", ".json.tmp", "json", ".1.json"))
+			.classify((name) -> {
+				Matcher matcher = record.matcher(name);
+				Optional<RecordName> expected = matcher.matches()
+						? Optional.of(new RecordName(new TaskId(matcher.group(1), Long.parseLong(matcher.group(1)
+							.substring(5))), Integer.parseInt(matcher.group(2))))
+						: Optional.empty();
+				assertThat(RecordName.parse(name)).as(name).isEqualTo(expected);
+				return expected.isPresent() ? "a record" : "not a record";
+			})
+			.reachMoreThan("a record", 3)
+			.reachMoreThan("not a record", 10);
 	}
 
 	private static Optional<TaskFile> byPattern(String name) {
