@@ -144,9 +144,7 @@ public final class ManifestWriter {
 				write();
 			}
 			catch (IOException | RuntimeException ex) {
-				this.failing = true;
-				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
-						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
+				failed(ex);
 			}
 		});
 	}
@@ -195,12 +193,16 @@ public final class ManifestWriter {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			// The watcher's rescan asks again every interval: say it once, not every time, until a write succeeds.
-			if (!this.failing) {
-				this.failing = true;
-				logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
-						+ "succeeds (tried again every rescan interval): " + ex.getMessage());
-			}
+			failed(ex);
+		}
+	}
+
+	/** The watcher's rescan asks again every interval: a failure is said once, not every time, until a write works. */
+	private void failed(Exception ex) {
+		if (!this.failing) {
+			this.failing = true;
+			logger.error("Could not write " + this.layout.manifest() + "; the previous one stays until a write "
+					+ "succeeds (tried again every rescan interval): " + ex.getMessage());
 		}
 	}
 

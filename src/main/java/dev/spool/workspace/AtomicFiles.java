@@ -183,7 +183,7 @@ public final class AtomicFiles {
 	/** Whether a name is one of a temporary file, {@code .<name>.tmp}: tested by hand, in folders of 100,000 names. */
 	private static boolean isTemp(Path path) {
 		String name = path.getFileName().toString();
-		return name.length() >= ".x.tmp".length() - 1 && name.startsWith(".") && name.endsWith(".tmp");
+		return name.length() > ".tmp".length() && name.startsWith(".") && name.endsWith(".tmp");
 	}
 
 	/**

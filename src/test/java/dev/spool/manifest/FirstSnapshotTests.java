@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -64,6 +66,27 @@ class FirstSnapshotTests {
 			manifest.close();
 			workspace.close();
 		}
+	}
+
+	@Test
+	void aLargeWorkspacesFirstSnapshotThatCannotBeWrittenDoesNotHoldUpOrStopTheStart() throws IOException {
+		// A folder where the snapshot goes: no file can replace it.
+		Files.createDirectories(this.root.resolve("manifest.json/kept"));
+		Workspace workspace = open();
+		ManifestWriter small = new ManifestWriter(workspace.layout(), workspace.files(), workspace.index(),
+				ManifestWriter.CHEAP_SNAPSHOT_BYTES, TASKS);
+		ManifestWriter large = new ManifestWriter(workspace.layout(), workspace.files(), workspace.index(),
+				ManifestWriter.CHEAP_SNAPSHOT_BYTES, TASKS - 1);
+		try {
+			assertThatIOException().as("written at once").isThrownBy(small::writeFirst);
+			assertThatNoException().as("written on the writer's thread").isThrownBy(large::writeFirst);
+		}
+		finally {
+			small.close();
+			large.close();
+			workspace.close();
+		}
+		assertThat(this.root.resolve("manifest.json/kept")).isDirectory();
 	}
 
 	private Workspace open() throws IOException {
