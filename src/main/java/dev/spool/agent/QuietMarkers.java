@@ -39,7 +39,7 @@ public final class QuietMarkers {
 
 	/** Whether the agent is quiet: one look at the name, which never follows a link; cheap enough for every take. */
 	public boolean isQuiet(String agent) {
-		return AgentNames.isValid(agent) && Files.exists(marker(agent), LinkOption.NOFOLLOW_LINKS);
+		return AgentNames.isValid(agent) && SharedFile.exists(marker(agent));
 	}
 
 	/**

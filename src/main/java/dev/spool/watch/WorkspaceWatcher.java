@@ -20,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.RecordName;
+import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.Workspace;
@@ -261,12 +262,12 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			// Only a name that still exists is marked: a mark left on a name gone since would vouch for the next file
 			// that someone creates under it.
 			case MOVED_IN -> {
-				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+				if (SharedFile.exists(path)) {
 					whole.whole(name);
 				}
 			}
 			case CLOSED -> {
-				if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+				if (SharedFile.exists(path)) {
 					whole.whole(name);
 				}
 				modified.add(name);

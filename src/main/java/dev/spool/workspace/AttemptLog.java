@@ -3,8 +3,6 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +81,11 @@ public final class AttemptLog {
 		List<Attempt> history = new ArrayList<>(unbroken ? known : List.of());
 		for (int number = history.size() + 1; number <= listed; number++) {
 			Path path = this.layout.attempt(id, number);
+			if (listed == Integer.MAX_VALUE && !SharedFile.exists(path)) {
+				// The probe past the last record: most often missing, which an open would say with two exceptions.
+				this.missing.incrementAndGet();
+				return (history.size() == count && unbroken) ? known : history;
+			}
 			try {
 				Attempt attempt = readRecord(path);
 				history.add((attempt.number() == number) ? attempt : attempt.withNumber(number));
@@ -128,7 +131,7 @@ public final class AttemptLog {
 	/** The number the task's next record takes: the first with no file, readable or not. */
 	int nextNumber(TaskId id) {
 		int number = 1;
-		while (Files.exists(this.layout.attempt(id, number), LinkOption.NOFOLLOW_LINKS)) {
+		while (SharedFile.exists(this.layout.attempt(id, number))) {
 			number++;
 		}
 		return number;

@@ -191,6 +191,22 @@ public final class SharedFile implements Closeable {
 		}
 	}
 
+	/**
+	 * Whether anything has the name, a link included (never followed): {@link Files#exists} with
+	 * {@link LinkOption#NOFOLLOW_LINKS}, without the exception Java builds for every name that is missing.
+	 */
+	public static boolean exists(Path path) {
+		if (!Native.BOUND) {
+			return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+		}
+		if (Native.faccessat(Native.AT_FDCWD, nativePath(path), Native.F_OK, Native.AT_SYMLINK_NOFOLLOW) == 0) {
+			return true;
+		}
+		int error = com.sun.jna.Native.getLastError();
+		// Anything but a missing name (a container whose filter refuses the call, say) is asked again the usual way.
+		return error != Native.ENOENT && error != Native.ENOTDIR && Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+	}
+
 	/** The effective user id of this process, or -1 where the system does not say. */
 	public static int processOwner() {
 		return Native.BOUND ? Native.geteuid() : -1;
@@ -445,6 +461,8 @@ public final class SharedFile implements Closeable {
 
 		private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
+		private static final int F_OK = 0;
+
 		private static final int AT_EMPTY_PATH = 0x1000;
 
 		private static final int STATX_BASIC_STATS = 0x7ff;
@@ -518,6 +536,9 @@ public final class SharedFile implements Closeable {
 		private static native int futimens(int fd, Pointer times) throws LastErrorException;
 
 		static native int geteuid();
+
+		/** Declared without {@link LastErrorException}: its callers want the answer, not the reason. */
+		private static native int faccessat(int folder, byte[] path, int mode, int flags);
 
 		private static native int close(int fd) throws LastErrorException;
 

@@ -62,20 +62,25 @@ final class StagedAnswers {
 	/**
 	 * Links a staged answer into {@code outputs/}, never over an existing result, and removes it from staging once
 	 * the link is flushed, so that a power cut never loses both.
+	 * @return whether this answer is the one in {@code outputs/} now: false when a result was there already (kept),
+	 * or another process published this one first
 	 */
-	void publish(TaskId id, Path staged) throws IOException {
+	boolean publish(TaskId id, Path staged) throws IOException {
 		Path output = this.layout.output(id);
 		try {
 			this.files.relink(staged, output);
+			return true;
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);
+			return false;
 		}
 		catch (NoSuchFileException ex) {
 			// Another process opening the workspace published this committed answer first.
 			if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
 				throw ex;
 			}
+			return false;
 		}
 	}
 

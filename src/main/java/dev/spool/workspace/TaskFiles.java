@@ -53,7 +53,7 @@ public final class TaskFiles {
 			throw new TransitionNotAllowedException(actor + " may not move " + from + " to " + to);
 		}
 		boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-		this.index.moved(from, to);
+		this.index.moved(from, to, moved);
 		return moved;
 	}
 

@@ -68,6 +68,15 @@ public final class TaskIndex {
 	/** The names each task has in {@code tasks/} and the updates begun and applied for it; guarded by the lock. */
 	private final Map<TaskId, Tracked> tracked = new HashMap<>();
 
+	/**
+	 * Stands for what the index holds of a task's records and result, in place of a listing's hint: the update
+	 * neither probes for a record after those known nor looks for a result it does not know of.
+	 */
+	private static final TaskReader.Listed AS_KNOWN = new TaskReader.Listed(false, 0, null);
+
+	/** Results this process is linking into {@code outputs/}, with their headers. */
+	private final Map<TaskId, ResultHeader> publishing = new ConcurrentHashMap<>();
+
 	/** Orders the updates of every task; guarded by the lock. */
 	private long updates;
 
@@ -363,7 +372,7 @@ public final class TaskIndex {
 	}
 
 	private static TaskReader.Listed hint(TaskId id, Set<TaskId> withOutput, Map<TaskId, Integer> records) {
-		return new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0));
+		return new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0), null);
 	}
 
 	/** The names of every task the index knows a file of, as they are now. */
@@ -427,7 +436,7 @@ public final class TaskIndex {
 		Set<String> present = new TreeSet<>();
 		for (Set<String> names : List.of(listed, known)) {
 			for (String name : names) {
-				if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+				if (SharedFile.exists(this.layout.tasks().resolve(name))) {
 					present.add(name);
 				}
 			}
@@ -539,7 +548,7 @@ public final class TaskIndex {
 			if (file.isPresent()) {
 				byId.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
 			}
-			else if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+			else if (SharedFile.exists(this.layout.tasks().resolve(name))) {
 				reportStray(name);
 			}
 			else {
@@ -551,7 +560,7 @@ public final class TaskIndex {
 			update(entry.getKey(), (known) -> {
 				Set<String> now = new TreeSet<>(known);
 				for (String name : entry.getValue()) {
-					if (Files.exists(this.layout.tasks().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+					if (SharedFile.exists(this.layout.tasks().resolve(name))) {
 						now.add(name);
 					}
 					else {
@@ -565,11 +574,22 @@ public final class TaskIndex {
 	}
 
 	/**
-	 * Takes in a move this process made: the task's file was renamed from one name to another. The names are looked
-	 * at all the same, since the task may have moved on already.
+	 * Takes in a move this process made: the task's file was renamed from one name to another. A task known under
+	 * the old name alone, with no read of it under way, is known under the new one without looking, and its records
+	 * and result as before: what others change after is told by their file events, as for any task. Otherwise (the
+	 * rename failed, or the task moved on already) its names are looked at.
+	 * @param renamed whether this process's rename succeeded
 	 */
-	void moved(TaskFile from, TaskFile to) {
-		taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
+	void moved(TaskFile from, TaskFile to, boolean renamed) {
+		if (!renamed) {
+			taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
+			return;
+		}
+		List<TaskChanged> changes = new ArrayList<>();
+		Set<String> before = Set.of(from.fileName());
+		update(to.id(), (known) -> known.equals(before) ? Set.of(to.fileName())
+				: present(Set.of(from.fileName(), to.fileName()), known), Set.of(), AS_KNOWN, null, false, changes);
+		publish(changes);
 	}
 
 	/** Reads a task's history and output again, after they may have changed. */
@@ -585,8 +605,22 @@ public final class TaskIndex {
 	 */
 	void recorded(TaskId id, Attempt record) {
 		List<TaskChanged> changes = new ArrayList<>();
-		update(id, (names) -> names, Set.of(), null, record, false, changes);
+		update(id, (names) -> names, Set.of(), AS_KNOWN, record, false, changes);
 		publish(changes);
+	}
+
+	/**
+	 * Says that this process is about to link a done task's result into {@code outputs/}, with this header: until
+	 * {@link #outputPublished}, the file's event tells nothing new, and the index takes the result in with the
+	 * task's record without reading it back.
+	 */
+	void publishingOutput(TaskId id, ResultHeader header) {
+		this.publishing.put(id, header);
+	}
+
+	/** Ends {@link #publishingOutput}: the result is linked and taken in, or its link failed. */
+	void outputPublished(TaskId id) {
+		this.publishing.remove(id);
 	}
 
 	/**
@@ -608,6 +642,9 @@ public final class TaskIndex {
 
 	/** Whether the index knows of a task's result, with no read of the task under way (results are never rewritten). */
 	public boolean holdsOutput(TaskId id) {
+		if (this.publishing.containsKey(id)) {
+			return true;
+		}
 		synchronized (this.lock) {
 			Task task = this.tasks.get(id);
 			Tracked tracked = this.tracked.get(id);
@@ -640,13 +677,16 @@ public final class TaskIndex {
 			if (namesOnly && !reread && alreadyRead(id, tracked, now)) {
 				return;
 			}
+			Task held = this.findable.get(id);
+			TaskReader.Listed listed = (hint != AS_KNOWN) ? hint
+					: (tracked != null && tracked.settled()) ? asKnown(id, held) : null;
 			if (tracked == null) {
 				tracked = new Tracked();
 				this.tracked.put(id, tracked);
 			}
 			tracked.names = Tracked.kept(now);
 			tracked.begun = ++this.updates;
-			update = new Update(id, now, tracked.begun, this.findable.get(id), reread, hint, recorded);
+			update = new Update(id, now, tracked.begun, held, reread, listed, recorded);
 		}
 		try {
 			Read read = read(update);
@@ -666,6 +706,22 @@ public final class TaskIndex {
 				}
 			}
 		}
+	}
+
+	/**
+	 * What the index holds of a task's records and result, and the result this process is linking, as a listing
+	 * would tell them; null (look) for a task not known or whose records have a gap, which is read again whole.
+	 */
+	private TaskReader.Listed asKnown(TaskId id, Task known) {
+		if (known == null) {
+			return null;
+		}
+		List<Attempt> history = known.history();
+		if (!history.isEmpty() && history.get(history.size() - 1).number() != history.size()) {
+			return null;
+		}
+		ResultHeader publishing = this.publishing.get(id);
+		return new TaskReader.Listed(known.hasOutput() || publishing != null, history.size(), publishing);
 	}
 
 	/**

@@ -175,11 +175,13 @@ final class TaskReader {
 		boolean extended = !known.isEmpty() && history.size() >= known.size()
 				&& history.get(known.size() - 1) == known.get(known.size() - 1);
 		this.reads.records.addAndGet(history.size() - (extended ? known.size() : 0));
+		ResultHeader written = (listed != null) ? listed.header() : null;
 		boolean hasOutput = (listed == null || listed.output())
-				&& Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS);
+				&& (written != null || Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS));
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
-		ResultHeader result = (hasOutput && file.state() == TaskState.DONE) ? resultHeader(id) : null;
+		ResultHeader result = (!hasOutput || file.state() != TaskState.DONE) ? null
+				: (written != null) ? written : resultHeader(id);
 		return new Task(id, file, owner(file, history, before, result), document, createdAt,
 				completedAt(file, history, before, hasOutput, result), hasOutput, history, problem, size, modified,
 				readAt);
@@ -351,8 +353,9 @@ final class TaskReader {
 	 *
 	 * @param output whether {@code outputs/} lists its result
 	 * @param records how many attempt records {@code .spool/attempts/} lists for it
+	 * @param header the header of a result this process has just linked, taken as read; or null to read it
 	 */
-	record Listed(boolean output, int records) {
+	record Listed(boolean output, int records, ResultHeader header) {
 	}
 
 	/** Counts of file reads, a seam for tests that check each file is read once. */

@@ -426,8 +426,8 @@ public final class TaskStore {
 			Instant finished = this.clock.instant();
 			// recorded: the DONE record is this agent's to write, after the link; a result without it is an outside
 			// agent's, whose record Spool makes from the header (OutsideAnswers).
-			String result = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true)
-				.prepend(answer.text());
+			ResultHeader header = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true);
+			String result = header.prepend(answer.text());
 			boolean review = agentReviews || this.index.find(claim.id())
 				.map((task) -> task.document().review() && task.document().kind() == TaskDocument.Kind.TASK)
 				.orElse(false);
@@ -438,9 +438,25 @@ public final class TaskStore {
 				Files.deleteIfExists(staged);
 				return false;
 			}
-			this.staged.publish(claim.id(), staged);
-			appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
-					finished, null, answer.model(), answer.offline(), answer.tokens(), null, null, null, review));
+			// The index takes in the result with the record, as written: neither is read back.
+			// A result found there already is someone else's, whose event may have been passed over meanwhile: the
+			// task is read again.
+			this.index.publishingOutput(claim.id(), header);
+			boolean ours = false;
+			try {
+				ours = this.staged.publish(claim.id(), staged);
+				if (!ours) {
+					this.index.outputPublished(claim.id());
+				}
+				appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
+						finished, null, answer.model(), answer.offline(), answer.tokens(), null, null, null, review));
+			}
+			finally {
+				this.index.outputPublished(claim.id());
+			}
+			if (!ours) {
+				this.index.refresh(claim.id());
+			}
 			return true;
 		}
 		catch (IOException ex) {

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,23 @@ class SharedFileTests {
 			assertThat(opened.read(5)).asString(StandardCharsets.UTF_8).isEqualTo("hello");
 			assertThat(opened.read(100)).asString(StandardCharsets.UTF_8).isEqualTo(", shared world");
 		}
+	}
+
+	@Test
+	void existsSaysWhatAnyNameIsWithoutFollowingALink() throws Exception {
+		Path file = Files.writeString(this.folder.resolve("file.md"), "text");
+		Path folder = Files.createDirectory(this.folder.resolve("folder"));
+		Path dangling = Files.createSymbolicLink(this.folder.resolve("dangling.md"), this.outside.resolve("none"));
+		Path link = Files.createSymbolicLink(this.folder.resolve("link.md"), file);
+		Path fifo = this.folder.resolve("pipe.md");
+		new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+		List<Path> present = List.of(file, folder, dangling, link, fifo);
+		List<Path> missing = List.of(this.folder.resolve("none.md"), this.folder.resolve("none/x.md"),
+				file.resolve("under-a-file.md"), dangling.resolve("x.md"));
+
+		assertThat(present).allSatisfy((path) -> assertThat(SharedFile.exists(path)).as("%s", path).isTrue());
+		assertThat(missing).allSatisfy((path) -> assertThat(SharedFile.exists(path)).as("%s", path).isFalse());
+		assertThat(present).allSatisfy((path) -> assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).isTrue());
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.spool.workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,44 @@ class TaskStoreTests {
 		assertThat(done.lastDone().tokens()).isEqualTo(new TokenUsage(3, 4, 7));
 		assertThat(done.completedAt()).isEqualTo(this.clock.instant());
 		assertThat(Files.list(this.root.resolve(".spool/staging"))).isEmpty();
+	}
+
+	@Test
+	void aTaskThisProcessClaimsAndCompletesIsTakenInAsWrittenNotReadBack() throws IOException {
+		Task task = this.store.create(aTask("question").forAgent("agent_a").build());
+		TaskReader.Reads reads = this.workspace.index().reads();
+		long documents = reads.documents.get();
+		long results = reads.results.get();
+		long missing = reads.recordsMissing.get();
+
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		this.clock.advance(Duration.ofSeconds(3));
+		assertThat(this.store.complete(claim, new Answer("answer", "m1", false, new TokenUsage(3, 4, 7)))).isTrue();
+
+		assertThat(reads.documents.get() - documents).as("task files read again").isZero();
+		assertThat(reads.results.get() - results).as("results read back").isZero();
+		assertThat(reads.recordsMissing.get() - missing).as("records looked for in vain").isZero();
+		Task held = this.store.index().find(task.id()).orElseThrow();
+		assertThat(held.state()).isEqualTo(TaskState.DONE);
+		assertThat(held.hasOutput()).isTrue();
+		assertThat(held.attempts()).isEqualTo(1);
+		Task read = open(this.root).index().find(task.id()).orElseThrow();
+		assertThat(held.looksLike(read)).as("held %s, read from the files %s", held, read).isTrue();
+	}
+
+	@Test
+	void aResultFoundInPlaceWhenCompletingIsReadNotTakenAsWritten() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		Files.writeString(this.root.resolve("outputs/task_001_result.md"),
+				"---\nagent: outside\nfinished_at: 2026-01-02T03:04:05Z\n---\nan answer from elsewhere");
+
+		assertThat(this.store.complete(claim, new Answer("answer", "m1", false, null))).isTrue();
+
+		Task held = this.store.index().find(task.id()).orElseThrow();
+		assertThat(held.hasOutput()).isTrue();
+		assertThat(held.owner()).as("whoever wrote the result in outputs/").isEqualTo("outside");
+		assertThat(this.store.readOutput(task.id())).hasValue("an answer from elsewhere");
 	}
 
 	@Test
