@@ -49,12 +49,20 @@ public final class TaskFiles {
 	 * @throws java.nio.file.FileAlreadyExistsException if the new name is taken
 	 */
 	boolean move(Actor actor, TaskFile from, TaskFile to) throws IOException {
+		boolean moved = moveUntold(actor, from, to);
+		this.index.moved(from, to, moved);
+		return moved;
+	}
+
+	/**
+	 * Renames as {@link #move} does, for a caller that tells the index itself, with what it writes after the rename
+	 * ({@link TaskIndex#finished}).
+	 */
+	boolean moveUntold(Actor actor, TaskFile from, TaskFile to) throws IOException {
 		if (!from.id().equals(to.id()) || !actor.may(from.state(), to.state())) {
 			throw new TransitionNotAllowedException(actor + " may not move " + from + " to " + to);
 		}
-		boolean moved = this.files.move(this.layout.task(from), this.layout.task(to));
-		this.index.moved(from, to, moved);
-		return moved;
+		return this.files.move(this.layout.task(from), this.layout.task(to));
 	}
 
 	/**

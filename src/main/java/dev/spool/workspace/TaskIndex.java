@@ -586,10 +586,26 @@ public final class TaskIndex {
 			return;
 		}
 		List<TaskChanged> changes = new ArrayList<>();
-		Set<String> before = Set.of(from.fileName());
-		update(to.id(), (known) -> known.equals(before) ? Set.of(to.fileName())
-				: present(Set.of(from.fileName(), to.fileName()), known), Set.of(), AS_KNOWN, null, false, changes);
+		update(to.id(), afterMove(from, to), Set.of(), AS_KNOWN, null, false, changes);
 		publish(changes);
+	}
+
+	/**
+	 * Takes in a task this process finished: its file renamed from one name to another, its result linked (see
+	 * {@link #publishingOutput}) and its record written, all in one change, as {@link #moved} and
+	 * {@link #recorded} take in each.
+	 */
+	void finished(TaskFile from, TaskFile to, Attempt record) {
+		List<TaskChanged> changes = new ArrayList<>();
+		update(to.id(), afterMove(from, to), Set.of(), AS_KNOWN, record, false, changes);
+		publish(changes);
+	}
+
+	/** A task's names after this process renamed its file: looked at unless it was known under the old one alone. */
+	private UnaryOperator<Set<String>> afterMove(TaskFile from, TaskFile to) {
+		Set<String> before = Set.of(from.fileName());
+		return (known) -> known.equals(before) ? Set.of(to.fileName())
+				: present(Set.of(from.fileName(), to.fileName()), known);
 	}
 
 	/** Reads a task's history and output again, after they may have changed. */

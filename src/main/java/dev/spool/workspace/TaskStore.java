@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -433,35 +434,68 @@ public final class TaskStore {
 				.orElse(false);
 			Path staged = this.staged.stage(claim, result);
 			TaskFile done = claim.file().to(review ? TaskState.REVIEW : TaskState.DONE, null);
-			if (!stillHeld(claim)
-					|| (!move(Actor.AGENT, claim.file(), done) && !this.staged.committedButUnpublished(claim.id()))) {
+			if (!stillHeld(claim)) {
 				Files.deleteIfExists(staged);
 				return false;
 			}
-			// The index takes in the result with the record, as written: neither is read back.
-			// A result found there already is someone else's, whose event may have been passed over meanwhile: the
-			// task is read again.
-			this.index.publishingOutput(claim.id(), header);
-			boolean ours = false;
-			try {
-				ours = this.staged.publish(claim.id(), staged);
-				if (!ours) {
-					this.index.outputPublished(claim.id());
-				}
-				appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.DONE, claim.agent(), claim.startedAt(),
-						finished, null, answer.model(), answer.offline(), answer.tokens(), null, null, null, review));
+			boolean renamed = moveUntold(claim.file(), done);
+			if (!renamed && !this.staged.committedButUnpublished(claim.id())) {
+				this.index.moved(claim.file(), done, false);
+				Files.deleteIfExists(staged);
+				return false;
 			}
-			finally {
-				this.index.outputPublished(claim.id());
-			}
-			if (!ours) {
-				this.index.refresh(claim.id());
-			}
+			publish(claim, done, renamed, staged, header, new Attempt(0, Attempt.Outcome.DONE, claim.agent(),
+					claim.startedAt(), finished, null, answer.model(), answer.offline(), answer.tokens(), null, null,
+					null, review));
 			return true;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not publish the answer to " + claim.id() + ": " + ex.getMessage(),
 					ex);
+		}
+	}
+
+	/**
+	 * Links a committed answer into {@code outputs/} and writes its record, then tells the index of the rename, the
+	 * result and the record in one change, as written: none is read back. A result found there already is someone
+	 * else's, whose event may have been passed over meanwhile, and a record that could not be written leaves the
+	 * history to the files: the task is read again.
+	 */
+	private void publish(Claim claim, TaskFile done, boolean renamed, Path staged, ResultHeader header,
+			Attempt record) throws IOException {
+		TaskId id = claim.id();
+		AtomicBoolean told = new AtomicBoolean();
+		this.index.publishingOutput(id, header);
+		boolean ours = false;
+		try {
+			ours = this.staged.publish(id, staged);
+			if (!ours) {
+				this.index.outputPublished(id);
+			}
+			if (renamed) {
+				try {
+					this.log.append(id, record, (written) -> {
+						this.index.finished(claim.file(), done, written);
+						told.set(true);
+					});
+				}
+				catch (IOException ex) {
+					logger.warn("Could not record the " + record.outcome() + " of " + id + ": " + ex.getMessage());
+				}
+			}
+			else {
+				appendQuietly(id, record);
+			}
+		}
+		finally {
+			this.index.outputPublished(id);
+			if (!told.get()) {
+				this.index.moved(claim.file(), done, false);
+				this.index.refresh(id);
+			}
+		}
+		if (told.get() && !ours) {
+			this.index.refresh(id);
 		}
 	}
 
@@ -899,8 +933,17 @@ public final class TaskStore {
 	}
 
 	private boolean move(Actor actor, TaskFile from, TaskFile to) {
+		return rename(from, to, () -> this.taskFiles.move(actor, from, to));
+	}
+
+	/** Renames an agent's claim as {@link #move} does, leaving the index to be told by the caller. */
+	private boolean moveUntold(TaskFile from, TaskFile to) {
+		return rename(from, to, () -> this.taskFiles.moveUntold(Actor.AGENT, from, to));
+	}
+
+	private static boolean rename(TaskFile from, TaskFile to, Rename rename) {
 		try {
-			return this.taskFiles.move(actor, from, to);
+			return rename.run();
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Not moving " + from + ": " + to + " already exists (two files share one id)");
@@ -920,6 +963,14 @@ public final class TaskStore {
 			logger.warn("Could not record the " + attempt.outcome() + " of " + id + ": " + ex.getMessage());
 			this.index.refresh(id);
 		}
+	}
+
+	/** A rename of a task's file: false when it had moved already. */
+	@FunctionalInterface
+	private interface Rename {
+
+		boolean run() throws IOException;
+
 	}
 
 }

@@ -115,7 +115,16 @@ class TaskStoreTests {
 
 		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
 		this.clock.advance(Duration.ofSeconds(3));
+		int seen = this.changes.size();
 		assertThat(this.store.complete(claim, new Answer("answer", "m1", false, new TokenUsage(3, 4, 7)))).isTrue();
+
+		assertThat(this.changes.subList(seen, this.changes.size())).as("the rename, the result and the record")
+			.singleElement()
+			.satisfies((change) -> {
+				assertThat(change).isInstanceOf(TaskChanged.Published.class);
+				assertThat(change.after().hasOutput()).isTrue();
+				assertThat(change.after().attempts()).isEqualTo(1);
+			});
 
 		assertThat(reads.documents.get() - documents).as("task files read again").isZero();
 		assertThat(reads.results.get() - results).as("results read back").isZero();
