@@ -102,8 +102,15 @@ public final class ManifestWriter {
 		return thread;
 	});
 
-	/** What this process last wrote for each task, as it believes the merged manifest says. */
-	private Map<TaskId, ManifestEntry> recorded = new HashMap<>();
+	/**
+	 * What this process last wrote for each task, as it believes the merged manifest says: the index's task the
+	 * entry was made from (its entry is made again to compare, which spares a second copy of every entry, 150 bytes a
+	 * task), or the entry read back from the manifest after another process wrote it, which takes precedence.
+	 */
+	private Map<TaskId, Task> recorded = new HashMap<>();
+
+	/** Entries read back from the merged manifest since this process last wrote a snapshot; see {@link #recorded}. */
+	private Map<TaskId, ManifestEntry> readBack = Map.of();
 
 	/** The files as this process last left them; different means another process wrote. */
 	private ManifestState left;
@@ -261,9 +268,11 @@ public final class ManifestWriter {
 		}
 		if (all && wholeComparisonDue(seen)) {
 			if (!seen.equals(this.left)) {
-				this.recorded = readRecorded();
+				this.readBack = readRecorded();
+				this.recorded = new HashMap<>();
 			}
 			ids.addAll(this.recorded.keySet());
+			ids.addAll(this.readBack.keySet());
 			this.index.unordered().forEach((task) -> ids.add(task.id()));
 			this.comparedAt = System.nanoTime();
 		}
@@ -274,19 +283,22 @@ public final class ManifestWriter {
 		}
 		int count = 0;
 		for (TaskId id : ids) {
-			ManifestEntry now = this.index.find(id).map(ManifestEntry::of).orElse(null);
-			ManifestEntry was = this.recorded.get(id);
-			if (Objects.equals(now, was)) {
+			Task task = this.index.find(id).orElse(null);
+			ManifestEntry now = (task != null) ? ManifestEntry.of(task) : null;
+			if (Objects.equals(now, recordedEntry(id))) {
 				continue;
 			}
 			lines.write((now != null) ? LINE.writeValueAsBytes(now) : LINE.writeValueAsBytes(new Removed(id.text(), true)));
 			lines.write('\n');
 			count++;
-			if (now != null) {
-				this.recorded.put(id, now);
+			if (task != null) {
+				this.recorded.put(id, task);
 			}
 			else {
 				this.recorded.remove(id);
+			}
+			if (!this.readBack.isEmpty()) {
+				this.readBack.remove(id);
 			}
 		}
 		if (count == 0) {
@@ -302,6 +314,16 @@ public final class ManifestWriter {
 			return;
 		}
 		this.left = seen.appended(bytes.length);
+	}
+
+	/** The entry this process believes the merged manifest holds for a task, or null for none. */
+	private ManifestEntry recordedEntry(TaskId id) {
+		ManifestEntry read = this.readBack.get(id);
+		if (read != null) {
+			return read;
+		}
+		Task task = this.recorded.get(id);
+		return (task != null) ? ManifestEntry.of(task) : null;
 	}
 
 	/**
@@ -327,12 +349,13 @@ public final class ManifestWriter {
 		// A crash here leaves the old journal, whose generation no longer matches: readers ignore it, and the next
 		// writer, seeing the mismatch, writes a snapshot again.
 		this.files.replace(this.layout.manifestJournal(), header);
-		Map<TaskId, ManifestEntry> written = new HashMap<>();
-		for (int i = 0; i < entries.size(); i++) {
+		Map<TaskId, Task> written = new HashMap<>();
+		for (Task task : tasks) {
 			// Keyed by the index's own ids: one copy of each a task, not one more.
-			written.put(tasks.get(i).id(), entries.get(i));
+			written.put(task.id(), task);
 		}
 		this.recorded = written;
+		this.readBack = Map.of();
 		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
 		this.snapshotBytes = snapshot.length;
 	}
