@@ -1,10 +1,13 @@
 package dev.spool.manifest;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +33,7 @@ import dev.spool.workspace.TaskIndex;
 import dev.spool.workspace.WorkspaceJson;
 import dev.spool.workspace.WorkspaceLayout;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
@@ -342,22 +346,43 @@ public final class ManifestWriter {
 	public synchronized void write() throws IOException {
 		String generation = UUID.randomUUID().toString();
 		List<Task> tasks = this.index.all();
-		List<ManifestEntry> entries = tasks.stream().map(ManifestEntry::of).toList();
-		byte[] snapshot = WorkspaceJson.MAPPER.writeValueAsBytes(new Manifest(generation, entries));
+		// Each entry made as it is written, and the snapshot streamed to its file: neither is ever whole in memory.
+		List<ManifestEntry> entries = new AbstractList<>() {
+
+			@Override
+			public ManifestEntry get(int index) {
+				return ManifestEntry.of(tasks.get(index));
+			}
+
+			@Override
+			public int size() {
+				return tasks.size();
+			}
+
+		};
+		AtomicLong written = new AtomicLong();
 		byte[] header = headerLine(generation);
-		this.files.replace(this.layout.manifest(), snapshot);
+		this.files.replace(this.layout.manifest(), (out) -> {
+			try {
+				WorkspaceJson.MAPPER.writeValue(new CountedOutput(out, written), new Manifest(generation, entries));
+			}
+			catch (JacksonIOException ex) {
+				// Jackson wraps the disk's failure: the caller is told of it as any other.
+				throw (ex.getCause() != null) ? ex.getCause() : new IOException(ex.getMessage(), ex);
+			}
+		});
 		// A crash here leaves the old journal, whose generation no longer matches: readers ignore it, and the next
 		// writer, seeing the mismatch, writes a snapshot again.
 		this.files.replace(this.layout.manifestJournal(), header);
-		Map<TaskId, Task> written = new HashMap<>();
+		Map<TaskId, Task> recorded = new HashMap<>();
 		for (Task task : tasks) {
 			// Keyed by the index's own ids: one copy of each a task, not one more.
-			written.put(task.id(), task);
+			recorded.put(task.id(), task);
 		}
-		this.recorded = written;
+		this.recorded = recorded;
 		this.readBack = Map.of();
-		this.left = new ManifestState(generation, snapshot.length, generation, header.length, true);
-		this.snapshotBytes = snapshot.length;
+		this.left = new ManifestState(generation, written.get(), generation, header.length, true);
+		this.snapshotBytes = written.get();
 	}
 
 	private static byte[] headerLine(String generation) {
@@ -421,6 +446,35 @@ public final class ManifestWriter {
 
 	/** The snapshot's shape: {@code {"generation": "...", "tasks": [...]}}. */
 	record Manifest(String generation, List<ManifestEntry> tasks) {
+	}
+
+	/** Counts the bytes written through it; closing it flushes and leaves the stream under it open. */
+	private static final class CountedOutput extends FilterOutputStream {
+
+		private final AtomicLong count;
+
+		CountedOutput(OutputStream out, AtomicLong count) {
+			super(out);
+			this.count = count;
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			this.out.write(bytes, offset, length);
+			this.count.addAndGet(length);
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			this.out.write(b);
+			this.count.incrementAndGet();
+		}
+
+		@Override
+		public void close() throws IOException {
+			flush();
+		}
+
 	}
 
 	/** The journal's first line. */

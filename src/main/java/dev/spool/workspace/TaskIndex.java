@@ -322,16 +322,18 @@ public final class TaskIndex {
 	public void rescan() {
 		long rescan = this.rescans.incrementAndGet();
 		this.folderTimes.listingStarts();
-		Set<TaskId> withOutput = listIds(this.layout.outputs(), "_result.md");
-		Map<TaskId, Integer> records = countRecords();
-		Map<TaskId, Set<String>> listed = new HashMap<>();
+		// One entry a task for the three listings: at 100,000 tasks, three maps of their own (and three ids a task)
+		// held some 50 MB at once, long enough after a start to grow the heap for good.
+		Map<TaskId, Listing> listed = new HashMap<>();
+		listOutputs(listed);
+		countRecords(listed);
 		Set<String> straysSeen = new HashSet<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
 			for (Path path : stream) {
 				String name = path.getFileName().toString();
 				Optional<TaskFile> file = TaskFile.parse(name);
 				if (file.isPresent()) {
-					listed.computeIfAbsent(file.get().id(), (id) -> new TreeSet<>()).add(name);
+					listed.computeIfAbsent(file.get().id(), (id) -> new Listing()).name(name);
 				}
 				else if (!name.startsWith(".")) {
 					straysSeen.add(name);
@@ -345,34 +347,28 @@ public final class TaskIndex {
 		}
 		this.strays.retainAll(straysSeen);
 		Map<TaskId, Set<String>> known = knownNames();
-		Set<TaskId> ids = new HashSet<>(known.keySet());
-		ids.addAll(listed.keySet());
 		List<TaskId> stale = new ArrayList<>();
-		for (TaskId id : ids) {
-			Set<String> now = listed.getOrDefault(id, Set.of());
-			if (!now.equals(known.getOrDefault(id, Set.of()))
-					|| !matches(this.tasks.get(id), hint(id, withOutput, records))) {
+		listed.forEach((id, listing) -> {
+			if (!listing.names.equals(known.getOrDefault(id, Set.of())) || !listing.matches(this.tasks.get(id))) {
 				stale.add(id);
 			}
-		}
+		});
+		known.keySet().stream().filter((id) -> !listed.containsKey(id)).forEach(stale::add);
 		// Each update reads without the lock, so a start's thousands of reads share the cores.
 		List<TaskChanged> changes = Collections.synchronizedList(new ArrayList<>());
 		(stale.size() >= PARALLEL_READS ? stale.parallelStream() : stale.stream()).forEach((id) -> {
-			Set<String> now = listed.getOrDefault(id, Set.of());
+			Listing listing = listed.getOrDefault(id, Listing.NONE);
+			Set<String> now = listing.names;
 			// The listing began before this task's names are looked at: a task published or moved since (by this
 			// process, or learned from an event) is missing from it or stands under an old name. What the folder
 			// holds now decides, so that no task leaves the index for an instant it was not gone. A task the index
 			// knew no name of (every task, at a start) is read under the listed names: one renamed since is read
 			// under none, as a look would find, and its new name's event brings it.
 			update(id, (names) -> (now.equals(names) || names.isEmpty()) ? now : present(now, names), Set.of(),
-					hint(id, withOutput, records), null, false, changes);
+					listing.hint(), null, false, changes);
 		});
 		forgetDeparted(listed.keySet(), rescan);
 		publish(changes);
-	}
-
-	private static TaskReader.Listed hint(TaskId id, Set<TaskId> withOutput, Map<TaskId, Integer> records) {
-		return new TaskReader.Listed(withOutput.contains(id), records.getOrDefault(id, 0), null);
 	}
 
 	/** The names of every task the index knows a file of, as they are now. */
@@ -456,38 +452,32 @@ public final class TaskIndex {
 	}
 
 	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
-	private static boolean matches(Task task, TaskReader.Listed listed) {
-		return task == null || (task.hasOutput() == listed.output() && task.history().size() == listed.records());
-	}
-
-	/** The ids of the files in a folder named {@code <id><suffix>}. */
-	private Set<TaskId> listIds(Path folder, String suffix) {
-		Set<TaskId> ids = new HashSet<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "task_*" + suffix)) {
+	/** Notes each task whose result {@code outputs/} lists. */
+	private void listOutputs(Map<TaskId, Listing> listed) {
+		String suffix = "_result.md";
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.outputs(), "task_*" + suffix)) {
 			for (Path path : stream) {
 				String name = path.getFileName().toString();
-				TaskId.parse(name.substring(0, name.length() - suffix.length())).ifPresent(ids::add);
+				TaskId.parse(name.substring(0, name.length() - suffix.length()))
+					.ifPresent((id) -> listed.computeIfAbsent(id, (key) -> new Listing()).output = true);
 			}
 		}
 		catch (IOException ex) {
-			logger.warn("Could not list " + folder + ": " + ex.getMessage());
+			logger.warn("Could not list " + this.layout.outputs() + ": " + ex.getMessage());
 		}
-		return ids;
 	}
 
-	/** How many attempt records each task has, from the names {@code <id>.<number>.json}. */
-	private Map<TaskId, Integer> countRecords() {
-		Map<TaskId, Integer> counts = new HashMap<>();
+	/** Counts each task's attempt records, from the names {@code <id>.<number>.json}. */
+	private void countRecords(Map<TaskId, Listing> listed) {
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.attempts(), "task_*.json")) {
 			for (Path path : stream) {
 				RecordName.parse(path.getFileName().toString())
-					.ifPresent((record) -> counts.merge(record.task(), 1, Integer::sum));
+					.ifPresent((record) -> listed.computeIfAbsent(record.task(), (key) -> new Listing()).records++);
 			}
 		}
 		catch (IOException ex) {
 			logger.warn("Could not list " + this.layout.attempts() + ": " + ex.getMessage());
 		}
-		return counts;
 	}
 
 	/** Records that this process is about to publish a whole new task file, before anyone can see it. */
@@ -873,6 +863,39 @@ public final class TaskIndex {
 		/** Whether no update of the task is under way. */
 		boolean settled() {
 			return this.begun == this.applied;
+		}
+
+	}
+
+	/** What one rescan's listing found of a task: its names in {@code tasks/}, its result, its records. */
+	private static final class Listing {
+
+		static final Listing NONE = new Listing();
+
+		Set<String> names = Set.of();
+
+		boolean output;
+
+		int records;
+
+		void name(String name) {
+			if (this.names.isEmpty()) {
+				this.names = Set.of(name);
+			}
+			else {
+				Set<String> more = new TreeSet<>(this.names);
+				more.add(name);
+				this.names = more;
+			}
+		}
+
+		/** Whether the index's task has the result and the records listed: or none is known yet. */
+		boolean matches(Task task) {
+			return task == null || (task.hasOutput() == this.output && task.history().size() == this.records);
+		}
+
+		TaskReader.Listed hint() {
+			return new TaskReader.Listed(this.output, this.records, null);
 		}
 
 	}

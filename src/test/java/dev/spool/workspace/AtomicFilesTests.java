@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import com.sun.jna.Platform;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,41 @@ class AtomicFilesTests {
 
 		assertThat(this.folder.resolve("c")).hasContent("a");
 		assertThat(taken).hasContent("b");
+	}
+
+	@Test
+	void aStreamedReplacementIsWrittenWholeOrNotAtAll() throws IOException {
+		byte[] content = new byte[5 * 65536 + 321];
+		new Random(11).nextBytes(content);
+		Path target = Files.writeString(this.folder.resolve("manifest.json"), "the old snapshot");
+		RecordingDisk disk = new RecordingDisk(this.folder);
+		AtomicFiles files = new AtomicFiles(true, disk);
+
+		files.replace(target, (out) -> {
+			for (int at = 0; at < content.length; at += 1000) {
+				out.write(content, at, Math.min(1000, content.length - at));
+			}
+		});
+
+		assertThat(Files.readAllBytes(target)).isEqualTo(content);
+		assertThat(disk.calls()).as("written a buffer at a time, flushed, then put in place")
+			.filteredOn((call) -> call.startsWith("write ")).hasSizeBetween(6, 7);
+		assertThat(disk.calls()).contains("force .manifest.json.*.tmp");
+		files.replace(this.folder.resolve("closed.json"), (out) -> {
+			out.write(content, 0, 10);
+			// As a JSON writer does when it is done: the file is still flushed and put in place.
+			out.close();
+		});
+		assertThat(this.folder.resolve("closed.json")).hasBinaryContent(Arrays.copyOf(content, 10));
+		Files.delete(this.folder.resolve("closed.json"));
+
+		disk.fail(RecordingDisk.Call.WRITE, "", RecordingDisk.NO_SPACE);
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> files.replace(target, (out) -> out.write(content)))
+			.withMessageContaining(RecordingDisk.NO_SPACE);
+		assertThat(Files.readAllBytes(target)).as("the old file, whole").isEqualTo(content);
+		try (Stream<Path> names = Files.list(this.folder)) {
+			assertThat(names).as("no temporary file left").containsExactly(target);
+		}
 	}
 
 	@Test
