@@ -685,7 +685,7 @@ public final class TaskIndex {
 			}
 			Task held = this.findable.get(id);
 			TaskReader.Listed listed = (hint != AS_KNOWN) ? hint
-					: (tracked != null && tracked.settled()) ? asKnown(id, held) : null;
+					: (tracked != null && tracked.settled()) ? asKnown(id, held, recorded) : null;
 			if (tracked == null) {
 				tracked = new Tracked();
 				this.tracked.put(id, tracked);
@@ -716,14 +716,16 @@ public final class TaskIndex {
 
 	/**
 	 * What the index holds of a task's records and result, and the result this process is linking, as a listing
-	 * would tell them; null (look) for a task not known or whose records have a gap, which is read again whole.
+	 * would tell them; null (look) for a task not known, whose records have a gap, or whose record just written does
+	 * not follow those held (another process wrote one in between, whose event has not come yet): read again whole.
 	 */
-	private TaskReader.Listed asKnown(TaskId id, Task known) {
+	private TaskReader.Listed asKnown(TaskId id, Task known, Attempt recorded) {
 		if (known == null) {
 			return null;
 		}
 		List<Attempt> history = known.history();
-		if (!history.isEmpty() && history.get(history.size() - 1).number() != history.size()) {
+		if (!history.isEmpty() && history.get(history.size() - 1).number() != history.size()
+				|| recorded != null && recorded.number() != history.size() + 1) {
 			return null;
 		}
 		ResultHeader publishing = this.publishing.get(id);

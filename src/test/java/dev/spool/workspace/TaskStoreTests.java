@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static dev.spool.workspace.TaskBuilder.aTask;
 
 class TaskStoreTests {
@@ -135,6 +136,22 @@ class TaskStoreTests {
 		assertThat(held.attempts()).isEqualTo(1);
 		Task read = open(this.root).index().find(task.id()).orElseThrow();
 		assertThat(held.looksLike(read)).as("held %s, read from the files %s", held, read).isTrue();
+	}
+
+	@Test
+	void aRecordAnotherProcessWroteMeanwhileIsReadWithTheOneThisProcessWrites() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		// Another process's record of the task, whose event this process has not seen.
+		Files.writeString(this.root.resolve(".spool/attempts/task_001.1.json"), """
+				{"number": 1, "outcome": "ERROR", "agent": "elsewhere", "started_at": "2026-01-02T03:04:05Z",
+				 "finished_at": "2026-01-02T03:04:06Z", "error": "a note from another process"}""");
+
+		assertThat(this.store.complete(claim, new Answer("answer", "m1", false, null))).isTrue();
+
+		assertThat(this.store.index().find(task.id()).orElseThrow().history())
+			.extracting(Attempt::number, Attempt::outcome, Attempt::agent)
+			.containsExactly(tuple(1, Attempt.Outcome.ERROR, "elsewhere"), tuple(2, Attempt.Outcome.DONE, "agent_a"));
 	}
 
 	@Test
