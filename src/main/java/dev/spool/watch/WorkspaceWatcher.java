@@ -227,7 +227,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			this.events.accept(new WorkspaceReread());
 		}
 		else if (!taskNames.isEmpty()) {
-			this.index.taskFilesChanged(taskNames, modified);
+			this.index.taskFilesSeen(taskNames, modified);
 		}
 	}
 

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,9 @@ public final class TaskIndex {
 	 * neither probes for a record after those known nor looks for a result it does not know of.
 	 */
 	private static final TaskReader.Listed AS_KNOWN = new TaskReader.Listed(false, 0, null);
+
+	/** Tasks this process is moving, with the file events of each that wait for it; see {@link #ownMoveStarts}. */
+	private final Map<TaskId, WaitingEvents> ownMoves = new ConcurrentHashMap<>();
 
 	/** Results this process is linking into {@code outputs/}, with their headers. */
 	private final Map<TaskId, ResultHeader> publishing = new ConcurrentHashMap<>();
@@ -526,6 +530,44 @@ public final class TaskIndex {
 	}
 
 	/**
+	 * What file events say of names in {@code tasks/}, as {@link #taskFilesChanged} takes them; those of a task this
+	 * process is moving wait until it has told the index ({@link #ownMoveEnded}), so that the task is not read, and
+	 * offered, between its rename and what its mover writes after it.
+	 */
+	public void taskFilesSeen(Collection<String> names, Set<String> modified) {
+		List<String> now = new ArrayList<>(names.size());
+		for (String name : names) {
+			Optional<TaskFile> file = TaskFile.parse(name);
+			boolean waits = file.isPresent() && this.ownMoves.computeIfPresent(file.get().id(), (id, waiting) -> {
+				waiting.add(name, modified.contains(name));
+				return waiting;
+			}) != null;
+			if (!waits) {
+				now.add(name);
+			}
+		}
+		if (!now.isEmpty()) {
+			taskFilesChanged(now, modified);
+		}
+	}
+
+	/**
+	 * Says this process is about to rename a task's file and write what follows the rename (its record, its result),
+	 * and will then tell the index of all of it at once: until {@link #ownMoveEnded}, file events of the task wait.
+	 */
+	void ownMoveStarts(TaskId id) {
+		this.ownMoves.put(id, new WaitingEvents());
+	}
+
+	/** Ends {@link #ownMoveStarts}, once the index was told: the events that waited are taken now. */
+	void ownMoveEnded(TaskId id) {
+		WaitingEvents waiting = this.ownMoves.remove(id);
+		if (waiting != null && !waiting.names.isEmpty()) {
+			taskFilesChanged(waiting.names, waiting.modified);
+		}
+	}
+
+	/**
 	 * Hints that files in {@code tasks/} appeared, vanished or changed. A rename arrives as a vanished name and a new
 	 * one; taking a batch at once moves the task from one name to the other in a single change.
 	 * @param names the names concerned, in any order
@@ -581,11 +623,10 @@ public final class TaskIndex {
 	}
 
 	/**
-	 * Takes in a task this process finished: its file renamed from one name to another, its result linked (see
-	 * {@link #publishingOutput}) and its record written, all in one change, as {@link #moved} and
-	 * {@link #recorded} take in each.
+	 * Takes in a move this process made and the record it wrote after it, with a result it linked for a finished
+	 * task (see {@link #publishingOutput}), all in one change, as {@link #moved} and {@link #recorded} take in each.
 	 */
-	void finished(TaskFile from, TaskFile to, Attempt record) {
+	void movedAndRecorded(TaskFile from, TaskFile to, Attempt record) {
 		List<TaskChanged> changes = new ArrayList<>();
 		update(to.id(), afterMove(from, to), Set.of(), AS_KNOWN, record, false, changes);
 		publish(changes);
@@ -865,6 +906,22 @@ public final class TaskIndex {
 		/** Whether no update of the task is under way. */
 		boolean settled() {
 			return this.begun == this.applied;
+		}
+
+	}
+
+	/** File events of a task that wait while this process moves it: the names, and those whose content changed. */
+	private static final class WaitingEvents {
+
+		final Set<String> names = new LinkedHashSet<>();
+
+		final Set<String> modified = new HashSet<>();
+
+		void add(String name, boolean contentChanged) {
+			this.names.add(name);
+			if (contentChanged) {
+				this.modified.add(name);
+			}
 		}
 
 	}

@@ -438,16 +438,22 @@ public final class TaskStore {
 				Files.deleteIfExists(staged);
 				return false;
 			}
-			boolean renamed = moveUntold(claim.file(), done);
-			if (!renamed && !this.staged.committedButUnpublished(claim.id())) {
-				this.index.moved(claim.file(), done, false);
-				Files.deleteIfExists(staged);
-				return false;
+			this.index.ownMoveStarts(claim.id());
+			try {
+				boolean renamed = moveUntold(Actor.AGENT, claim.file(), done);
+				if (!renamed && !this.staged.committedButUnpublished(claim.id())) {
+					this.index.moved(claim.file(), done, false);
+					Files.deleteIfExists(staged);
+					return false;
+				}
+				publish(claim, done, renamed, staged, header, new Attempt(0, Attempt.Outcome.DONE, claim.agent(),
+						claim.startedAt(), finished, null, answer.model(), answer.offline(), answer.tokens(), null,
+						null, null, review));
+				return true;
 			}
-			publish(claim, done, renamed, staged, header, new Attempt(0, Attempt.Outcome.DONE, claim.agent(),
-					claim.startedAt(), finished, null, answer.model(), answer.offline(), answer.tokens(), null, null,
-					null, review));
-			return true;
+			finally {
+				this.index.ownMoveEnded(claim.id());
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not publish the answer to " + claim.id() + ": " + ex.getMessage(),
@@ -464,37 +470,32 @@ public final class TaskStore {
 	private void publish(Claim claim, TaskFile done, boolean renamed, Path staged, ResultHeader header,
 			Attempt record) throws IOException {
 		TaskId id = claim.id();
-		AtomicBoolean told = new AtomicBoolean();
 		this.index.publishingOutput(id, header);
-		boolean ours = false;
+		boolean ours;
 		try {
 			ours = this.staged.publish(id, staged);
 			if (!ours) {
 				this.index.outputPublished(id);
 			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.index.outputPublished(id);
+			this.index.moved(claim.file(), done, false);
+			throw ex;
+		}
+		try {
 			if (renamed) {
-				try {
-					this.log.append(id, record, (written) -> {
-						this.index.finished(claim.file(), done, written);
-						told.set(true);
-					});
-				}
-				catch (IOException ex) {
-					logger.warn("Could not record the " + record.outcome() + " of " + id + ": " + ex.getMessage());
-				}
+				appendAfterMove(claim.file(), done, record);
 			}
 			else {
+				this.index.moved(claim.file(), done, false);
 				appendQuietly(id, record);
 			}
 		}
 		finally {
 			this.index.outputPublished(id);
-			if (!told.get()) {
-				this.index.moved(claim.file(), done, false);
-				this.index.refresh(id);
-			}
 		}
-		if (told.get() && !ours) {
+		if (!ours) {
 			this.index.refresh(id);
 		}
 	}
@@ -654,12 +655,45 @@ public final class TaskStore {
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
 		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
 		String recorded = (next == TaskState.FAILED) ? error + " (attempt " + used + " of " + allowed + ")" : error;
-		if (!move(actor, inProgress, inProgress.to(next, null))) {
-			return Optional.empty();
+		TaskFile given = inProgress.to(next, null);
+		// The index learns of the task given back with its record: an agent of this process that took it at once
+		// would otherwise write its own record first, under the number this one was to have.
+		this.index.ownMoveStarts(inProgress.id());
+		try {
+			if (!moveUntold(actor, inProgress, given)) {
+				this.index.moved(inProgress, given, false);
+				return Optional.empty();
+			}
+			appendAfterMove(inProgress, given, new Attempt(0, outcome, inProgress.owner(), startedAt,
+					this.clock.instant(), recorded, null, null, tokens));
+			return Optional.of(next);
 		}
-		appendQuietly(inProgress.id(), new Attempt(0, outcome, inProgress.owner(), startedAt, this.clock.instant(),
-				recorded, null, null, tokens));
-		return Optional.of(next);
+		finally {
+			this.index.ownMoveEnded(inProgress.id());
+		}
+	}
+
+	/**
+	 * Writes the record that follows a rename this process made, and tells the index of both in one change; when the
+	 * record cannot be written, the index looks at the task's files instead.
+	 */
+	private void appendAfterMove(TaskFile from, TaskFile to, Attempt record) {
+		AtomicBoolean told = new AtomicBoolean();
+		try {
+			this.log.append(to.id(), record, (written) -> {
+				this.index.movedAndRecorded(from, to, written);
+				told.set(true);
+			});
+		}
+		catch (IOException ex) {
+			logger.warn("Could not record the " + record.outcome() + " of " + to.id() + ": " + ex.getMessage());
+		}
+		finally {
+			if (!told.get()) {
+				this.index.moved(from, to, false);
+				this.index.refresh(to.id());
+			}
+		}
 	}
 
 	/**
@@ -936,9 +970,9 @@ public final class TaskStore {
 		return rename(from, to, () -> this.taskFiles.move(actor, from, to));
 	}
 
-	/** Renames an agent's claim as {@link #move} does, leaving the index to be told by the caller. */
-	private boolean moveUntold(TaskFile from, TaskFile to) {
-		return rename(from, to, () -> this.taskFiles.moveUntold(Actor.AGENT, from, to));
+	/** Renames a task's file as {@link #move} does, leaving the index to be told by the caller. */
+	private boolean moveUntold(Actor actor, TaskFile from, TaskFile to) {
+		return rename(from, to, () -> this.taskFiles.moveUntold(actor, from, to));
 	}
 
 	private static boolean rename(TaskFile from, TaskFile to, Rename rename) {

@@ -113,8 +113,8 @@ class ConversationBrowserTests {
 			.isEqualTo(0L);
 
 		steps.release();
-		browser.until(PATIENCE, (driver) -> browser.script("return document.querySelectorAll('#conversation li.turn')"
-				+ ".length === 2 || null"));
+		// The turn is recorded before its call runs, and the call's result after: the page may show one without the other.
+		browser.until(PATIENCE, (driver) -> browser.text("#conversation li.turn:nth-child(2) pre.result"));
 		assertThat(browser.text("#conversation li.turn:nth-child(2) .turn-text")).isEqualTo("Now the missing one.");
 		assertThat(browser.text("#conversation li.turn:nth-child(2) pre.result")).contains("error", "task_99999");
 		assertThat(browser.text("#conversation .conversation-head")).contains("2 tool calls");

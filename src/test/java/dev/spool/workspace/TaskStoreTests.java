@@ -8,6 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import dev.spool.MutableClock;
@@ -152,6 +155,46 @@ class TaskStoreTests {
 		assertThat(this.store.index().find(task.id()).orElseThrow().history())
 			.extracting(Attempt::number, Attempt::outcome, Attempt::agent)
 			.containsExactly(tuple(1, Attempt.Outcome.ERROR, "elsewhere"), tuple(2, Attempt.Outcome.DONE, "agent_a"));
+	}
+
+	@Test
+	void aTaskGivenBackIsOfferedWithItsRecordSoAnAgentThatTakesItAtOnceRecordsAfterIt() throws IOException {
+		AtomicReference<TaskStore> eager = new AtomicReference<>();
+		AtomicBoolean takenAtOnce = new AtomicBoolean();
+		// An agent of this process that takes a task the instant it is offered again, on the thread that gave it back.
+		Workspace workspace = Workspace.open(Files.createDirectories(this.root.resolve("eager")),
+				new Workspace.Settings(false, 1024, 3), this.clock, (change) -> {
+					if (change instanceof TaskChanged.Returned && takenAtOnce.compareAndSet(false, true)) {
+						Claim again = eager.get().claim(change.after(), "agent_b").orElseThrow();
+						eager.get().complete(again, new Answer("at once", "m1", false, null));
+					}
+				});
+		eager.set(workspace.store());
+		Task task = eager.get().create(NewTask.of("question"));
+		Claim claim = eager.get().claim(task, "agent_a").orElseThrow();
+
+		assertThat(eager.get().fail(claim, "HTTP 500")).hasValue(TaskState.PENDING);
+
+		assertThat(takenAtOnce).isTrue();
+		assertThat(workspace.index().find(task.id()).orElseThrow().history())
+			.extracting(Attempt::number, Attempt::outcome, Attempt::agent)
+			.containsExactly(tuple(1, Attempt.Outcome.ERROR, "agent_a"), tuple(2, Attempt.Outcome.DONE, "agent_b"));
+		workspace.close();
+	}
+
+	@Test
+	void fileEventsOfATaskThisProcessIsMovingWaitForItAndAreTakenAfter() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		TaskIndex index = this.workspace.index();
+		index.ownMoveStarts(task.id());
+		// Someone else cancels it meanwhile: the event waits for the move under way here.
+		Files.move(this.root.resolve("tasks/task_001_pending.md"), this.root.resolve("tasks/task_001_cancelled.md"));
+		index.taskFilesSeen(List.of("task_001_pending.md", "task_001_cancelled.md"), Set.of());
+
+		assertThat(index.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.PENDING);
+		index.ownMoveEnded(task.id());
+		assertThat(index.find(task.id()).orElseThrow().state()).as("the event taken once the move was told")
+			.isEqualTo(TaskState.CANCELLED);
 	}
 
 	@Test
