@@ -536,12 +536,9 @@ public final class TaskStore {
 	 * @return false when the claim was lost
 	 */
 	public boolean giveUp(Claim claim, String error, TokenUsage tokens) {
-		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.FAILED, null))) {
-			return false;
-		}
-		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(),
-				this.clock.instant(), error, null, null, tokens));
-		return true;
+		return stillHeld(claim) && moveAndRecord(Actor.AGENT, claim.file(), claim.file().to(TaskState.FAILED, null),
+				new Attempt(0, Attempt.Outcome.ERROR, claim.agent(), claim.startedAt(), this.clock.instant(), error,
+						null, null, tokens));
 	}
 
 	/**
@@ -575,14 +572,11 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean putAside(Claim claim, Collection<TaskId> tasks, TokenUsage tokens) {
-		if (!stillHeld(claim)
-				|| !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.WAITING, claim.agent()))) {
-			return false;
-		}
-		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.WAITED, claim.agent(), claim.startedAt(),
-				this.clock.instant(), "waits for " + String.join(", ", tasks.stream().sorted().map(TaskId::text).toList()), null,
-				null, tokens));
-		return true;
+		return stillHeld(claim) && moveAndRecord(Actor.AGENT, claim.file(),
+				claim.file().to(TaskState.WAITING, claim.agent()),
+				new Attempt(0, Attempt.Outcome.WAITED, claim.agent(), claim.startedAt(), this.clock.instant(),
+						"waits for " + String.join(", ", tasks.stream().sorted().map(TaskId::text).toList()), null,
+						null, tokens));
 	}
 
 	/**
@@ -599,12 +593,9 @@ public final class TaskStore {
 	 * @return false when the claim was already lost
 	 */
 	public boolean restart(Claim claim, String reason) {
-		if (!stillHeld(claim) || !move(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null))) {
-			return false;
-		}
-		appendQuietly(claim.id(), new Attempt(0, Attempt.Outcome.RESTARTED, claim.agent(), claim.startedAt(),
-				this.clock.instant(), reason, null, null, null));
-		return true;
+		return stillHeld(claim) && moveAndRecord(Actor.AGENT, claim.file(), claim.file().to(TaskState.PENDING, null),
+				new Attempt(0, Attempt.Outcome.RESTARTED, claim.agent(), claim.startedAt(), this.clock.instant(),
+						reason, null, null, null));
 	}
 
 	/**
@@ -638,12 +629,8 @@ public final class TaskStore {
 	 */
 	public boolean requeue(TaskFile inProgress) {
 		unstamp(inProgress);
-		if (!move(Actor.PERSON, inProgress, inProgress.to(TaskState.PENDING, null))) {
-			return false;
-		}
-		appendQuietly(inProgress.id(), new Attempt(0, Attempt.Outcome.REQUEUED, inProgress.owner(), null,
-				this.clock.instant(), null, null, null, null));
-		return true;
+		return moveAndRecord(Actor.PERSON, inProgress, inProgress.to(TaskState.PENDING, null), new Attempt(0,
+				Attempt.Outcome.REQUEUED, inProgress.owner(), null, this.clock.instant(), null, null, null, null));
 	}
 
 	private Optional<TaskState> giveBack(Actor actor, TaskFile inProgress, Attempt.Outcome outcome,
@@ -655,21 +642,29 @@ public final class TaskStore {
 		int allowed = (own != null && own > 0) ? own : this.defaultMaxAttempts;
 		TaskState next = (used >= allowed) ? TaskState.FAILED : TaskState.PENDING;
 		String recorded = (next == TaskState.FAILED) ? error + " (attempt " + used + " of " + allowed + ")" : error;
-		TaskFile given = inProgress.to(next, null);
-		// The index learns of the task given back with its record: an agent of this process that took it at once
-		// would otherwise write its own record first, under the number this one was to have.
-		this.index.ownMoveStarts(inProgress.id());
+		return moveAndRecord(actor, inProgress, inProgress.to(next, null), new Attempt(0, outcome,
+				inProgress.owner(), startedAt, this.clock.instant(), recorded, null, null, tokens))
+			? Optional.of(next) : Optional.empty();
+	}
+
+	/**
+	 * Renames a task's file and writes the record that follows, and tells the index of both in one change: an agent
+	 * of this process that took the task the instant it was offered would otherwise write its own record first, under
+	 * the number this one was to have.
+	 * @return false when the file had already moved; nothing was recorded
+	 */
+	private boolean moveAndRecord(Actor actor, TaskFile from, TaskFile to, Attempt record) {
+		this.index.ownMoveStarts(from.id());
 		try {
-			if (!moveUntold(actor, inProgress, given)) {
-				this.index.moved(inProgress, given, false);
-				return Optional.empty();
+			if (!moveUntold(actor, from, to)) {
+				this.index.moved(from, to, false);
+				return false;
 			}
-			appendAfterMove(inProgress, given, new Attempt(0, outcome, inProgress.owner(), startedAt,
-					this.clock.instant(), recorded, null, null, tokens));
-			return Optional.of(next);
+			appendAfterMove(from, to, record);
+			return true;
 		}
 		finally {
-			this.index.ownMoveEnded(inProgress.id());
+			this.index.ownMoveEnded(from.id());
 		}
 	}
 
@@ -706,11 +701,11 @@ public final class TaskStore {
 	 * another process)
 	 */
 	public Optional<Task> failBecauseOfDependency(TaskFile pending, TaskId dependency, String reason) {
-		if (pending.state() != TaskState.PENDING || !move(Actor.RECOVERY, pending, pending.to(TaskState.FAILED, null))) {
+		if (pending.state() != TaskState.PENDING || !moveAndRecord(Actor.RECOVERY, pending,
+				pending.to(TaskState.FAILED, null), new Attempt(0, Attempt.Outcome.BLOCKED, null, null,
+						this.clock.instant(), reason, null, null, null))) {
 			return Optional.empty();
 		}
-		appendQuietly(pending.id(), new Attempt(0, Attempt.Outcome.BLOCKED, null, null, this.clock.instant(), reason,
-				null, null, null));
 		logger.info("Failed " + pending.id() + " with " + dependency + ": " + reason);
 		return this.index.find(pending.id());
 	}
