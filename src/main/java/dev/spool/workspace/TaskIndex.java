@@ -556,14 +556,28 @@ public final class TaskIndex {
 	 * and will then tell the index of all of it at once: until {@link #ownMoveEnded}, file events of the task wait.
 	 */
 	void ownMoveStarts(TaskId id) {
-		this.ownMoves.put(id, new WaitingEvents());
+		// A listener told of the move may move the task again, on this thread, before the first move ends.
+		this.ownMoves.compute(id, (key, waiting) -> {
+			if (waiting == null) {
+				return new WaitingEvents();
+			}
+			waiting.movers++;
+			return waiting;
+		});
 	}
 
-	/** Ends {@link #ownMoveStarts}, once the index was told: the events that waited are taken now. */
+	/** Ends {@link #ownMoveStarts}, once the index was told: when no move of the task is left, its events are taken. */
 	void ownMoveEnded(TaskId id) {
-		WaitingEvents waiting = this.ownMoves.remove(id);
-		if (waiting != null && !waiting.names.isEmpty()) {
-			taskFilesChanged(waiting.names, waiting.modified);
+		List<WaitingEvents> ended = new ArrayList<>(1);
+		this.ownMoves.computeIfPresent(id, (key, waiting) -> {
+			if (--waiting.movers > 0) {
+				return waiting;
+			}
+			ended.add(waiting);
+			return null;
+		});
+		if (!ended.isEmpty() && !ended.get(0).names.isEmpty()) {
+			taskFilesChanged(ended.get(0).names, ended.get(0).modified);
 		}
 	}
 
@@ -912,6 +926,9 @@ public final class TaskIndex {
 
 	/** File events of a task that wait while this process moves it: the names, and those whose content changed. */
 	private static final class WaitingEvents {
+
+		/** The moves of the task under way: one, or more when a listener moved it again from within the first. */
+		int movers = 1;
 
 		final Set<String> names = new LinkedHashSet<>();
 

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +31,16 @@ class ShellAgentQuietTests {
 	private Process agent;
 
 	@AfterEach
-	void stopTheAgent() {
+	void stopTheAgent() throws Exception {
 		if (this.agent != null) {
-			this.agent.descendants().forEach(ProcessHandle::destroyForcibly);
-			this.agent.destroyForcibly();
+			// Waited for before the folder is removed: a process still writing into it fails the removal.
+			List<ProcessHandle> processes = new ArrayList<>(List.of(this.agent.toHandle()));
+			processes.addAll(this.agent.descendants().toList());
+			// The agent first, which alone starts new processes.
+			processes.forEach(ProcessHandle::destroyForcibly);
+			for (ProcessHandle process : processes) {
+				process.onExit().get(10, TimeUnit.SECONDS);
+			}
 		}
 	}
 
