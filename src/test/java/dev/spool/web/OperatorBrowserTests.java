@@ -73,7 +73,8 @@ class OperatorBrowserTests {
 
 	private static final Path WORKSPACE = TestWorkspaces.create("operator");
 
-	private static final DashboardModel MODEL = DashboardModel.start();
+	/** Started for each run of the class, as a rerun of a failed test starts a new context after this one closed. */
+	private static DashboardModel model;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -87,7 +88,7 @@ class OperatorBrowserTests {
 	static void spool(DynamicPropertyRegistry registry) {
 		registry.add("spool.workspace", WORKSPACE::toString);
 		registry.add("spool.fsync", () -> "false");
-		registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
+		registry.add("spring.ai.openai.base-url", () -> model.baseUrl());
 		registry.add("spring.ai.openai.max-retries", () -> "0");
 		registry.add("spool.max-attempts", () -> "1");
 		registry.add("spool.retry-backoff", () -> "2m");
@@ -110,7 +111,8 @@ class OperatorBrowserTests {
 	private final List<String> pagesSeen = new ArrayList<>();
 
 	@BeforeAll
-	static void startTheBrowser() {
+	static void startTheModelAndTheBrowser() {
+		model = DashboardModel.start();
 		browser = BrowserSupport.start();
 	}
 
@@ -138,7 +140,7 @@ class OperatorBrowserTests {
 			}
 		}
 		finally {
-			MODEL.stop();
+			model.stop();
 		}
 	}
 
@@ -242,6 +244,8 @@ class OperatorBrowserTests {
 		browser.driver().findElement(By.id("live-toggle")).click();
 		assertThat(browser.text("#live-status")).isEqualTo("Paused");
 		Object pausedAt = browser.script(LISTEN_BESIDE_THE_PAGE);
+		// Connected before the task is made: a stream opened after its event would never see it.
+		browser.until(PATIENCE, (driver) -> browser.script("return window.spoolProbe.source.readyState === 1 || null"));
 		String whilePaused = createTask(Map.of("prompt", "Made while live updates are paused", "agent", "nobody"));
 		// The event that a live board acts on reached a listener beside the page, and the board's wait before it
 		// fetches has passed twice over: a live page would have fetched the board by now.
