@@ -1,9 +1,7 @@
 package dev.spool.manifest;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -360,11 +358,10 @@ public final class ManifestWriter {
 			}
 
 		};
-		AtomicLong written = new AtomicLong();
 		byte[] header = headerLine(generation);
-		this.files.replace(this.layout.manifest(), (out) -> {
+		long written = this.files.replace(this.layout.manifest(), (out) -> {
 			try {
-				WorkspaceJson.MAPPER.writeValue(new CountedOutput(out, written), new Manifest(generation, entries));
+				WorkspaceJson.MAPPER.writeValue(out, new Manifest(generation, entries));
 			}
 			catch (JacksonIOException ex) {
 				// Jackson wraps the disk's failure: the caller is told of it as any other.
@@ -381,8 +378,8 @@ public final class ManifestWriter {
 		}
 		this.recorded = recorded;
 		this.readBack = Map.of();
-		this.left = new ManifestState(generation, written.get(), generation, header.length, true);
-		this.snapshotBytes = written.get();
+		this.left = new ManifestState(generation, written, generation, header.length, true);
+		this.snapshotBytes = written;
 	}
 
 	private static byte[] headerLine(String generation) {
@@ -446,35 +443,6 @@ public final class ManifestWriter {
 
 	/** The snapshot's shape: {@code {"generation": "...", "tasks": [...]}}. */
 	record Manifest(String generation, List<ManifestEntry> tasks) {
-	}
-
-	/** Counts the bytes written through it; closing it flushes and leaves the stream under it open. */
-	private static final class CountedOutput extends FilterOutputStream {
-
-		private final AtomicLong count;
-
-		CountedOutput(OutputStream out, AtomicLong count) {
-			super(out);
-			this.count = count;
-		}
-
-		@Override
-		public void write(byte[] bytes, int offset, int length) throws IOException {
-			this.out.write(bytes, offset, length);
-			this.count.addAndGet(length);
-		}
-
-		@Override
-		public void write(int b) throws IOException {
-			this.out.write(b);
-			this.count.incrementAndGet();
-		}
-
-		@Override
-		public void close() throws IOException {
-			flush();
-		}
-
 	}
 
 	/** The journal's first line. */

@@ -56,7 +56,7 @@ public final class TaskFiles {
 
 	/**
 	 * Renames as {@link #move} does, for a caller that tells the index itself, with what it writes after the rename
-	 * ({@link TaskIndex#finished}).
+	 * ({@link TaskIndex#movedAndRecorded}).
 	 */
 	boolean moveUntold(Actor actor, TaskFile from, TaskFile to) throws IOException {
 		if (!from.id().equals(to.id()) || !actor.may(from.state(), to.state())) {

@@ -455,7 +455,6 @@ public final class TaskIndex {
 		}
 	}
 
-	/** Whether what is known of a task agrees with the outputs and records listed, which others may add at any time. */
 	/** Notes each task whose result {@code outputs/} lists. */
 	private void listOutputs(Map<TaskId, Listing> listed) {
 		String suffix = "_result.md";
@@ -535,6 +534,10 @@ public final class TaskIndex {
 	 * offered, between its rename and what its mover writes after it.
 	 */
 	public void taskFilesSeen(Collection<String> names, Set<String> modified) {
+		if (this.ownMoves.isEmpty()) {
+			taskFilesChanged(names, modified);
+			return;
+		}
 		List<String> now = new ArrayList<>(names.size());
 		for (String name : names) {
 			Optional<TaskFile> file = TaskFile.parse(name);
@@ -631,14 +634,13 @@ public final class TaskIndex {
 			taskFilesChanged(List.of(from.fileName(), to.fileName()), Set.of());
 			return;
 		}
-		List<TaskChanged> changes = new ArrayList<>();
-		update(to.id(), afterMove(from, to), Set.of(), AS_KNOWN, null, false, changes);
-		publish(changes);
+		movedAndRecorded(from, to, null);
 	}
 
 	/**
 	 * Takes in a move this process made and the record it wrote after it, with a result it linked for a finished
 	 * task (see {@link #publishingOutput}), all in one change, as {@link #moved} and {@link #recorded} take in each.
+	 * @param record the record written after the rename, or null for none
 	 */
 	void movedAndRecorded(TaskFile from, TaskFile to, Attempt record) {
 		List<TaskChanged> changes = new ArrayList<>();
@@ -965,7 +967,10 @@ public final class TaskIndex {
 			}
 		}
 
-		/** Whether the index's task has the result and the records listed: or none is known yet. */
+		/**
+		 * Whether what is known of a task agrees with the result and the records listed, which others may add at any
+		 * time; a task not known yet agrees.
+		 */
 		boolean matches(Task task) {
 			return task == null || (task.hasOutput() == this.output && task.history().size() == this.records);
 		}

@@ -97,21 +97,22 @@ class AtomicFilesTests {
 		RecordingDisk disk = new RecordingDisk(this.folder);
 		AtomicFiles files = new AtomicFiles(true, disk);
 
-		files.replace(target, (out) -> {
+		long written = files.replace(target, (out) -> {
 			for (int at = 0; at < content.length; at += 1000) {
 				out.write(content, at, Math.min(1000, content.length - at));
 			}
 		});
 
 		assertThat(Files.readAllBytes(target)).isEqualTo(content);
+		assertThat(written).as("the size it reports").isEqualTo(content.length);
 		assertThat(disk.calls()).as("written a buffer at a time, flushed, then put in place")
 			.filteredOn((call) -> call.startsWith("write ")).hasSizeBetween(6, 7);
 		assertThat(disk.calls()).contains("force .manifest.json.*.tmp");
-		files.replace(this.folder.resolve("closed.json"), (out) -> {
+		assertThat(files.replace(this.folder.resolve("closed.json"), (out) -> {
 			out.write(content, 0, 10);
 			// As a JSON writer does when it is done: the file is still flushed and put in place.
 			out.close();
-		});
+		})).isEqualTo(10);
 		assertThat(this.folder.resolve("closed.json")).hasBinaryContent(Arrays.copyOf(content, 10));
 		Files.delete(this.folder.resolve("closed.json"));
 
