@@ -2,6 +2,7 @@ package dev.spool.mcp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +40,9 @@ class McpServerTests {
 	@Test
 	void aClientSubmitsATaskWaitsForItsAnswerAndReadsListsAndCancels() throws Exception {
 		try (ConfigurableApplicationContext spool = start(); McpSyncClient client = client(spool, null)) {
+			assertThat(serverBuilt(spool)).as("the MCP server is built at its first request, not at start").isFalse();
 			client.initialize();
+			assertThat(serverBuilt(spool)).isTrue();
 			assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
 				.contains("submit_task", "get_task", "list_tasks", "cancel_task", "wait_task", "submit_goal");
 
@@ -127,6 +131,7 @@ class McpServerTests {
 			try (McpSyncClient stranger = client(spool, "wrong")) {
 				assertThatThrownBy(stranger::initialize).isNotNull();
 			}
+			assertThat(serverBuilt(spool)).as("a refused request builds nothing").isFalse();
 			String token = spool.getEnvironment().getProperty("spool.api-token");
 			try (McpSyncClient client = client(spool, token)) {
 				client.initialize();
@@ -139,6 +144,11 @@ class McpServerTests {
 		List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spool.workspace=" + this.workspace));
 		args.addAll(List.of(more));
 		return new SpringApplicationBuilder(SpoolApplication.class).run(args.toArray(String[]::new));
+	}
+
+	private static boolean serverBuilt(ConfigurableApplicationContext spool) {
+		return Arrays.stream(spool.getBeanNamesForType(McpSyncServer.class, true, false))
+			.anyMatch(spool.getBeanFactory()::containsSingleton);
 	}
 
 	private static McpSyncClient client(ConfigurableApplicationContext spool, String token) {
