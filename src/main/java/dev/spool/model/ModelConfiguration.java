@@ -8,16 +8,12 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.spool.SpoolProperties;
 
-import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-
-import io.micrometer.observation.ObservationRegistry;
 
 /** The chat model agents use: OpenAI-compatible when a key is set, the offline model when not. */
 @Configuration(proxyBeanMethods = false)
@@ -37,17 +33,14 @@ class ModelConfiguration {
 	}
 
 	@Bean
-	ModelGateway modelGateway(ChatModel chatModel, ObjectProvider<ObservationRegistry> observations,
-			Environment environment, SpoolProperties properties, Clock clock) {
-		ChatClient chatClient = ChatClient.create(chatModel,
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	ModelGateway modelGateway(ChatModel chatModel, Environment environment, SpoolProperties properties, Clock clock) {
 		boolean offline = chatModel instanceof OfflineChatModel;
 		ModelInfo info = offline ? new ModelInfo(true, OfflineChatModel.NAME, null)
 				: new ModelInfo(false, environment.getProperty("spring.ai.openai.chat.model", OpenAiChatOptions.DEFAULT_CHAT_MODEL),
 						environment.getProperty("spring.ai.openai.base-url", "https://api.openai.com/v1"));
 		// The client's own timeout is a backstop a little beyond the task's: an attempt that runs out of time ends by
 		// the agent loop's timeout, with its reason ("no answer within ..."), not by a socket the client closed first.
-		return new ModelGateway(chatModel, chatClient, info, properties.taskTimeout().plus(CLIENT_TIMEOUT_MARGIN),
+		return new ModelGateway(chatModel, info, properties.taskTimeout().plus(CLIENT_TIMEOUT_MARGIN),
 				clock);
 	}
 

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
@@ -25,15 +25,13 @@ import org.springframework.util.StringUtils;
 import dev.spool.workspace.Answer;
 
 /**
- * Asks the configured model through Spring AI's {@link ChatClient}: the agent's system prompt, the task as the user
- * message, streamed. HTTP-level retries (with backoff, honouring {@code Retry-After}) are the OpenAI SDK's, set by
+ * Asks the configured model, Spring AI's {@link ChatModel}: the agent's system prompt, the task as the user message,
+ * streamed. HTTP-level retries (with backoff, honouring {@code Retry-After}) are the OpenAI SDK's, set by
  * {@code spring.ai.openai.max-retries}; an error that survives them ends the attempt.
  */
 public final class ModelGateway {
 
 	private final ChatModel chatModel;
-
-	private final ChatClient chatClient;
 
 	private final ModelInfo info;
 
@@ -43,9 +41,8 @@ public final class ModelGateway {
 
 	private final AtomicReference<ModelOutcome> lastOutcome = new AtomicReference<>();
 
-	ModelGateway(ChatModel chatModel, ChatClient chatClient, ModelInfo info, Duration timeout, Clock clock) {
+	ModelGateway(ChatModel chatModel, ModelInfo info, Duration timeout, Clock clock) {
 		this.chatModel = chatModel;
-		this.chatClient = chatClient;
 		this.info = info;
 		this.timeout = timeout;
 		this.clock = clock;
@@ -112,7 +109,7 @@ public final class ModelGateway {
 	 * goes to {@code onPiece} as it arrives. The messages so far (after the system prompt, which the request gives) go
 	 * to the model with the tools' definitions; it answers with text, or asks for tool calls, which it does not run:
 	 * the caller runs them, records them and sends their results in the next turn. Spring AI 2's ChatModel runs no
-	 * tools itself; its ChatClient would, out of sight of the files, so it is not used here.
+	 * tools itself (its ChatClient would, out of sight of the files).
 	 */
 	public ModelTurn turn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools,
 			Consumer<String> onPiece) {
@@ -122,39 +119,19 @@ public final class ModelGateway {
 
 	private ModelTurn streamTurn(ModelRequest request, List<Message> conversation, List<ToolCallback> tools,
 			Consumer<String> onPiece) {
-		List<Message> messages = new ArrayList<>();
-		if (StringUtils.hasText(request.systemPrompt())) {
-			messages.add(new SystemMessage(request.systemPrompt()));
-		}
-		messages.addAll(conversation);
-		// The model's own options first, as ChatClient combines them, so that its configured model is kept when the
-		// agent names none; then the call's.
-		ChatOptions options = this.info.offline() ? options(request).build()
-				: this.chatModel.getOptions()
-					.mutate()
-					.combineWith(openAiOptions(request).streamUsage(true).toolCallbacks(tools))
-					.build();
-		StreamedTurn streamed = StreamedTurn.read(this.chatModel.stream(new Prompt(messages, options)),
+		StreamedTurn streamed = StreamedTurn.read(this.chatModel.stream(prompt(request, conversation, tools)),
 				modelName(request), onPiece);
 		return new ModelTurn(streamed.message(), streamed.model(), this.info.offline(), streamed.tokens());
 	}
 
 	private Answer stream(ModelRequest request, Consumer<String> onPiece) {
-		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
-		if (StringUtils.hasText(request.systemPrompt())) {
-			spec = spec.system(request.systemPrompt());
-		}
-		StreamedTurn streamed = StreamedTurn.read(spec.user(request.userPrompt()).stream().chatResponse(),
+		StreamedTurn streamed = StreamedTurn.read(this.chatModel.stream(prompt(request, asked(request), List.of())),
 				modelName(request), onPiece);
 		return new Answer(streamed.message().getText(), streamed.model(), this.info.offline(), streamed.tokens());
 	}
 
 	private Answer callWhole(ModelRequest request) {
-		ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt().options(options(request));
-		if (StringUtils.hasText(request.systemPrompt())) {
-			spec = spec.system(request.systemPrompt());
-		}
-		ChatResponse response = spec.user(request.userPrompt()).call().chatResponse();
+		ChatResponse response = this.chatModel.call(prompt(request, asked(request), List.of()));
 		Generation result = (response != null) ? response.getResult() : null;
 		String text = (result != null && result.getOutput() != null) ? result.getOutput().getText() : null;
 		if (text == null || text.isBlank()) {
@@ -163,6 +140,29 @@ public final class ModelGateway {
 		String model = (response.getMetadata() != null && StringUtils.hasText(response.getMetadata().getModel()))
 				? response.getMetadata().getModel() : modelName(request);
 		return new Answer(text, model, this.info.offline(), StreamedTurn.tokens(response));
+	}
+
+	private static List<Message> asked(ModelRequest request) {
+		return List.of(new UserMessage(request.userPrompt()));
+	}
+
+	/**
+	 * The agent's system prompt, then the messages; with the model's own options first, then the call's, so that its
+	 * configured model is kept when the agent names none (as Spring AI's ChatClient combines them). The model is asked
+	 * directly, not through a ChatClient, whose stream hands each answer to another thread and back for nothing.
+	 */
+	private Prompt prompt(ModelRequest request, List<Message> conversation, List<ToolCallback> tools) {
+		List<Message> messages = new ArrayList<>();
+		if (StringUtils.hasText(request.systemPrompt())) {
+			messages.add(new SystemMessage(request.systemPrompt()));
+		}
+		messages.addAll(conversation);
+		ChatOptions options = this.info.offline() ? options(request).build()
+				: this.chatModel.getOptions()
+					.mutate()
+					.combineWith(openAiOptions(request).streamUsage(true).toolCallbacks(tools))
+					.build();
+		return new Prompt(messages, options);
 	}
 
 	private ChatOptions.Builder<?> options(ModelRequest request) {
