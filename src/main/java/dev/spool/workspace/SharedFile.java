@@ -207,6 +207,15 @@ public final class SharedFile implements Closeable {
 		return error != Native.ENOENT && error != Native.ENOTDIR && Files.exists(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
+	/**
+	 * Whether the name is a regular file, a link never followed: {@link Files#isRegularFile} with
+	 * {@link LinkOption#NOFOLLOW_LINKS}, without the exception Java builds when nothing has the name (a task's output
+	 * before it is done, looked for at every read of a task).
+	 */
+	public static boolean isRegularFile(Path path) {
+		return exists(path) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+	}
+
 	/** The effective user id of this process, or -1 where the system does not say. */
 	public static int processOwner() {
 		return Native.BOUND ? Native.geteuid() : -1;

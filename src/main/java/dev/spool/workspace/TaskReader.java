@@ -177,7 +177,7 @@ final class TaskReader {
 		this.reads.records.addAndGet(history.size() - (extended ? known.size() : 0));
 		ResultHeader written = (listed != null) ? listed.header() : null;
 		boolean hasOutput = (listed == null || listed.output())
-				&& (written != null || Files.isRegularFile(this.layout.output(id), LinkOption.NOFOLLOW_LINKS));
+				&& (written != null || SharedFile.isRegularFile(this.layout.output(id)));
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
 		ResultHeader result = (!hasOutput || file.state() != TaskState.DONE) ? null

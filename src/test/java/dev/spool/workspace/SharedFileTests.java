@@ -43,7 +43,7 @@ class SharedFileTests {
 	}
 
 	@Test
-	void existsSaysWhatAnyNameIsWithoutFollowingALink() throws Exception {
+	void existsAndIsRegularFileSayWhatAnyNameIsWithoutFollowingALink() throws Exception {
 		Path file = Files.writeString(this.folder.resolve("file.md"), "text");
 		Path folder = Files.createDirectory(this.folder.resolve("folder"));
 		Path dangling = Files.createSymbolicLink(this.folder.resolve("dangling.md"), this.outside.resolve("none"));
@@ -57,6 +57,11 @@ class SharedFileTests {
 		assertThat(present).allSatisfy((path) -> assertThat(SharedFile.exists(path)).as("%s", path).isTrue());
 		assertThat(missing).allSatisfy((path) -> assertThat(SharedFile.exists(path)).as("%s", path).isFalse());
 		assertThat(present).allSatisfy((path) -> assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).isTrue());
+
+		assertThat(SharedFile.isRegularFile(file)).isTrue();
+		assertThat(List.of(folder, dangling, link, fifo)).as("names that are there but no regular file")
+			.allSatisfy((path) -> assertThat(SharedFile.isRegularFile(path)).as("%s", path).isFalse());
+		assertThat(missing).allSatisfy((path) -> assertThat(SharedFile.isRegularFile(path)).as("%s", path).isFalse());
 	}
 
 	@Test
