@@ -86,6 +86,9 @@ class MetricsTests {
 						.isEqualTo(input);
 					assertThat(metrics).as("Spring AI's own observation of model calls")
 						.contains("gen_ai_client_operation_seconds_count");
+					assertThat(metrics).as("requests timed once, by Spring MVC, not again filter by filter")
+						.contains("http_server_requests_seconds_count")
+						.doesNotContain("spring_security_");
 				});
 			}
 		}
