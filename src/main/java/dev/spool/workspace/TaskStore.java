@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -72,6 +73,9 @@ public final class TaskStore {
 
 	private final Reviews reviews;
 
+	/** Striped locks for {@link #stamping}. */
+	private final Object[] stamping = new Object[64];
+
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
 		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT);
@@ -92,6 +96,7 @@ public final class TaskStore {
 		this.ids = new IdReservations(layout, files, index::highestNumber);
 		this.staged = new StagedAnswers(layout, files, clock);
 		this.reviews = new Reviews(layout, files, this.taskFiles, this::appendQuietly, index, clock);
+		Arrays.setAll(this.stamping, (stripe) -> new Object());
 	}
 
 	/** Reads the highest id ever reserved, so that ids of deleted tasks are not handed out again. */
@@ -336,7 +341,9 @@ public final class TaskStore {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(new Claim(claimed, now, stamp(claimed)));
+			synchronized (stamping(claimed.id())) {
+				return Optional.of(new Claim(claimed, now, stamp(claimed)));
+			}
 		}
 		catch (NoSuchFileException ex) {
 			// Cancelled or taken back in the instant after the rename.
@@ -364,14 +371,27 @@ public final class TaskStore {
 		}
 	}
 
+	/**
+	 * What a task's claim stamps and the looks at them take in turn, in this process: a heartbeat of a claim that its
+	 * agent has just given back, and that agent's next claim of the same task (the same file name), would otherwise
+	 * interleave, the old claim's look finding the file renamed back but not yet stamped, and its stamp landing after
+	 * the new claim's, which then seemed lost; nor is a claim's own look made between a heartbeat's stamp and the claim
+	 * learning of it.
+	 */
+	private Object stamping(TaskId id) {
+		return this.stamping[Math.floorMod(id.hashCode(), this.stamping.length)];
+	}
+
 	/** Whether the claim's file still carries the claim's own stamp; false once it moved or was claimed again. */
 	private boolean stillHeld(Claim claim) {
-		try {
-			return Files.getLastModifiedTime(this.layout.task(claim.file()), LinkOption.NOFOLLOW_LINKS)
-				.equals(claim.stamp());
-		}
-		catch (IOException ex) {
-			return false;
+		synchronized (stamping(claim.id())) {
+			try {
+				return Files.getLastModifiedTime(this.layout.task(claim.file()), LinkOption.NOFOLLOW_LINKS)
+					.equals(claim.stamp());
+			}
+			catch (IOException ex) {
+				return false;
+			}
 		}
 	}
 
@@ -380,12 +400,14 @@ public final class TaskStore {
 	 * @return false when the claim is lost
 	 */
 	public boolean heartbeat(Claim claim) {
-		if (!stillHeld(claim)) {
-			return false;
-		}
 		try {
-			claim.restamp(stamp(claim.file()));
-			return true;
+			synchronized (stamping(claim.id())) {
+				if (!stillHeld(claim)) {
+					return false;
+				}
+				claim.restamp(stamp(claim.file()));
+				return true;
+			}
 		}
 		catch (NoSuchFileException ex) {
 			return false;
