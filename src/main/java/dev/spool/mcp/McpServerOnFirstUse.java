@@ -64,15 +64,11 @@ class McpServerOnFirstUse {
 	FilterRegistrationBean<OncePerRequestFilter> mcpServerBuiltFirst(ObjectProvider<McpSyncServer> server) {
 		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
 
-			private volatile boolean built;
-
 			@Override
 			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
 					FilterChain chain) throws ServletException, IOException {
-				if (!this.built) {
-					server.getIfAvailable();
-					this.built = true;
-				}
+				// Built once; after that, a look-up of a singleton.
+				server.getIfAvailable();
 				chain.doFilter(request, response);
 			}
 

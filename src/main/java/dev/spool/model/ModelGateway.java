@@ -157,7 +157,7 @@ public final class ModelGateway {
 			messages.add(new SystemMessage(request.systemPrompt()));
 		}
 		messages.addAll(conversation);
-		ChatOptions options = this.info.offline() ? options(request).build()
+		ChatOptions options = this.info.offline() ? offlineOptions(request)
 				: this.chatModel.getOptions()
 					.mutate()
 					.combineWith(openAiOptions(request).streamUsage(true).toolCallbacks(tools))
@@ -165,12 +165,9 @@ public final class ModelGateway {
 		return new Prompt(messages, options);
 	}
 
-	private ChatOptions.Builder<?> options(ModelRequest request) {
-		if (this.info.offline()) {
-			ChatOptions.Builder<?> builder = ChatOptions.builder().model(modelName(request));
-			return (request.temperature() != null) ? builder.temperature(request.temperature()) : builder;
-		}
-		return openAiOptions(request).streamUsage(true);
+	private ChatOptions offlineOptions(ModelRequest request) {
+		ChatOptions.Builder<?> builder = ChatOptions.builder().model(modelName(request));
+		return ((request.temperature() != null) ? builder.temperature(request.temperature()) : builder).build();
 	}
 
 	private OpenAiChatOptions.Builder openAiOptions(ModelRequest request) {
