@@ -71,7 +71,7 @@ public final class AtomicFiles {
 	 * @throws FileAlreadyExistsException if the target exists; it is left as it was
 	 */
 	public void publishNew(Path target, byte[] content) throws IOException {
-		Path temp = writeTemp(target, content);
+		Path temp = writeTemp(target, content, this.fsync);
 		try {
 			this.disk.link(target, temp);
 		}
@@ -81,9 +81,25 @@ public final class AtomicFiles {
 		syncFolder(target.getParent(), target);
 	}
 
+	/**
+	 * Publishes a new file as {@link #publishNew} does, whole or not at all, but flushes neither it nor its folder: for
+	 * a file that can be made again from others that are flushed, which a power cut may take or leave empty (a
+	 * {@code DONE} record, which its result's header holds).
+	 * @throws FileAlreadyExistsException if the target exists; it is left as it was
+	 */
+	public void publishNewUnflushed(Path target, byte[] content) throws IOException {
+		Path temp = writeTemp(target, content, false);
+		try {
+			this.disk.link(target, temp);
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
 	/** Replaces a file, or creates it, atomically: readers see the old content or the new, never a mix. */
 	public void replace(Path target, byte[] content) throws IOException {
-		replace(writeTemp(target, content), target);
+		replace(writeTemp(target, content, this.fsync), target);
 	}
 
 	/**
@@ -134,6 +150,24 @@ public final class AtomicFiles {
 	 * @throws FileAlreadyExistsException if the target exists
 	 */
 	public boolean move(Path source, Path target) throws IOException {
+		if (!moveUnflushed(source, target)) {
+			return false;
+		}
+		syncFolder(target.getParent(), target);
+		if (!source.getParent().equals(target.getParent())) {
+			syncFolder(source.getParent(), target);
+		}
+		return true;
+	}
+
+	/**
+	 * Renames as {@link #move} does, but flushes neither folder: for a change whose loss in a power cut costs nothing
+	 * that was promised (a claim, which then ends as if its agent had died: the task is taken again). A later flush of
+	 * the folder, for any name, makes it last.
+	 * @return false when the source is gone: another process moved it first
+	 * @throws FileAlreadyExistsException if the target exists
+	 */
+	public boolean moveUnflushed(Path source, Path target) throws IOException {
 		try {
 			if (!renameWithoutReplacing(source, target) && !linkThenUnlink(source, target)) {
 				return false;
@@ -150,13 +184,9 @@ public final class AtomicFiles {
 				throw ex;
 			}
 			// The rename reported failure but happened: a retransmitted RENAME on NFS, which the server made the first
-			// time and answers the second with an error. It is flushed below like any other.
+			// time and answers the second with an error. It counts, and is flushed, like any other.
 			logger.warn("Renaming " + source + " to " + target + " reported \"" + ex.getMessage()
 					+ "\", but the rename happened; going on");
-		}
-		syncFolder(target.getParent(), target);
-		if (!source.getParent().equals(target.getParent())) {
-			syncFolder(source.getParent(), target);
 		}
 		return true;
 	}
@@ -177,6 +207,39 @@ public final class AtomicFiles {
 		catch (NoSuchFileException ex) {
 			// Someone removed the old name first; the new one is what counts.
 		}
+	}
+
+	/**
+	 * Gives a file a second name, never over an existing file, and flushes nothing: the caller keeps the first name
+	 * until a {@link #flushFolder flush} of the new name's folder that began after the link has ended.
+	 * @throws FileAlreadyExistsException if the target exists
+	 * @throws NoSuchFileException if the source is gone
+	 */
+	public void linkUnflushed(Path source, Path target) throws IOException {
+		this.disk.link(target, source);
+	}
+
+	/**
+	 * Flushes a folder, so that the names made in it before the flush began survive a power cut; shared with others
+	 * flushing it at once. Does nothing without {@code fsync}.
+	 */
+	public void flushFolder(Path folder) throws IOException {
+		syncFolder(folder, folder);
+	}
+
+	/** Removes a name, which a power cut may bring back: the removal is not flushed. */
+	public void deleteIfExists(Path file) throws IOException {
+		try {
+			this.disk.delete(file);
+		}
+		catch (NoSuchFileException ex) {
+			// Gone already.
+		}
+	}
+
+	/** Whether files and folders are flushed to disk ({@code spool.fsync}). */
+	public boolean flushes() {
+		return this.fsync;
 	}
 
 	/** Creates an empty file exclusively, the way to reserve a name. */
@@ -287,15 +350,19 @@ public final class AtomicFiles {
 		}
 	}
 
-	private Path writeTemp(Path target, byte[] content) throws IOException {
-		return writeTemp(target, (temp, channel) -> this.disk.write(temp, channel, ByteBuffer.wrap(content)));
+	private Path writeTemp(Path target, byte[] content, boolean flush) throws IOException {
+		return writeTemp(target, (temp, channel) -> this.disk.write(temp, channel, ByteBuffer.wrap(content)), flush);
 	}
 
 	private Path writeTemp(Path target, Writing writing) throws IOException {
+		return writeTemp(target, writing, this.fsync);
+	}
+
+	private Path writeTemp(Path target, Writing writing, boolean flush) throws IOException {
 		Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
 		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
 			writing.write(temp, channel);
-			if (this.fsync) {
+			if (flush) {
 				force(temp, channel);
 			}
 		}

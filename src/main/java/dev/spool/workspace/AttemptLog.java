@@ -162,6 +162,20 @@ public final class AttemptLog {
 	 * so that the file's own event need not be read back.
 	 */
 	Attempt append(TaskId id, Attempt attempt, Consumer<Attempt> takeIn) throws IOException {
+		return append(id, attempt, takeIn, true);
+	}
+
+	/**
+	 * Appends a record as {@link #append(TaskId, Attempt, Consumer)} does, but flushes neither it nor the records'
+	 * folder: for a {@code DONE} record of Spool's own agent, whose result's header holds all the record says
+	 * ({@link ResultHeader#recorded}) and was flushed before the commit. A power cut may take the record or leave it
+	 * empty; it is then made again from the header ({@link OutsideAnswers}).
+	 */
+	Attempt appendUnflushed(TaskId id, Attempt attempt, Consumer<Attempt> takeIn) throws IOException {
+		return append(id, attempt, takeIn, false);
+	}
+
+	private Attempt append(TaskId id, Attempt attempt, Consumer<Attempt> takeIn, boolean flush) throws IOException {
 		Attempt noted = this.notes.attach(id, attempt);
 		// The first free number: records are dense, and a number another process takes first is skipped below.
 		for (int number = nextNumber(id);; number++) {
@@ -169,7 +183,13 @@ public final class AttemptLog {
 			String key = id.text() + "." + number;
 			this.writing.add(key);
 			try {
-				this.files.publishNew(this.layout.attempt(id, number), WorkspaceJson.MAPPER.writeValueAsBytes(numbered));
+				byte[] content = WorkspaceJson.MAPPER.writeValueAsBytes(numbered);
+				if (flush) {
+					this.files.publishNew(this.layout.attempt(id, number), content);
+				}
+				else {
+					this.files.publishNewUnflushed(this.layout.attempt(id, number), content);
+				}
 				takeIn.accept(numbered);
 				return numbered;
 			}

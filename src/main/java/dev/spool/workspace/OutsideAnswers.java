@@ -18,8 +18,9 @@ import org.apache.commons.logging.LogFactory;
  * The {@code DONE} records of answers that outside agents published, which cannot write Spool's records: a done task
  * whose result's header names an agent, and whose history has no {@code DONE} record, gets one made from the header
  * (its agent, times and tokens). Spool's own agents say in their header ({@code recorded: true}) that they write the
- * record themselves, just after the link; one whose process died between the two (a kill, a power cut) would leave the
- * task done with nobody credited, so a result of theirs that this process has seen without its record for
+ * record themselves, just after the link, and their header holds all the record does (the model too); one whose
+ * process died between the two (a kill), or whose record a power cut took (it is not flushed), would leave the task
+ * done with nobody credited, so a result of theirs that this process has seen without its record for
  * {@code writerGone} gets its record from the header too. Every process may find the same answer: the record is
  * created exclusively under the number after the history it was decided on, and a process that loses that number
  * reads the history again, so it is written once.
@@ -111,8 +112,9 @@ final class OutsideAnswers {
 		ReportedTokens tokens = header.tokens();
 		List<String> warnings = (tokens != null && tokens.refusal() != null) ? List.of(tokens.refusal()) : null;
 		Attempt done = new Attempt(0, Attempt.Outcome.DONE, header.agent(), header.startedAt(),
-				(header.finishedAt() != null) ? header.finishedAt() : this.clock.instant(), null, null, null,
-				(tokens != null) ? tokens.usage() : null, warnings);
+				(header.finishedAt() != null) ? header.finishedAt() : this.clock.instant(), null, header.model(),
+				header.recorded() ? Boolean.valueOf(header.offline()) : null, (tokens != null) ? tokens.usage() : null,
+				warnings);
 		for (int tries = 0; tries < 100; tries++) {
 			// The free number first: the records below it were all there when the history is read after it.
 			int next = this.log.nextNumber(id);
@@ -126,8 +128,8 @@ final class OutsideAnswers {
 				}
 				if (header.recorded()) {
 					logger.warn("Recorded the answer to " + id + " by " + header.agent() + " from its result's header:"
-							+ " the process that published it stopped before writing the record, so its model and"
-							+ " tokens are not known");
+							+ " the process that published it stopped before writing the record, or a power cut took"
+							+ " the record");
 				}
 				return Recorded.WRITTEN;
 			}

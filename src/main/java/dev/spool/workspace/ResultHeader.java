@@ -13,17 +13,32 @@ import java.time.format.DateTimeParseException;
  * @param startedAt when its attempt began, or null
  * @param finishedAt when its answer was complete, or null
  * @param tokens the tokens its attempt used as reported on a {@code tokens:} line (taken or refused), or null
+ * @param model the model that answered, on a {@code model:} line (Spool's agents write it), or null
+ * @param offline whether the built-in offline model answered ({@code offline: true})
  * @param recorded whether its agent writes the attempt's {@code DONE} record itself ({@code recorded: true}, as
  * Spool's agents do); when not, Spool makes the record from this header
  */
-public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, ReportedTokens tokens,
-		boolean recorded) {
+public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, ReportedTokens tokens, String model,
+		boolean offline, boolean recorded) {
 
 	private static final String FENCE = "---";
 
-	/** A header without tokens: Spool's agents record theirs in the attempt's record. */
+	/** The longest model name a header carries; a longer value is ignored. */
+	private static final int MAX_MODEL_LENGTH = 200;
+
+	/** A header with who and when only. */
 	public ResultHeader(String agent, Instant startedAt, Instant finishedAt) {
-		this(agent, startedAt, finishedAt, null, false);
+		this(agent, startedAt, finishedAt, null, null, false, false);
+	}
+
+	/**
+	 * The header of an answer of Spool's own agent: everything its {@code DONE} record holds, so that the record can be
+	 * made from the header when it is missing, and {@code recorded: true}.
+	 */
+	static ResultHeader recorded(String agent, Instant startedAt, Instant finishedAt, String model, boolean offline,
+			TokenUsage tokens) {
+		return new ResultHeader(agent, startedAt, finishedAt, (tokens != null) ? new ReportedTokens(tokens, null) : null,
+				isModelName(model) ? model : null, offline, true);
 	}
 
 	/** The header, then the text: what an agent publishes. */
@@ -41,6 +56,12 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 		if (this.tokens != null && this.tokens.usage() != null) {
 			out.append("tokens: {prompt: ").append(this.tokens.usage().prompt()).append(", completion: ")
 				.append(this.tokens.usage().completion()).append("}\n");
+		}
+		if (this.model != null) {
+			out.append("model: ").append(this.model).append('\n');
+		}
+		if (this.offline) {
+			out.append("offline: true\n");
 		}
 		if (this.recorded) {
 			out.append("recorded: true\n");
@@ -62,6 +83,8 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 		Instant started = null;
 		Instant finished = null;
 		ReportedTokens tokens = null;
+		String model = null;
+		boolean offline = false;
 		boolean recorded = false;
 		int at = normalized.indexOf('\n') + 1;
 		while (at < normalized.length()) {
@@ -72,7 +95,8 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 			String line = normalized.substring(at, end).strip();
 			at = end + 1;
 			if (line.equals(FENCE)) {
-				return new Parsed(new ResultHeader(agent, started, finished, tokens, recorded), normalized.substring(at));
+				return new Parsed(new ResultHeader(agent, started, finished, tokens, model, offline, recorded),
+						normalized.substring(at));
 			}
 			int colon = line.indexOf(':');
 			if (colon < 0) {
@@ -85,6 +109,8 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 				case "started_at" -> started = instant(value);
 				case "finished_at" -> finished = instant(value);
 				case "tokens" -> tokens = ReportedTokens.parse(line.substring(colon + 1).strip());
+				case "model" -> model = isModelName(value) ? value : null;
+				case "offline" -> offline = value.equals("true");
 				case "recorded" -> recorded = value.equals("true");
 				default -> {
 				}
@@ -92,6 +118,12 @@ public record ResultHeader(String agent, Instant startedAt, Instant finishedAt, 
 		}
 		// No closing fence: not a header after all.
 		return new Parsed(new ResultHeader(null, null, null), result);
+	}
+
+	/** A model's name as a header line carries it: one line of printable text, not too long to be a name. */
+	private static boolean isModelName(String value) {
+		return value != null && !value.isEmpty() && value.length() <= MAX_MODEL_LENGTH
+				&& value.chars().allMatch((c) -> c >= 0x20 && c != 0x7f) && value.strip().equals(value);
 	}
 
 	private static String unquote(String value) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
@@ -25,11 +32,19 @@ import org.apache.commons.logging.LogFactory;
  * Answers waiting in {@code .spool/staging/} for their task's commit. An answer is staged before the rename to done
  * and linked into {@code outputs/} after it, so an agent whose claim was lost publishes nothing; an answer whose
  * process died between the commit and the link is published when the workspace is next opened.
+ * <p>
+ * The link into {@code outputs/} is not flushed by the agent that makes it: its staged name, flushed before the
+ * commit, is the answer's durable copy until a flush of {@code outputs/} that began after the link has ended. Links
+ * are flushed in batches, one flush of {@code outputs/} for all made in the last {@link #SETTLE_DELAY}, on a thread of
+ * their own, and only then are their staged names removed; a workspace that closes flushes what is left.
  */
 final class StagedAnswers {
 
 	/** How long a staged answer whose claim was lost may stay before a newly opened workspace removes it. */
 	static final Duration GRACE = Duration.ofHours(1);
+
+	/** How long links into {@code outputs/} gather before one flush makes them all last. */
+	static final Duration SETTLE_DELAY = Duration.ofMillis(20);
 
 	private static final Log logger = LogFactory.getLog(StagedAnswers.class);
 
@@ -39,10 +54,34 @@ final class StagedAnswers {
 
 	private final Clock clock;
 
-	StagedAnswers(WorkspaceLayout layout, AtomicFiles files, Clock clock) {
+	/** Staged answers whose link into {@code outputs/} was made and not yet flushed, oldest first. */
+	private final Queue<Path> linked = new ConcurrentLinkedQueue<>();
+
+	/** Whether a flush of the links in {@link #linked} is due; set by the link that finds none due. */
+	private final AtomicBoolean settleDue = new AtomicBoolean();
+
+	/** How long links gather before they are flushed, or null when they are flushed only at {@link #settle}. */
+	private final Duration settleDelay;
+
+	/** Runs the flushes of links; its one thread ends when idle, and starts again with the next link. */
+	private final ScheduledThreadPoolExecutor settler;
+
+	/**
+	 * @param settleDelay how long links into {@code outputs/} gather before one flush makes them last; null for tests
+	 * that follow every call: then only {@link #settle} flushes them
+	 */
+	StagedAnswers(WorkspaceLayout layout, AtomicFiles files, Clock clock, Duration settleDelay) {
 		this.layout = layout;
 		this.files = files;
 		this.clock = clock;
+		this.settleDelay = settleDelay;
+		this.settler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "spool-outputs");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.settler.setKeepAliveTime(1, TimeUnit.SECONDS);
+		this.settler.allowCoreThreadTimeOut(true);
 	}
 
 	Path stage(Claim claim, String answer) throws IOException {
@@ -68,7 +107,8 @@ final class StagedAnswers {
 	boolean publish(TaskId id, Path staged) throws IOException {
 		Path output = this.layout.output(id);
 		try {
-			this.files.relink(staged, output);
+			this.files.linkUnflushed(staged, output);
+			removeOnceFlushed(staged);
 			return true;
 		}
 		catch (FileAlreadyExistsException ex) {
@@ -81,6 +121,69 @@ final class StagedAnswers {
 				throw ex;
 			}
 			return false;
+		}
+	}
+
+	/**
+	 * Removes a staged answer, linked into {@code outputs/}, once a flush of {@code outputs/} that began after the link
+	 * has ended: at once without {@code fsync}, else within the settle delay and a flush.
+	 */
+	private void removeOnceFlushed(Path staged) {
+		if (!this.files.flushes()) {
+			remove(List.of(staged));
+			return;
+		}
+		this.linked.add(staged);
+		if (this.settleDelay != null && this.settleDue.compareAndSet(false, true)) {
+			try {
+				this.settler.schedule(this::settle, this.settleDelay.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Closed: the workspace is closing, and settles what is left on this thread.
+				settle();
+			}
+		}
+	}
+
+	/**
+	 * Flushes {@code outputs/} once for every link made before, then removes those links' staged names. A flush that
+	 * fails is not tried again: the staged names stay, as the answers' copies, until {@link #recover} finds them.
+	 */
+	void settle() {
+		// Cleared before the batch is taken: a link added after this schedules the next flush.
+		this.settleDue.set(false);
+		List<Path> batch = new ArrayList<>();
+		for (Path staged = this.linked.poll(); staged != null; staged = this.linked.poll()) {
+			batch.add(staged);
+		}
+		if (batch.isEmpty()) {
+			return;
+		}
+		try {
+			this.files.flushFolder(this.layout.outputs());
+		}
+		catch (IOException ex) {
+			logger.warn("Could not flush " + this.layout.outputs() + " to disk, so the staged copies of "
+					+ batch.size() + " answers stay in " + this.layout.staging() + ": " + ex.getMessage());
+			return;
+		}
+		remove(batch);
+	}
+
+	/** Flushes the links made so far, removes their staged names, and stops the thread that does so. */
+	void close() {
+		this.settler.shutdown();
+		settle();
+	}
+
+	private void remove(List<Path> staged) {
+		for (Path path : staged) {
+			try {
+				this.files.deleteIfExists(path);
+			}
+			catch (IOException ex) {
+				logger.warn("Could not remove the staged copy " + path + " of a published answer: " + ex.getMessage());
+			}
 		}
 	}
 
@@ -134,6 +237,10 @@ final class StagedAnswers {
 				publish(id.get(), newest);
 				published.add(id.get());
 			}
+			else if (minimumAge.isZero() && isPublished(id.get(), path)) {
+				// Linked into outputs/ by a process that stopped before that link was flushed.
+				removeOnceFlushed(path);
+			}
 			else if (modified(path).toInstant().isBefore(expired)) {
 				Files.deleteIfExists(path);
 			}
@@ -150,6 +257,19 @@ final class StagedAnswers {
 						&& path.getFileName().toString().endsWith(".md"))
 				.sorted(Comparator.comparing(StagedAnswers::modified).reversed())
 				.toList();
+		}
+	}
+
+	/** Whether a staged answer is the task's output: the same file under both names, neither a link. */
+	private boolean isPublished(TaskId id, Path staged) {
+		try {
+			Object output = Files.readAttributes(this.layout.output(id), BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS).fileKey();
+			return output != null && output.equals(Files.readAttributes(staged, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS).fileKey());
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

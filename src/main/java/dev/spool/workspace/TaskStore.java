@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -76,13 +77,23 @@ public final class TaskStore {
 	/** Striped locks for {@link #stamping}. */
 	private final Object[] stamping = new Object[64];
 
+	/**
+	 * A store for tests that follow every call its files make: the staged copies of published answers are removed only
+	 * at {@link #settlePublished}, never by a thread of its own at a moment of its choosing.
+	 */
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts) {
-		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT);
+		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, DelegationLimits.DEFAULT, null);
 	}
 
 	TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
 			long maxPromptBytes, int defaultMaxAttempts, DelegationLimits delegationLimits) {
+		this(layout, files, log, index, clock, maxPromptBytes, defaultMaxAttempts, delegationLimits,
+				StagedAnswers.SETTLE_DELAY);
+	}
+
+	private TaskStore(WorkspaceLayout layout, AtomicFiles files, AttemptLog log, TaskIndex index, Clock clock,
+			long maxPromptBytes, int defaultMaxAttempts, DelegationLimits delegationLimits, Duration settleDelay) {
 		this.layout = layout;
 		this.files = files;
 		this.taskFiles = new TaskFiles(layout, files, index);
@@ -94,7 +105,7 @@ public final class TaskStore {
 		this.defaultMaxAttempts = defaultMaxAttempts;
 		this.delegation = new Delegation(index, delegationLimits);
 		this.ids = new IdReservations(layout, files, index::highestNumber);
-		this.staged = new StagedAnswers(layout, files, clock);
+		this.staged = new StagedAnswers(layout, files, clock, settleDelay);
 		this.reviews = new Reviews(layout, files, this.taskFiles, this::appendQuietly, index, clock);
 		Arrays.setAll(this.stamping, (stripe) -> new Object());
 	}
@@ -337,7 +348,7 @@ public final class TaskStore {
 		}
 		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
 		Instant now = this.clock.instant();
-		if (!move(Actor.AGENT, pending, claimed)) {
+		if (!rename(pending, claimed, () -> this.taskFiles.claim(pending, claimed))) {
 			return Optional.empty();
 		}
 		try {
@@ -449,7 +460,8 @@ public final class TaskStore {
 			Instant finished = this.clock.instant();
 			// recorded: the DONE record is this agent's to write, after the link; a result without it is an outside
 			// agent's, whose record Spool makes from the header (OutsideAnswers).
-			ResultHeader header = new ResultHeader(claim.agent(), claim.startedAt(), finished, null, true);
+			ResultHeader header = ResultHeader.recorded(claim.agent(), claim.startedAt(), finished, answer.model(),
+					answer.offline(), answer.tokens());
 			String result = header.prepend(answer.text());
 			boolean review = agentReviews || this.index.find(claim.id())
 				.map((task) -> task.document().review() && task.document().kind() == TaskDocument.Kind.TASK)
@@ -507,7 +519,9 @@ public final class TaskStore {
 		}
 		try {
 			if (renamed) {
-				appendAfterMove(claim.file(), done, record);
+				// A DONE record straight to done is not flushed: the header, flushed with the staged answer before the
+				// commit, holds all it says, and OutsideAnswers makes it again from there if a power cut takes it.
+				appendAfterMove(claim.file(), done, record, record.review() == null);
 			}
 			else {
 				this.index.moved(claim.file(), done, false);
@@ -695,12 +709,22 @@ public final class TaskStore {
 	 * record cannot be written, the index looks at the task's files instead.
 	 */
 	private void appendAfterMove(TaskFile from, TaskFile to, Attempt record) {
+		appendAfterMove(from, to, record, false);
+	}
+
+	private void appendAfterMove(TaskFile from, TaskFile to, Attempt record, boolean derivable) {
 		AtomicBoolean told = new AtomicBoolean();
+		Consumer<Attempt> takeIn = (written) -> {
+			this.index.movedAndRecorded(from, to, written);
+			told.set(true);
+		};
 		try {
-			this.log.append(to.id(), record, (written) -> {
-				this.index.movedAndRecorded(from, to, written);
-				told.set(true);
-			});
+			if (derivable) {
+				this.log.appendUnflushed(to.id(), record, takeIn);
+			}
+			else {
+				this.log.append(to.id(), record, takeIn);
+			}
 		}
 		catch (IOException ex) {
 			logger.warn("Could not record the " + record.outcome() + " of " + to.id() + ": " + ex.getMessage());
@@ -953,6 +977,19 @@ public final class TaskStore {
 	/** Publishes answers a stopped process had committed but not linked; see {@link StagedAnswers#recover()}. */
 	void recoverStagedAnswers() throws IOException {
 		this.staged.recover().forEach(this.index::refresh);
+	}
+
+	/**
+	 * Makes the answers published so far last (one flush of {@code outputs/}) and removes their staged copies, now
+	 * rather than within {@link StagedAnswers#SETTLE_DELAY}: when the workspace closes, and for tests.
+	 */
+	void settlePublished() {
+		this.staged.settle();
+	}
+
+	/** Settles what was published, as {@link #settlePublished} does, and stops the thread that does so. */
+	void close() {
+		this.staged.close();
 	}
 
 	/**

@@ -117,13 +117,15 @@ public final class Workspace {
 	}
 
 	/**
-	 * Does what was asked for at closing, last asked first: the manifest writes its last change and stops writing.
+	 * Does what was asked for at closing, last asked first (the manifest writes its last change and stops writing),
+	 * then flushes the answers published since the last flush of {@code outputs/} and removes their staged copies.
 	 * Spring calls this when Spool stops, after everything that uses the workspace has stopped.
 	 */
 	public synchronized void close() {
 		while (!this.onClose.isEmpty()) {
 			this.onClose.pop().run();
 		}
+		this.store.close();
 	}
 
 	public WorkspaceLayout layout() {

@@ -53,7 +53,8 @@ class ClockSkewTests {
 		Path expired = stampedByServer(layout.staging().resolve("task_002.agent_a.2.md"), skew,
 				StagedAnswers.GRACE.plusMinutes(5));
 
-		new StagedAnswers(layout, new AtomicFiles(false, serverStamped(skew)), java.time.Clock.systemUTC()).recover();
+		new StagedAnswers(layout, new AtomicFiles(false, serverStamped(skew)), java.time.Clock.systemUTC(), null)
+			.recover();
 
 		assertThat(young).as("55 minutes old by the server's clock, 65 by this host's").exists();
 		assertThat(expired).as("65 minutes old by the server's clock").doesNotExist();

@@ -109,7 +109,35 @@ class DiskFaultTests {
 	}
 
 	static Stream<Fault> aFaultAfterTheCommitFailsTheCompletionAndTheAnswerIsPublishedOnRecovery() {
-		return Fault.each("sync tasks", "sync tasks linking", "link outputs", "sync outputs");
+		return Fault.each("sync tasks", "sync tasks linking", "link outputs");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource
+	void aFaultFlushingOutputsKeepsTheStagedCopyUntilTheWorkspaceOpensAgain(Fault fault) throws IOException {
+		Claim claim = this.store.claim(this.store.create(NewTask.of("q")), "agent_a").orElseThrow();
+		inject(fault);
+
+		assertThat(this.store.complete(claim, answer("the answer"))).as("its agent does not flush outputs/").isTrue();
+		this.store.settlePublished();
+
+		assertThat(this.disk.failedCall()).isEqualTo("sync outputs");
+		assertThat(this.store.readOutput(claim.id())).hasValue("the answer");
+		assertThat(this.layout.staging()).as("the copy that lasts, while the link may not")
+			.isDirectoryContaining((path) -> path.getFileName().toString().startsWith("task_001.agent_a."));
+
+		this.disk.heal();
+		this.disk.forget();
+		// What opening the workspace does.
+		this.store.recoverStagedAnswers();
+		this.store.settlePublished();
+		assertThat(this.disk.calls()).containsSubsequence("sync outputs", "delete .spool/staging/task_001.agent_a.*.md");
+		assertThat(this.layout.staging()).isEmptyDirectory();
+		assertThat(this.store.readOutput(claim.id())).hasValue("the answer");
+	}
+
+	static Stream<Fault> aFaultFlushingOutputsKeepsTheStagedCopyUntilTheWorkspaceOpensAgain() {
+		return Fault.each("sync outputs");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -202,27 +230,23 @@ class DiskFaultTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource
-	void aFaultFlushingAClaimFailsItAndTheSweepTakesItBack(Fault fault) throws IOException {
+	void aClaimFlushesNothingSoAFailingFolderFlushDoesNotStopIt(Fault fault) throws IOException {
 		Task task = this.store.create(NewTask.of("claimed, not flushed"));
 
 		inject(fault);
 
-		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.store.claim(task, "agent_a"))
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		assertThat(namesOf(task.id())).containsExactly(claim.file().fileName());
+		assertThat(this.disk.failedCall()).as("no call failed: none flushed").isNull();
+		assertThatExceptionOfType(UncheckedIOException.class)
+			.isThrownBy(() -> this.store.complete(claim, answer("the answer")))
 			.withMessageContaining(fault.message())
 			.withMessageContaining("may not survive a power cut");
-		TaskFile claimed = task.file().to(TaskState.IN_PROGRESS, "agent_a");
-		assertThat(namesOf(task.id())).as("the agent does not go on, but the claim is visible")
-			.containsExactly(claimed.fileName());
-		assertThat(leftovers()).isEmpty();
-
-		this.disk.heal();
-		assertThat(this.store.requeueStale(claimed, "no heartbeat")).hasValue(TaskState.PENDING);
-		this.index.rescan();
-		assertThat(this.store.claim(this.index.find(task.id()).orElseThrow(), "agent_b")).isPresent();
-		assertThat(namesOf(task.id())).containsExactly("task_001_inprogress_agent_b.md");
+		assertThat(namesOf(task.id())).as("the commit stands: only its flush, which makes the claim last too, failed")
+			.containsExactly("task_001_done.md");
 	}
 
-	static Stream<Fault> aFaultFlushingAClaimFailsItAndTheSweepTakesItBack() {
+	static Stream<Fault> aClaimFlushesNothingSoAFailingFolderFlushDoesNotStopIt() {
 		return Fault.each("sync tasks", "sync tasks linking");
 	}
 

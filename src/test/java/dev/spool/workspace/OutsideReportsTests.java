@@ -11,6 +11,8 @@ import dev.spool.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,6 +165,35 @@ class OutsideReportsTests {
 			assertThat(record.tokens()).isNull();
 		});
 		assertThat(open(this.root).index().find(task.id()).orElseThrow().attempts()).isEqualTo(1);
+	}
+
+	@ParameterizedTest(name = "the record {0}")
+	@ValueSource(strings = { "gone", "empty" })
+	void aDoneRecordThatAPowerCutTookIsMadeAgainFromTheHeaderWithItsModelAndTokens(String cut) throws IOException {
+		Task task = this.workspace.store().create(NewTask.of("q"));
+		Claim claim = this.workspace.store().claim(task, "agent_a").orElseThrow();
+		this.workspace.store().complete(claim, new Answer("42", "llama3:8b", false, new TokenUsage(120, 30, 150)));
+		Attempt written = this.workspace.index().find(task.id()).orElseThrow().lastDone();
+		// What a power cut may leave of the record, which is not flushed: no name, or a name and no content.
+		Path record = this.root.resolve(".spool/attempts/task_001.1.json");
+		if (cut.equals("gone")) {
+			Files.delete(record);
+		}
+		else {
+			Files.write(record, new byte[0]);
+		}
+		Workspace restarted = open(this.root);
+		assertThat(restarted.index().find(task.id()).orElseThrow().lastDone()).isNull();
+		WorkspaceLayout layout = new WorkspaceLayout(this.root);
+		OutsideAnswers writerGone = new OutsideAnswers(layout, new AttemptLog(layout, new AtomicFiles(false)),
+				this.clock, Duration.ZERO);
+
+		writerGone.consider(restarted.index().find(task.id()).orElseThrow());
+		writerGone.recordAll(restarted.index());
+
+		Attempt remade = open(this.root).index().find(task.id()).orElseThrow().lastDone();
+		assertThat(remade).usingRecursiveComparison().ignoringFields("number").isEqualTo(written);
+		assertThat(remade.number()).isEqualTo(cut.equals("gone") ? 1 : 2);
 	}
 
 	@Test

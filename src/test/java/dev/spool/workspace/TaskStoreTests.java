@@ -99,7 +99,8 @@ class TaskStoreTests {
 		assertThat(taskFiles()).containsExactly("task_001_done.md");
 		Instant now = this.clock.instant();
 		assertThat(Files.readString(this.root.resolve("outputs/task_001_result.md")))
-			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now + "\nrecorded: true\n---\nanswer");
+			.isEqualTo("---\nagent: agent_a\nstarted_at: " + now + "\nfinished_at: " + now
+					+ "\ntokens: {prompt: 3, completion: 4}\nmodel: m1\nrecorded: true\n---\nanswer");
 		assertThat(this.store.readOutput(task.id())).as("the result as readers are shown it").hasValue("answer");
 		Task done = this.store.index().find(task.id()).orElseThrow();
 		assertThat(done.owner()).isEqualTo("agent_a");
@@ -107,6 +108,32 @@ class TaskStoreTests {
 		assertThat(done.lastDone().tokens()).isEqualTo(new TokenUsage(3, 4, 7));
 		assertThat(done.completedAt()).isEqualTo(this.clock.instant());
 		assertThat(Files.list(this.root.resolve(".spool/staging"))).isEmpty();
+	}
+
+	@Test
+	void withFlushingTheStagedCopyOfAPublishedAnswerGoesOnItsOwnOnceOutputsIsFlushed() throws Exception {
+		Workspace flushing = Workspace.open(Files.createDirectories(this.root.resolve("flushing")),
+				new Workspace.Settings(true, 1024, 2), this.clock, (change) -> {
+				});
+		TaskStore store = flushing.store();
+		Claim claim = store.claim(store.create(NewTask.of("question")), "agent_a").orElseThrow();
+
+		assertThat(store.complete(claim, new Answer("answer", "m1", false, null))).isTrue();
+
+		Path staging = flushing.layout().staging();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!isEmpty(staging) && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(staging).as("left for a flush of outputs/ a moment later, with nothing asked").isEmptyDirectory();
+		assertThat(store.readOutput(claim.id())).hasValue("answer");
+		flushing.close();
+	}
+
+	private static boolean isEmpty(Path folder) throws IOException {
+		try (var names = Files.list(folder)) {
+			return names.findAny().isEmpty();
+		}
 	}
 
 	@Test
