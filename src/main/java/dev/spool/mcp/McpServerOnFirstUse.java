@@ -14,7 +14,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.ai.mcp.server.common.autoconfigure.annotations.McpServerAnnotationScannerAutoConfiguration;
+import org.springframework.ai.mcp.server.common.autoconfigure.annotations.McpServerAnnotationScannerProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -45,6 +48,26 @@ class McpServerOnFirstUse {
 			for (ResolvableType type : BUILT_ON_FIRST_USE) {
 				for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
 					lazy(beanFactory, name);
+				}
+			}
+		};
+	}
+
+	/**
+	 * Marks the beans of Spring AI's MCP annotation scanner as infrastructure, as they are: its post-processor needs
+	 * them before the others are registered, and Spring warned at every start that they would not be post-processed
+	 * (spring-projects/spring-ai#5817 makes the same change).
+	 */
+	@Bean
+	static BeanFactoryPostProcessor mcpScannerIsInfrastructure() {
+		return (beanFactory) -> {
+			for (Class<?> type : List.of(McpServerAnnotationScannerAutoConfiguration.class,
+					McpServerAnnotationScannerAutoConfiguration.ServerMcpAnnotatedBeans.class,
+					McpServerAnnotationScannerProperties.class)) {
+				for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
+					if (beanFactory.containsBeanDefinition(name)) {
+						beanFactory.getBeanDefinition(name).setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+					}
 				}
 			}
 		};
