@@ -1,6 +1,7 @@
 package dev.spool.mcp;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 import io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification;
@@ -42,15 +43,16 @@ class McpServerOnFirstUse {
 			ResolvableType.forClassWithGenerics(List.class, SyncPromptSpecification.class),
 			ResolvableType.forClassWithGenerics(List.class, SyncCompletionSpecification.class));
 
+	/** The beans of Spring AI's MCP annotation scanner, which its post-processor needs before the others. */
+	private static final List<ResolvableType> SCANNER = List.of(
+			ResolvableType.forClass(McpServerAnnotationScannerAutoConfiguration.class),
+			ResolvableType.forClass(McpServerAnnotationScannerAutoConfiguration.ServerMcpAnnotatedBeans.class),
+			ResolvableType.forClass(McpServerAnnotationScannerProperties.class));
+
 	@Bean
 	static BeanFactoryPostProcessor mcpServerBuiltLazily() {
-		return (beanFactory) -> {
-			for (ResolvableType type : BUILT_ON_FIRST_USE) {
-				for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
-					lazy(beanFactory, name);
-				}
-			}
-		};
+		return (beanFactory) -> definitionsOf(beanFactory, BUILT_ON_FIRST_USE)
+			.forEach((definition) -> definition.setLazyInit(true));
 	}
 
 	/**
@@ -60,23 +62,18 @@ class McpServerOnFirstUse {
 	 */
 	@Bean
 	static BeanFactoryPostProcessor mcpScannerIsInfrastructure() {
-		return (beanFactory) -> {
-			for (Class<?> type : List.of(McpServerAnnotationScannerAutoConfiguration.class,
-					McpServerAnnotationScannerAutoConfiguration.ServerMcpAnnotatedBeans.class,
-					McpServerAnnotationScannerProperties.class)) {
-				for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
-					if (beanFactory.containsBeanDefinition(name)) {
-						beanFactory.getBeanDefinition(name).setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
-					}
-				}
-			}
-		};
+		return (beanFactory) -> definitionsOf(beanFactory, SCANNER)
+			.forEach((definition) -> definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE));
 	}
 
-	private static void lazy(ConfigurableListableBeanFactory beanFactory, String name) {
-		if (beanFactory.containsBeanDefinition(name)) {
-			beanFactory.getBeanDefinition(name).setLazyInit(true);
-		}
+	/** The definitions of the beans of these types that this context defines itself. */
+	private static List<BeanDefinition> definitionsOf(ConfigurableListableBeanFactory beanFactory,
+			List<ResolvableType> types) {
+		return types.stream()
+			.flatMap((type) -> Arrays.stream(beanFactory.getBeanNamesForType(type, true, false)))
+			.filter(beanFactory::containsBeanDefinition)
+			.map(beanFactory::getBeanDefinition)
+			.toList();
 	}
 
 	/**

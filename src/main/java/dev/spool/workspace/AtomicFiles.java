@@ -71,13 +71,7 @@ public final class AtomicFiles {
 	 * @throws FileAlreadyExistsException if the target exists; it is left as it was
 	 */
 	public void publishNew(Path target, byte[] content) throws IOException {
-		Path temp = writeTemp(target, content, this.fsync);
-		try {
-			this.disk.link(target, temp);
-		}
-		finally {
-			Files.deleteIfExists(temp);
-		}
+		publishNew(target, content, this.fsync);
 		syncFolder(target.getParent(), target);
 	}
 
@@ -88,7 +82,11 @@ public final class AtomicFiles {
 	 * @throws FileAlreadyExistsException if the target exists; it is left as it was
 	 */
 	public void publishNewUnflushed(Path target, byte[] content) throws IOException {
-		Path temp = writeTemp(target, content, false);
+		publishNew(target, content, false);
+	}
+
+	private void publishNew(Path target, byte[] content, boolean flush) throws IOException {
+		Path temp = writeTemp(target, content, flush);
 		try {
 			this.disk.link(target, temp);
 		}

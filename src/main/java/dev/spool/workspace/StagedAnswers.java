@@ -75,13 +75,7 @@ final class StagedAnswers {
 		this.files = files;
 		this.clock = clock;
 		this.settleDelay = settleDelay;
-		this.settler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "spool-outputs");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.settler.setKeepAliveTime(1, TimeUnit.SECONDS);
-		this.settler.allowCoreThreadTimeOut(true);
+		this.settler = IdleEndingScheduler.named("spool-outputs", Duration.ofSeconds(1));
 	}
 
 	Path stage(Claim claim, String answer) throws IOException {

@@ -55,30 +55,34 @@ public final class TaskFiles {
 	}
 
 	/**
-	 * Renames as {@link #move} does, for a caller that tells the index itself, with what it writes after the rename
-	 * ({@link TaskIndex#movedAndRecorded}).
-	 */
-	/**
 	 * Claims a task: renames its file as {@link #move} does, but does not flush {@code tasks/}. A claim that a power
 	 * cut takes back ends as if its agent had died, except that the task is pending at once rather than after
 	 * {@code spool.stale-after}, and the attempt is not counted; the claim's agent flushes the folder when it commits
 	 * or gives the task back, which makes the claim last too.
 	 */
 	boolean claim(TaskFile from, TaskFile to) throws IOException {
-		if (!from.id().equals(to.id()) || !Actor.AGENT.may(from.state(), to.state())
-				|| to.state() != TaskState.IN_PROGRESS) {
+		if (to.state() != TaskState.IN_PROGRESS) {
 			throw new TransitionNotAllowedException("an agent may not claim " + from + " as " + to);
 		}
+		allow(Actor.AGENT, from, to);
 		boolean moved = this.files.moveUnflushed(this.layout.task(from), this.layout.task(to));
 		this.index.moved(from, to, moved);
 		return moved;
 	}
 
+	/**
+	 * Renames as {@link #move} does, for a caller that tells the index itself, with what it writes after the rename
+	 * ({@link TaskIndex#movedAndRecorded}).
+	 */
 	boolean moveUntold(Actor actor, TaskFile from, TaskFile to) throws IOException {
+		allow(actor, from, to);
+		return this.files.move(this.layout.task(from), this.layout.task(to));
+	}
+
+	private static void allow(Actor actor, TaskFile from, TaskFile to) {
 		if (!from.id().equals(to.id()) || !actor.may(from.state(), to.state())) {
 			throw new TransitionNotAllowedException(actor + " may not move " + from + " to " + to);
 		}
-		return this.files.move(this.layout.task(from), this.layout.task(to));
 	}
 
 	/**

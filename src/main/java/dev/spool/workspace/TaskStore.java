@@ -981,7 +981,7 @@ public final class TaskStore {
 
 	/**
 	 * Makes the answers published so far last (one flush of {@code outputs/}) and removes their staged copies, now
-	 * rather than within {@link StagedAnswers#SETTLE_DELAY}: when the workspace closes, and for tests.
+	 * rather than within {@link StagedAnswers#SETTLE_DELAY}: for tests whose store has no thread to do it.
 	 */
 	void settlePublished() {
 		this.staged.settle();

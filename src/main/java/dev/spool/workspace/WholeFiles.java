@@ -58,14 +58,7 @@ public final class WholeFiles {
 	WholeFiles(Clock clock, Consumer<String> lookAgain) {
 		this.clock = clock;
 		this.lookAgain = lookAgain;
-		this.alarms = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "spool-settle");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.alarms.setKeepAliveTime(5, TimeUnit.SECONDS);
-		this.alarms.allowCoreThreadTimeOut(true);
-		this.alarms.setRemoveOnCancelPolicy(true);
+		this.alarms = IdleEndingScheduler.named("spool-settle", Duration.ofSeconds(5));
 	}
 
 	/** Whether agents may take a pending task now. The one rule; callers never compare times themselves. */
