@@ -81,6 +81,8 @@ final class SpoolProcess {
 		settings.put("logging.level.root", "WARN");
 		settings.put("logging.level.dev.spool", "INFO");
 		settings.put("spring.main.banner-mode", "off");
+		// Crash tests start dozens of these on two cores; the first page's render is theirs to pay for when they ask.
+		settings.put("spool.dashboard.warm-up", "false");
 		settings.putAll(overrides);
 		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
 		Instant launchedAt = Instant.now();

@@ -8,13 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,6 +29,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.thymeleaf.cache.TemplateCacheKey;
+import org.thymeleaf.spring6.SpringTemplateEngine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -41,6 +48,7 @@ import static dev.spool.workspace.TaskBuilder.aTask;
 /** Without an access token: what a web page on another site could make the user's browser do is refused. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenSecurityTests {
 
 	static final Path WORKSPACE = workspace("open");
@@ -59,6 +67,28 @@ class OpenSecurityTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	SpringTemplateEngine templates;
+
+	/** First, before any test of the class renders a page: only Spool itself can have rendered the board by then. */
+	@Test
+	@Order(1)
+	void theBoardIsRenderedOnceBySpoolItselfAsItBecomesReadySoThatNoPersonWaitsForTheTemplateEngine() {
+		// Spool addresses itself as localhost, which other allowed names (spool.lan here) do not replace.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(cachedTemplates(this.templates)).contains("index"));
+	}
+
+	static List<String> cachedTemplates(SpringTemplateEngine templates) {
+		return templates.getCacheManager()
+			.getTemplateCache()
+			.keySet()
+			.stream()
+			.map(TemplateCacheKey::getTemplate)
+			.toList();
+	}
 
 	@Test
 	void aFormPostWithoutItsCsrfTokenIsRefusedAndWritesNothing() throws Exception {

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,11 @@ import jakarta.servlet.http.Cookie;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskState;
 import dev.spool.workspace.TaskStore;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +36,8 @@ import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.thymeleaf.cache.TemplateCacheKey;
+import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
@@ -47,6 +54,7 @@ import static dev.spool.workspace.TaskBuilder.aTask;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TokenSecurityTests {
 
 	private static final Path WORKSPACE = OpenSecurityTests.workspace("token");
@@ -70,6 +78,19 @@ class TokenSecurityTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	SpringTemplateEngine templates;
+
+	/** First, before any test of the class renders a page: only Spool itself can have rendered one by then. */
+	@Test
+	@Order(1)
+	void theSignInPageThatEveryPersonMeetsFirstIsRenderedOnceBySpoolItselfAsItBecomesReady() {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(OpenSecurityTests.cachedTemplates(this.templates)).contains("login")
+				.doesNotContain("index"));
+	}
 
 	@Test
 	void theApiNeedsTheBearerToken() throws Exception {
