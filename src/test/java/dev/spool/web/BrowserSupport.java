@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
@@ -258,6 +259,19 @@ final class BrowserSupport implements AutoCloseable {
 	}
 
 	/** Messages the page logged that point at a problem (script errors, failed loads). */
+	/**
+	 * Whether a console line is a request that lost its connection because Spool stopped under the page: refused
+	 * once Spool no longer listens, reset or closed when it was open as Spool shut down. The page rides these out by
+	 * design (the event stream notices and refreshes everything once Spool is back); a test that stops Spool under a
+	 * page allows them and nothing else.
+	 */
+	static boolean lostWhileSpoolStopped(String message) {
+		return LOST.matcher(message).find();
+	}
+
+	private static final Pattern LOST = Pattern.compile(
+			" - Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE)$");
+
 	List<String> consoleProblems() {
 		return this.driver.manage()
 			.logs()

@@ -106,7 +106,7 @@ class FirstVisitBrowserTests {
 				.as("the open page came back live by itself")
 				.isEqualTo(true);
 			assertThat(browser.consoleProblems()).as("the console while Spool was down")
-				.allMatch((message) -> message.contains("/api/events"));
+				.allMatch((message) -> message.contains("/api/events") || BrowserSupport.lostWhileSpoolStopped(message));
 
 			browser.navigateBy(() -> form.findElement(By.cssSelector("button[type=submit]")).click());
 			assertThat(browser.driver().getCurrentUrl()).as("the form loaded before the restart is accepted after it")
