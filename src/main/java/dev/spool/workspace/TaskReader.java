@@ -133,26 +133,24 @@ final class TaskReader {
 		Instant readAt = (before != null) ? before.readAt() : null;
 		this.opening.accept(path);
 		try {
-			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-					LinkOption.NOFOLLOW_LINKS);
-			modified = attributes.lastModifiedTime().toInstant();
-			size = attributes.size();
-			// A file that grew, shrank or was written again since it was read is read again; a change of its link
-			// count or a touch alone (an event all the same) is not a new document.
-			boolean unchanged = before != null && before.fileSize() == size
-					&& (!reread || modified.equals(before.fileModified()));
-			boolean known = unchanged && before.document().isReadable();
-			if (known) {
-				document = before.document();
+			// A document already read is looked at first, and kept unless the file grew, shrank or was written again
+			// since (a change of its link count or a touch alone, an event all the same, is not a new document); any
+			// other is read at once, and what the opened file said is all there is to know of it.
+			BasicFileAttributes looked = (before != null && before.document().isReadable()) ? look(path) : null;
+			boolean known = looked != null && before.fileSize() == looked.size()
+					&& (!reread || looked.lastModifiedTime().toInstant().equals(before.fileModified()));
+			Read read = known ? null : readDocument(path);
+			if (read == null || read.status() == null) {
+				// Kept, or refused at its opening (a link, say): the name's own attributes.
+				BasicFileAttributes attributes = (looked != null) ? looked : look(path);
+				document = known ? before.document() : read.document();
+				modified = attributes.lastModifiedTime().toInstant();
+				size = attributes.size();
 			}
 			else {
-				Read read = readDocument(path);
 				document = read.document();
-				if (read.status() != null) {
-					// What was read is what the opened file said, even if the name changed since the look above.
-					modified = read.status().modified();
-					size = read.status().size();
-				}
+				modified = read.status().modified();
+				size = read.status().size();
 			}
 			readAt = whole.readAt(file, readAt, !known);
 		}
@@ -176,12 +174,18 @@ final class TaskReader {
 				&& history.get(known.size() - 1) == known.get(known.size() - 1);
 		this.reads.records.addAndGet(history.size() - (extended ? known.size() : 0));
 		ResultHeader written = (listed != null) ? listed.header() : null;
-		boolean hasOutput = (listed == null || listed.output())
-				&& (written != null || SharedFile.isRegularFile(this.layout.output(id)));
+		boolean outputListed = listed == null || listed.output();
+		boolean done = file.state() == TaskState.DONE;
+		// A done task's output is opened for its header, which also says whether it is a regular file; any other
+		// task's is only looked at.
+		Output output = (!outputListed) ? Output.NONE
+				: (written != null) ? new Output(true, written)
+				: done ? output(id)
+				: new Output(SharedFile.isRegularFile(this.layout.output(id)), null);
+		boolean hasOutput = output.regular();
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
 				: (before != null) ? before.createdAt() : modified;
-		ResultHeader result = (!hasOutput || file.state() != TaskState.DONE) ? null
-				: (written != null) ? written : resultHeader(id);
+		ResultHeader result = done ? output.header() : null;
 		return new Task(id, file, owner(file, history, before, result), document, createdAt,
 				completedAt(file, history, before, hasOutput, result), hasOutput, history, problem, size, modified,
 				readAt);
@@ -247,6 +251,13 @@ final class TaskReader {
 		return full.withPrompt(summary);
 	}
 
+	/** Whether a task has an output, a regular file, and the header of its result when one was read. */
+	private record Output(boolean regular, ResultHeader header) {
+
+		static final Output NONE = new Output(false, null);
+
+	}
+
 	/** A document read, and what the descriptor it was read from said of the file (null when none was opened). */
 	private record Read(TaskDocument document, SharedFile.Status status) {
 	}
@@ -255,10 +266,6 @@ final class TaskReader {
 		return new TaskDocument(null, null, 0, List.of(), null, null, null, "", "the task file " + problem);
 	}
 
-	/**
-	 * The header of a done task's result, read from the file's first few kilobytes. Results are never replaced, so
-	 * this is what it will always say.
-	 */
 	/** The history known, with a record just written when it is the next of an unbroken run. */
 	private static List<Attempt> withRecorded(List<Attempt> known, Attempt recorded) {
 		int count = known.size();
@@ -271,15 +278,29 @@ final class TaskReader {
 		return List.copyOf(history);
 	}
 
-	private ResultHeader resultHeader(TaskId id) {
+	/**
+	 * A done task's output, opened once without following a link: whether it is a regular file, and the header of
+	 * its result, read from the file's first few kilobytes. Results are never replaced, so this is what it will
+	 * always say.
+	 */
+	private Output output(TaskId id) {
+		Path path = this.layout.output(id);
 		this.reads.results.incrementAndGet();
 		try {
-			byte[] start = SharedFile.readRegular(this.layout.output(id), HEADER_LIMIT);
-			return ResultHeader.parse(new String(start, StandardCharsets.UTF_8)).header();
+			byte[] start = SharedFile.readRegular(path, HEADER_LIMIT);
+			return new Output(true, ResultHeader.parse(new String(start, StandardCharsets.UTF_8)).header());
+		}
+		catch (NoSuchFileException | SharedFile.RefusedFileException ex) {
+			return Output.NONE;
 		}
 		catch (IOException ex) {
-			return null;
+			// Could not be read (its permissions, say): there is an output all the same if the name is a file.
+			return new Output(SharedFile.isRegularFile(path), null);
 		}
+	}
+
+	private static BasicFileAttributes look(Path path) throws IOException {
+		return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	private String owner(TaskFile file, List<Attempt> history, Task before, ResultHeader result) {

@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.spool.MutableClock;
 import dev.spool.watch.WorkspaceWatcher;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,9 @@ class StartupReadsTests {
 	private static final Workspace.Settings SETTINGS = new Workspace.Settings(false, 1 << 20, 3);
 
 	private static final int TASKS = 30;
+
+	/** Enough tasks that a listing reads them on several threads. */
+	private static final int MANY = 1_200;
 
 	@TempDir
 	Path root;
@@ -98,14 +104,87 @@ class StartupReadsTests {
 		workspace.close();
 	}
 
-	/** Half the tasks done with a result and a record, half pending; returns the number of records. */
+	@Test
+	void manyTasksAreReadOnReadersOfTheirOwnEachOnce() throws IOException {
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		try {
+			Set<String> readers = ConcurrentHashMap.newKeySet();
+			workspace.index().beforeReading((path) -> readers.add(Thread.currentThread().getName()));
+			int records = writeWorkspace(MANY);
+			TaskReader.Reads reads = workspace.index().reads();
+
+			workspace.index().rescan();
+
+			assertThat(workspace.index().size()).isEqualTo(MANY);
+			assertThat(reads.documents).as("task files read").hasValue(MANY);
+			assertThat(reads.results).as("results read").hasValue(MANY / 2);
+			assertThat(reads.records).as("attempt records read").hasValue(records);
+			assertThat(readers).as("the threads that read").isNotEmpty()
+				.allMatch((name) -> name.startsWith("spool-read-"));
+			for (int n = 1; n <= MANY; n++) {
+				Task task = workspace.index().find(TaskId.of(n)).orElseThrow();
+				assertThat(task.summary()).isEqualTo("Task " + n + ".");
+				assertThat(task.hasOutput()).as(task.id() + " has an output").isEqualTo(n % 2 == 0);
+				assertThat(task.owner()).isEqualTo((n % 2 == 0) ? "agent_b" : null);
+			}
+		}
+		finally {
+			workspace.close();
+		}
+		// Idle, they would wait a minute for more: the readers end once the reading is done.
+		Awaitility.await("no reader left once read")
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> Thread.getAllStackTraces().keySet().stream()
+				.noneMatch((thread) -> thread.getName().startsWith("spool-read-")));
+	}
+
+	@Test
+	void aDoneTasksOutputCountsOnlyWhenItIsAFileAndItsHeaderOnlyWhenItHasOne() throws Exception {
+		writeWorkspace();
+		Instant at = Instant.parse("2026-11-28T09:00:00Z");
+		Path outputs = this.root.resolve("outputs");
+		// task_002: a link to a result whose header names another agent; task_004: a pipe no writer opens;
+		// task_006: a result without a header (an outside agent's), its record telling who finished it.
+		Path elsewhere = Files.writeString(this.root.resolve("elsewhere.md"),
+				new ResultHeader("agent_x", at, at.plusSeconds(1)).prepend("Not this task's.\n"));
+		Files.delete(outputs.resolve("task_002_result.md"));
+		Files.createSymbolicLink(outputs.resolve("task_002_result.md"), elsewhere);
+		Files.delete(outputs.resolve("task_004_result.md"));
+		assertThat(new ProcessBuilder("mkfifo", outputs.resolve("task_004_result.md").toString()).start().waitFor())
+			.isZero();
+		Files.writeString(outputs.resolve("task_006_result.md"), "Written by hand.\n");
+
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		try {
+			Task linked = workspace.index().find(TaskId.of(2)).orElseThrow();
+			assertThat(linked.hasOutput()).as("a link is no output").isFalse();
+			assertThat(linked.owner()).as("told by its record, not the linked header").isEqualTo("agent_b");
+			assertThat(workspace.index().find(TaskId.of(4)).orElseThrow().hasOutput()).as("a pipe is no output")
+				.isFalse();
+			Task byHand = workspace.index().find(TaskId.of(6)).orElseThrow();
+			assertThat(byHand.hasOutput()).isTrue();
+			assertThat(byHand.owner()).isEqualTo("agent_b");
+			assertThat(byHand.completedAt()).as("from its record").isEqualTo(at.plusSeconds(1));
+		}
+		finally {
+			workspace.close();
+		}
+	}
+
 	private int writeWorkspace() throws IOException {
+		return writeWorkspace(TASKS);
+	}
+
+	/** Half the tasks done with a result and a record, half pending; returns the number of records. */
+	private int writeWorkspace(int tasks) throws IOException {
 		Files.createDirectories(this.root.resolve("tasks"));
 		Files.createDirectories(this.root.resolve("outputs"));
 		Files.createDirectories(this.root.resolve(".spool/attempts"));
 		int records = 0;
 		Instant at = Instant.parse("2026-11-28T09:00:00Z");
-		for (int n = 1; n <= TASKS; n++) {
+		for (int n = 1; n <= tasks; n++) {
 			TaskId id = TaskId.of(n);
 			boolean done = n % 2 == 0;
 			Files.writeString(this.root.resolve("tasks/" + id + (done ? "_done.md" : "_pending.md")),
