@@ -367,6 +367,9 @@ public final class TaskIndex {
 			}
 		});
 		known.keySet().stream().filter((id) -> !listed.containsKey(id)).forEach(stale::add);
+		// In the order of their ids, so that the queries' sorted maps take a start's tasks in near order: at 100,000
+		// tasks in the listing's hashed order, their inserts cost the readers three times the CPU.
+		stale.sort(null);
 		// Each update reads without the lock, so a start's thousands of reads share the threads.
 		List<TaskChanged> changes = Collections.synchronizedList(new ArrayList<>());
 		forEachRead(stale, (id) -> {
