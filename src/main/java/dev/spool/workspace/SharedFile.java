@@ -245,7 +245,7 @@ public final class SharedFile implements Closeable {
 	/** Reads from where the last read ended, at most {@code limit} bytes, until the end of the file. */
 	public byte[] read(int limit) throws IOException {
 		// Sized by what the descriptor said of the file, and a byte more to find its end: a file read whole takes
-		// one call that fills all but that byte and one that finds nothing more, rather than 8 KiB steps.
+		// one call that fills all but that byte, rather than 8 KiB steps and one more that finds nothing.
 		long expected = (this.status.kind() == Kind.REGULAR) ? this.status.size() + 1 : READ_STEP;
 		byte[] buffer = new byte[(int) Math.max(0, Math.min(limit, expected))];
 		int length = 0;
@@ -253,11 +253,18 @@ public final class SharedFile implements Closeable {
 			if (length == buffer.length) {
 				buffer = Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(READ_STEP, 2L * buffer.length)));
 			}
-			int read = readSome(buffer, length, buffer.length - length);
+			int asked = buffer.length - length;
+			int read = readSome(buffer, length, asked);
 			if (read < 0) {
 				break;
 			}
 			length += read;
+			// A regular file that gave less than asked, once all it held when opened is in, is at its end: no call
+			// more to be told so. (A filesystem that gives less in the middle of a file, as some FUSE ones do, is
+			// read on.)
+			if (read < asked && this.status.kind() == Kind.REGULAR && length >= this.status.size()) {
+				break;
+			}
 		}
 		return (length == buffer.length) ? buffer : Arrays.copyOf(buffer, length);
 	}
