@@ -396,6 +396,8 @@ public final class TaskIndex {
 		ForkJoinPool readers = new ForkJoinPool(READERS, (pool) -> {
 			ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
 			thread.setName("spool-read-" + thread.getPoolIndex());
+			// Not the system class loader, which cannot see inside a one-file jar: Spool's, as its own threads have.
+			thread.setContextClassLoader(TaskIndex.class.getClassLoader());
 			return thread;
 		}, null, false);
 		try {
