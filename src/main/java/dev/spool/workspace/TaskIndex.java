@@ -55,13 +55,13 @@ public final class TaskIndex {
 	 */
 	public static final Duration SETTLE = WholeFiles.SETTLE;
 
-	/** From how many tasks to read a listing brings up to date that the reads run on several threads (a start, mostly). */
+	/** From how many tasks to read a listing brings up to date that they are read on several threads (a start). */
 	private static final int PARALLEL_READS = 512;
 
 	/**
 	 * How many threads read those: twice the cores, since a read waits for the disk when the files are not in memory
-	 * (after a reboot). At 100,000 tasks on two cores, a start with nothing in memory took 38 s with a reader a core
-	 * and 25 s with two; with everything in memory, the same (8 to 11 s either way).
+	 * (after a reboot). At 100,000 tasks on two cores, a start with nothing in memory took 28 to 38 s with a reader a
+	 * core and 22 to 25 s with two; with everything in memory, the same (8 to 11 s either way).
 	 */
 	private static final int READERS = 2 * Runtime.getRuntime().availableProcessors();
 

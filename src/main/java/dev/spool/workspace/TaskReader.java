@@ -140,17 +140,16 @@ final class TaskReader {
 			boolean known = looked != null && before.fileSize() == looked.size()
 					&& (!reread || looked.lastModifiedTime().toInstant().equals(before.fileModified()));
 			Read read = known ? null : readDocument(path);
-			if (read == null || read.status() == null) {
-				// Kept, or refused at its opening (a link, say): the name's own attributes.
-				BasicFileAttributes attributes = (looked != null) ? looked : look(path);
-				document = known ? before.document() : read.document();
-				modified = attributes.lastModifiedTime().toInstant();
-				size = attributes.size();
-			}
-			else {
-				document = read.document();
+			document = known ? before.document() : read.document();
+			if (read != null && read.status() != null) {
 				modified = read.status().modified();
 				size = read.status().size();
+			}
+			else {
+				// Kept, or refused at its opening (a link, say): the name's own attributes.
+				BasicFileAttributes attributes = (looked != null) ? looked : look(path);
+				modified = attributes.lastModifiedTime().toInstant();
+				size = attributes.size();
 			}
 			readAt = whole.readAt(file, readAt, !known);
 		}

@@ -258,7 +258,6 @@ final class BrowserSupport implements AutoCloseable {
 			.longValue();
 	}
 
-	/** Messages the page logged that point at a problem (script errors, failed loads). */
 	/**
 	 * Whether a console line is a request that lost its connection because Spool stopped under the page: refused
 	 * once Spool no longer listens, reset or closed when it was open as Spool shut down. The page rides these out by
@@ -272,6 +271,7 @@ final class BrowserSupport implements AutoCloseable {
 	private static final Pattern LOST = Pattern.compile(
 			" - Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE)$");
 
+	/** Messages the page logged that point at a problem (script errors, failed loads). */
 	List<String> consoleProblems() {
 		return this.driver.manage()
 			.logs()
