@@ -1,0 +1,34 @@
+package dev.spool.web;
+
+import java.io.StringWriter;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.standard.StandardDialect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ThymeleafScriptsTests {
+
+	@Test
+	void valuesForScriptsAreWrittenByThymeleafItselfNotByAnObjectMapperOfJackson2() {
+		SpringTemplateEngine spools = new SpringTemplateEngine();
+		ThymeleafScripts.scriptsWithoutJackson().postProcessBeforeInitialization(spools, "templateEngine");
+		assertThat(spools.getDialects()).hasSize(1);
+
+		// Jackson 2's module for Optional writes the value inside; Thymeleaf's own serializer writes the bean.
+		assertThat(forScript(new SpringTemplateEngine(), Optional.of(2))).isEqualTo("2");
+		assertThat(forScript(spools, Optional.of(2))).isEqualTo("{\"empty\":false,\"present\":true}");
+	}
+
+	private static String forScript(SpringTemplateEngine engine, Object value) {
+		StringWriter written = new StringWriter();
+		engine.getDialects()
+			.stream()
+			.filter(StandardDialect.class::isInstance)
+			.forEach((dialect) -> ((StandardDialect) dialect).getJavaScriptSerializer().serializeValue(value, written));
+		return written.toString();
+	}
+
+}
