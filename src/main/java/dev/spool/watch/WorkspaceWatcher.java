@@ -260,21 +260,21 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		Path path = this.layout.tasks().resolve(name);
 		switch (event.kind()) {
 			// Only a name that still exists is marked: a mark left on a name gone since would vouch for the next file
-			// that someone creates under it.
+			// that someone creates under it. Names of tasks that are not pending are never marked, nor looked at.
 			case MOVED_IN -> {
-				if (SharedFile.exists(path)) {
+				if (WholeFiles.concerns(name) && SharedFile.exists(path)) {
 					whole.whole(name);
 				}
 			}
 			case CLOSED -> {
-				if (SharedFile.exists(path)) {
+				if (WholeFiles.concerns(name) && SharedFile.exists(path)) {
 					whole.whole(name);
 				}
 				modified.add(name);
 			}
 			case CREATED -> {
 				// A hard link makes a whole file appear with no writer to close it; a new file has one link.
-				if (linkCount(path) > 1) {
+				if (WholeFiles.concerns(name) && linkCount(path) > 1) {
 					whole.whole(name);
 				}
 			}

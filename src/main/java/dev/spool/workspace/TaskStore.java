@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -76,6 +77,12 @@ public final class TaskStore {
 
 	/** Striped locks for {@link #stamping}. */
 	private final Object[] stamping = new Object[64];
+
+	/**
+	 * Tasks a slot of this process is claiming at this moment. Slots woken together take candidates in the same order,
+	 * and all but one would otherwise rename a file that is gone, then look at both names to learn it.
+	 */
+	private final Set<TaskId> claiming = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * A store for tests that follow every call its files make: the staged copies of published answers are removed only
@@ -346,6 +353,22 @@ public final class TaskStore {
 		if (!open) {
 			return Optional.empty();
 		}
+		if (!this.claiming.add(pending.id())) {
+			return Optional.empty();
+		}
+		try {
+			// Moved since the caller looked (the index knows this process's own moves at once): nothing to rename.
+			if (this.index.find(pending.id()).filter((known) -> !known.file().equals(pending)).isPresent()) {
+				return Optional.empty();
+			}
+			return claimNow(pending, agent);
+		}
+		finally {
+			this.claiming.remove(pending.id());
+		}
+	}
+
+	private Optional<Claim> claimNow(TaskFile pending, String agent) {
 		TaskFile claimed = pending.to(TaskState.IN_PROGRESS, AgentNames.require(agent));
 		Instant now = this.clock.instant();
 		if (!rename(pending, claimed, () -> this.taskFiles.claim(pending, claimed))) {

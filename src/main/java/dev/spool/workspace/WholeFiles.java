@@ -148,6 +148,11 @@ public final class WholeFiles {
 		this.alarms.schedule(() -> this.lookAgain.accept(name), SETTLE.toNanos() + 1_000_000, TimeUnit.NANOSECONDS);
 	}
 
+	/** Whether what events say of this name counts: only a pending task's file waits to be known whole. */
+	public static boolean concerns(String name) {
+		return isPending(name);
+	}
+
 	private static boolean isPending(String name) {
 		return TaskFile.parse(name).map((file) -> file.state() == TaskState.PENDING).orElse(false);
 	}

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * A disk that notes every call {@link AtomicFiles} makes, naming files relative to a workspace's root, and fails the
  * calls it is told to as a full or failing disk does, until it is healed.
  */
-final class RecordingDisk implements Disk {
+class RecordingDisk implements Disk {
 
 	/** The calls, as the notes name them. */
 	enum Call {
