@@ -93,6 +93,8 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 		else {
 			watch();
 		}
+		// Only inotify says when it lost events; the echoes of this process's renames are let pass then alone.
+		this.index.echoes().listen(this.fileEvents instanceof Inotify);
 		this.thread = new Thread(this::run, "spool-watcher");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -151,6 +153,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 				}
 				catch (IOException ex) {
 					logger.warn("Lost the file events (" + ex.getMessage() + "); relying on the periodic rescan");
+					this.index.echoes().listen(false);
 					this.fileEvents.release();
 					this.fileEvents = null;
 					this.index.whole().forgetAll();
@@ -197,8 +200,10 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 				continue;
 			}
 			if (this.layout.tasks().equals(folder)) {
-				taskFileEvent(event, modified);
-				taskNames.add(name);
+				if (!isEcho(event)) {
+					taskFileEvent(event, modified);
+					taskNames.add(name);
+				}
 			}
 			else if (this.layout.agents().equals(folder)) {
 				agents = true;
@@ -222,6 +227,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			// Events were dropped, edits of task files among them, which a rescan of names cannot see.
 			logger.info("Missed file events; reading the whole workspace again");
 			this.index.whole().forgetAll();
+			this.index.echoes().forgetAll();
 			this.index.resync();
 			this.events.accept(new AgentsFolderChanged());
 			this.events.accept(new WorkspaceReread());
@@ -251,6 +257,21 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 			return id.isPresent() && this.index.holdsOutput(id.get());
 		}
 		return false;
+	}
+
+	/**
+	 * Whether an event is the echo of this process's own rename of a task file: the index took the move in as it was
+	 * made. A name gone loses what events said of it, as for any other.
+	 */
+	private boolean isEcho(FileEvent event) {
+		boolean appeared = event.kind() == FileEvent.Kind.MOVED_IN || event.kind() == FileEvent.Kind.CREATED;
+		if ((!appeared && event.kind() != FileEvent.Kind.GONE) || !this.index.echoes().isEcho(event.name(), appeared)) {
+			return false;
+		}
+		if (!appeared) {
+			this.index.whole().forget(event.name());
+		}
+		return true;
 	}
 
 	/** Notes what an event says of whether a task file is whole, before the index reads it. */
@@ -300,6 +321,7 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		this.index.echoes().listen(false);
 		Thread running = this.thread;
 		if (running != null) {
 			running.interrupt();

@@ -65,7 +65,7 @@ public final class TaskFiles {
 			throw new TransitionNotAllowedException("an agent may not claim " + from + " as " + to);
 		}
 		allow(Actor.AGENT, from, to);
-		boolean moved = this.files.moveUnflushed(this.layout.task(from), this.layout.task(to));
+		boolean moved = renamed(from, to, () -> this.files.moveUnflushed(this.layout.task(from), this.layout.task(to)));
 		this.index.moved(from, to, moved);
 		return moved;
 	}
@@ -76,7 +76,30 @@ public final class TaskFiles {
 	 */
 	boolean moveUntold(Actor actor, TaskFile from, TaskFile to) throws IOException {
 		allow(actor, from, to);
-		return this.files.move(this.layout.task(from), this.layout.task(to));
+		return renamed(from, to, () -> this.files.move(this.layout.task(from), this.layout.task(to)));
+	}
+
+	/** Makes a rename whose file events the index expects, and forgets them unless it happened. */
+	private boolean renamed(TaskFile from, TaskFile to, Rename rename) throws IOException {
+		RenameEchoes echoes = this.index.echoes();
+		echoes.expect(from, to);
+		boolean moved = false;
+		try {
+			moved = rename.run();
+			return moved;
+		}
+		finally {
+			if (!moved) {
+				echoes.unexpect(from, to);
+			}
+		}
+	}
+
+	@FunctionalInterface
+	private interface Rename {
+
+		boolean run() throws IOException;
+
 	}
 
 	private static void allow(Actor actor, TaskFile from, TaskFile to) {

@@ -124,6 +124,8 @@ public final class TaskIndex {
 	/** Which task files are whole, as events, this process's own writes and settling times tell. */
 	private final WholeFiles whole;
 
+	private final RenameEchoes echoes = new RenameEchoes();
+
 	private final TaskQueries queries = new TaskQueries();
 
 	private final FolderTimes folderTimes;
@@ -153,6 +155,11 @@ public final class TaskIndex {
 
 	public WholeFiles whole() {
 		return this.whole;
+	}
+
+	/** The events this process's own renames of task files cause, which the watcher lets pass. */
+	public RenameEchoes echoes() {
+		return this.echoes;
 	}
 
 	/**
