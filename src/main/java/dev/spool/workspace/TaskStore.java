@@ -344,7 +344,7 @@ public final class TaskStore {
 
 	/**
 	 * Claims a pending task for an agent by renaming its file, or takes back a task that waits for this agent.
-	 * @return the claim, or empty when another agent renamed it first
+	 * @return the claim, or empty when another agent renamed it first or another slot of this process is claiming it
 	 */
 	public Optional<Claim> claim(Task task, String agent) {
 		TaskFile pending = task.file();
