@@ -7,19 +7,21 @@ import org.junit.jupiter.api.Test;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.standard.StandardDialect;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WebTest
 class ThymeleafScriptsTests {
+
+	@Autowired
+	SpringTemplateEngine spools;
 
 	@Test
 	void valuesForScriptsAreWrittenByThymeleafItselfNotByAnObjectMapperOfJackson2() {
-		SpringTemplateEngine spools = new SpringTemplateEngine();
-		ThymeleafScripts.scriptsWithoutJackson().postProcessBeforeInitialization(spools, "templateEngine");
-		assertThat(spools.getDialects()).hasSize(1);
-
 		// Jackson 2's module for Optional writes the value inside; Thymeleaf's own serializer writes the bean.
 		assertThat(forScript(new SpringTemplateEngine(), Optional.of(2))).isEqualTo("2");
-		assertThat(forScript(spools, Optional.of(2))).isEqualTo("{\"empty\":false,\"present\":true}");
+		assertThat(forScript(this.spools, Optional.of(2))).isEqualTo("{\"empty\":false,\"present\":true}");
 	}
 
 	private static String forScript(SpringTemplateEngine engine, Object value) {
