@@ -72,9 +72,9 @@ public final class RenameEchoes {
 		}
 	}
 
-	/** A pending file's arrival is always seen: it tells the watcher that the file is whole. */
+	/** An arrival that tells the watcher a file is whole is always seen. */
 	private static boolean arrivesUnseen(TaskFile to) {
-		return to.state() != TaskState.PENDING;
+		return !WholeFiles.concerns(to.fileName());
 	}
 
 	private static boolean take(Map<String, Integer> expected, String name) {

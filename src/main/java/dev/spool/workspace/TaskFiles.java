@@ -95,8 +95,9 @@ public final class TaskFiles {
 		}
 	}
 
+	/** A rename of a task's file: false when it had moved already. */
 	@FunctionalInterface
-	private interface Rename {
+	interface Rename {
 
 		boolean run() throws IOException;
 

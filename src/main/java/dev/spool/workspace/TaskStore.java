@@ -1052,7 +1052,7 @@ public final class TaskStore {
 		return rename(from, to, () -> this.taskFiles.moveUntold(actor, from, to));
 	}
 
-	private static boolean rename(TaskFile from, TaskFile to, Rename rename) {
+	private static boolean rename(TaskFile from, TaskFile to, TaskFiles.Rename rename) {
 		try {
 			return rename.run();
 		}
@@ -1074,14 +1074,6 @@ public final class TaskStore {
 			logger.warn("Could not record the " + attempt.outcome() + " of " + id + ": " + ex.getMessage());
 			this.index.refresh(id);
 		}
-	}
-
-	/** A rename of a task's file: false when it had moved already. */
-	@FunctionalInterface
-	private interface Rename {
-
-		boolean run() throws IOException;
-
 	}
 
 }

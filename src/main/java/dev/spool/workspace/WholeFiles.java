@@ -74,14 +74,14 @@ public final class WholeFiles {
 
 	/** The file was renamed into the folder, closed after writing, linked, or published by this process. */
 	public void whole(String name) {
-		if (isPending(name)) {
+		if (concerns(name)) {
 			this.marks.put(name, Mark.WHOLE);
 		}
 	}
 
 	/** The file was written to; it is not whole until its writer closes it. */
 	public void writing(String name) {
-		if (isPending(name)) {
+		if (concerns(name)) {
 			this.marks.put(name, Mark.WRITING);
 		}
 	}
@@ -150,10 +150,6 @@ public final class WholeFiles {
 
 	/** Whether what events say of this name counts: only a pending task's file waits to be known whole. */
 	public static boolean concerns(String name) {
-		return isPending(name);
-	}
-
-	private static boolean isPending(String name) {
 		return TaskFile.parse(name).map((file) -> file.state() == TaskState.PENDING).orElse(false);
 	}
 
