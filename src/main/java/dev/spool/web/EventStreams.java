@@ -1,5 +1,6 @@
 package dev.spool.web;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 
 import dev.spool.SpoolProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -59,15 +61,30 @@ class EventStreams implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	@Autowired
 	EventStreams(SpoolProperties properties) {
-		this.capacity = properties.streamBuffer();
-		this.mostPerClient = properties.maxStreamsPerClient();
+		this(properties.streamBuffer(), properties.maxStreamsPerClient(), senders());
+	}
+
+	/**
+	 * @param capacity how many events may wait for one client before it is dropped
+	 * @param mostPerClient how many streams one client address may hold open at once
+	 * @param senders the threads that write to clients; shut down with this
+	 */
+	EventStreams(int capacity, int mostPerClient, ThreadPoolExecutor senders) {
+		this.capacity = capacity;
+		this.mostPerClient = mostPerClient;
+		this.senders = senders;
+		this.keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
+	}
+
+	private static ThreadPoolExecutor senders() {
 		AtomicInteger count = new AtomicInteger();
 		// Unbounded, but each client is queued at most once, while it has events waiting.
-		this.senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> daemon(runnable, "spool-sse-" + count.incrementAndGet()));
-		this.senders.allowCoreThreadTimeOut(true);
-		this.keepAlive.scheduleWithFixedDelay(this::ping, 15, 15, TimeUnit.SECONDS);
+		ThreadPoolExecutor senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (runnable) -> daemon(runnable, "spool-sse-" + count.incrementAndGet()));
+		senders.allowCoreThreadTimeOut(true);
+		return senders;
 	}
 
 	/**
@@ -76,11 +93,17 @@ class EventStreams implements SmartLifecycle {
 	 * ended to make room: a browser does not say when it leaves a page, so the streams of tabs closed or reloaded
 	 * stay counted until a keep-alive meets their closed connections, and refusing the newest would lock a person
 	 * out of their own board; a client that opens streams without end only ever holds the newest few.
+	 * <p>
+	 * Every stream begins with a {@code connected} comment, sent before the handler returns the emitter: Spring MVC
+	 * then writes it, and with it the response's headers, on the request's own thread. Tomcat's headers are not safe
+	 * to touch from two threads, and a sender writing the first event while the client leaves would race Tomcat
+	 * recycling the response (Tomcat's log: {@code NullPointerException} in {@code MimeHeaders.recycle}).
 	 *
 	 * @param address the client's address, as the connection gives it
 	 */
 	SseEmitter open(String address, Consumer<SseEmitter> onClose) {
 		SseEmitter emitter = new SseEmitter(0L);
+		greet(emitter);
 		ClientStream client = new ClientStream(emitter, this.capacity, this.senders, () -> {
 			this.clients.remove(emitter);
 			giveBack(address, emitter);
@@ -148,6 +171,16 @@ class EventStreams implements SmartLifecycle {
 			if (open != null && open.remove(emitter) && open.isEmpty()) {
 				this.perClient.remove(address);
 			}
+		}
+	}
+
+	private static void greet(SseEmitter emitter) {
+		try {
+			emitter.send(comment("connected"));
+		}
+		catch (IOException ex) {
+			// An emitter not yet returned by its handler keeps what it is sent, writing nothing.
+			throw new IllegalStateException("A new event stream could not keep its first event", ex);
 		}
 	}
 

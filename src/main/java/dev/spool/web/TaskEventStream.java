@@ -39,7 +39,6 @@ class TaskEventStream {
 	SseEmitter subscribe(String address) {
 		SseEmitter emitter = this.streams.open(address, this.subscribers::remove);
 		this.subscribers.add(emitter);
-		this.streams.send(emitter, EventStreams.comment("connected"));
 		// Read once the stream is listed: a change counted later is sent on it, one counted earlier is in the version.
 		this.streams.send(emitter, SseEmitter.event()
 			.name("version")
