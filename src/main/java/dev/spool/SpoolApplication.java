@@ -15,6 +15,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class SpoolApplication {
 
 	public static void main(String[] args) {
+		ClassPreloader.start(SpoolApplication.class.getClassLoader());
 		SpringApplication.run(SpoolApplication.class, args);
 	}
 
