@@ -20,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.spool.workspace.AgentsFolderChanged;
 import dev.spool.workspace.RecordName;
+import dev.spool.workspace.RenameEchoes;
 import dev.spool.workspace.SharedFile;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
@@ -264,14 +265,18 @@ public final class WorkspaceWatcher implements SmartLifecycle {
 	 * made. A name gone loses what events said of it, as for any other.
 	 */
 	private boolean isEcho(FileEvent event) {
-		boolean appeared = event.kind() == FileEvent.Kind.MOVED_IN || event.kind() == FileEvent.Kind.CREATED;
-		if ((!appeared && event.kind() != FileEvent.Kind.GONE) || !this.index.echoes().isEcho(event.name(), appeared)) {
-			return false;
-		}
-		if (!appeared) {
-			this.index.whole().forget(event.name());
-		}
-		return true;
+		RenameEchoes echoes = this.index.echoes();
+		return switch (event.kind()) {
+			case MOVED_IN, CREATED -> echoes.isEcho(event.name(), true);
+			case GONE -> {
+				boolean echo = echoes.isEcho(event.name(), false);
+				if (echo) {
+					this.index.whole().forget(event.name());
+				}
+				yield echo;
+			}
+			default -> false;
+		};
 	}
 
 	/** Notes what an event says of whether a task file is whole, before the index reads it. */

@@ -54,7 +54,6 @@ class EventStreamHeadTests {
 		assertThat(result.getResponse().isCommitted()).as("the response's head is sent").isTrue();
 		assertThat(result.getResponse().getContentType()).startsWith("text/event-stream");
 		assertThat(result.getResponse().getContentAsString()).isEqualTo(":connected\n\n");
-		assertThat(this.senders.getQueue()).as("what a sender has to write later").hasSize(0);
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Spool's template engine writes values for scripts with Thymeleaf's own serializer, not Jackson 2's. */
 @WebTest
 class ThymeleafScriptsTests {
 
