@@ -78,7 +78,8 @@ final class AttemptRecords {
 	}
 
 	private void scan(Path folder, Instant since, boolean skipIndexed, List<Entry> found) {
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "task_*.json")) {
+		// RecordName sorts out the names: a glob would match each of them again.
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
 			for (Path path : stream) {
 				Optional<RecordName> name = RecordName.parse(path.getFileName().toString());
 				if (name.isEmpty() || (skipIndexed && this.index.find(name.get().task()).isPresent())

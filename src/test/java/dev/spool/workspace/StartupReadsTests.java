@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,6 +58,36 @@ class StartupReadsTests {
 		}
 		finally {
 			watcher.stop();
+			workspace.close();
+		}
+	}
+
+	@Test
+	void namesThatOnlyLookLikeResultsOrRecordsAreNeitherCountedNorRead() throws IOException {
+		int records = writeWorkspace();
+		// Task 2 is done without its result: a name cut where "_result.md" would end gives its id.
+		Files.delete(this.root.resolve("outputs/task_002_result.md"));
+		for (String name : List.of("task_002_result.mx", "task_001_result.md.partial", "task_001_result.txt",
+				".task_001_result.md.tmp", "task_001_result", "task_x_result.md", "notes_result.md")) {
+			Files.writeString(this.root.resolve("outputs").resolve(name), "not a result\n");
+		}
+		for (String name : List.of("task_001.1.json.tmp", ".task_001.1.json", "task_001.json", "task_001.x.json",
+				"task_001.0.json", "notes.1.json", "task_x.1.json")) {
+			Files.writeString(this.root.resolve(".spool/attempts").resolve(name), "{}");
+		}
+		Workspace workspace = Workspace.open(this.root, SETTINGS, this.clock, (change) -> {
+		});
+		try {
+			TaskReader.Reads reads = workspace.index().reads();
+			Task first = workspace.index().find(TaskId.of(1)).orElseThrow();
+			assertThat(first.hasOutput()).isFalse();
+			assertThat(first.history()).isEmpty();
+			assertThat(workspace.index().find(TaskId.of(2)).orElseThrow().hasOutput()).isFalse();
+			assertThat(reads.results).as("results read").hasValue(TASKS / 2 - 1);
+			assertThat(reads.records).as("attempt records read").hasValue(records);
+			assertThat(reads.recordsMissing).as("records looked for in vain").hasValue(0);
+		}
+		finally {
 			workspace.close();
 		}
 	}

@@ -1,5 +1,8 @@
 package dev.spool.workspace;
 
+import java.util.HashSet;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +30,21 @@ class TaskFileTests {
 	void newIdsArePaddedToThreeDigits() {
 		assertThat(TaskId.of(7).text()).isEqualTo("task_007");
 		assertThat(TaskId.of(1234).text()).isEqualTo("task_1234");
+	}
+
+	@Test
+	void idsAreEqualWhenWrittenAlike() {
+		TaskId seven = TaskId.parse("task_7").orElseThrow();
+		assertThat(seven).isEqualTo(TaskId.parse("task_7").orElseThrow())
+			.hasSameHashCodeAs(TaskId.parse("task_7").orElseThrow())
+			.isEqualTo(new TaskId("task_7", 7))
+			.isNotEqualTo(TaskId.of(7))
+			.isNotEqualTo(new TaskId("task_7", 8))
+			.isNotEqualTo("task_7");
+		assertThat(TaskId.of(7)).isEqualTo(TaskId.parse("task_007").orElseThrow());
+		assertThat(new HashSet<>(List.of(seven, TaskId.of(7), TaskId.parse("task_0007").orElseThrow(),
+				TaskId.parse("task_7").orElseThrow())))
+			.hasSize(3);
 	}
 
 	@Test
