@@ -53,6 +53,35 @@ class TaskQueriesTests {
 			});
 	}
 
+	@Test
+	void finishesAreOrderedByTimeIdPlaceAndStartAndEqualOnlyWhenAllAgree() {
+		Comparator<TaskQueries.Finish> reference = Comparator.comparing(TaskQueries.Finish::at)
+			.thenComparing(TaskQueries.Finish::id)
+			.thenComparingInt(TaskQueries.Finish::index)
+			.thenComparing(TaskQueries.Finish::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()));
+		Random random = new Random(7);
+		List<TaskQueries.Finish> finishes = new ArrayList<>();
+		for (int i = 0; i < 400; i++) {
+			Instant at = BASE.plusSeconds(random.nextInt(3));
+			TaskId id = (random.nextInt(4) == 0) ? TaskId.parse("task_" + random.nextInt(3)).orElseThrow()
+					: TaskId.of(random.nextInt(3));
+			Instant startedAt = (random.nextInt(3) == 0) ? null : BASE.minusSeconds(random.nextInt(2));
+			finishes.add(new TaskQueries.Finish(at, id, random.nextInt(2), startedAt));
+		}
+		finishes.add(TaskQueries.Finish.first(BASE.plusSeconds(1)));
+		for (TaskQueries.Finish a : finishes) {
+			for (TaskQueries.Finish b : finishes) {
+				int order = a.compareTo(b);
+				assertThat(Integer.signum(order)).as("%s against %s", a, b)
+					.isEqualTo(Integer.signum(reference.compare(a, b)));
+				assertThat(a.equals(b)).as("%s equals %s", a, b).isEqualTo(order == 0);
+				if (order == 0) {
+					assertThat(a.hashCode()).isEqualTo(b.hashCode());
+				}
+			}
+		}
+	}
+
 	private static void assertAgrees(TaskQueries queries, Map<TaskId, Task> tasks) {
 		List<Task> newestFirst = tasks.values().stream().sorted(Comparator.comparing(Task::id).reversed()).toList();
 		assertThat(queries.total()).isEqualTo(tasks.size());
