@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
@@ -24,9 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -483,6 +482,9 @@ public final class SharedFile implements Closeable {
 
 		private static final int STATX_BASIC_STATS = 0x7ff;
 
+		/** {@code struct statx}: 256 bytes, its fields at fixed offsets. */
+		private static final int STATX_SIZE = 256;
+
 		private static final long UTIME_OMIT = (1L << 30) - 2;
 
 		private static final byte[] EMPTY_PATH = { 0 };
@@ -508,26 +510,22 @@ public final class SharedFile implements Closeable {
 		}
 
 		private static Status statx(int folder, byte[] path, int flags) throws LastErrorException {
-			try (Memory buffer = new Memory(256)) {
-				buffer.clear();
-				statx(folder, path, flags, STATX_BASIC_STATS, buffer);
-				int mode = buffer.getShort(28) & 0xffff;
-				Identity identity = new Identity(Integer.toUnsignedLong(buffer.getInt(136)),
-						Integer.toUnsignedLong(buffer.getInt(140)), buffer.getLong(32));
-				Instant modified = Instant.ofEpochSecond(buffer.getLong(112), Integer.toUnsignedLong(buffer.getInt(120)));
-				return new Status(Kind.of(mode), buffer.getInt(20), mode & 07777, buffer.getLong(40), identity,
-						modified);
-			}
+			// A Java array, which JNA copies back after the call, read as the kernel wrote it: JNA's Memory cost a
+			// native allocation, a cleaner and a call into native code for each field, three quarters of the look at
+			// each of the 300,000 files that a start on 100,000 tasks opens.
+			byte[] struct = new byte[STATX_SIZE];
+			statx(folder, path, flags, STATX_BASIC_STATS, struct);
+			ByteBuffer buffer = ByteBuffer.wrap(struct).order(ByteOrder.nativeOrder());
+			int mode = buffer.getShort(28) & 0xffff;
+			Identity identity = new Identity(Integer.toUnsignedLong(buffer.getInt(136)),
+					Integer.toUnsignedLong(buffer.getInt(140)), buffer.getLong(32));
+			Instant modified = Instant.ofEpochSecond(buffer.getLong(112), Integer.toUnsignedLong(buffer.getInt(120)));
+			return new Status(Kind.of(mode), buffer.getInt(20), mode & 07777, buffer.getLong(40), identity, modified);
 		}
 
 		static void setModified(int fd, Instant time) throws LastErrorException {
-			try (Memory times = new Memory(32)) {
-				times.setLong(0, 0);
-				times.setLong(8, UTIME_OMIT);
-				times.setLong(16, time.getEpochSecond());
-				times.setLong(24, time.getNano());
-				futimens(fd, times);
-			}
+			// Two timespecs, each two 64-bit fields on the 64-bit Linux this is bound on: access left as it is.
+			futimens(fd, new long[] { 0, UTIME_OMIT, time.getEpochSecond(), time.getNano() });
 		}
 
 		public static void closeQuietly(int fd) {
@@ -546,10 +544,10 @@ public final class SharedFile implements Closeable {
 		/** {@code ssize_t} and {@code size_t} as Java's long: bound only on 64-bit Linux (see {@link #bind}). */
 		static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
-		private static native int statx(int folder, byte[] path, int flags, int mask, Pointer buffer)
+		private static native int statx(int folder, byte[] path, int flags, int mask, byte[] buffer)
 				throws LastErrorException;
 
-		private static native int futimens(int fd, Pointer times) throws LastErrorException;
+		private static native int futimens(int fd, long[] times) throws LastErrorException;
 
 		static native int geteuid();
 
