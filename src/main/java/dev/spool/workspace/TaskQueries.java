@@ -361,13 +361,13 @@ public final class TaskQueries {
 		@Override
 		public boolean equals(Object other) {
 			return this == other || (other instanceof Finish finish && this.index == finish.index
-					&& this.at.equals(finish.at) && this.id.equals(finish.id)
+					&& Objects.equals(this.at, finish.at) && Objects.equals(this.id, finish.id)
 					&& Objects.equals(this.startedAt, finish.startedAt));
 		}
 
 		@Override
 		public int hashCode() {
-			return (31 * this.id.hashCode() + this.at.hashCode()) * 31 + this.index;
+			return (31 * Objects.hashCode(this.id) + Objects.hashCode(this.at)) * 31 + this.index;
 		}
 
 	}
