@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * one a line, to {@code <tally>};</li>
  * <li>{@code create <root> <count> <tally> <ready> <go>}: creates tasks and writes their ids to {@code <tally>}.</li>
  * </ul>
- * Both create {@code <ready>} once the workspace is open and wait for {@code <go>} to exist before they start, so
- * that the processes really overlap. Exit status 0 means every step went as the protocol promises.
+ * Both create {@code <ready>} once the workspace is open (a draining one after a warm-up on a scratch workspace beside
+ * its tally) and wait for {@code <go>} to exist before they start, so that the processes really overlap. Exit status 0 means every step went as the protocol promises.
  */
 final class ClaimRaceWorker {
 
@@ -29,6 +29,9 @@ final class ClaimRaceWorker {
 
 	/** How often a claiming loop rescans even when it has work, as the service's watcher does. */
 	static final Duration RESCAN_INTERVAL = Duration.ofMillis(100);
+
+	/** Tasks a child claims and completes on a scratch workspace of its own before it says it is ready. */
+	private static final int WARM_UP_TASKS = 300;
 
 	/** How long a child waits for the go signal. */
 	static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -44,6 +47,7 @@ final class ClaimRaceWorker {
 				String agent = args[2];
 				Path tally = Path.of(args[3]);
 				Workspace workspace = open(root);
+				warmUp(agent, tally.resolveSibling(agent + ".warm-up"));
 				signalAndWait(Path.of(args[4]), Path.of(args[5]));
 				Tally result = drain(workspace, agent, Long.parseLong(args[6]), Integer.parseInt(args[7]),
 						Duration.ofSeconds(1));
@@ -74,6 +78,24 @@ final class ClaimRaceWorker {
 			System.exit(2);
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * Claims and completes tasks of a scratch workspace of this process's own before the race, so that its claims in
+	 * the race run as warm as those of the test's JVM, which has run many tests before this one: cold, the children's
+	 * first claims came after the parent had taken nearly every task, and the race the test is about did not happen.
+	 */
+	private static void warmUp(String agent, Path scratch) throws IOException, InterruptedException {
+		Workspace workspace = open(scratch);
+		try {
+			for (int i = 0; i < WARM_UP_TASKS; i++) {
+				workspace.store().create(NewTask.of("warm-up #" + i));
+			}
+			drain(workspace, agent, 0, WARM_UP_TASKS, Duration.ofSeconds(1));
+		}
+		finally {
+			workspace.close();
+		}
 	}
 
 	static Workspace open(Path root) throws IOException {
