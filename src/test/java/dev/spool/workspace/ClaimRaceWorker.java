@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code create <root> <count> <tally> <ready> <go>}: creates tasks and writes their ids to {@code <tally>}.</li>
  * </ul>
  * Both create {@code <ready>} once the workspace is open (a draining one after a warm-up on a scratch workspace beside
- * its tally) and wait for {@code <go>} to exist before they start, so that the processes really overlap. Exit status 0 means every step went as the protocol promises.
+ * its tally) and wait for {@code <go>} to exist before they start, so that the processes really overlap. Exit status 0
+ * means every step went as the protocol promises.
  */
 final class ClaimRaceWorker {
 
