@@ -663,6 +663,13 @@ public final class TaskStore {
 	 * @return the state the task went to, or empty when the file had already moved
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
+		// A claim whose pending name is still there is a link-and-unlink claim (a shell agent's) that stopped between
+		// its two steps: one file, two names. It is left to repairInterruptedMoves, which keeps the claim once the
+		// names have been still for a minute; stamped here at every sweep, the file's change time never got that old,
+		// and the task stayed stuck with both names.
+		if (SharedFile.exists(this.layout.task(inProgress.to(TaskState.PENDING, null)))) {
+			return Optional.empty();
+		}
 		unstamp(inProgress);
 		return giveBack(Actor.RECOVERY, inProgress, Attempt.Outcome.STALE, null, reason, null);
 	}

@@ -58,6 +58,30 @@ class InterruptedMovesTests {
 	}
 
 	@Test
+	void aClaimKilledBetweenLinkAndUnlinkIsNotStampedByTheSweepSoThatTheRepairCanFinishIt() throws Exception {
+		Workspace workspace = open(Clock.systemUTC());
+		Task task = workspace.store().create(NewTask.of("q"));
+		// A shell agent's claim: the in-progress name linked, and the agent killed before it unlinked the pending one.
+		Path claimed = task("task_001_inprogress_agent_a.md");
+		Files.createLink(claimed, task(task.file().fileName()));
+		Object changed = Files.getAttribute(claimed, "unix:ctime");
+		Thread.sleep(20);
+
+		TaskFile inProgress = TaskFile.parse("task_001_inprogress_agent_a.md").orElseThrow();
+		for (int sweep = 0; sweep < 3; sweep++) {
+			assertThat(workspace.store().requeueStale(inProgress, "no heartbeat")).isEmpty();
+		}
+
+		assertThat(Files.getAttribute(claimed, "unix:ctime")).as("the file's change time, which the repair waits on")
+			.isEqualTo(changed);
+		assertThat(taskNames()).containsExactly("task_001_inprogress_agent_a.md", "task_001_pending.md");
+		Workspace later = open(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
+		assertThat(taskNames()).containsExactly("task_001_inprogress_agent_a.md");
+		assertThat(later.store().requeueStale(inProgress, "no heartbeat")).hasValue(TaskState.PENDING);
+		assertThat(taskNames()).containsExactly("task_001_pending.md");
+	}
+
+	@Test
 	void twoFilesThatShareAnIdAreNotOneFileAndAreLeftAlone() throws IOException {
 		Files.createDirectories(this.root.resolve("tasks"));
 		Files.writeString(task("task_005_pending.md"), "one");
