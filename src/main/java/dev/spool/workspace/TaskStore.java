@@ -660,7 +660,7 @@ public final class TaskStore {
 	/**
 	 * Takes back a claim whose heartbeat went quiet: exactly this in-progress file is renamed, so an agent that is
 	 * only late finds its claim gone when it tries to complete.
-	 * @return the state the task went to, or empty when the file had already moved
+	 * @return the state the task went to, or empty when the file had already moved or still has its pending name too
 	 */
 	public Optional<TaskState> requeueStale(TaskFile inProgress, String reason) {
 		// A claim whose pending name is still there is a link-and-unlink claim (a shell agent's) that stopped between

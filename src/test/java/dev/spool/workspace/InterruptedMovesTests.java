@@ -65,6 +65,7 @@ class InterruptedMovesTests {
 		Path claimed = task("task_001_inprogress_agent_a.md");
 		Files.createLink(claimed, task(task.file().fileName()));
 		Object changed = Files.getAttribute(claimed, "unix:ctime");
+		// Past the kernel's coarse clock tick, so that a stamp by the sweeps would show in the change time.
 		Thread.sleep(20);
 
 		TaskFile inProgress = TaskFile.parse("task_001_inprogress_agent_a.md").orElseThrow();
