@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +32,7 @@ class ShellAgentQuietTests {
 	void stopTheAgent() throws Exception {
 		if (this.agent != null) {
 			// Waited for before the folder is removed: a process still writing into it fails the removal.
-			List<ProcessHandle> processes = new ArrayList<>(List.of(this.agent.toHandle()));
-			processes.addAll(this.agent.descendants().toList());
-			// The agent first, which alone starts new processes.
-			processes.forEach(ProcessHandle::destroyForcibly);
-			for (ProcessHandle process : processes) {
-				process.onExit().get(10, TimeUnit.SECONDS);
-			}
+			ProcessGroup.kill(this.agent);
 		}
 	}
 
@@ -63,7 +55,7 @@ class ShellAgentQuietTests {
 			.redirectErrorStream(true)
 			.redirectOutput(this.folder.resolve("agent.log").toFile());
 		builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-		this.agent = builder.start();
+		this.agent = ProcessGroup.start(builder);
 		await().atMost(PATIENCE).until(() -> Files.exists(workspace.resolve("tasks/task_001_inprogress_shellbot.md")));
 
 		Path marker = Files.createFile(workspace.resolve("agents/shellbot.quiet"));

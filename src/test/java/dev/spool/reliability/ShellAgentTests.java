@@ -112,9 +112,10 @@ class ShellAgentTests {
 	}
 
 	@AfterEach
-	void stopCopiesAndReadTheLog() {
-		this.copies.forEach((copy) -> copy.descendants().forEach(ProcessHandle::destroyForcibly));
-		this.copies.forEach(Process::destroyForcibly);
+	void stopCopiesAndReadTheLog() throws Exception {
+		for (Process copy : this.copies) {
+			ProcessGroup.kill(copy);
+		}
 		List<String> errors = spool.logText().lines().filter((line) -> line.contains(" ERROR ")).toList();
 		List<String> fresh = errors.subList(errorLinesSeen, errors.size());
 		errorLinesSeen = errors.size();
@@ -170,8 +171,7 @@ class ShellAgentTests {
 		String killedTask = createTasks("killed", 1, "").keySet().iterator().next();
 		Process killed = copy("killed", "killed", "3");
 		awaitFile(killedTask + "_inprogress_killed.md");
-		killed.descendants().forEach(ProcessHandle::destroyForcibly);
-		killed.destroyForcibly();
+		ProcessGroup.kill(killed);
 		copy("killed", "survivor", "0.1");
 		awaitDone(killedTask);
 		assertOneResult(killedTask, "killed", prompt(killedTask), "survivor");
@@ -210,7 +210,7 @@ class ShellAgentTests {
 
 			assertThat(copy.waitFor(10, TimeUnit.SECONDS)).as("round %d: the copy stopped with SIGTERM has ended", round)
 				.isTrue();
-			copy.descendants().forEach(ProcessHandle::destroyForcibly);
+			ProcessGroup.kill(copy);
 			assertThat(workspace.resolve("tasks/" + id + "_pending.md")).as("round %d: given back", round).exists();
 		}
 	}
@@ -366,9 +366,8 @@ class ShellAgentTests {
 		builder.environment().put("PATH", folder.resolve("bin") + ":" + System.getenv("PATH"));
 		builder.environment().put("SPOOL_HEARTBEAT_MS", "300");
 		builder.environment().putAll(environment);
-		Process process = builder.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("snippet.log").toFile()))
-			.start();
+		Process process = ProcessGroup.start(builder.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("snippet.log").toFile())));
 		this.copies.add(process);
 		return process;
 	}
@@ -504,9 +503,8 @@ class ShellAgentTests {
 		ProcessBuilder builder = new ProcessBuilder("bash", AGENT.toString(), workspace.toString(), agent, "bash", "-c",
 				COMMAND, name, pause);
 		builder.environment().put("SPOOL_HEARTBEAT_MS", "300");
-		Process process = builder.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve(name + ".log").toFile()))
-			.start();
+		Process process = ProcessGroup.start(builder.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve(name + ".log").toFile())));
 		this.copies.add(process);
 		return process;
 	}
