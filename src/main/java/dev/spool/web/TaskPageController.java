@@ -189,7 +189,9 @@ class TaskPageController {
 	private static String describe(Attempt attempt) {
 		String by = (attempt.by() != null) ? " by " + attempt.by() : "";
 		return switch (attempt.outcome()) {
-			case DONE -> Boolean.TRUE.equals(attempt.review()) ? "answered; the answer went to review" : "done";
+			case DONE -> Boolean.TRUE.equals(attempt.unpublished())
+					? "answered, but a result already in outputs/ was kept instead of this answer"
+					: Boolean.TRUE.equals(attempt.review()) ? "answered; the answer went to review" : "done";
 			case ERROR -> "attempt failed";
 			case STALE -> "taken back (no heartbeat)";
 			case CANCELLED -> "cancelled" + by;

@@ -21,10 +21,12 @@ import java.util.List;
  * by hand), or null
  * @param note what the reviewer wrote when rejecting an answer, or null
  * @param review on a {@code DONE} record, true when the answer went to review rather than straight to done; else null
+ * @param unpublished on a {@code DONE} record, true when the agent's answer was not published because a result was
+ * already in {@code outputs/} (another's, whose header says who finished the task); else null
  */
 public record Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
 		String model, Boolean offline, TokenUsage tokens, List<String> warnings, String by, String note,
-		Boolean review) {
+		Boolean review, Boolean unpublished) {
 
 	public Attempt {
 		// Agent and model names repeat across every record: one copy of each.
@@ -32,17 +34,19 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 		model = (model != null) ? model.intern() : null;
 		warnings = (warnings == null || warnings.isEmpty()) ? null : List.copyOf(warnings);
 		review = Boolean.TRUE.equals(review) ? Boolean.TRUE : null;
+		unpublished = Boolean.TRUE.equals(unpublished) ? Boolean.TRUE : null;
 	}
 
 	/** A record of an attempt or an agent's or the sweepers' doing, with these warnings. */
 	public Attempt(int number, Outcome outcome, String agent, Instant startedAt, Instant finishedAt, String error,
 			String model, Boolean offline, TokenUsage tokens, List<String> warnings) {
-		this(number, outcome, agent, startedAt, finishedAt, error, model, offline, tokens, warnings, null, null, null);
+		this(number, outcome, agent, startedAt, finishedAt, error, model, offline, tokens, warnings, null, null, null,
+				null);
 	}
 
 	/** A person's decision on an answer in review: approved, rejected with a note, or cancelled. */
 	static Attempt decision(Outcome outcome, String by, Instant at, String note) {
-		return new Attempt(0, outcome, null, null, at, null, null, null, null, null, by, note, null);
+		return new Attempt(0, outcome, null, null, at, null, null, null, null, null, by, note, null, null);
 	}
 
 	/** A record without warnings. */
@@ -135,13 +139,19 @@ public record Attempt(int number, Outcome outcome, String agent, Instant started
 
 	public Attempt withNumber(int newNumber) {
 		return new Attempt(newNumber, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error, this.model,
-				this.offline, this.tokens, this.warnings, this.by, this.note, this.review);
+				this.offline, this.tokens, this.warnings, this.by, this.note, this.review, this.unpublished);
 	}
 
 	/** The same record with these warnings. */
 	public Attempt withWarnings(List<String> newWarnings) {
 		return new Attempt(this.number, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error,
-				this.model, this.offline, this.tokens, newWarnings, this.by, this.note, this.review);
+				this.model, this.offline, this.tokens, newWarnings, this.by, this.note, this.review, this.unpublished);
+	}
+
+	/** The same {@code DONE} record, saying that its answer was not published: another result was in place. */
+	Attempt asUnpublished() {
+		return new Attempt(this.number, this.outcome, this.agent, this.startedAt, this.finishedAt, this.error,
+				this.model, this.offline, this.tokens, this.warnings, this.by, this.note, this.review, Boolean.TRUE);
 	}
 
 }

@@ -212,7 +212,18 @@ public final class SharedFile implements Closeable {
 	 * before it is done, looked for at every read of a task).
 	 */
 	public static boolean isRegularFile(Path path) {
-		return exists(path) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+		if (!Native.BOUND) {
+			return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+		}
+		// One statx asking for the type alone: a done task's result is looked at so at every read of the task.
+		byte[] struct = new byte[Native.STATX_SIZE];
+		if (Native.Quietly.statx(Native.AT_FDCWD, nativePath(path), Native.AT_SYMLINK_NOFOLLOW, Native.STATX_TYPE,
+				struct) == 0) {
+			return Kind.of(ByteBuffer.wrap(struct).order(ByteOrder.nativeOrder()).getShort(28) & 0xffff) == Kind.REGULAR;
+		}
+		int error = com.sun.jna.Native.getLastError();
+		// As exists: anything but a missing name is asked again the usual way.
+		return error != Native.ENOENT && error != Native.ENOTDIR && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	/** The effective user id of this process, or -1 where the system does not say. */
@@ -482,6 +493,8 @@ public final class SharedFile implements Closeable {
 
 		private static final int STATX_BASIC_STATS = 0x7ff;
 
+		private static final int STATX_TYPE = 0x1;
+
 		/** {@code struct statx}: 256 bytes, its fields at fixed offsets. */
 		private static final int STATX_SIZE = 256;
 
@@ -556,6 +569,16 @@ public final class SharedFile implements Closeable {
 
 		private static native int close(int fd) throws LastErrorException;
 
+		/**
+		 * Calls whose callers expect a missing name and ask errno themselves: JNA's exception, with its stack, would
+		 * cost more than the call.
+		 */
+		private static final class Quietly {
+
+			private static native int statx(int folder, byte[] path, int flags, int mask, byte[] buffer);
+
+		}
+
 		private static boolean bind() {
 			// The flag values above are Linux's on x86-64 and arm64; other systems and machines number them otherwise.
 			if (!Platform.isLinux() || !(Platform.isIntel() && Platform.is64Bit() || Platform.isARM() && Platform.is64Bit())) {
@@ -564,6 +587,7 @@ public final class SharedFile implements Closeable {
 			}
 			try {
 				com.sun.jna.Native.register(Native.class, "c");
+				com.sun.jna.Native.register(Quietly.class, "c");
 				return true;
 			}
 			catch (LinkageError ex) {

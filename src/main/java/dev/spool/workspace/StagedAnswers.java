@@ -95,27 +95,38 @@ final class StagedAnswers {
 	/**
 	 * Links a staged answer into {@code outputs/}, never over an existing result, and removes it from staging once
 	 * the link is flushed, so that a power cut never loses both.
-	 * @return whether this answer is the one in {@code outputs/} now: false when a result was there already (kept),
-	 * or another process published this one first
+	 * @return what became of it
 	 */
-	boolean publish(TaskId id, Path staged) throws IOException {
+	Publication publish(TaskId id, Path staged) throws IOException {
 		Path output = this.layout.output(id);
 		try {
 			this.files.linkUnflushed(staged, output);
 			removeOnceFlushed(staged);
-			return true;
+			return Publication.LINKED;
 		}
 		catch (FileAlreadyExistsException ex) {
 			logger.warn("Kept the existing " + output + "; this attempt's answer stays in " + staged);
-			return false;
+			return Publication.KEPT_ANOTHERS;
 		}
 		catch (NoSuchFileException ex) {
 			// Another process opening the workspace published this committed answer first.
 			if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
 				throw ex;
 			}
-			return false;
+			return Publication.LINKED_BY_ANOTHER;
 		}
+	}
+
+	/** What became of a staged answer when it was published. */
+	enum Publication {
+
+		/** Linked into {@code outputs/}. */
+		LINKED,
+		/** Linked first by another process opening the workspace: the result in {@code outputs/} is this answer. */
+		LINKED_BY_ANOTHER,
+		/** A result was there already, another's, and was kept: this answer stays in staging. */
+		KEPT_ANOTHERS
+
 	}
 
 	/**

@@ -175,11 +175,12 @@ final class TaskReader {
 		ResultHeader written = (listed != null) ? listed.header() : null;
 		boolean outputListed = listed == null || listed.output();
 		boolean done = file.state() == TaskState.DONE;
-		// A done task's output is opened for its header, which also says whether it is a regular file; any other
-		// task's is only looked at.
+		// A done task's output is opened for its header, which also says whether it is a regular file, unless its
+		// last record is the DONE record of that result (written by the agent that linked it, or by Spool from an
+		// outside agent's header), which tells the same owner and time; any other task's output is only looked at.
 		Output output = (!outputListed) ? Output.NONE
 				: (written != null) ? new Output(true, written)
-				: done ? output(id)
+				: (done && !endsInItsDoneRecord(history)) ? output(id)
 				: new Output(SharedFile.isRegularFile(this.layout.output(id)), null);
 		boolean hasOutput = output.regular();
 		Instant createdAt = (document.createdAt() != null) ? document.createdAt()
@@ -248,6 +249,22 @@ final class TaskReader {
 		String prompt = full.prompt();
 		String summary = (prompt.length() > SUMMARY_LENGTH) ? prompt.substring(0, SUMMARY_LENGTH) + "…" : prompt;
 		return full.withPrompt(summary);
+	}
+
+	/**
+	 * Whether the last record that tells (a cut-short attempt's may follow what cut it short) is the DONE record of
+	 * the result in place, naming its agent and time: the owner and completion time of a done task, as the result's
+	 * header says them. Not when the record says that a result already there was kept instead of its answer.
+	 */
+	private static boolean endsInItsDoneRecord(List<Attempt> history) {
+		for (int i = history.size() - 1; i >= 0; i--) {
+			Attempt entry = history.get(i);
+			if (entry.outcome() != Attempt.Outcome.CUT_SHORT) {
+				return entry.outcome() == Attempt.Outcome.DONE && entry.unpublished() == null && entry.agent() != null
+						&& entry.finishedAt() != null;
+			}
+		}
+		return false;
 	}
 
 	/** Whether a task has an output, a regular file, and the header of its result when one was read. */

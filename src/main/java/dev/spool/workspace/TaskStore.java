@@ -505,7 +505,7 @@ public final class TaskStore {
 				}
 				publish(claim, done, renamed, staged, header, new Attempt(0, Attempt.Outcome.DONE, claim.agent(),
 						claim.startedAt(), finished, null, answer.model(), answer.offline(), answer.tokens(), null,
-						null, null, review));
+						null, null, review, null));
 				return true;
 			}
 			finally {
@@ -529,8 +529,14 @@ public final class TaskStore {
 		TaskId id = claim.id();
 		this.index.publishingOutput(id, header);
 		boolean ours;
+		Attempt written = record;
 		try {
-			ours = this.staged.publish(id, staged);
+			StagedAnswers.Publication publication = this.staged.publish(id, staged);
+			ours = publication == StagedAnswers.Publication.LINKED;
+			if (publication == StagedAnswers.Publication.KEPT_ANOTHERS) {
+				// The result's header says who finished the task; the record, that this attempt's answer is not it.
+				written = record.asUnpublished();
+			}
 			if (!ours) {
 				this.index.outputPublished(id);
 			}
@@ -544,11 +550,11 @@ public final class TaskStore {
 			if (renamed) {
 				// A DONE record straight to done is not flushed: the header, flushed with the staged answer before the
 				// commit, holds all it says, and OutsideAnswers makes it again from there if a power cut takes it.
-				appendAfterMove(claim.file(), done, record, record.review() == null);
+				appendAfterMove(claim.file(), done, written, record.review() == null);
 			}
 			else {
 				this.index.moved(claim.file(), done, false);
-				appendQuietly(id, record);
+				appendQuietly(id, written);
 			}
 		}
 		finally {

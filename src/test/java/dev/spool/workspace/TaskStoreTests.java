@@ -240,6 +240,16 @@ class TaskStoreTests {
 		assertThat(held.hasOutput()).isTrue();
 		assertThat(held.owner()).as("whoever wrote the result in outputs/").isEqualTo("outside");
 		assertThat(this.store.readOutput(task.id())).hasValue("an answer from elsewhere");
+		assertThat(held.history()).singleElement()
+			.satisfies((record) -> assertThat(record.outcome()).isEqualTo(Attempt.Outcome.DONE))
+			.satisfies((record) -> assertThat(record.agent()).isEqualTo("agent_a"))
+			.satisfies((record) -> assertThat(record.unpublished()).as("its answer was not published").isTrue());
+		// Read again from the files alone, as after a restart: the result's header still tells, not the record.
+		this.workspace.close();
+		this.workspace = open(this.root);
+		Task read = this.workspace.index().find(task.id()).orElseThrow();
+		assertThat(read.owner()).isEqualTo("outside");
+		assertThat(read.completedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
 	}
 
 	@Test
