@@ -1,8 +1,6 @@
 package dev.spool.budget;
 
 import java.io.IOException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import dev.spool.workspace.Attempt;
 import dev.spool.workspace.AttemptLog;
+import dev.spool.workspace.FolderNames;
 import dev.spool.workspace.RecordName;
 import dev.spool.workspace.TaskId;
 import dev.spool.workspace.TaskIndex;
@@ -79,21 +78,23 @@ final class AttemptRecords {
 
 	private void scan(Path folder, Instant since, boolean skipIndexed, List<Entry> found) {
 		// RecordName sorts out the names: a glob would match each of them again.
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
-			for (Path path : stream) {
-				Optional<RecordName> name = RecordName.parse(path.getFileName().toString());
-				if (name.isEmpty() || (skipIndexed && this.index.find(name.get().task()).isPresent())
-						|| !writtenSince(path, since)) {
-					continue;
+		try {
+			FolderNames.forEach(folder, (text) -> {
+				Optional<RecordName> name = RecordName.parse(text);
+				if (name.isEmpty() || (skipIndexed && this.index.find(name.get().task()).isPresent())) {
+					return;
 				}
-				read(path).ifPresent((record) -> found.add(new Entry(name.get().task(),
-						record.withNumber(name.get().number()))));
-			}
+				Path path = folder.resolve(text);
+				if (writtenSince(path, since)) {
+					read(path).ifPresent((record) -> found.add(new Entry(name.get().task(),
+							record.withNumber(name.get().number()))));
+				}
+			});
 		}
 		catch (NoSuchFileException ex) {
 			// Nothing archived yet.
 		}
-		catch (IOException | DirectoryIteratorException ex) {
+		catch (IOException ex) {
 			logger.warn("Could not list the attempt records in " + folder + ": " + ex.getMessage());
 		}
 	}

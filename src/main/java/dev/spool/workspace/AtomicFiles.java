@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -252,10 +252,15 @@ public final class AtomicFiles {
 	 */
 	public void removeLeftovers(List<Path> folders, Duration olderThan) {
 		for (Path folder : folders) {
-			try (DirectoryStream<Path> temps = Files.newDirectoryStream(folder, AtomicFiles::isTemp)) {
-				Instant cutoff = null;
+			try {
+				List<Path> temps = new ArrayList<>();
+				FolderNames.forEach(folder, (name) -> {
+					if (isTemp(name)) {
+						temps.add(folder.resolve(name));
+					}
+				});
+				Instant cutoff = temps.isEmpty() ? null : Instant.now().plus(folderSkew(folder)).minus(olderThan);
 				for (Path temp : temps) {
-					cutoff = (cutoff != null) ? cutoff : Instant.now().plus(folderSkew(folder)).minus(olderThan);
 					if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
 						Files.deleteIfExists(temp);
 					}
@@ -268,8 +273,7 @@ public final class AtomicFiles {
 	}
 
 	/** Whether a name is one of a temporary file, {@code .<name>.tmp}: tested by hand, in folders of 100,000 names. */
-	private static boolean isTemp(Path path) {
-		String name = path.getFileName().toString();
+	private static boolean isTemp(String name) {
 		return name.length() > ".tmp".length() && name.startsWith(".") && name.endsWith(".tmp");
 	}
 

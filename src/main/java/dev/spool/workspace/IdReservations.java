@@ -1,7 +1,6 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,12 +35,8 @@ final class IdReservations {
 
 	/** Reads the highest id reserved so far. */
 	void load() throws IOException {
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.reservations())) {
-			for (Path path : stream) {
-				TaskId.parse(path.getFileName().toString())
-					.ifPresent((id) -> this.highestReserved.accumulateAndGet(id.number(), Math::max));
-			}
-		}
+		FolderNames.forEach(this.layout.reservations(), (name) -> TaskId.parse(name)
+			.ifPresent((id) -> this.highestReserved.accumulateAndGet(id.number(), Math::max)));
 	}
 
 	/** Reserves the next id; its reservation is flushed before it is handed out. */

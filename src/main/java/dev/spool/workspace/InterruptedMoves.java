@@ -1,7 +1,6 @@
 package dev.spool.workspace;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -116,16 +115,12 @@ final class InterruptedMoves {
 		// tasks a sorted map of a list an id cost a tenth of a second of the start.
 		Map<TaskId, TaskFile> first = new HashMap<>();
 		Map<TaskId, List<TaskFile>> byId = new TreeMap<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
-			for (Path path : stream) {
-				TaskFile.parse(path.getFileName().toString()).ifPresent((file) -> {
-					TaskFile earlier = first.putIfAbsent(file.id(), file);
-					if (earlier != null) {
-						byId.computeIfAbsent(file.id(), (id) -> new ArrayList<>(List.of(earlier))).add(file);
-					}
-				});
+		FolderNames.forEach(this.layout.tasks(), (name) -> TaskFile.parse(name).ifPresent((file) -> {
+			TaskFile earlier = first.putIfAbsent(file.id(), file);
+			if (earlier != null) {
+				byId.computeIfAbsent(file.id(), (id) -> new ArrayList<>(List.of(earlier))).add(file);
 			}
-		}
+		}));
 		return byId;
 	}
 

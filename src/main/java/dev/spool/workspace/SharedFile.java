@@ -384,7 +384,7 @@ public final class SharedFile implements Closeable {
 		return new Status(kind, -1, mode, attributes.size(), null, attributes.lastModifiedTime().toInstant());
 	}
 
-	private static IOException exception(Path path, LastErrorException ex) {
+	static IOException exception(Path path, LastErrorException ex) {
 		String reason = reason(ex);
 		return switch (ex.getErrorCode()) {
 			case Native.ENOENT, Native.ENOTDIR -> new NoSuchFileException(path.toString(), null, reason);

@@ -348,9 +348,8 @@ public final class TaskIndex {
 		listOutputs(listed);
 		countRecords(listed);
 		Set<String> straysSeen = new HashSet<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.tasks())) {
-			for (Path path : stream) {
-				String name = path.getFileName().toString();
+		try {
+			FolderNames.forEach(this.layout.tasks(), (name) -> {
 				Optional<TaskFile> file = TaskFile.parse(name);
 				if (file.isPresent()) {
 					listed.computeIfAbsent(file.get().id(), (id) -> new Listing()).name(name);
@@ -359,9 +358,9 @@ public final class TaskIndex {
 					straysSeen.add(name);
 					reportStray(name);
 				}
-			}
+			});
 		}
-		catch (IOException | DirectoryIteratorException ex) {
+		catch (IOException ex) {
 			logger.warn("Could not list " + this.layout.tasks() + ": " + ex.getMessage());
 			return;
 		}
@@ -500,14 +499,13 @@ public final class TaskIndex {
 		String suffix = "_result.md";
 		// Names are sorted out here rather than by a glob, whose pattern a listing of 100,000 names matched each
 		// time at a third of the listing's cost.
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.outputs())) {
-			for (Path path : stream) {
-				String name = path.getFileName().toString();
+		try {
+			FolderNames.forEach(this.layout.outputs(), (name) -> {
 				if (name.endsWith(suffix)) {
 					TaskId.parse(name.substring(0, name.length() - suffix.length()))
 						.ifPresent((id) -> listed.computeIfAbsent(id, (key) -> new Listing()).output = true);
 				}
-			}
+			});
 		}
 		catch (IOException ex) {
 			logger.warn("Could not list " + this.layout.outputs() + ": " + ex.getMessage());
@@ -516,11 +514,9 @@ public final class TaskIndex {
 
 	/** Counts each task's attempt records, from the names {@code <id>.<number>.json}. */
 	private void countRecords(Map<TaskId, Listing> listed) {
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.layout.attempts())) {
-			for (Path path : stream) {
-				RecordName.parse(path.getFileName().toString())
-					.ifPresent((record) -> listed.computeIfAbsent(record.task(), (key) -> new Listing()).records++);
-			}
+		try {
+			FolderNames.forEach(this.layout.attempts(), (name) -> RecordName.parse(name)
+				.ifPresent((record) -> listed.computeIfAbsent(record.task(), (key) -> new Listing()).records++));
 		}
 		catch (IOException ex) {
 			logger.warn("Could not list " + this.layout.attempts() + ": " + ex.getMessage());
