@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -97,10 +99,18 @@ public final class Workspace {
 				settings.maxAttempts(), settings.delegation());
 		reviews.set(store.reviews());
 		TaskFiles taskFiles = store.taskFiles();
+		// The owners the manifest remembers are read meanwhile, on a thread of their own: at 100,000 tasks the
+		// manifest is some 20 MB of JSON, read while this thread clears leftovers, repairs and lists.
+		CompletableFuture<Map<TaskId, String>> owners = CompletableFuture
+			.supplyAsync(() -> extensions.owners().read(layout), (read) -> {
+				Thread thread = new Thread(read, "spool-owners");
+				thread.setDaemon(true);
+				thread.start();
+			});
 		files.removeLeftovers(layout.foldersWithTemporaryFiles(), LEFTOVER_AGE);
 		new InterruptedMoves(layout, taskFiles).repair(() -> clock.instant().plus(files.folderSkew(layout.tasks())), LEFTOVER_AGE);
 		store.loadReservations();
-		index.rememberOwners(extensions.owners().read(layout));
+		index.rememberOwners(owners.join());
 		index.rescan();
 		index.rememberedOwnersServed();
 		store.recoverStagedAnswers();
