@@ -62,7 +62,7 @@ public final class FolderNames {
 					SharedFile.Native.O_RDONLY | Getdents.O_DIRECTORY | SharedFile.Native.O_CLOEXEC);
 		}
 		catch (LastErrorException ex) {
-			throw (ex.getErrorCode() == Getdents.ENOTDIR) ? new NotDirectoryException(folder.toString())
+			throw (ex.getErrorCode() == SharedFile.Native.ENOTDIR) ? new NotDirectoryException(folder.toString())
 					: SharedFile.exception(folder, ex);
 		}
 		try {
@@ -111,8 +111,6 @@ public final class FolderNames {
 
 		/** Linux's value on x86-64; arm64 numbers it otherwise. */
 		static final int O_DIRECTORY = Platform.isARM() ? 040000 : 0200000;
-
-		static final int ENOTDIR = 20;
 
 		static final boolean BOUND = bind();
 

@@ -100,7 +100,7 @@ public final class Workspace {
 		reviews.set(store.reviews());
 		TaskFiles taskFiles = store.taskFiles();
 		// The owners the manifest remembers are read meanwhile, on a thread of their own: at 100,000 tasks the
-		// manifest is some 20 MB of JSON, read while this thread clears leftovers, repairs and lists.
+		// manifest is some 20 MB of JSON, read while this thread clears leftovers, repairs moves and loads the ids.
 		CompletableFuture<Map<TaskId, String>> owners = CompletableFuture
 			.supplyAsync(() -> extensions.owners().read(layout), (read) -> {
 				Thread thread = new Thread(read, "spool-owners");
