@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -399,9 +400,11 @@ public final class TaskIndex {
 			ids.forEach(read);
 			return;
 		}
+		// Numbered here: a worker's pool index is not known until it runs, so each would be spool-read-0.
+		AtomicInteger made = new AtomicInteger();
 		ForkJoinPool readers = new ForkJoinPool(READERS, (pool) -> {
 			ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-			thread.setName("spool-read-" + thread.getPoolIndex());
+			thread.setName("spool-read-" + made.incrementAndGet());
 			// Not the system class loader, which cannot see inside a one-file jar: Spool's, as its own threads have.
 			thread.setContextClassLoader(TaskIndex.class.getClassLoader());
 			return thread;

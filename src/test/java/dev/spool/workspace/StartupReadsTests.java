@@ -156,8 +156,8 @@ class StartupReadsTests {
 			assertThat(reads.documents).as("task files read").hasValue(MANY);
 			assertThat(reads.results).as("results read").hasValue(unrecorded(MANY));
 			assertThat(reads.records).as("attempt records read").hasValue(records);
-			assertThat(readers).as("the threads that read").isNotEmpty()
-				.allMatch((name) -> name.startsWith("spool-read-"));
+			assertThat(readers).as("the threads that read, numbered from 1").isNotEmpty()
+				.allMatch((name) -> name.matches("spool-read-[1-9][0-9]*"));
 			for (int n = 1; n <= MANY; n++) {
 				Task task = workspace.index().find(TaskId.of(n)).orElseThrow();
 				assertThat(task.summary()).isEqualTo("Task " + n + ".");
