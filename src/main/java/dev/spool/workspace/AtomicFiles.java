@@ -259,7 +259,11 @@ public final class AtomicFiles {
 						temps.add(folder.resolve(name));
 					}
 				});
-				Instant cutoff = temps.isEmpty() ? null : Instant.now().plus(folderSkew(folder)).minus(olderThan);
+				if (temps.isEmpty()) {
+					// No file made in the folder to learn its clock.
+					continue;
+				}
+				Instant cutoff = Instant.now().plus(folderSkew(folder)).minus(olderThan);
 				for (Path temp : temps) {
 					if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
 						Files.deleteIfExists(temp);

@@ -216,10 +216,9 @@ public final class SharedFile implements Closeable {
 			return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
 		}
 		// One statx asking for the type alone: a done task's result is looked at so at every read of the task.
-		byte[] struct = new byte[Native.STATX_SIZE];
-		if (Native.Quietly.statx(Native.AT_FDCWD, nativePath(path), Native.AT_SYMLINK_NOFOLLOW, Native.STATX_TYPE,
-				struct) == 0) {
-			return Kind.of(ByteBuffer.wrap(struct).order(ByteOrder.nativeOrder()).getShort(28) & 0xffff) == Kind.REGULAR;
+		Kind kind = Native.kindAt(path);
+		if (kind != null) {
+			return kind == Kind.REGULAR;
 		}
 		int error = com.sun.jna.Native.getLastError();
 		// As exists: anything but a missing name is asked again the usual way.
@@ -498,6 +497,9 @@ public final class SharedFile implements Closeable {
 		/** {@code struct statx}: 256 bytes, its fields at fixed offsets. */
 		private static final int STATX_SIZE = 256;
 
+		/** Where {@code stx_mode}, type and permissions, is in it. */
+		private static final int MODE_AT = 28;
+
 		private static final long UTIME_OMIT = (1L << 30) - 2;
 
 		private static final byte[] EMPTY_PATH = { 0 };
@@ -529,11 +531,23 @@ public final class SharedFile implements Closeable {
 			byte[] struct = new byte[STATX_SIZE];
 			statx(folder, path, flags, STATX_BASIC_STATS, struct);
 			ByteBuffer buffer = ByteBuffer.wrap(struct).order(ByteOrder.nativeOrder());
-			int mode = buffer.getShort(28) & 0xffff;
+			int mode = buffer.getShort(MODE_AT) & 0xffff;
 			Identity identity = new Identity(Integer.toUnsignedLong(buffer.getInt(136)),
 					Integer.toUnsignedLong(buffer.getInt(140)), buffer.getLong(32));
 			Instant modified = Instant.ofEpochSecond(buffer.getLong(112), Integer.toUnsignedLong(buffer.getInt(120)));
 			return new Status(Kind.of(mode), buffer.getInt(20), mode & 07777, buffer.getLong(40), identity, modified);
+		}
+
+		/**
+		 * What the name is, a link not followed, from a statx that asks for the type alone; null when the call failed,
+		 * errno saying why.
+		 */
+		static Kind kindAt(Path path) {
+			byte[] struct = new byte[STATX_SIZE];
+			if (Quietly.statx(AT_FDCWD, nativePath(path), AT_SYMLINK_NOFOLLOW, STATX_TYPE, struct) != 0) {
+				return null;
+			}
+			return Kind.of(ByteBuffer.wrap(struct).order(ByteOrder.nativeOrder()).getShort(MODE_AT) & 0xffff);
 		}
 
 		static void setModified(int fd, Instant time) throws LastErrorException {

@@ -252,19 +252,27 @@ final class TaskReader {
 	}
 
 	/**
-	 * Whether the last record that tells (a cut-short attempt's may follow what cut it short) is the DONE record of
-	 * the result in place, naming its agent and time: the owner and completion time of a done task, as the result's
-	 * header says them. Not when the record says that a result already there was kept instead of its answer.
+	 * Whether the last record that tells is the DONE record of the result in place, naming its agent and time: the
+	 * owner and completion time of a done task, as the result's header says them. Not when the record says that a
+	 * result already there was kept instead of its answer.
 	 */
 	private static boolean endsInItsDoneRecord(List<Attempt> history) {
+		Attempt last = lastTelling(history);
+		return last != null && last.outcome() == Attempt.Outcome.DONE && last.unpublished() == null
+				&& last.agent() != null && last.finishedAt() != null;
+	}
+
+	/**
+	 * The last record that says how the task ended, or null: a cut-short attempt's record comes after the record of
+	 * what cut it short (a cancel), and the latter tells.
+	 */
+	private static Attempt lastTelling(List<Attempt> history) {
 		for (int i = history.size() - 1; i >= 0; i--) {
-			Attempt entry = history.get(i);
-			if (entry.outcome() != Attempt.Outcome.CUT_SHORT) {
-				return entry.outcome() == Attempt.Outcome.DONE && entry.unpublished() == null && entry.agent() != null
-						&& entry.finishedAt() != null;
+			if (history.get(i).outcome() != Attempt.Outcome.CUT_SHORT) {
+				return history.get(i);
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/** Whether a task has an output, a regular file, and the header of its result when one was read. */
@@ -353,10 +361,8 @@ final class TaskReader {
 		if (result != null && result.finishedAt() != null) {
 			return result.finishedAt();
 		}
-		// A cut-short attempt's record comes after the record of what cut it short (a cancel): the latter tells.
-		List<Attempt> told = history.stream().filter((entry) -> entry.outcome() != Attempt.Outcome.CUT_SHORT).toList();
-		if (!told.isEmpty()) {
-			Attempt last = told.get(told.size() - 1);
+		Attempt last = lastTelling(history);
+		if (last != null) {
 			boolean describesThisState = switch (file.state()) {
 				case DONE -> last.outcome() == Attempt.Outcome.DONE;
 				case FAILED -> last.outcome().isAttempt();

@@ -73,9 +73,9 @@ class WorkspaceJsonTests {
 				assertThat(ours).as(text).isNotNull().hasSameClassAs(theirs);
 			}
 		}
+		// Refused by the record itself, then by Jackson's own way, as the loop found it refused by both.
 		assertThatThrownBy(() -> WorkspaceJson.MAPPER.readValue("{\"outcome\": \"DONE\", \"warnings\": [\"a\", null]}",
-				Attempt.class))
-			.as("a null warning, which the record refuses").isNotNull();
+				Attempt.class));
 	}
 
 }
