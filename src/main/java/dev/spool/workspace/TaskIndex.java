@@ -792,11 +792,22 @@ public final class TaskIndex {
 			}
 			tracked.names = Tracked.kept(now);
 			tracked.begun = ++this.updates;
-			update = new Update(id, now, tracked.begun, held, reread, listed, recorded);
+			update = new Update(id, known, now, tracked.begun, held, reread, listed, recorded);
 		}
 		try {
 			Read read = read(update);
 			synchronized (this.lock) {
+				// The move's own updates (AS_KNOWN) tell where a task this process moves went; other looks wait.
+				if (read.task() == null && hint != AS_KNOWN && waitsForOwnMove(update)) {
+					Tracked tracked = this.tracked.get(id);
+					if (tracked != null && update.number() > tracked.applied) {
+						tracked.applied = update.number();
+						if (tracked.begun == update.number()) {
+							tracked.names = update.namesBefore();
+						}
+					}
+					return;
+				}
 				apply(update, read, changes);
 			}
 		}
@@ -812,6 +823,23 @@ public final class TaskIndex {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether a task this look found gone is being moved by this process: the look began before the move and saw its
+	 * rename, not the task leave. Then nothing is taken from it (the move tells the index where the task went as it
+	 * ends) and the names it looked at wait for the move's end to be looked at again, as file events that come during
+	 * a move do: a task that did leave meanwhile is seen gone then. Without this, a task being claimed or finished
+	 * here vanished for an instant from the board, the manifest and the event streams, some times in a thousand.
+	 */
+	private boolean waitsForOwnMove(Update update) {
+		return this.ownMoves.computeIfPresent(update.id(), (id, waiting) -> {
+			update.names().forEach((name) -> waiting.add(name, false));
+			if (update.known() != null) {
+				waiting.add(update.known().file().fileName(), false);
+			}
+			return waiting;
+		}) != null;
 	}
 
 	/**
@@ -1039,9 +1067,12 @@ public final class TaskIndex {
 
 	}
 
-	/** An update begun: the names it reads, its number, and what was known of the task when it began. */
-	private record Update(TaskId id, Set<String> names, long number, Task known, boolean reread,
-			TaskReader.Listed hint, Attempt recorded) {
+	/**
+	 * An update begun: the names known before it, those it reads, its number, and what was known of the task when it
+	 * began.
+	 */
+	private record Update(TaskId id, Set<String> namesBefore, Set<String> names, long number, Task known,
+			boolean reread, TaskReader.Listed hint, Attempt recorded) {
 	}
 
 	/** What an update read: the names still there, and the task they tell, or null when none was. */

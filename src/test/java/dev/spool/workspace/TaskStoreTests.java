@@ -228,6 +228,47 @@ class TaskStoreTests {
 	}
 
 	@Test
+	void aTaskThisProcessIsMovingDoesNotVanishForALookThatBeganBeforeTheMove() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		TaskIndex index = this.workspace.index();
+		this.changes.clear();
+		// The watcher took an event of the task just before this process began to finish it, and looks at the
+		// task's names after the rename, before the move tells the index.
+		index.ownMoveStarts(task.id());
+		TaskFile done = claim.file().to(TaskState.DONE, null);
+		Files.move(this.root.resolve("tasks").resolve(claim.file().fileName()),
+				this.root.resolve("tasks").resolve(done.fileName()));
+		index.taskFilesChanged(List.of(claim.file().fileName()), Set.of());
+
+		assertThat(this.changes).as("nothing taken from a look at a name this process is renaming").isEmpty();
+		assertThat(index.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.IN_PROGRESS);
+		assertThat(index.all()).extracting(Task::id).contains(task.id());
+
+		index.moved(claim.file(), done, true);
+		index.ownMoveEnded(task.id());
+		assertThat(index.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.DONE);
+		assertThat(this.changes).singleElement().isInstanceOf(TaskChanged.Published.class);
+	}
+
+	@Test
+	void aTaskThatLeavesWhileThisProcessMovesItIsSeenGoneWhenTheMoveEnds() throws IOException {
+		Task task = this.store.create(NewTask.of("question"));
+		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
+		TaskIndex index = this.workspace.index();
+		this.changes.clear();
+		index.ownMoveStarts(task.id());
+		// Someone removes the file before this process's rename, which then fails; the watcher looks meanwhile.
+		Files.delete(this.root.resolve("tasks").resolve(claim.file().fileName()));
+		index.taskFilesChanged(List.of(claim.file().fileName()), Set.of());
+		index.moved(claim.file(), claim.file().to(TaskState.DONE, null), false);
+		assertThat(this.changes).as("told when the move ends").isEmpty();
+
+		index.ownMoveEnded(task.id());
+		assertThat(this.changes).singleElement().isInstanceOf(TaskChanged.Vanished.class);
+	}
+
+	@Test
 	void aResultFoundInPlaceWhenCompletingIsReadNotTakenAsWritten() throws IOException {
 		Task task = this.store.create(NewTask.of("question"));
 		Claim claim = this.store.claim(task, "agent_a").orElseThrow();
