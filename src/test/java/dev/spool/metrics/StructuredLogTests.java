@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,15 @@ class StructuredLogTests {
 		logging.cleanUp();
 		logging.beforeInitialize();
 		logging.initialize(new LoggingInitializationContext(environment), null, null);
+	}
+
+	/**
+	 * Lets the application below set up the logging system: Spring Boot leaves alone one that a context still open
+	 * in this JVM set up (one cached by a test class that ran before in the same fork), which kept the plain format.
+	 */
+	@BeforeEach
+	void letTheApplicationSetUpLogging() {
+		LoggingSystem.get(getClass().getClassLoader()).cleanUp();
 	}
 
 	@Test
