@@ -51,11 +51,11 @@ import static org.awaitility.Awaitility.await;
  * task, one output per task holding the answer to that task's own prompt, no temporary file in {@code tasks/} or
  * {@code outputs/}, no answer left unpublished in {@code .spool/staging/}, and a manifest that lists every task as done.
  *
- * <p>The defaults keep the class to about a minute and a half on a two-core machine. For a longer hunt, set these
- * system properties on the Maven command line, e.g.
+ * <p>The defaults keep the class to about a minute on a two-core machine, where each round is a whole Spool start.
+ * For a longer hunt, set these system properties on the Maven command line, e.g.
  * {@code ./mvnw -o test -Dtest=CrashRecoveryTests -Dspool.crash.rounds=50 -Dspool.crash.kills=20}:
  * <ul>
- * <li>{@code spool.crash.rounds} (6): kill rounds of the single-process test, each one process started, left to work
+ * <li>{@code spool.crash.rounds} (4): kill rounds of the single-process test, each one process started, left to work
  * 0.5–2.5 s and killed;</li>
  * <li>{@code spool.crash.tasks} (40): tasks created before its first round;</li>
  * <li>{@code spool.crash.tasks-per-round} (15): tasks added before each later round, so that late rounds still have
@@ -75,7 +75,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class CrashRecoveryTests {
 
-	static final int ROUNDS = Math.max(1, Integer.getInteger("spool.crash.rounds", 6));
+	static final int ROUNDS = Math.max(1, Integer.getInteger("spool.crash.rounds", 4));
 
 	static final int TASKS = Math.max(1, Integer.getInteger("spool.crash.tasks", 40));
 
