@@ -312,36 +312,11 @@
   // with the latest change, found its region gone and was dropped, or an older answer overwrote a newer one.)
   const fetching = new Map();
 
-  // And at most one fetch a second per region: a busy workspace changes many times a second, and each fetch costs
-  // Spool a render and the browser a layout of the whole region, while a person reads far slower. The first change
-  // after a quiet second shows as soon as changes have gathered; those that follow wait for the rest of that second,
-  // and however many arrive meanwhile cost one fetch.
-  const REFRESH_EVERY_MS = 1000;
-  const lastFetched = new Map();
-  const waiting = new Map();
-
   function refresh(region) {
     const key = region.id || region;
     if (fetching.has(key)) {
       fetching.set(key, 'again');
       return;
-    }
-    if (waiting.has(key)) {
-      return;
-    }
-    const wait = region.id ? (lastFetched.get(key) ?? -Infinity) + REFRESH_EVERY_MS - performance.now() : 0;
-    if (wait > 0) {
-      waiting.set(key, setTimeout(() => {
-        waiting.delete(key);
-        const current = document.getElementById(key);
-        if (!paused && current) {
-          refresh(current);
-        }
-      }, wait));
-      return;
-    }
-    if (region.id) {
-      lastFetched.set(key, performance.now());
     }
     fetching.set(key, 'fetching');
     fetchRegion(region).finally(() => {

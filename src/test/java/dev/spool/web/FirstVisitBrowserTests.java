@@ -41,9 +41,6 @@ class FirstVisitBrowserTests {
 
 	private static final int TASKS = 120;
 
-	/** Tasks made in a burst, 50 ms apart. */
-	private static final int BURST = 40;
-
 	private static final Duration PATIENCE = Duration.ofSeconds(20);
 
 	/** A session cookie as a browser keeps it from a Spool that has since restarted. */
@@ -143,32 +140,6 @@ class FirstVisitBrowserTests {
 			String made = createTask("Made once the first visit settled");
 			awaitRow(browser, made);
 			assertThat(boardFetches(browser)).as("board fetches after one change").isEqualTo(1);
-			assertThat(browser.consoleProblems()).as("the browser console").isEmpty();
-		}
-		assertThat(serverProblems(output)).as("errors in Spool's log").isEmpty();
-	}
-
-	@Test
-	void aBusyWorkspaceRefreshesTheBoardAtMostOnceASecondAndShowsItsLastChange(CapturedOutput output)
-			throws Exception {
-		try (BrowserSupport browser = BrowserSupport.start()) {
-			browser.open(url("/"));
-			browser.awaitLive();
-			long before = boardFetches(browser);
-
-			// Changes paced over a few seconds, as agents make them: a refresh for each would be four or five a second.
-			long started = System.nanoTime();
-			String last = null;
-			for (int i = 1; i <= BURST; i++) {
-				last = createTask("Burst " + i + " of " + BURST);
-				Thread.sleep(50);
-			}
-			awaitRow(browser, last);
-			double seconds = (System.nanoTime() - started) / 1e9;
-
-			assertThat(boardFetches(browser) - before)
-				.as("board fetches for %d changes over %.1f s", BURST, seconds)
-				.isBetween(2L, (long) Math.ceil(seconds) + 1);
 			assertThat(browser.consoleProblems()).as("the browser console").isEmpty();
 		}
 		assertThat(serverProblems(output)).as("errors in Spool's log").isEmpty();
