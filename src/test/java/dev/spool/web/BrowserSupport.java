@@ -211,19 +211,19 @@ final class BrowserSupport implements AutoCloseable {
 	}
 
 	/**
-	 * What axe-core's findings on the open page depend on, with every run of digits read as one: the viewport, the
-	 * colour scheme and the motion preference, then each element with its attributes (the values of hidden fields and
-	 * of a live region's version left out: a CSRF token differs on every page) and whether it holds text of its own,
-	 * then what changes when ids are told apart by their digits (ids used twice, references to ids that are not
-	 * there), which reading digits alike would hide. Pages that differ only in task ids, counts, times and titles have
-	 * the same shape.
+	 * What axe-core's findings on the open page depend on: the viewport, the colour scheme, the motion preference and
+	 * how many ids are used twice, as they are; then each element with its attributes (the values of hidden fields and
+	 * of a live region's version left out: a CSRF token differs on every page), whether it holds text of its own and
+	 * whether the ids it refers to are there, with every run of digits read as one. Pages that differ only in task
+	 * ids, counts, times and titles have the same shape; the same page at 400 px wide has another one.
 	 */
 	private static final String PAGE_SHAPE = """
 			const ids = new Map();
 			for (const e of document.querySelectorAll('[id]')) ids.set(e.id, (ids.get(e.id) || 0) + 1);
-			const lines = [innerWidth + 'x' + innerHeight, matchMedia('(prefers-color-scheme: dark)').matches,
+			const page = [innerWidth + 'x' + innerHeight, matchMedia('(prefers-color-scheme: dark)').matches,
 			  matchMedia('(prefers-reduced-motion: reduce)').matches,
 			  'ids used twice: ' + [...ids.values()].filter((count) => count > 1).length];
+			const lines = [];
 			for (const e of document.querySelectorAll('*')) {
 			  let line = e.tagName;
 			  for (const a of e.attributes) {
@@ -240,7 +240,7 @@ final class BrowserSupport implements AutoCloseable {
 			  if (e.shadowRoot) line += ' #shadow';
 			  lines.push(line);
 			}
-			return lines.join('\\n').replace(/\\d+/g, '0');
+			return page.join('\\n') + '\\n' + lines.join('\\n').replace(/\\d+/g, '0');
 			""";
 
 	/** The shapes of pages axe-core found nothing on, in this JVM. */
