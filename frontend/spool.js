@@ -312,11 +312,43 @@
   // with the latest change, found its region gone and was dropped, or an older answer overwrote a newer one.)
   const fetching = new Map();
 
+  // And once changes have kept a region busy for two seconds, at most one fetch a second: a busy workspace changes
+  // many times a second, and each fetch costs Spool a render and the browser a layout of the whole region, while a
+  // person reads far slower. A shorter burst (a task claimed, answered and done) shows each step as it comes; a
+  // region whose fetches pause for two seconds starts afresh.
+  const REFRESH_EVERY_MS = 1000;
+  const BUSY_AFTER_MS = 2000;
+  const runs = new Map();
+  const waiting = new Map();
+
   function refresh(region) {
     const key = region.id || region;
     if (fetching.has(key)) {
       fetching.set(key, 'again');
       return;
+    }
+    if (waiting.has(key)) {
+      return;
+    }
+    if (region.id) {
+      const now = performance.now();
+      let run = runs.get(key);
+      if (!run || now - run.last > BUSY_AFTER_MS) {
+        run = { since: now, last: now };
+        runs.set(key, run);
+      }
+      const wait = now - run.since > BUSY_AFTER_MS ? run.last + REFRESH_EVERY_MS - now : 0;
+      if (wait > 0) {
+        waiting.set(key, setTimeout(() => {
+          waiting.delete(key);
+          const current = document.getElementById(key);
+          if (!paused && current) {
+            refresh(current);
+          }
+        }, wait));
+        return;
+      }
+      run.last = now;
     }
     fetching.set(key, 'fetching');
     fetchRegion(region).finally(() => {

@@ -320,7 +320,8 @@ class DashboardBrowserTests {
 		List<String> names = List.of("home", "task", "agents", "manifest");
 		for (int i = 0; i < pages.size(); i++) {
 			browser.open(url(pages.get(i)));
-			assertThat(browser.driver().findElement(By.tagName("h1")).isDisplayed()).isTrue();
+			// A live refresh may replace the heading between finding it and asking.
+			browser.until(PATIENCE, (driver) -> driver.findElement(By.tagName("h1")).isDisplayed() ? true : null);
 			Path shot = browser.screenshot(names.get(i));
 			assertThat(shot).isNotEmptyFile();
 			assertThat(Files.readAllBytes(shot)).startsWith(0x89, 'P', 'N', 'G');

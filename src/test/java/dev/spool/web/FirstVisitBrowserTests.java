@@ -41,6 +41,9 @@ class FirstVisitBrowserTests {
 
 	private static final int TASKS = 120;
 
+	/** Tasks made 50 ms apart by the busy-workspace journey: about seven seconds of changes. */
+	private static final int BUSY_TASKS = 120;
+
 	private static final Duration PATIENCE = Duration.ofSeconds(20);
 
 	/** A session cookie as a browser keeps it from a Spool that has since restarted. */
@@ -140,6 +143,39 @@ class FirstVisitBrowserTests {
 			String made = createTask("Made once the first visit settled");
 			awaitRow(browser, made);
 			assertThat(boardFetches(browser)).as("board fetches after one change").isEqualTo(1);
+			assertThat(browser.consoleProblems()).as("the browser console").isEmpty();
+		}
+		assertThat(serverProblems(output)).as("errors in Spool's log").isEmpty();
+	}
+
+	@Test
+	void aWorkspaceBusyForSecondsRefreshesTheBoardAtMostOnceASecondAndShowsItsLastChange(CapturedOutput output)
+			throws Exception {
+		try (BrowserSupport browser = BrowserSupport.start()) {
+			browser.open(url("/"));
+			browser.awaitLive();
+
+			// Changes paced as agents make them, for longer than a burst: a refresh for each would be four or five a
+			// second. Counted from a moment well after the board became busy.
+			long started = System.nanoTime();
+			long countedFrom = 0;
+			long fetchesBefore = 0;
+			String last = null;
+			for (int i = 1; i <= BUSY_TASKS; i++) {
+				last = createTask("Busy " + i + " of " + BUSY_TASKS);
+				if (countedFrom == 0 && System.nanoTime() - started > Duration.ofSeconds(3).toNanos()) {
+					countedFrom = System.nanoTime();
+					fetchesBefore = boardFetches(browser);
+				}
+				Thread.sleep(50);
+			}
+			awaitRow(browser, last);
+			double seconds = (System.nanoTime() - countedFrom) / 1e9;
+
+			assertThat(countedFrom).as("the changes outlasted three seconds").isPositive();
+			assertThat(boardFetches(browser) - fetchesBefore)
+				.as("board fetches in the last %.1f s of changes 50 ms apart", seconds)
+				.isBetween(2L, (long) Math.ceil(seconds) + 1);
 			assertThat(browser.consoleProblems()).as("the browser console").isEmpty();
 		}
 		assertThat(serverProblems(output)).as("errors in Spool's log").isEmpty();

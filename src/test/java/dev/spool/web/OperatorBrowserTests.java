@@ -524,10 +524,13 @@ class OperatorBrowserTests {
 			.as("room for the date row; latency ticks that carry their unit, and no 'ms' label over them")
 			.isEqualTo(List.of(true, "latency", List.of("0 ms", "450 ms", "1.5 s", "2 min")));
 
-		WebElement plot = browser.driver().findElement(By.cssSelector("#board .activity .u-over"));
-		new Actions(browser.driver()).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
-		browser.until(PATIENCE, (driver) -> browser.text("#board .activity .u-legend .u-series:first-child .u-value")
-			.matches(".*\\d{1,2}:\\d{2}.*") ? true : null);
+		// Pointed at again should a live refresh redraw the chart under the pointer.
+		browser.until(PATIENCE, (driver) -> {
+			WebElement plot = driver.findElement(By.cssSelector("#board .activity .u-over"));
+			new Actions(driver).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
+			return browser.text("#board .activity .u-legend .u-series:first-child .u-value").matches(".*\\d{1,2}:\\d{2}.*")
+					? true : null;
+		});
 
 		browser.script("document.getElementById('agent-pace').open = true");
 		assertThat(browser.text("#agent-pace tr[data-agent=nobody]")).as("the busy workspace's agent")
