@@ -528,8 +528,8 @@ class OperatorBrowserTests {
 		browser.until(PATIENCE, (driver) -> {
 			WebElement plot = driver.findElement(By.cssSelector("#board .activity .u-over"));
 			new Actions(driver).moveToElement(plot, plot.getSize().getWidth() / 2 - 2, 0).perform();
-			return browser.text("#board .activity .u-legend .u-series:first-child .u-value").matches(".*\\d{1,2}:\\d{2}.*")
-					? true : null;
+			String minute = browser.text("#board .activity .u-legend .u-series:first-child .u-value");
+			return minute.matches(".*\\d{1,2}:\\d{2}.*") ? true : null;
 		});
 
 		browser.script("document.getElementById('agent-pace').open = true");
