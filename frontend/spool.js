@@ -341,10 +341,7 @@
       if (wait > 0) {
         waiting.set(key, setTimeout(() => {
           waiting.delete(key);
-          const current = document.getElementById(key);
-          if (!paused && current) {
-            refresh(current);
-          }
+          refreshById(key);
         }, wait));
         return;
       }
@@ -354,11 +351,18 @@
     fetchRegion(region).finally(() => {
       const again = fetching.get(key) === 'again';
       fetching.delete(key);
-      const current = region.id ? document.getElementById(region.id) : null;
-      if (again && !paused && current) {
-        refresh(current);
+      if (again) {
+        refreshById(region.id);
       }
     });
+  }
+
+  // Refreshes the region that has this id now (a refresh replaces the element), unless live updates are paused.
+  function refreshById(id) {
+    const current = id ? document.getElementById(id) : null;
+    if (!paused && current) {
+      refresh(current);
+    }
   }
 
   async function fetchRegion(region) {
